@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// `npx lighttrace …` in a checkout: runs the bundle that `npm run build` writes.
+import { existsSync } from "node:fs";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const bundle = fileURLToPath(new URL("../dist/lighttrace.mjs", import.meta.url));
+if (!existsSync(bundle)) {
+  process.stderr.write("error: dist/lighttrace.mjs is missing; run `npm run build` first\n");
+  process.exit(1);
+}
+await import(pathToFileURL(bundle).href);

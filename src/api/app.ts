@@ -1,0 +1,51 @@
+import { H3, HTTPError, type H3Event } from "h3";
+import { requireApiAuth } from "./auth.ts";
+import type { ApiDeps } from "./context.ts";
+import { mountEventRoutes } from "./events.ts";
+import { mountIssueRoutes, type RouteFn } from "./issues.ts";
+import { mountProjectRoutes } from "./projects.ts";
+import { ADMIN_SCOPES } from "./tokens.ts";
+
+/**
+ * The JSON web API under `/api/0/`, on h3: Sentry's paths and field names. Every route requires a
+ * token; errors are `{"detail": "…"}` as Sentry's are, unexpected ones logged and hidden.
+ */
+export function createApiApp(deps: ApiDeps): H3 {
+  const app = new H3({
+    silent: true,
+    onError: (error, event) => _errorResponse(error, event, deps),
+  });
+
+  // Sentry's paths end in "/"; accept both spellings rather than redirecting (clients POST/PUT here).
+  const route: RouteFn = (method, path, handler) => {
+    const authed = async (event: H3Event) => {
+      await requireApiAuth(event, deps.store);
+      return handler(event);
+    };
+    app.on(method, path, authed);
+    app.on(method, path + "/", authed);
+  };
+
+  route("GET", "/api/0", async () => ({ version: "0", auth: { scopes: ADMIN_SCOPES }, user: null }));
+  mountProjectRoutes(deps, route);
+  mountIssueRoutes(deps, route);
+  mountEventRoutes(deps, route);
+  app.all("/api/0/**", async (event) => {
+    await requireApiAuth(event, deps.store);
+    throw new HTTPError({ status: 404, message: `no API endpoint ${event.req.method} ${event.url.pathname}` });
+  });
+  return app;
+}
+
+// --- Internal ---
+
+function _errorResponse(error: HTTPError, event: H3Event, deps: ApiDeps): Response {
+  const status = error.status || 500;
+  if (status >= 500 || error.unhandled) {
+    deps.logger.error("API request failed", { path: event.url.pathname, error: error.cause ?? error });
+    return Response.json({ detail: "Internal Error" }, { status: 500 });
+  }
+  const headers = new Headers(error.headers);
+  if (status === 401) headers.set("WWW-Authenticate", 'Bearer realm="lighttrace"');
+  return Response.json({ detail: error.message }, { status, headers });
+}

@@ -1,0 +1,71 @@
+import { HTTPError, type H3Event } from "h3";
+import type { z } from "zod";
+import type { Clock } from "../clock.ts";
+import type { Config } from "../config.ts";
+import type { Logger } from "../logger.ts";
+import type { Organization, Project, Store } from "../store/types.ts";
+
+/** What every API handler needs; built once in the composition root. */
+export interface ApiDeps {
+  config: Config;
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  /** the URL SDKs and browsers reach this server at, e.g. http://127.0.0.1:8000 */
+  publicUrl: () => string;
+}
+
+/** Sentry's wording for a missing object. */
+export const notFound = (what = "The requested resource does not exist") => new HTTPError({ status: 404, message: what });
+export const badRequest = (message: string) => new HTTPError({ status: 400, message });
+
+export function param(event: H3Event, name: string): string {
+  const value = event.context.params?.[name];
+  if (value === undefined) throw badRequest(`missing path parameter ${name}`);
+  return decodeURIComponent(value);
+}
+
+/** The organization named in the path: the installation's only one, by slug or id. */
+export async function requireOrganization(deps: ApiDeps, slugOrId: string): Promise<Organization> {
+  const org = await deps.store.getOrganization();
+  if (!org || (org.slug !== slugOrId && String(org.id) !== slugOrId)) throw notFound();
+  return org;
+}
+
+/** A project by slug or numeric id (sentry-cli may send either). */
+export async function requireProject(deps: ApiDeps, slugOrId: string): Promise<Project> {
+  const project = (await deps.store.getProject(slugOrId)) ?? (/^\d+$/.test(slugOrId) ? await deps.store.getProject(Number(slugOrId)) : undefined);
+  if (!project) throw notFound();
+  return project;
+}
+
+/** Validates query parameters (repeated ones as arrays) with a zod schema; 400 names the bad one. */
+export function parseQuery<T extends z.ZodType>(event: H3Event, schema: T): z.infer<T> {
+  const raw: Record<string, string | string[]> = {};
+  for (const [key, value] of event.url.searchParams) {
+    const prev = raw[key];
+    raw[key] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
+  }
+  return validate(schema, raw, "query parameter");
+}
+
+/** Reads and validates a JSON body; 400 names the field that was wrong. */
+export async function parseJsonBody<T extends z.ZodType>(event: H3Event, schema: T): Promise<z.infer<T>> {
+  const text = await event.req.text();
+  if (text.length > 1024 * 1024) throw new HTTPError({ status: 413, message: "request body too large" });
+  let data: unknown;
+  try {
+    data = text ? JSON.parse(text) : {};
+  } catch (err) {
+    throw badRequest(`request body is not valid JSON: ${(err as Error).message}`);
+  }
+  return validate(schema, data, "field");
+}
+
+export function validate<T extends z.ZodType>(schema: T, data: unknown, what: string): z.infer<T> {
+  const parsed = schema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const path = issue.path.join(".");
+  throw badRequest(path ? `invalid ${what} "${path}": ${issue.message}` : `invalid ${what}: ${issue.message}`);
+}

@@ -1,0 +1,70 @@
+import { z } from "zod";
+import { normalizeEventId } from "../events/values.ts";
+import type { StoredEvent } from "../store/types.ts";
+import { badRequest, notFound, param, parseQuery, requireOrganization, requireProject, type ApiDeps } from "./context.ts";
+import { loadIssue, type RouteFn } from "./issues.ts";
+import { linkHeader, parseCursor } from "./pagination.ts";
+import { serializeEvent } from "./serialize.ts";
+
+const listSchema = z.object({
+  cursor: z.string().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  full: z.enum(["true", "false", "1", "0"]).optional(),
+}).loose();
+
+/** Events of an issue (list, latest, oldest, by id) and an event by id within a project. */
+export function mountEventRoutes(deps: ApiDeps, route: RouteFn): void {
+  route("GET", "/api/0/issues/:id/events", async (event) => {
+    const { issue } = await loadIssue(deps, event);
+    const q = parseQuery(event, listSchema);
+    let offset: number;
+    try {
+      offset = parseCursor(q.cursor);
+    } catch (err) {
+      throw badRequest((err as Error).message);
+    }
+    const rows = await deps.store.listIssueEvents(issue.id, { offset, limit: q.limit + 1, newestFirst: true });
+    const hasMore = rows.length > q.limit;
+    event.res.headers.set("Link", linkHeader(event.url, offset, q.limit, hasMore));
+    const full = q.full === "true" || q.full === "1";
+    return rows.slice(0, q.limit).map((row) => {
+      const serialized = serializeEvent(row, { title: issue.title, culprit: issue.culprit });
+      if (full) return serialized;
+      const { entries: _entries, contexts: _contexts, context: _context, packages: _packages, ...summary } = serialized;
+      return summary;
+    });
+  });
+  route("GET", "/api/0/issues/:id/events/:eventId", async (event) => {
+    const { issue } = await loadIssue(deps, event);
+    const which = param(event, "eventId");
+    let stored: StoredEvent | undefined;
+    if (which === "latest" || which === "recommended" || which === "oldest") {
+      stored = (await deps.store.listIssueEvents(issue.id, { offset: 0, limit: 1, newestFirst: which !== "oldest" }))[0];
+    } else {
+      const eventId = normalizeEventId(which);
+      if (!eventId) throw badRequest(`"${which.slice(0, 40)}" is not an event id (or latest, oldest, recommended)`);
+      stored = await deps.store.getEvent(issue.projectId, eventId);
+      if (stored && stored.issueId !== issue.id) stored = undefined;
+    }
+    if (!stored) throw notFound();
+    return _withNeighbours(deps, stored, issue.title, issue.culprit);
+  });
+  route("GET", "/api/0/projects/:org/:project/events/:eventId", async (event) => {
+    await requireOrganization(deps, param(event, "org"));
+    const project = await requireProject(deps, param(event, "project"));
+    const eventId = normalizeEventId(param(event, "eventId"));
+    if (!eventId) throw badRequest("event id must be 32 hex characters or a UUID");
+    const stored = await deps.store.getEvent(project.id, eventId);
+    if (!stored) throw notFound();
+    const issue = await deps.store.getIssue(stored.issueId);
+    return _withNeighbours(deps, stored, issue?.title ?? "", issue?.culprit ?? "");
+  });
+}
+
+// --- Internal ---
+
+async function _withNeighbours(deps: ApiDeps, stored: StoredEvent, title: string, culprit: string) {
+  const { previous, next } = await deps.store.adjacentEventIds(stored.issueId, stored);
+  return serializeEvent(stored, { title, culprit, previousEventID: previous, nextEventID: next });
+}
+

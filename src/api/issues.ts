@@ -1,0 +1,151 @@
+import type { H3Event } from "h3";
+import { z } from "zod";
+import type { Issue, IssueFilter, IssueStatus, Project } from "../store/types.ts";
+import { badRequest, notFound, param, parseJsonBody, parseQuery, requireOrganization, requireProject, type ApiDeps } from "./context.ts";
+import { linkHeader, parseCursor } from "./pagination.ts";
+import { parseIssueQuery, QuerySyntaxError } from "./query.ts";
+import { serializeIssue, serializeIssueDetail, serializeTagKey } from "./serialize.ts";
+import { buildStatsSeries, periodStartHour, type StatsPeriod } from "./stats.ts";
+
+const listQuerySchema = z.object({
+  query: z.string().max(2000).optional(),
+  sort: z.enum(["date", "new", "freq", "user"]).default("date"),
+  statsPeriod: z.enum(["", "24h", "14d", "30d"]).optional(),
+  groupStatsPeriod: z.enum(["", "24h", "14d", "30d", "auto"]).optional(),
+  cursor: z.string().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  project: z.union([z.string(), z.array(z.string())]).optional(),
+  environment: z.union([z.string(), z.array(z.string())]).optional(),
+  id: z.union([z.string(), z.array(z.string())]).optional(),
+}).loose();
+
+const statusSchema = z.object({ status: z.enum(["resolved", "unresolved", "ignored"]) }).loose();
+
+/** Issue list (per project and across the organization), detail, status changes, tags. */
+export function mountIssueRoutes(deps: ApiDeps, route: RouteFn): void {
+  route("GET", "/api/0/projects/:org/:project/issues", async (event) => {
+    await requireOrganization(deps, param(event, "org"));
+    const project = await requireProject(deps, param(event, "project"));
+    return listIssues(event, deps, [project]);
+  });
+  route("GET", "/api/0/organizations/:org/issues", async (event) => {
+    await requireOrganization(deps, param(event, "org"));
+    const q = parseQuery(event, listQuerySchema);
+    const all = await deps.store.listProjects();
+    const wanted = _asArray(q.project);
+    const projects = wanted.length ? all.filter((p) => wanted.includes(String(p.id)) || wanted.includes(p.slug)) : all;
+    return listIssues(event, deps, projects);
+  });
+  for (const prefix of ["/api/0/projects/:org/:project/issues", "/api/0/organizations/:org/issues"]) {
+    route("PUT", prefix, async (event) => bulkUpdate(event, deps));
+  }
+  for (const prefix of ["/api/0/issues/:id", "/api/0/organizations/:org/issues/:id"]) {
+    route("GET", prefix, async (event) => {
+      const { issue, project } = await loadIssue(deps, event);
+      const now = deps.clock.now();
+      const counts = await deps.store.hourlyCounts([issue.id], periodStartHour("30d", now));
+      const tags = await deps.store.issueTagSummary(issue.id, 0);
+      const stats = { "24h": buildStatsSeries(counts, issue.id, "24h", now), "30d": buildStatsSeries(counts, issue.id, "30d", now) };
+      return serializeIssueDetail(issue, project, deps.publicUrl(), tags, stats);
+    });
+    route("PUT", prefix, async (event) => {
+      const { issue, project } = await loadIssue(deps, event);
+      const body = await parseJsonBody(event, statusSchema);
+      const updated = await deps.store.setIssueStatus(issue.id, body.status as IssueStatus, deps.clock.now() / 1000);
+      return serializeIssue(updated!, project, deps.publicUrl());
+    });
+  }
+  route("GET", "/api/0/issues/:id/tags", async (event) => {
+    const { issue } = await loadIssue(deps, event);
+    return (await deps.store.issueTagSummary(issue.id, 10)).map(serializeTagKey);
+  });
+  route("GET", "/api/0/issues/:id/tags/:key", async (event) => {
+    const { issue } = await loadIssue(deps, event);
+    const key = param(event, "key");
+    const summary = (await deps.store.issueTagSummary(issue.id, 10)).find((t) => t.key === key);
+    if (!summary) throw notFound();
+    return serializeTagKey(summary);
+  });
+  route("GET", "/api/0/issues/:id/tags/:key/values", async (event) => {
+    const { issue } = await loadIssue(deps, event);
+    const key = param(event, "key");
+    const values = await deps.store.issueTagValues(issue.id, key, 100);
+    return serializeTagKey({ key, totalValues: 0, uniqueValues: values.length, topValues: values }).topValues;
+  });
+}
+
+export type RouteFn = (method: "GET" | "PUT" | "POST" | "DELETE", path: string, handler: (event: H3Event) => Promise<unknown>) => void;
+
+/** The issue named by `:id` (numeric id or short id like `WEB-1A`), 404 if absent. */
+export async function loadIssue(deps: ApiDeps, event: H3Event): Promise<{ issue: Issue; project: Project }> {
+  const raw = param(event, "id");
+  if (event.context.params?.org) await requireOrganization(deps, param(event, "org"));
+  let issue: Issue | undefined;
+  if (/^\d+$/.test(raw)) issue = await deps.store.getIssue(Number(raw));
+  if (!issue) throw notFound();
+  const project = await deps.store.getProject(issue.projectId);
+  if (!project) throw notFound();
+  return { issue, project };
+}
+
+// --- Internal ---
+
+async function listIssues(event: H3Event, deps: ApiDeps, projects: Project[]) {
+  const q = parseQuery(event, listQuerySchema);
+  let offset: number;
+  try {
+    offset = parseCursor(q.cursor);
+  } catch (err) {
+    throw badRequest((err as Error).message);
+  }
+  const filter = _buildFilter(q.query, projects, offset, q.limit, q.sort);
+  for (const env of _asArray(q.environment)) filter.tags.push({ key: "environment", value: env, negate: false });
+  const rows = await deps.store.listIssues({ ...filter, limit: q.limit + 1 });
+  const hasMore = rows.length > q.limit;
+  const issues = rows.slice(0, q.limit);
+  const byId = new Map(projects.map((p) => [p.id, p]));
+  const period = (q.statsPeriod || (q.groupStatsPeriod === "auto" ? "24h" : q.groupStatsPeriod)) as StatsPeriod | "" | undefined;
+  const now = deps.clock.now();
+  const counts = period ? await deps.store.hourlyCounts(issues.map((i) => i.id), periodStartHour(period, now)) : [];
+  event.res.headers.set("Link", linkHeader(event.url, offset, q.limit, hasMore));
+  event.res.headers.set("X-Hits", String(offset + issues.length + (hasMore ? 1 : 0)));
+  return issues.map((issue) =>
+    serializeIssue(issue, byId.get(issue.projectId)!, deps.publicUrl(), period ? { [period]: buildStatsSeries(counts, issue.id, period, now) } : undefined),
+  );
+}
+
+function _buildFilter(query: string | undefined, projects: Project[], offset: number, limit: number, sort: IssueFilter["sort"]): IssueFilter {
+  // Sentry's default view is the unresolved issues; an explicit empty query means everything.
+  let parsed;
+  try {
+    parsed = parseIssueQuery(query ?? "is:unresolved");
+  } catch (err) {
+    if (err instanceof QuerySyntaxError) throw badRequest(err.message);
+    throw err;
+  }
+  const filter: IssueFilter = { projectIds: projects.map((p) => p.id), tags: parsed.tags, text: parsed.text, sort, offset, limit };
+  if (parsed.statuses) filter.statuses = parsed.statuses;
+  if (parsed.levels) filter.levels = parsed.levels;
+  return filter;
+}
+
+async function bulkUpdate(event: H3Event, deps: ApiDeps) {
+  if (event.context.params?.org) await requireOrganization(deps, param(event, "org"));
+  const project = event.context.params?.project ? await requireProject(deps, param(event, "project")) : undefined;
+  const ids = _asArray(parseQuery(event, listQuerySchema).id);
+  if (ids.length === 0) throw badRequest("bulk update needs one or more ?id= parameters");
+  if (ids.length > 1000) throw badRequest("at most 1000 issues per bulk update");
+  const body = await parseJsonBody(event, statusSchema);
+  const now = deps.clock.now() / 1000;
+  for (const id of ids) {
+    if (!/^\d+$/.test(id)) throw badRequest(`invalid issue id "${id.slice(0, 40)}"`);
+    const issue = await deps.store.getIssue(Number(id));
+    if (!issue || (project && issue.projectId !== project.id)) throw notFound(`issue ${id} does not exist`);
+  }
+  for (const id of ids) await deps.store.setIssueStatus(Number(id), body.status as IssueStatus, now);
+  return { status: body.status, statusDetails: {} };
+}
+
+function _asArray(v: string | string[] | undefined): string[] {
+  return v === undefined ? [] : Array.isArray(v) ? v : [v];
+}

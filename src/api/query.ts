@@ -1,0 +1,68 @@
+import type { IssueStatus, TagCondition } from "../store/types.ts";
+
+export interface ParsedIssueQuery {
+  statuses?: IssueStatus[];
+  levels?: string[];
+  tags: TagCondition[];
+  text: string[];
+}
+
+export class QuerySyntaxError extends Error {
+  override name = "QuerySyntaxError";
+}
+
+const STATUS_ALIASES: Record<string, IssueStatus> = {
+  unresolved: "unresolved",
+  resolved: "resolved",
+  ignored: "ignored",
+  archived: "ignored",
+  muted: "ignored",
+};
+
+const LEVELS = new Set(["fatal", "error", "warning", "info", "debug"]);
+
+/**
+ * Sentry's issue search syntax: `is:unresolved`, `level:error`, `key:value` tag filters (quoted
+ * values, `!key:value` to negate, `*` wildcards), and free-text words matched in title and culprit.
+ * @example parseIssueQuery('is:unresolved release:"api@2.4.1" team:billing timeout')
+ */
+export function parseIssueQuery(query: string): ParsedIssueQuery {
+  const result: ParsedIssueQuery = { tags: [], text: [] };
+  const token = /(!?)([A-Za-z_][\w.\-]*):(?:"((?:[^"\\]|\\.)*)"|(\S*))|"((?:[^"\\]|\\.)*)"|(\S+)/g;
+  for (const m of query.matchAll(token)) {
+    const [, bang, key, quoted, bare, quotedText, word] = m;
+    if (key !== undefined) {
+      const value = (quoted ?? bare ?? "").replace(/\\(.)/g, "$1");
+      if (value === "") throw new QuerySyntaxError(`search filter "${key}:" has no value`);
+      _applyFilter(result, key, value, bang === "!");
+    } else {
+      const text = (quotedText ?? word ?? "").replace(/\\(.)/g, "$1").trim();
+      if (text) result.text.push(text);
+    }
+  }
+  return result;
+}
+
+// --- Internal ---
+
+function _applyFilter(result: ParsedIssueQuery, key: string, value: string, negate: boolean): void {
+  const lower = key.toLowerCase();
+  if (lower === "is") {
+    const status = STATUS_ALIASES[value.toLowerCase()];
+    if (!status) throw new QuerySyntaxError(`unsupported search "is:${value}" (use is:unresolved, is:resolved or is:ignored)`);
+    if (negate) {
+      result.statuses = (result.statuses ?? ["unresolved", "resolved", "ignored"]).filter((s) => s !== status);
+    } else {
+      result.statuses = [...(result.statuses ?? []), status];
+    }
+    return;
+  }
+  if (lower === "level" && !negate) {
+    const levels = value.split(",").map((v) => v.trim().toLowerCase());
+    const bad = levels.find((l) => !LEVELS.has(l));
+    if (bad) throw new QuerySyntaxError(`unknown level "${bad}" (fatal, error, warning, info, debug)`);
+    result.levels = [...(result.levels ?? []), ...levels];
+    return;
+  }
+  result.tags.push({ key, value, negate });
+}

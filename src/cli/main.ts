@@ -1,0 +1,9 @@
+import { buildProgram } from "./program.ts";
+
+/** Entry point of the `lighttrace` executable and of `npm start`. No top-level await (bundled as CJS too). */
+buildProgram()
+  .parseAsync(process.argv)
+  .catch((err: unknown) => {
+    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });

@@ -1,0 +1,71 @@
+import { Command, InvalidArgumentError, Option } from "commander";
+import { runServe } from "./serve.ts";
+import { runProjectsCreate, runProjectsList } from "./projects.ts";
+import { runTokensCreate, runTokensList } from "./tokens.ts";
+import { LIGHTTRACE_VERSION } from "../version.ts";
+
+/** The `lighttrace` command line: declares the commands and maps each to a cli/* function. */
+export function buildProgram(): Command {
+  const program = new Command("lighttrace")
+    .description("LightTrace: a single-binary, local-first error tracker that speaks the Sentry protocol")
+    .version(`${LIGHTTRACE_VERSION} (node ${process.version})`, "-V, --version", "print the LightTrace and Node versions")
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({ outputError: (str, write) => write(str) });
+
+  program
+    .command("serve")
+    .description("run the ingest endpoint, the web API and the UI")
+    .addOption(new Option("--host <host>", "interface to bind (default 127.0.0.1; env LIGHTTRACE_HOST)"))
+    .addOption(new Option("--port <port>", "TCP port (default 8000; env LIGHTTRACE_PORT)").argParser(_port))
+    .addOption(_dataOption())
+    .addOption(new Option("--public-url <url>", "URL SDKs use to reach this server (env LIGHTTRACE_PUBLIC_URL)"))
+    .action(runServe);
+
+  const projects = program.command("projects").description("manage projects and their DSNs");
+  projects
+    .command("create <slug>")
+    .description("create a project and print its DSN")
+    .option("--name <name>", "display name (default: the slug)")
+    .option("--platform <platform>", "platform, e.g. node, javascript, python")
+    .addOption(_dataOption())
+    .option("--json", "machine-readable output")
+    .action(runProjectsCreate);
+  projects
+    .command("list")
+    .description("list projects with their DSNs")
+    .addOption(_dataOption())
+    .option("--json", "machine-readable output")
+    .action(runProjectsList);
+
+  const tokens = program.command("tokens").description("manage API tokens (Authorization: Bearer …)");
+  tokens
+    .command("create")
+    .description("create an API token and print it (shown once)")
+    .option("--name <name>", "what the token is for", "cli")
+    .addOption(_dataOption())
+    .option("--json", "machine-readable output")
+    .action(runTokensCreate);
+  tokens
+    .command("list")
+    .description("list API tokens (names and hints, never the tokens)")
+    .addOption(_dataOption())
+    .option("--json", "machine-readable output")
+    .action(runTokensList);
+
+  for (const cmd of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
+    cmd.showHelpAfterError("(run with --help for usage)");
+  }
+  return program;
+}
+
+// --- Internal ---
+
+function _dataOption(): Option {
+  return new Option("--data <dir>", "data directory (default ./lighttrace-data; env LIGHTTRACE_DATA_DIR)");
+}
+
+function _port(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) throw new InvalidArgumentError("must be a port number between 0 and 65535");
+  return n;
+}

@@ -1,0 +1,54 @@
+import { loadConfig } from "../config.ts";
+import { createLogger } from "../logger.ts";
+import { systemClock } from "../clock.ts";
+import { startServer } from "../lighttrace.ts";
+import { formatDsn } from "../bootstrap.ts";
+import { fail } from "./output.ts";
+
+export interface ServeFlags {
+  host?: string;
+  port?: number;
+  data?: string;
+  publicUrl?: string;
+}
+
+/** `lighttrace serve`: start, print where to point SDKs, shut down cleanly on SIGTERM/SIGINT. */
+export async function runServe(flags: ServeFlags): Promise<void> {
+  const config = fail.onConfigError(() =>
+    loadConfig(process.env, { host: flags.host, port: flags.port, dataDir: flags.data, publicUrl: flags.publicUrl }),
+  );
+  const logger = createLogger(config.logLevel);
+  let server;
+  try {
+    server = await startServer(config, { logger, clock: systemClock });
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  const out = (line: string) => process.stdout.write(line + "\n");
+  out(`LightTrace listening on ${server.url} (data: ${config.dataDir})`);
+  out(`Web UI: ${server.url}/`);
+  if (server.bootstrap.firstProject) {
+    const { project, key } = server.bootstrap.firstProject;
+    out(`Created project "${project.slug}". Point an SDK at it with this DSN:`);
+    out(`  ${formatDsn(server.url, key)}`);
+  }
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      logger.warn(`second ${signal}: exiting without waiting`);
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info(`${signal} received, shutting down`);
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error("shutdown failed", { error: err });
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}

@@ -1,0 +1,128 @@
+import { z } from "zod";
+
+const MiB = 1024 * 1024;
+
+/**
+ * Every setting LightTrace reads, with its unit and why it has this default.
+ * Environment variables are `LIGHTTRACE_<KEY IN SCREAMING_SNAKE>`; CLI flags override them.
+ */
+export const DEFAULTS = {
+  /** Interface to listen on. Loopback by default: nothing on the network can reach a developer's tracker unless asked. */
+  host: "127.0.0.1",
+  /** TCP port (same default as a self-hosted Sentry's web port). */
+  port: 8000,
+  /** Directory holding lighttrace.db and its WAL; created when missing. */
+  dataDir: "./lighttrace-data",
+  /** Base URL SDKs and browsers use to reach this server; empty = derived from host and port. Goes into every DSN. */
+  publicUrl: "",
+  /** Slug of the installation's single organization (Sentry API paths carry it). */
+  orgSlug: "lighttrace",
+  /** bytes; compressed request body of one envelope (Relay: 20 MiB). */
+  maxEnvelopeCompressedBytes: 20 * MiB,
+  /** bytes; decompressed envelope (Relay: 100 MiB). Attachments are counted, not buffered, so this bounds work, not memory. */
+  maxEnvelopeBytes: 100 * MiB,
+  /** bytes; one event item or one /store/ body after decompression (Relay: 1 MiB). */
+  maxEventBytes: 1 * MiB,
+  /** events waiting for the writer before ingest answers 503 + Retry-After instead of growing memory. */
+  maxQueuedEvents: 20_000,
+  /** events per group-commit transaction; bounds how long one commit holds the event loop. */
+  maxBatchSize: 500,
+  /**
+   * SQLite `synchronous` in WAL mode. "normal": a commit survives a crash or kill of the process
+   * (the data is in the WAL file) but the last commits can be lost on power failure; "full" also
+   * fsyncs every commit, which costs throughput. Acknowledged events survive `kill -9` either way.
+   */
+  sqliteSynchronous: "normal" as "normal" | "full",
+  /** events per minute per project before ingest answers 429 with Sentry rate-limit headers; 0 = unlimited. */
+  rateLimitPerMinute: 0,
+  /** Trust X-Forwarded-For for the client IP (`{{auto}}` user IPs). Only behind a reverse proxy you control. */
+  trustProxy: false,
+  /** debug | info | warn | error */
+  logLevel: "info" as "debug" | "info" | "warn" | "error",
+} as const;
+
+export type Config = Readonly<{
+  host: string;
+  port: number;
+  dataDir: string;
+  publicUrl: string;
+  orgSlug: string;
+  maxEnvelopeCompressedBytes: number;
+  maxEnvelopeBytes: number;
+  maxEventBytes: number;
+  maxQueuedEvents: number;
+  maxBatchSize: number;
+  sqliteSynchronous: "normal" | "full";
+  rateLimitPerMinute: number;
+  trustProxy: boolean;
+  logLevel: "debug" | "info" | "warn" | "error";
+}>;
+
+export type ConfigKey = keyof Config;
+
+const booleanFromString = z.union([
+  z.boolean(),
+  z.enum(["1", "true", "yes", "on", "0", "false", "no", "off"]).transform((v) => ["1", "true", "yes", "on"].includes(v)),
+]);
+
+const positiveInt = z.coerce.number().int().positive();
+
+const CONFIG_SCHEMA = z
+  .object({
+    host: z.string().min(1),
+    port: z.coerce.number().int().min(0).max(65535),
+    dataDir: z.string().min(1),
+    publicUrl: z.union([z.literal(""), z.url({ protocol: /^https?$/ })]),
+    orgSlug: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,49}$/, "lowercase letters, digits, '-' or '_'"),
+    maxEnvelopeCompressedBytes: positiveInt,
+    maxEnvelopeBytes: positiveInt,
+    maxEventBytes: positiveInt,
+    maxQueuedEvents: positiveInt,
+    maxBatchSize: positiveInt,
+    sqliteSynchronous: z.enum(["normal", "full"]),
+    rateLimitPerMinute: z.coerce.number().int().min(0),
+    trustProxy: booleanFromString,
+    logLevel: z.enum(["debug", "info", "warn", "error"]),
+  })
+  .strict();
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/**
+ * Builds the frozen Config from defaults, then `LIGHTTRACE_*` environment variables, then
+ * explicit overrides (CLI flags, tests). Overrides must name keys that exist.
+ * @example loadConfig(process.env, { port: 0, dataDir: tmp })
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Record<ConfigKey, unknown>> = {}): Config {
+  const merged: Record<string, unknown> = { ...DEFAULTS };
+  for (const key of Object.keys(DEFAULTS) as ConfigKey[]) {
+    const fromEnv = env[envName(key)];
+    if (fromEnv !== undefined && fromEnv !== "") merged[key] = fromEnv;
+  }
+  for (const [key, value] of Object.entries(overrides)) {
+    if (!(key in DEFAULTS)) throw new ConfigError(`unknown config key "${key}"`);
+    if (value !== undefined) merged[key] = value;
+  }
+  const parsed = CONFIG_SCHEMA.safeParse(merged);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const key = String(issue.path[0] ?? "");
+    throw new ConfigError(`invalid ${key} (${envName(key as ConfigKey)}): ${issue.message}`);
+  }
+  return Object.freeze(parsed.data);
+}
+
+/** `maxEventBytes` → `LIGHTTRACE_MAX_EVENT_BYTES`. */
+export function envName(key: ConfigKey): string {
+  return "LIGHTTRACE_" + key.replace(/[A-Z]/g, (c) => "_" + c).toUpperCase();
+}
+
+/** The URL SDKs use: the configured public URL, else one derived from the listen address. */
+export function resolvePublicUrl(config: Config, listeningPort: number): string {
+  if (config.publicUrl) return config.publicUrl.replace(/\/+$/, "");
+  const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
+  const hostPart = host.includes(":") ? `[${host}]` : host;
+  return `http://${hostPart}:${listeningPort}`;
+}

@@ -1,0 +1,70 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { H3 } from "h3";
+import { toNodeHandler } from "h3";
+import type { Logger } from "../logger.ts";
+import { INGEST_PATH } from "../ingest/routes.ts";
+
+type IngestHandler = (req: IncomingMessage, res: ServerResponse, url: URL, match: RegExpExecArray) => Promise<void>;
+
+export interface HttpServerDeps {
+  ingest: IngestHandler;
+  api: H3;
+  logger: Logger;
+  /** false until the store is open; /health answers 503 meanwhile */
+  isReady: () => boolean;
+}
+
+/**
+ * One `node:http` server: ingest paths go to the raw streaming handler (no framework on the hot
+ * path), `/health` answers directly, everything else goes to h3.
+ */
+export function createHttpServer(deps: HttpServerDeps): Server {
+  const apiHandler = toNodeHandler(deps.api);
+  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 120_000 }, (req, res) => {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? "/", "http://localhost");
+    } catch {
+      res.writeHead(400, { "Content-Type": "application/json" }).end(JSON.stringify({ detail: "malformed request URL" }));
+      return;
+    }
+    const ingest = INGEST_PATH.exec(url.pathname);
+    if (ingest) {
+      void deps.ingest(req, res, url, ingest);
+      return;
+    }
+    if (url.pathname === "/health") {
+      const ready = deps.isReady();
+      res.writeHead(ready ? 200 : 503, { "Content-Type": "application/json", "Cache-Control": "no-store" });
+      res.end(JSON.stringify({ status: ready ? "ok" : "starting" }));
+      return;
+    }
+    Promise.resolve(apiHandler(req, res)).catch((err: unknown) => {
+      deps.logger.error("request failed", { error: err, path: url.pathname });
+      if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json" }).end(JSON.stringify({ detail: "Internal Error" }));
+      else res.destroy();
+    });
+  });
+  server.on("clientError", (err, socket) => {
+    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+    deps.logger.debug("client error", { error: (err as Error).message });
+  });
+  return server;
+}
+
+/** Listens, turning EADDRINUSE into a message that says what to do. Resolves with the bound port. */
+export function listen(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      if (err.code === "EADDRINUSE") reject(new Error(`port ${port} on ${host} is already in use; pick another with --port or LIGHTTRACE_PORT`));
+      else if (err.code === "EACCES") reject(new Error(`not allowed to listen on ${host}:${port}; use a port above 1024`));
+      else reject(err);
+    };
+    server.once("error", onError);
+    server.listen(port, host, () => {
+      server.off("error", onError);
+      const address = server.address();
+      resolve(typeof address === "object" && address ? address.port : port);
+    });
+  });
+}

@@ -1,0 +1,75 @@
+import { randomUUID } from "node:crypto";
+import type { Envelope } from "./envelope.ts";
+import { badRequest } from "./errors.ts";
+import { InvalidEventError, normalizeEvent } from "../events/normalize.ts";
+import { parseTimestamp } from "../events/timestamps.ts";
+import { normalizeEventId } from "../events/values.ts";
+import { prepareEvent } from "../process/prepare-event.ts";
+import type { IngestJob, PreparedEvent } from "../process/types.ts";
+
+/** Item types processed into issues now. Every other type is accepted and counted per project. */
+export const PROCESSED_ITEM_TYPES = new Set(["event"]);
+
+export interface RequestContext {
+  projectId: number;
+  /** ms since epoch */
+  receivedAt: number;
+  clientIp?: string;
+}
+
+/** Turns a parsed envelope into a writer job: events prepared, other items counted by type. */
+export function buildEnvelopeJob(envelope: Envelope, ctx: RequestContext): { job: IngestJob; eventId?: string } {
+  const headerEventId = envelope.headers.event_id;
+  let envelopeEventId: string | undefined;
+  if (headerEventId !== undefined && headerEventId !== null) {
+    envelopeEventId = normalizeEventId(headerEventId);
+    if (!envelopeEventId) throw badRequest(`envelope header event_id ${JSON.stringify(headerEventId)} is not a UUID`);
+  }
+  const sentAt = parseTimestamp(envelope.headers.sent_at);
+  const events: PreparedEvent[] = [];
+  const itemCounts = new Map<string, number>();
+  for (const item of envelope.items) {
+    if (!PROCESSED_ITEM_TYPES.has(item.type)) {
+      itemCounts.set(item.type, (itemCounts.get(item.type) ?? 0) + 1);
+      continue;
+    }
+    const raw = _parseJson(item.payload, `"${item.type}" item`);
+    events.push(_prepare(raw, ctx, sentAt, events.length === 0 ? envelopeEventId : undefined));
+  }
+  const eventId = events[0]?.eventId ?? envelopeEventId;
+  return { job: { projectId: ctx.projectId, events, itemCounts, receivedAt: ctx.receivedAt }, ...(eventId ? { eventId } : {}) };
+}
+
+/** The legacy /store/ endpoint: the body is one event. */
+export function buildStoreJob(body: Buffer, ctx: RequestContext): { job: IngestJob; eventId: string } {
+  const raw = _parseJson(body, "request body");
+  const event = _prepare(raw, ctx, undefined, undefined);
+  return { job: { projectId: ctx.projectId, events: [event], itemCounts: new Map(), receivedAt: ctx.receivedAt }, eventId: event.eventId };
+}
+
+// --- Internal ---
+
+function _parseJson(payload: Buffer | undefined, what: string): unknown {
+  if (!payload || payload.length === 0) throw badRequest(`${what} is empty`);
+  try {
+    return JSON.parse(payload.toString("utf8"));
+  } catch (err) {
+    throw badRequest(`${what} is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+function _prepare(raw: unknown, ctx: RequestContext, sentAt: number | undefined, envelopeEventId: string | undefined): PreparedEvent {
+  try {
+    const event = normalizeEvent(raw, {
+      receivedAt: ctx.receivedAt,
+      newEventId: () => randomUUID().replace(/-/g, ""),
+      ...(envelopeEventId ? { envelopeEventId } : {}),
+      ...(sentAt !== undefined ? { sentAt } : {}),
+      ...(ctx.clientIp ? { clientIp: ctx.clientIp } : {}),
+    });
+    return prepareEvent(event);
+  } catch (err) {
+    if (err instanceof InvalidEventError) throw badRequest(err.message);
+    throw err;
+  }
+}

@@ -1,0 +1,133 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Config } from "../config.ts";
+import type { Logger } from "../logger.ts";
+import type { Clock } from "../clock.ts";
+import { IngestQueue, QueueFullError } from "../process/ingest-queue.ts";
+import { ProjectQuota } from "../process/quota.ts";
+import { extractDsnAuth, extractRequestAuth, type SentryAuth } from "./auth.ts";
+import { readBody, streamBody } from "./body.ts";
+import { answerPreflight, setIngestCorsHeaders } from "./cors.ts";
+import { EnvelopeParser } from "./envelope.ts";
+import { IngestError } from "./errors.ts";
+import { buildEnvelopeJob, buildStoreJob, PROCESSED_ITEM_TYPES, type RequestContext } from "./items.ts";
+import type { KeyCache } from "./key-cache.ts";
+
+/** `/api/{project_id}/envelope/` and `/api/{project_id}/store/` (trailing slash optional, no redirects on POST). */
+export const INGEST_PATH = /^\/api\/([^/]+)\/(envelope|store)\/?$/;
+
+export interface IngestDeps {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  queue: IngestQueue;
+  keys: KeyCache;
+}
+
+/**
+ * The ingest route, on the raw Node request so the body streams straight from the socket into the
+ * decoder and envelope parser. It only authenticates, enforces limits, decompresses and parses;
+ * the queue's writer does the rest. Answers 200 only after the data is committed.
+ */
+export function createIngestHandler(deps: IngestDeps) {
+  const quota = new ProjectQuota(deps.config.rateLimitPerMinute);
+  const limits = { maxCompressed: deps.config.maxEnvelopeCompressedBytes, maxDecompressed: deps.config.maxEnvelopeBytes };
+  const storeLimits = { maxCompressed: deps.config.maxEnvelopeCompressedBytes, maxDecompressed: deps.config.maxEventBytes };
+  const keepPayload = (type: string) => (PROCESSED_ITEM_TYPES.has(type) ? deps.config.maxEventBytes : 0);
+
+  return async function handleIngest(req: IncomingMessage, res: ServerResponse, url: URL, match: RegExpExecArray): Promise<void> {
+    if (req.method === "OPTIONS") return answerPreflight(res);
+    setIngestCorsHeaders(res);
+    try {
+      if (req.method !== "POST") {
+        res.setHeader("Allow", "POST, OPTIONS");
+        throw new IngestError(405, `method ${req.method} not allowed; SDKs POST here`);
+      }
+      const projectId = _parseProjectId(match[1]!);
+      const endpoint = match[2] as "envelope" | "store";
+      const requestAuth = extractRequestAuth(req.headers, url.searchParams);
+      if (!requestAuth && endpoint === "store") throw new IngestError(401, "missing authorization information");
+      if (requestAuth) await _authorize(deps.keys, requestAuth, projectId);
+      const ctx: RequestContext = { projectId, receivedAt: deps.clock.now(), ..._clientIp(req, deps.config.trustProxy) };
+
+      let built: { job: Parameters<IngestQueue["submit"]>[0]; eventId?: string };
+      if (endpoint === "store") {
+        built = buildStoreJob(await readBody(req, storeLimits), ctx);
+      } else {
+        const parser = new EnvelopeParser(keepPayload);
+        await streamBody(req, limits, (chunk) => parser.push(chunk));
+        const envelope = parser.end();
+        if (!requestAuth) {
+          if (envelope.headers.dsn === undefined) throw new IngestError(401, "missing authorization information");
+          await _authorize(deps.keys, extractDsnAuth(envelope.headers.dsn, projectId), projectId);
+        }
+        built = buildEnvelopeJob(envelope, ctx);
+      }
+
+      const retryAfter = quota.take(projectId, built.job.events.length, ctx.receivedAt);
+      if (retryAfter > 0) {
+        throw new IngestError(429, `project ${projectId} is over its limit of ${deps.config.rateLimitPerMinute} events per minute`, {
+          "Retry-After": String(retryAfter),
+          "X-Sentry-Rate-Limits": `${retryAfter}:error;default:project:event_quota`,
+        });
+      }
+      await deps.queue.submit(built.job);
+      _sendJson(res, 200, built.eventId ? { id: built.eventId } : {});
+    } catch (err) {
+      _sendError(res, req, err, deps.logger);
+    }
+  };
+}
+
+// --- Internal ---
+
+function _parseProjectId(raw: string): number {
+  if (!/^[1-9]\d{0,15}$/.test(raw)) throw new IngestError(400, `invalid project id "${raw.slice(0, 40)}": must be a positive integer`);
+  return Number(raw);
+}
+
+async function _authorize(keys: KeyCache, auth: SentryAuth, projectId: number): Promise<void> {
+  const keyProject = await keys.projectIdFor(auth.publicKey);
+  if (keyProject === undefined) throw new IngestError(403, "event submission rejected: unknown or disabled DSN key");
+  if (keyProject !== projectId) throw new IngestError(403, `event submission rejected: the DSN key does not belong to project ${projectId}`);
+}
+
+function _clientIp(req: IncomingMessage, trustProxy: boolean): { clientIp?: string } {
+  let ip: string | undefined;
+  if (trustProxy) {
+    const xff = req.headers["x-forwarded-for"];
+    const first = (Array.isArray(xff) ? xff[0] : xff)?.split(",")[0]?.trim();
+    if (first) ip = first;
+  }
+  ip ??= req.socket.remoteAddress;
+  if (!ip) return {};
+  return { clientIp: ip.startsWith("::ffff:") ? ip.slice(7) : ip };
+}
+
+function _sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...headers, "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function _sendError(res: ServerResponse, req: IncomingMessage, err: unknown, logger: Logger): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  // An unread body would be parsed as the next request on this connection: close it instead.
+  if (!req.complete) res.shouldKeepAlive = false;
+  if (err instanceof IngestError) {
+    if (err.status >= 500 || err.status === 429) logger.debug("ingest refused", { status: err.status, detail: err.detail });
+    else logger.debug("ingest rejected", { status: err.status, detail: err.detail, path: req.url });
+    return _sendJson(res, err.status, { detail: err.detail }, { "X-Sentry-Error": err.detail.slice(0, 200).replace(/[^\x20-\x7e]/g, "?"), ...err.headers });
+  }
+  if (err instanceof QueueFullError) {
+    return _sendJson(res, 503, { detail: "server is overloaded; retry later" }, { "Retry-After": "1" });
+  }
+  if (err instanceof Error && (err as NodeJS.ErrnoException).code === "ECONNRESET") {
+    res.destroy();
+    return;
+  }
+  logger.error("ingest failed", { error: err, path: req.url?.split("?")[0] });
+  _sendJson(res, 500, { detail: "internal error while storing the event" });
+}

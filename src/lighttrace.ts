@@ -1,0 +1,95 @@
+import { closeSync, mkdirSync, openSync, unlinkSync } from "node:fs";
+import { join } from "node:path";
+import type { Config } from "./config.ts";
+import { resolvePublicUrl } from "./config.ts";
+import type { Clock } from "./clock.ts";
+import type { Logger } from "./logger.ts";
+import { openDb } from "./store/db.ts";
+import { createSqliteStore } from "./store/sqlite-store.ts";
+import type { Store } from "./store/types.ts";
+import { IngestQueue } from "./process/ingest-queue.ts";
+import { KeyCache } from "./ingest/key-cache.ts";
+import { createIngestHandler } from "./ingest/routes.ts";
+import { createApiApp } from "./api/app.ts";
+import { createHttpServer, listen } from "./http/server.ts";
+import { bootstrapInstallation, type BootstrapResult } from "./bootstrap.ts";
+
+export interface RunningServer {
+  port: number;
+  url: string;
+  store: Store;
+  bootstrap: BootstrapResult;
+  /** Stops accepting, finishes in-flight requests, commits the queue, closes the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Composition root: config → store → ingest queue → HTTP server. No logic of its own beyond wiring
+ * and the shutdown order (stop accepting → drain requests → drain queue → checkpoint → close db).
+ */
+export async function startServer(config: Config, deps: { logger: Logger; clock: Clock }): Promise<RunningServer> {
+  const { logger, clock } = deps;
+  _checkDataDirWritable(config.dataDir);
+  const db = openDb(config.dataDir, { synchronous: config.sqliteSynchronous });
+  const store = createSqliteStore(db);
+  let publicUrl = resolvePublicUrl(config, config.port);
+  const queue = new IngestQueue(store, {
+    maxQueuedEvents: config.maxQueuedEvents,
+    maxBatchSize: config.maxBatchSize,
+    logger,
+    onCommitted: (outcomes) => {
+      for (const o of outcomes) {
+        if (o.isNewIssue) logger.info("new issue", { issueId: o.issueId, eventId: o.eventId });
+        else if (o.isRegression) logger.info("issue regressed", { issueId: o.issueId, eventId: o.eventId });
+      }
+    },
+  });
+  const ingest = createIngestHandler({ config, logger, clock, queue, keys: new KeyCache(store, () => clock.now()) });
+  const api = createApiApp({ config, store, clock, logger, publicUrl: () => publicUrl });
+  let ready = false;
+  const server = createHttpServer({ ingest, api, logger, isReady: () => ready });
+
+  let port: number;
+  try {
+    port = await listen(server, config.host, config.port);
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+  publicUrl = resolvePublicUrl(config, port);
+  const bootstrap = await bootstrapInstallation(store, config, publicUrl);
+  ready = true;
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      ready = false;
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await queue.drain();
+      try {
+        db.pragma("wal_checkpoint(TRUNCATE)");
+      } catch (err) {
+        logger.warn("final checkpoint failed", { error: err });
+      }
+      store.close();
+    })();
+    return closing;
+  };
+  return { port, url: publicUrl, store, bootstrap, close };
+}
+
+// --- Internal ---
+
+function _checkDataDirWritable(dataDir: string): void {
+  const probe = join(dataDir, `.write-test-${process.pid}`);
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    closeSync(openSync(probe, "w"));
+    unlinkSync(probe);
+  } catch (err) {
+    throw new Error(`data directory ${dataDir} is not writable: ${(err as Error).message}`);
+  }
+}

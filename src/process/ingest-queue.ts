@@ -1,0 +1,122 @@
+import type { Logger } from "../logger.ts";
+import type { Store } from "../store/types.ts";
+import type { EventOutcome, IngestJob } from "./types.ts";
+
+export class QueueFullError extends Error {
+  override name = "QueueFullError";
+}
+
+export interface IngestQueueOptions {
+  maxQueuedEvents: number;
+  maxBatchSize: number;
+  logger: Logger;
+  /** called after each commit with what it stored (alerts hook in here) */
+  onCommitted?: (outcomes: EventOutcome[]) => void;
+}
+
+interface Pending {
+  job: IngestJob;
+  resolve: (outcomes: EventOutcome[]) => void;
+  reject: (err: Error) => void;
+}
+
+/**
+ * Group commit: requests hand in jobs and wait; jobs that arrive while the writer is busy are
+ * committed together in the next transaction. A request is answered only after the transaction
+ * holding its job has committed, so nothing acknowledged can be lost. Bounded: past
+ * `maxQueuedEvents` it refuses new work (ingest turns that into 503 + Retry-After).
+ */
+export class IngestQueue {
+  private pending: Pending[] = [];
+  private queuedEvents = 0;
+  private flushing = false;
+  private scheduled = false;
+  private idleWaiters: (() => void)[] = [];
+
+  private readonly store: Store;
+  private readonly options: IngestQueueOptions;
+
+  constructor(store: Store, options: IngestQueueOptions) {
+    this.store = store;
+    this.options = options;
+  }
+
+  submit(job: IngestJob): Promise<EventOutcome[]> {
+    const weight = Math.max(1, job.events.length);
+    if (this.queuedEvents + weight > this.options.maxQueuedEvents) {
+      return Promise.reject(new QueueFullError("ingest queue is full"));
+    }
+    this.queuedEvents += weight;
+    return new Promise((resolve, reject) => {
+      this.pending.push({ job, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  get depth(): number {
+    return this.queuedEvents;
+  }
+
+  /** Resolves once every job handed in so far has been committed or failed. */
+  drain(): Promise<void> {
+    if (this.pending.length === 0 && !this.flushing) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  // --- Internal ---
+
+  private schedule(): void {
+    if (this.scheduled || this.flushing) return;
+    this.scheduled = true;
+    // setImmediate: let every request already read in this loop turn join the batch
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.takeBatch();
+        let results: (EventOutcome[] | Error)[];
+        try {
+          results = await this.store.commitIngestBatch(batch.map((p) => p.job));
+        } catch (err) {
+          this.options.logger.error("ingest batch failed to commit", { error: err, jobs: batch.length });
+          const failure = err instanceof Error ? err : new Error(String(err));
+          results = batch.map(() => failure);
+        }
+        const committed: EventOutcome[] = [];
+        batch.forEach((p, i) => {
+          this.queuedEvents -= Math.max(1, p.job.events.length);
+          const result = results[i]!;
+          if (result instanceof Error) {
+            this.options.logger.error("ingest job failed", { error: result, projectId: p.job.projectId });
+            p.reject(result);
+          } else {
+            committed.push(...result);
+            p.resolve(result);
+          }
+        });
+        if (committed.length && this.options.onCommitted) this.options.onCommitted(committed);
+        if (this.pending.length > 0) await new Promise((r) => setImmediate(r)); // let new requests in
+      }
+    } finally {
+      this.flushing = false;
+      if (this.pending.length > 0) this.schedule();
+      else for (const waiter of this.idleWaiters.splice(0)) waiter();
+    }
+  }
+
+  private takeBatch(): Pending[] {
+    let events = 0;
+    let n = 0;
+    while (n < this.pending.length && (n === 0 || events < this.options.maxBatchSize)) {
+      events += Math.max(1, this.pending[n]!.job.events.length);
+      n++;
+    }
+    return this.pending.splice(0, n);
+  }
+}

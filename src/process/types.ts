@@ -1,0 +1,48 @@
+import type { Grouping } from "../grouping/fingerprint.ts";
+import type { EventMetadata } from "../events/title.ts";
+import type { Level, NormalizedEvent } from "../events/types.ts";
+
+/** An event with everything computed that needs no database: what the writer stores. */
+export interface PreparedEvent {
+  eventId: string;
+  /** seconds since epoch (corrected) */
+  timestamp: number;
+  /** seconds since epoch */
+  receivedAt: number;
+  type: "error" | "default";
+  level: Level;
+  platform: string;
+  title: string;
+  culprit: string;
+  metadata: EventMetadata;
+  grouping: Grouping;
+  release?: string;
+  environment: string;
+  /** "id:…", "email:…", "ip:…" or "username:…": who was affected */
+  userKey?: string;
+  traceId?: string;
+  isUnhandled: boolean;
+  /** tag pairs to count on the issue (event tags plus derived ones) */
+  tags: [string, string][];
+  /** the normalised event, serialised once */
+  json: string;
+  event: NormalizedEvent;
+}
+
+/** What one ingest request hands the writer; committed atomically with the batch it lands in. */
+export interface IngestJob {
+  projectId: number;
+  events: PreparedEvent[];
+  /** item types that are accepted but not processed yet, counted per type */
+  itemCounts: Map<string, number>;
+  /** ms since epoch */
+  receivedAt: number;
+}
+
+export interface EventOutcome {
+  eventId: string;
+  issueId: number;
+  isNewIssue: boolean;
+  isRegression: boolean;
+  isDuplicate: boolean;
+}

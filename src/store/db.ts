@@ -1,0 +1,33 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { openSqlite, type SqliteDatabase } from "./sqlite-binding.ts";
+import { migrate } from "./migrate.ts";
+
+export const DB_FILENAME = "lighttrace.db";
+
+export interface OpenDbOptions {
+  synchronous: "normal" | "full";
+}
+
+/**
+ * Opens (creating when missing) the data directory's database: WAL so readers never block the
+ * writer, foreign keys on, a busy timeout so CLI commands can write while the server runs, then
+ * migrations. Throws a readable error when the directory cannot be created.
+ */
+export function openDb(dataDir: string, options: OpenDbOptions): SqliteDatabase {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (err) {
+    throw new Error(`cannot create data directory ${dataDir}: ${(err as Error).message}`);
+  }
+  const db = openSqlite(join(dataDir, DB_FILENAME));
+  db.pragma("journal_mode = WAL");
+  db.pragma(`synchronous = ${options.synchronous === "full" ? "FULL" : "NORMAL"}`);
+  db.pragma("foreign_keys = ON");
+  db.pragma("busy_timeout = 5000");
+  // Larger page cache and memory temp storage keep issue-list sorts off the disk.
+  db.pragma("cache_size = -32000");
+  db.pragma("temp_store = MEMORY");
+  migrate(db);
+  return db;
+}

@@ -1,0 +1,111 @@
+import type { EventOutcome, IngestJob, PreparedEvent } from "../process/types.ts";
+import type { SqliteDatabase } from "./sqlite-binding.ts";
+
+/**
+ * The write side of ingest: for each event, find or create its issue through the grouping hash,
+ * store the event once per (project, event_id), and update the issue's counters (events, users,
+ * tags, hourly counts, releases, regression). Statements are prepared once. All jobs of a batch
+ * share one IMMEDIATE transaction (group commit); each job runs in its own savepoint so one bad
+ * job cannot take the batch down.
+ */
+export function createIngestWriter(db: SqliteDatabase): (jobs: IngestJob[]) => (EventOutcome[] | Error)[] {
+  const stmt = {
+    eventExists: db.prepare("SELECT 1 FROM events WHERE project_id = ? AND event_id = ?").pluck(),
+    findGrouping: db.prepare("SELECT issue_id FROM groupings WHERE project_id = ? AND hash = ?").pluck(),
+    nextShortId: db.prepare("UPDATE projects SET next_short_id = next_short_id + 1 WHERE id = ? RETURNING next_short_id - 1").pluck(),
+    insertIssue: db.prepare(`INSERT INTO issues (project_id, short_id, title, culprit, type, level, platform, metadata, status, substatus,
+        is_unhandled, first_seen, last_seen, first_release, last_release, event_count, user_count)
+      VALUES (@projectId, @shortId, @title, @culprit, @type, @level, @platform, @metadata, 'unresolved', 'new',
+        @isUnhandled, @timestamp, @timestamp, @release, @release, 0, 0)`),
+    insertGrouping: db.prepare(`INSERT INTO groupings (project_id, hash, issue_id, grouping_key, mechanism, created_at)
+      VALUES (?, ?, ?, ?, ?, ?)`),
+    issueStatus: db.prepare("SELECT status FROM issues WHERE id = ?").pluck(),
+    insertEvent: db.prepare(`INSERT INTO events (project_id, issue_id, event_id, timestamp, received_at, level, release, environment,
+        user_key, trace_id, title, data)
+      VALUES (@projectId, @issueId, @eventId, @timestamp, @receivedAt, @level, @release, @environment, @userKey, @traceId, @title, @json)`),
+    addUser: db.prepare("INSERT OR IGNORE INTO issue_users (issue_id, user_key) VALUES (?, ?)"),
+    // The issue's title, culprit and level follow its latest event, as in Sentry.
+    updateIssue: db.prepare(`UPDATE issues SET
+        event_count = event_count + 1,
+        user_count = user_count + @newUser,
+        last_seen = max(last_seen, @timestamp),
+        first_seen = min(first_seen, @timestamp),
+        last_release = CASE WHEN @timestamp >= last_seen AND @release IS NOT NULL THEN @release ELSE last_release END,
+        first_release = coalesce(first_release, @release),
+        title = CASE WHEN @timestamp >= last_seen THEN @title ELSE title END,
+        culprit = CASE WHEN @timestamp >= last_seen THEN @culprit ELSE culprit END,
+        level = CASE WHEN @timestamp >= last_seen THEN @level ELSE level END,
+        is_unhandled = max(is_unhandled, @isUnhandled)
+      WHERE id = @issueId`),
+    regress: db.prepare(`UPDATE issues SET status = 'unresolved', substatus = 'regressed', regressed_at = ?, status_changed_at = ?
+      WHERE id = ? AND status = 'resolved'`),
+    upsertTag: db.prepare(`INSERT INTO issue_tag_values (issue_id, key, value, times_seen, first_seen, last_seen) VALUES (?, ?, ?, 1, ?, ?)
+      ON CONFLICT (issue_id, key, value) DO UPDATE SET times_seen = times_seen + 1,
+        first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`),
+    upsertHourly: db.prepare(`INSERT INTO issue_hourly_counts (issue_id, hour, event_count) VALUES (?, ?, 1)
+      ON CONFLICT (issue_id, hour) DO UPDATE SET event_count = event_count + 1`),
+    upsertRelease: db.prepare(`INSERT INTO releases (project_id, version, first_event, last_event) VALUES (?, ?, ?, ?)
+      ON CONFLICT (project_id, version) DO UPDATE SET first_event = min(first_event, excluded.first_event),
+        last_event = max(last_event, excluded.last_event)`),
+    upsertItemCount: db.prepare(`INSERT INTO item_counts (project_id, item_type, day, item_count) VALUES (?, ?, ?, ?)
+      ON CONFLICT (project_id, item_type, day) DO UPDATE SET item_count = item_count + excluded.item_count`),
+  };
+
+  const writeEvent = (projectId: number, ev: PreparedEvent): EventOutcome => {
+    // 1. dedupe: SDK retries and offline caches resend the same event_id
+    if (stmt.eventExists.get(projectId, ev.eventId)) {
+      return { eventId: ev.eventId, issueId: 0, isNewIssue: false, isRegression: false, isDuplicate: true };
+    }
+    // 2. the issue, through its grouping hash
+    let issueId = stmt.findGrouping.get(projectId, ev.grouping.hash) as number | undefined;
+    let isNewIssue = false;
+    let isRegression = false;
+    if (issueId === undefined) {
+      const shortId = stmt.nextShortId.get(projectId) as number;
+      issueId = Number(stmt.insertIssue.run({
+        projectId, shortId, title: ev.title, culprit: ev.culprit, type: ev.type, level: ev.level, platform: ev.platform,
+        metadata: JSON.stringify(ev.metadata), isUnhandled: ev.isUnhandled ? 1 : 0, timestamp: ev.timestamp, release: ev.release ?? null,
+      }).lastInsertRowid);
+      stmt.insertGrouping.run(projectId, ev.grouping.hash, issueId, ev.grouping.key, ev.grouping.mechanism, ev.receivedAt);
+      isNewIssue = true;
+    } else if (stmt.issueStatus.get(issueId) === "resolved") {
+      // 3. a resolved issue that happens again is a regression
+      isRegression = stmt.regress.run(ev.receivedAt, ev.receivedAt, issueId).changes > 0;
+    }
+    // 4. the event and the issue's counters
+    stmt.insertEvent.run({
+      projectId, issueId, eventId: ev.eventId, timestamp: ev.timestamp, receivedAt: ev.receivedAt, level: ev.level,
+      release: ev.release ?? null, environment: ev.environment, userKey: ev.userKey ?? null, traceId: ev.traceId ?? null,
+      title: ev.title, json: ev.json,
+    });
+    const newUser = ev.userKey ? stmt.addUser.run(issueId, ev.userKey).changes : 0;
+    stmt.updateIssue.run({
+      issueId, newUser, timestamp: ev.timestamp, release: ev.release ?? null, title: ev.title, culprit: ev.culprit,
+      level: ev.level, isUnhandled: ev.isUnhandled ? 1 : 0,
+    });
+    for (const [key, value] of ev.tags) stmt.upsertTag.run(issueId, key, value, ev.timestamp, ev.timestamp);
+    stmt.upsertHourly.run(issueId, Math.floor(ev.timestamp / 3600));
+    if (ev.release) stmt.upsertRelease.run(projectId, ev.release, ev.timestamp, ev.timestamp);
+    return { eventId: ev.eventId, issueId, isNewIssue, isRegression, isDuplicate: false };
+  };
+
+  const writeJob = db.transaction((job: IngestJob): EventOutcome[] => {
+    const outcomes = job.events.map((ev) => writeEvent(job.projectId, ev));
+    const day = Math.floor(job.receivedAt / 86_400_000);
+    for (const [type, count] of job.itemCounts) stmt.upsertItemCount.run(job.projectId, type, day, count);
+    return outcomes;
+  });
+
+  const writeBatch = db.transaction((jobs: IngestJob[]) =>
+    jobs.map((job) => {
+      try {
+        return writeJob(job); // nested: runs in a savepoint
+      } catch (err) {
+        if (!db.inTransaction) throw err; // the whole transaction is gone: fail the batch
+        return err instanceof Error ? err : new Error(String(err));
+      }
+    }),
+  );
+
+  return (jobs) => writeBatch.immediate(jobs);
+}

@@ -1,0 +1,151 @@
+/**
+ * Schema migrations, applied in order and tracked in `PRAGMA user_version`. Kept as strings in the
+ * bundle so a packaged binary needs no files beside it. Never edit a released migration: add one.
+ * Times are REAL seconds since the epoch (as event timestamps are); hours are integer epoch hours.
+ */
+export const MIGRATIONS: { name: string; sql: string }[] = [
+  {
+    name: "001-initial",
+    sql: `
+CREATE TABLE settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE organizations (
+  id INTEGER PRIMARY KEY,
+  slug TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  created_at REAL NOT NULL
+);
+
+CREATE TABLE projects (
+  id INTEGER PRIMARY KEY,
+  organization_id INTEGER NOT NULL REFERENCES organizations(id),
+  slug TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  platform TEXT,
+  created_at REAL NOT NULL,
+  next_short_id INTEGER NOT NULL DEFAULT 1
+);
+
+CREATE TABLE project_keys (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  public_key TEXT NOT NULL UNIQUE,
+  label TEXT NOT NULL,
+  is_active INTEGER NOT NULL DEFAULT 1,
+  created_at REAL NOT NULL
+);
+
+CREATE TABLE api_tokens (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  token_hint TEXT NOT NULL,
+  scopes TEXT NOT NULL,
+  created_at REAL NOT NULL,
+  last_used_at REAL
+);
+
+CREATE TABLE issues (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  short_id INTEGER NOT NULL,
+  title TEXT NOT NULL,
+  culprit TEXT NOT NULL,
+  type TEXT NOT NULL,
+  level TEXT NOT NULL,
+  platform TEXT NOT NULL,
+  metadata TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'unresolved',
+  substatus TEXT NOT NULL DEFAULT 'new',
+  is_unhandled INTEGER NOT NULL DEFAULT 0,
+  first_seen REAL NOT NULL,
+  last_seen REAL NOT NULL,
+  first_release TEXT,
+  last_release TEXT,
+  event_count INTEGER NOT NULL DEFAULT 0,
+  user_count INTEGER NOT NULL DEFAULT 0,
+  status_changed_at REAL,
+  regressed_at REAL,
+  UNIQUE (project_id, short_id)
+);
+CREATE INDEX issues_by_last_seen ON issues (project_id, last_seen DESC);
+CREATE INDEX issues_by_first_seen ON issues (project_id, first_seen DESC);
+CREATE INDEX issues_by_status ON issues (project_id, status, last_seen DESC);
+
+CREATE TABLE groupings (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  hash TEXT NOT NULL,
+  issue_id INTEGER NOT NULL REFERENCES issues(id) ON DELETE CASCADE,
+  grouping_key TEXT NOT NULL,
+  mechanism TEXT NOT NULL,
+  created_at REAL NOT NULL,
+  UNIQUE (project_id, hash)
+);
+CREATE INDEX groupings_by_issue ON groupings (issue_id);
+
+CREATE TABLE events (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  issue_id INTEGER NOT NULL REFERENCES issues(id) ON DELETE CASCADE,
+  event_id TEXT NOT NULL,
+  timestamp REAL NOT NULL,
+  received_at REAL NOT NULL,
+  level TEXT NOT NULL,
+  release TEXT,
+  environment TEXT,
+  user_key TEXT,
+  trace_id TEXT,
+  title TEXT NOT NULL,
+  data TEXT NOT NULL,
+  UNIQUE (project_id, event_id)
+);
+CREATE INDEX events_by_issue ON events (issue_id, timestamp, id);
+CREATE INDEX events_by_trace ON events (trace_id) WHERE trace_id IS NOT NULL;
+
+CREATE TABLE issue_users (
+  issue_id INTEGER NOT NULL,
+  user_key TEXT NOT NULL,
+  PRIMARY KEY (issue_id, user_key)
+) WITHOUT ROWID;
+
+CREATE TABLE issue_tag_values (
+  issue_id INTEGER NOT NULL,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  times_seen INTEGER NOT NULL,
+  first_seen REAL NOT NULL,
+  last_seen REAL NOT NULL,
+  PRIMARY KEY (issue_id, key, value)
+) WITHOUT ROWID;
+CREATE INDEX issue_tag_values_by_value ON issue_tag_values (key, value);
+
+CREATE TABLE issue_hourly_counts (
+  issue_id INTEGER NOT NULL,
+  hour INTEGER NOT NULL,
+  event_count INTEGER NOT NULL,
+  PRIMARY KEY (issue_id, hour)
+) WITHOUT ROWID;
+
+CREATE TABLE releases (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  version TEXT NOT NULL,
+  first_event REAL NOT NULL,
+  last_event REAL NOT NULL,
+  UNIQUE (project_id, version)
+);
+
+CREATE TABLE item_counts (
+  project_id INTEGER NOT NULL,
+  item_type TEXT NOT NULL,
+  day INTEGER NOT NULL,
+  item_count INTEGER NOT NULL,
+  PRIMARY KEY (project_id, item_type, day)
+) WITHOUT ROWID;
+`,
+  },
+];

@@ -1,0 +1,114 @@
+import { randomBytes } from "node:crypto";
+import type { SqliteDatabase } from "./sqlite-binding.ts";
+import type { ApiToken, Organization, Project, ProjectKey } from "./types.ts";
+
+/** Organization, project, DSN key, API token and settings queries; statements prepared once. */
+export function createProjectQueries(db: SqliteDatabase) {
+  const stmt = {
+    getOrg: db.prepare("SELECT id, slug, name, created_at FROM organizations ORDER BY id LIMIT 1"),
+    insertOrg: db.prepare("INSERT INTO organizations (slug, name, created_at) VALUES (?, ?, ?)"),
+    renameOrg: db.prepare("UPDATE organizations SET slug = ? WHERE id = ?"),
+    listProjects: db.prepare("SELECT * FROM projects ORDER BY slug"),
+    projectById: db.prepare("SELECT * FROM projects WHERE id = ?"),
+    projectBySlug: db.prepare("SELECT * FROM projects WHERE slug = ?"),
+    insertProject: db.prepare("INSERT INTO projects (organization_id, slug, name, platform, created_at) VALUES (?, ?, ?, ?, ?)"),
+    insertKey: db.prepare("INSERT INTO project_keys (project_id, public_key, label, created_at) VALUES (?, ?, ?, ?)"),
+    keyById: db.prepare("SELECT * FROM project_keys WHERE id = ?"),
+    keysOfProject: db.prepare("SELECT * FROM project_keys WHERE project_id = ? ORDER BY id"),
+    keyByPublic: db.prepare("SELECT * FROM project_keys WHERE public_key = ? AND is_active = 1"),
+    insertToken: db.prepare("INSERT INTO api_tokens (name, token_hash, token_hint, scopes, created_at) VALUES (?, ?, ?, ?, ?)"),
+    tokenById: db.prepare("SELECT * FROM api_tokens WHERE id = ?"),
+    tokenByHash: db.prepare("SELECT * FROM api_tokens WHERE token_hash = ?"),
+    touchToken: db.prepare("UPDATE api_tokens SET last_used_at = ? WHERE id = ?"),
+    listTokens: db.prepare("SELECT * FROM api_tokens ORDER BY id"),
+    getSetting: db.prepare("SELECT value FROM settings WHERE key = ?").pluck(),
+    setSetting: db.prepare("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+    itemCounts: db.prepare("SELECT * FROM item_counts WHERE project_id = ? ORDER BY day DESC, item_type"),
+  };
+  const now = () => Date.now() / 1000;
+
+  const createProject = db.transaction((input: { slug: string; name: string; platform: string | null; organizationId: number }) => {
+    const projectId = Number(stmt.insertProject.run(input.organizationId, input.slug, input.name, input.platform, now()).lastInsertRowid);
+    // Sentry public keys are 32 lowercase hex characters
+    const keyId = Number(stmt.insertKey.run(projectId, randomBytes(16).toString("hex"), "Default", now()).lastInsertRowid);
+    return { project: _project(stmt.projectById.get(projectId)), key: _key(stmt.keyById.get(keyId)) };
+  });
+
+  return {
+    ensureOrganization(slug: string, name: string): Organization {
+      const existing = stmt.getOrg.get() as Record<string, unknown> | undefined;
+      if (existing) {
+        if (existing.slug !== slug) stmt.renameOrg.run(slug, existing.id);
+        return _org({ ...existing, slug });
+      }
+      const id = Number(stmt.insertOrg.run(slug, name, now()).lastInsertRowid);
+      return { id, slug, name, createdAt: now() };
+    },
+    getOrganization(): Organization | undefined {
+      const row = stmt.getOrg.get();
+      return row ? _org(row) : undefined;
+    },
+    listProjects: (): Project[] => stmt.listProjects.all().map(_project),
+    getProject(idOrSlug: number | string): Project | undefined {
+      const row = typeof idOrSlug === "number" ? stmt.projectById.get(idOrSlug) : stmt.projectBySlug.get(idOrSlug);
+      return row ? _project(row) : undefined;
+    },
+    createProject: (input: { slug: string; name: string; platform: string | null; organizationId: number }) => createProject.immediate(input),
+    listProjectKeys: (projectId: number): ProjectKey[] => stmt.keysOfProject.all(projectId).map(_key),
+    findProjectKey(publicKey: string): ProjectKey | undefined {
+      const row = stmt.keyByPublic.get(publicKey);
+      return row ? _key(row) : undefined;
+    },
+    createApiToken(input: { name: string; tokenHash: string; tokenHint: string; scopes: string[] }): ApiToken {
+      const id = Number(stmt.insertToken.run(input.name, input.tokenHash, input.tokenHint, input.scopes.join(" "), now()).lastInsertRowid);
+      return _token(stmt.tokenById.get(id));
+    },
+    findApiTokenByHash(tokenHash: string): ApiToken | undefined {
+      const row = stmt.tokenByHash.get(tokenHash) as Record<string, unknown> | undefined;
+      if (!row) return undefined;
+      // last-use time is informational; at most one write per token per minute
+      if (!row.last_used_at || now() - Number(row.last_used_at) > 60) stmt.touchToken.run(now(), row.id);
+      return _token(row);
+    },
+    listApiTokens: (): ApiToken[] => stmt.listTokens.all().map(_token),
+    getSetting: (key: string): string | undefined => stmt.getSetting.get(key) as string | undefined,
+    setSetting: (key: string, value: string): void => void stmt.setSetting.run(key, value),
+    itemCounts: (projectId: number) =>
+      (stmt.itemCounts.all(projectId) as Record<string, unknown>[]).map((r) => ({
+        projectId: Number(r.project_id), itemType: String(r.item_type), day: Number(r.day), count: Number(r.item_count),
+      })),
+  };
+}
+
+// --- Internal ---
+
+type Row = Record<string, unknown>;
+
+function _org(r: unknown): Organization {
+  const row = r as Row;
+  return { id: Number(row.id), slug: String(row.slug), name: String(row.name), createdAt: Number(row.created_at) };
+}
+
+function _project(r: unknown): Project {
+  const row = r as Row;
+  return {
+    id: Number(row.id), organizationId: Number(row.organization_id), slug: String(row.slug), name: String(row.name),
+    platform: row.platform === null ? null : String(row.platform), createdAt: Number(row.created_at),
+  };
+}
+
+function _key(r: unknown): ProjectKey {
+  const row = r as Row;
+  return {
+    id: Number(row.id), projectId: Number(row.project_id), publicKey: String(row.public_key), label: String(row.label),
+    isActive: row.is_active === 1, createdAt: Number(row.created_at),
+  };
+}
+
+function _token(r: unknown): ApiToken {
+  const row = r as Row;
+  return {
+    id: Number(row.id), name: String(row.name), tokenHint: String(row.token_hint), scopes: String(row.scopes).split(" ").filter(Boolean),
+    createdAt: Number(row.created_at), lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at),
+  };
+}

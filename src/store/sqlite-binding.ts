@@ -1,0 +1,20 @@
+import Database from "better-sqlite3";
+
+/**
+ * The one place that opens SQLite connections. `nativeBindingPath` lets a packaged build hand
+ * better-sqlite3 its addon (a path, or a module already loaded with `process.dlopen`); unset, the
+ * addon is found the usual way next to the package. Tests and scripts use the default.
+ */
+let nativeBinding: string | object | undefined;
+
+export function setSqliteNativeBinding(binding: string | object | undefined): void {
+  nativeBinding = binding;
+}
+
+export function openSqlite(path: string, options: { readonly?: boolean } = {}): Database.Database {
+  const opts: Database.Options = { readonly: options.readonly ?? false };
+  if (nativeBinding !== undefined) (opts as { nativeBinding?: unknown }).nativeBinding = nativeBinding;
+  return new Database(path, opts);
+}
+
+export type SqliteDatabase = Database.Database;

@@ -1,0 +1,41 @@
+import type { Store } from "./types.ts";
+import type { SqliteDatabase } from "./sqlite-binding.ts";
+import { createIngestWriter } from "./ingest-writer.ts";
+import { createProjectQueries } from "./projects.ts";
+import { createIssueQueries } from "./issues.ts";
+import { createEventQueries } from "./events.ts";
+
+/** The SQLite Store: synchronous better-sqlite3 calls behind the async Store interface. */
+export function createSqliteStore(db: SqliteDatabase): Store {
+  const writeBatch = createIngestWriter(db);
+  const projects = createProjectQueries(db);
+  const issues = createIssueQueries(db);
+  const events = createEventQueries(db);
+  return {
+    commitIngestBatch: async (jobs) => writeBatch(jobs),
+    ensureOrganization: async (slug, name) => projects.ensureOrganization(slug, name),
+    getOrganization: async () => projects.getOrganization(),
+    listProjects: async () => projects.listProjects(),
+    getProject: async (idOrSlug) => projects.getProject(idOrSlug),
+    createProject: async (input) => projects.createProject(input),
+    listProjectKeys: async (projectId) => projects.listProjectKeys(projectId),
+    findProjectKey: async (publicKey) => projects.findProjectKey(publicKey),
+    createApiToken: async (input) => projects.createApiToken(input),
+    findApiTokenByHash: async (hash) => projects.findApiTokenByHash(hash),
+    listApiTokens: async () => projects.listApiTokens(),
+    listIssues: async (filter) => issues.listIssues(filter),
+    getIssue: async (id) => issues.getIssue(id),
+    setIssueStatus: async (id, status, now) => issues.setIssueStatus(id, status, now),
+    hourlyCounts: async (ids, sinceHour) => issues.hourlyCounts(ids, sinceHour),
+    issueTagSummary: async (id, topN) => issues.issueTagSummary(id, topN),
+    issueTagValues: async (id, key, limit) => issues.issueTagValues(id, key, limit),
+    listIssueEvents: async (issueId, opts) => events.listIssueEvents(issueId, opts),
+    getEvent: async (projectId, eventId) => events.getEvent(projectId, eventId),
+    adjacentEventIds: async (issueId, ev) => events.adjacentEventIds(issueId, ev),
+    getSetting: async (key) => projects.getSetting(key),
+    setSetting: async (key, value) => projects.setSetting(key, value),
+    itemCounts: async (projectId) => projects.itemCounts(projectId),
+    checkpoint: () => void db.pragma("wal_checkpoint(PASSIVE)"),
+    close: () => db.close(),
+  };
+}

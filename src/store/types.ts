@@ -1,0 +1,143 @@
+import type { EventMetadata } from "../events/title.ts";
+import type { NormalizedEvent } from "../events/types.ts";
+import type { EventOutcome, IngestJob } from "../process/types.ts";
+
+export interface Organization { id: number; slug: string; name: string; createdAt: number }
+
+export interface Project {
+  id: number;
+  organizationId: number;
+  slug: string;
+  name: string;
+  platform: string | null;
+  createdAt: number;
+}
+
+export interface ProjectKey {
+  id: number;
+  projectId: number;
+  publicKey: string;
+  label: string;
+  isActive: boolean;
+  createdAt: number;
+}
+
+export interface ApiToken {
+  id: number;
+  name: string;
+  tokenHint: string;
+  scopes: string[];
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+export type IssueStatus = "unresolved" | "resolved" | "ignored";
+export const ISSUE_STATUSES: readonly IssueStatus[] = ["unresolved", "resolved", "ignored"];
+
+export interface Issue {
+  id: number;
+  projectId: number;
+  shortId: number;
+  title: string;
+  culprit: string;
+  type: string;
+  level: string;
+  platform: string;
+  metadata: EventMetadata;
+  status: IssueStatus;
+  /** new | regressed | ongoing — why an unresolved issue is unresolved */
+  substatus: string;
+  isUnhandled: boolean;
+  /** seconds since epoch */
+  firstSeen: number;
+  lastSeen: number;
+  firstRelease: string | null;
+  lastRelease: string | null;
+  eventCount: number;
+  userCount: number;
+  statusChangedAt: number | null;
+  regressedAt: number | null;
+  groupingKey: string;
+  groupingMechanism: string;
+}
+
+export type IssueSort = "date" | "new" | "freq" | "user";
+
+export interface TagCondition { key: string; value: string; negate: boolean }
+
+export interface IssueFilter {
+  /** undefined = every project */
+  projectIds?: number[];
+  statuses?: IssueStatus[];
+  levels?: string[];
+  tags: TagCondition[];
+  /** words that must all appear in title or culprit */
+  text: string[];
+  sort: IssueSort;
+  offset: number;
+  limit: number;
+}
+
+export interface StoredEvent {
+  id: number;
+  projectId: number;
+  issueId: number;
+  eventId: string;
+  timestamp: number;
+  receivedAt: number;
+  event: NormalizedEvent;
+}
+
+export interface TagValueCount { value: string; count: number; firstSeen: number; lastSeen: number }
+export interface TagKeySummary { key: string; totalValues: number; uniqueValues: number; topValues: TagValueCount[] }
+
+export interface HourlyCount { issueId: number; hour: number; count: number }
+
+export interface ItemCount { projectId: number; itemType: string; day: number; count: number }
+
+/**
+ * Everything LightTrace persists. The SQLite implementation answers synchronously inside; the
+ * boundary is async so that a PostgreSQL implementation can be added without touching callers.
+ */
+export interface Store {
+  // --- ingest (group commit) ---
+  /** Commits every job in one transaction; a job that fails rolls back alone and gets its Error. */
+  commitIngestBatch(jobs: IngestJob[]): Promise<(EventOutcome[] | Error)[]>;
+
+  // --- organization, projects, keys ---
+  ensureOrganization(slug: string, name: string): Promise<Organization>;
+  getOrganization(): Promise<Organization | undefined>;
+  listProjects(): Promise<Project[]>;
+  getProject(idOrSlug: number | string): Promise<Project | undefined>;
+  createProject(input: { slug: string; name: string; platform: string | null; organizationId: number }): Promise<{ project: Project; key: ProjectKey }>;
+  listProjectKeys(projectId: number): Promise<ProjectKey[]>;
+  /** The active key with this public key, if any (ingest auth). */
+  findProjectKey(publicKey: string): Promise<ProjectKey | undefined>;
+
+  // --- API tokens ---
+  createApiToken(input: { name: string; tokenHash: string; tokenHint: string; scopes: string[] }): Promise<ApiToken>;
+  findApiTokenByHash(tokenHash: string): Promise<ApiToken | undefined>;
+  listApiTokens(): Promise<ApiToken[]>;
+
+  // --- issues ---
+  listIssues(filter: IssueFilter): Promise<Issue[]>;
+  getIssue(id: number): Promise<Issue | undefined>;
+  setIssueStatus(id: number, status: IssueStatus, now: number): Promise<Issue | undefined>;
+  hourlyCounts(issueIds: number[], sinceHour: number): Promise<HourlyCount[]>;
+  issueTagSummary(issueId: number, topN: number): Promise<TagKeySummary[]>;
+  issueTagValues(issueId: number, key: string, limit: number): Promise<TagValueCount[]>;
+
+  // --- events ---
+  listIssueEvents(issueId: number, opts: { offset: number; limit: number; newestFirst: boolean }): Promise<StoredEvent[]>;
+  getEvent(projectId: number, eventId: string): Promise<StoredEvent | undefined>;
+  /** the event before/after `eventRowId` within its issue, for navigation */
+  adjacentEventIds(issueId: number, event: StoredEvent): Promise<{ previous: string | null; next: string | null }>;
+
+  // --- bookkeeping ---
+  getSetting(key: string): Promise<string | undefined>;
+  setSetting(key: string, value: string): Promise<void>;
+  itemCounts(projectId: number): Promise<ItemCount[]>;
+  /** Moves WAL content into the main database file (called off the hot path). */
+  checkpoint(): void;
+  close(): void;
+}
