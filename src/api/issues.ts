@@ -1,6 +1,6 @@
 import type { H3Event } from "h3";
 import { z } from "zod";
-import type { Issue, IssueFilter, IssueStatus, Project } from "../store/types.ts";
+import type { Issue, IssueFilter, IssueStatus, Project, SpikeStats } from "../store/types.ts";
 import { badRequest, notFound, param, parseJsonBody, parseQuery, requireOrganization, requireProject, type ApiDeps } from "./context.ts";
 import { linkHeader, parseCursor } from "./pagination.ts";
 import { parseIssueQuery, QuerySyntaxError } from "./query.ts";
@@ -9,7 +9,7 @@ import { buildStatsSeries, periodStartHour, type StatsPeriod } from "./stats.ts"
 
 const listQuerySchema = z.object({
   query: z.string().max(2000).optional(),
-  sort: z.enum(["date", "new", "freq", "user"]).default("date"),
+  sort: z.enum(["date", "new", "freq", "user", "priority"]).default("date"),
   statsPeriod: z.enum(["", "24h", "14d", "30d"]).optional(),
   groupStatsPeriod: z.enum(["", "24h", "14d", "30d", "auto"]).optional(),
   cursor: z.string().max(100).optional(),
@@ -46,7 +46,8 @@ export function mountIssueRoutes(deps: ApiDeps, route: RouteFn): void {
       const counts = await deps.store.hourlyCounts([issue.id], periodStartHour("30d", now));
       const tags = await deps.store.issueTagSummary(issue.id, 0);
       const stats = { "24h": buildStatsSeries(counts, issue.id, "24h", now), "30d": buildStatsSeries(counts, issue.id, "30d", now) };
-      return serializeIssueDetail(issue, project, deps.publicUrl(), tags, stats);
+      const [spike] = await deps.store.spikeStats([issue.id], now);
+      return { ...serializeIssueDetail(issue, project, deps.publicUrl(), tags, stats), ..._triageFields(spike) };
     });
     route("PUT", prefix, async (event) => {
       const { issue, project } = await loadIssue(deps, event);
@@ -99,6 +100,7 @@ async function listIssues(event: H3Event, deps: ApiDeps, projects: Project[]) {
     throw badRequest((err as Error).message);
   }
   const filter = _buildFilter(q.query, projects, offset, q.limit, q.sort);
+  filter.now = deps.clock.now();
   for (const env of _asArray(q.environment)) filter.tags.push({ key: "environment", value: env, negate: false });
   const rows = await deps.store.listIssues({ ...filter, limit: q.limit + 1 });
   const hasMore = rows.length > q.limit;
@@ -109,9 +111,11 @@ async function listIssues(event: H3Event, deps: ApiDeps, projects: Project[]) {
   const counts = period ? await deps.store.hourlyCounts(issues.map((i) => i.id), periodStartHour(period, now)) : [];
   event.res.headers.set("Link", linkHeader(event.url, offset, q.limit, hasMore));
   event.res.headers.set("X-Hits", String(offset + issues.length + (hasMore ? 1 : 0)));
-  return issues.map((issue) =>
-    serializeIssue(issue, byId.get(issue.projectId)!, deps.publicUrl(), period ? { [period]: buildStatsSeries(counts, issue.id, period, now) } : undefined),
-  );
+  const spikes = new Map((await deps.store.spikeStats(issues.map((i) => i.id), now)).map((s) => [s.issueId, s]));
+  return issues.map((issue) => ({
+    ...serializeIssue(issue, byId.get(issue.projectId)!, deps.publicUrl(), period ? { [period]: buildStatsSeries(counts, issue.id, period, now) } : undefined),
+    ..._triageFields(spikes.get(issue.id)),
+  }));
 }
 
 function _buildFilter(query: string | undefined, projects: Project[], offset: number, limit: number, sort: IssueFilter["sort"]): IssueFilter {
@@ -144,6 +148,11 @@ async function bulkUpdate(event: H3Event, deps: ApiDeps) {
   }
   for (const id of ids) await deps.store.setIssueStatus(Number(id), body.status as IssueStatus, now);
   return { status: body.status, statusDetails: {} };
+}
+
+/** LightTrace's addition to Sentry's issue shape: the spike verdict the triage view badges. */
+function _triageFields(spike: SpikeStats | undefined) {
+  return { isSpiking: spike?.isSpiking ?? false, lastHourCount: spike?.lastHourCount ?? 0, baselinePerHour: spike?.baselinePerHour ?? 0 };
 }
 
 function _asArray(v: string | string[] | undefined): string[] {

@@ -1,11 +1,13 @@
 import type { SqliteDatabase } from "./sqlite-binding.ts";
-import type { HourlyCount, Issue, IssueFilter, IssueStatus, TagKeySummary, TagValueCount } from "./types.ts";
+import type { HourlyCount, Issue, IssueFilter, IssueStatus, SpikeStats, TagKeySummary, TagValueCount } from "./types.ts";
+import { computeSpike, HOT_SQL, RECENT_RATE_CTE, spikeWindow, triageParams } from "./triage.ts";
 
 const SORT_SQL: Record<IssueFilter["sort"], string> = {
   date: "i.last_seen DESC, i.id DESC",
   new: "i.first_seen DESC, i.id DESC",
   freq: "i.event_count DESC, i.id DESC",
   user: "i.user_count DESC, i.event_count DESC, i.id DESC",
+  priority: "hot DESC, i.user_count DESC, i.event_count DESC, i.last_seen DESC, i.id DESC",
 };
 
 const ISSUE_COLUMNS = `i.*, (SELECT g.grouping_key FROM groupings g WHERE g.issue_id = i.id ORDER BY g.id LIMIT 1) AS grouping_key,
@@ -57,7 +59,16 @@ export function createIssueQueries(db: SqliteDatabase) {
         const like = `%${word.replace(/[\\%_]/g, (c) => "\\" + c)}%`;
         params.push(like, like);
       }
-      const sql = `SELECT ${ISSUE_COLUMNS} FROM issues i ${where.length ? "WHERE " + where.join(" AND ") : ""}
+      const whereSql = where.length ? "WHERE " + where.join(" AND ") : "";
+      if (filter.sort === "priority") {
+        // The triage order needs each issue's recent rate: one pass over the last ~26 hours of the
+        // hour index, then the ids of the page, then the page's columns (keeps the sort narrow).
+        const sql = `WITH ${RECENT_RATE_CTE} SELECT i.id, ${HOT_SQL} AS hot FROM issues i LEFT JOIN recent r ON r.issue_id = i.id
+          ${whereSql} ORDER BY ${SORT_SQL.priority} LIMIT ? OFFSET ?`;
+        const ids = prepareCached(sql).pluck().all(...params, filter.limit, filter.offset, triageParams(filter.now ?? Date.now())) as number[];
+        return ids.map((id) => _issue(stmt.byId.get(id)));
+      }
+      const sql = `SELECT ${ISSUE_COLUMNS} FROM issues i ${whereSql}
         ORDER BY ${SORT_SQL[filter.sort]} LIMIT ? OFFSET ?`;
       return prepareCached(sql).all([...params, filter.limit, filter.offset]).map(_issue);
     },
@@ -77,6 +88,12 @@ export function createIssueQueries(db: SqliteDatabase) {
       return (prepareCached(sql).all([...issueIds, sinceHour]) as Record<string, number>[]).map((r) => ({
         issueId: r.issue_id!, hour: r.hour!, count: r.event_count!,
       }));
+    },
+    spikeStats(issueIds: number[], nowMs: number): SpikeStats[] {
+      if (issueIds.length === 0) return [];
+      const w = spikeWindow(nowMs);
+      const rows = this.hourlyCounts(issueIds, w.baselineFromHour);
+      return issueIds.map((issueId) => ({ issueId, ...computeSpike(rows.filter((r) => r.issueId === issueId), nowMs) }));
     },
     issueTagSummary(issueId: number, topN: number): TagKeySummary[] {
       return (stmt.tagKeys.all(issueId) as Record<string, unknown>[]).map((k) => ({

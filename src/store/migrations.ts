@@ -148,4 +148,31 @@ CREATE TABLE item_counts (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    // Browser sign-in (issue 3): users with scrypt password hashes, sessions stored only as the
+    // SHA-256 of the cookie value. The local admin (loopback auto sign-in) has no password.
+    // The hour index serves the triage sort and spike detection, which read only recent hours.
+    name: "002-users-sessions",
+    sql: `
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  password_hash TEXT,
+  is_local_admin INTEGER NOT NULL DEFAULT 0,
+  created_at REAL NOT NULL,
+  last_login_at REAL
+);
+
+CREATE TABLE sessions (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  token_hash TEXT NOT NULL UNIQUE,
+  created_at REAL NOT NULL,
+  expires_at REAL NOT NULL
+);
+CREATE INDEX sessions_by_expiry ON sessions (expires_at);
+
+CREATE INDEX issue_hourly_counts_by_hour ON issue_hourly_counts (hour, issue_id, event_count);
+`,
+  },
 ];

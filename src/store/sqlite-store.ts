@@ -4,6 +4,7 @@ import { createIngestWriter } from "./ingest-writer.ts";
 import { createProjectQueries } from "./projects.ts";
 import { createIssueQueries } from "./issues.ts";
 import { createEventQueries } from "./events.ts";
+import { createUserQueries } from "./users.ts";
 
 /** The SQLite Store: synchronous better-sqlite3 calls behind the async Store interface. */
 export function createSqliteStore(db: SqliteDatabase): Store {
@@ -11,6 +12,7 @@ export function createSqliteStore(db: SqliteDatabase): Store {
   const projects = createProjectQueries(db);
   const issues = createIssueQueries(db);
   const events = createEventQueries(db);
+  const users = createUserQueries(db);
   return {
     commitIngestBatch: async (jobs) => writeBatch(jobs),
     ensureOrganization: async (slug, name) => projects.ensureOrganization(slug, name),
@@ -27,11 +29,19 @@ export function createSqliteStore(db: SqliteDatabase): Store {
     getIssue: async (id) => issues.getIssue(id),
     setIssueStatus: async (id, status, now) => issues.setIssueStatus(id, status, now),
     hourlyCounts: async (ids, sinceHour) => issues.hourlyCounts(ids, sinceHour),
+    spikeStats: async (ids, nowMs) => issues.spikeStats(ids, nowMs),
     issueTagSummary: async (id, topN) => issues.issueTagSummary(id, topN),
     issueTagValues: async (id, key, limit) => issues.issueTagValues(id, key, limit),
     listIssueEvents: async (issueId, opts) => events.listIssueEvents(issueId, opts),
     getEvent: async (projectId, eventId) => events.getEvent(projectId, eventId),
     adjacentEventIds: async (issueId, ev) => events.adjacentEventIds(issueId, ev),
+    createUser: async (input) => users.createUser(input),
+    findUserByEmail: async (email) => users.findUserByEmail(email),
+    listUsers: async () => users.listUsers(),
+    ensureLocalAdmin: async () => users.ensureLocalAdmin(),
+    createSession: async (input) => users.createSession(input),
+    findSessionUser: async (hash, now) => users.findSessionUser(hash, now),
+    deleteSession: async (hash) => users.deleteSession(hash),
     getSetting: async (key) => projects.getSetting(key),
     setSetting: async (key, value) => projects.setSetting(key, value),
     itemCounts: async (projectId) => projects.itemCounts(projectId),

@@ -61,7 +61,8 @@ export interface Issue {
   groupingMechanism: string;
 }
 
-export type IssueSort = "date" | "new" | "freq" | "user";
+/** `priority`: the triage order (new in 24 h, regressed or spiking first, then affected users). */
+export type IssueSort = "date" | "new" | "freq" | "user" | "priority";
 
 export interface TagCondition { key: string; value: string; negate: boolean }
 
@@ -76,6 +77,20 @@ export interface IssueFilter {
   sort: IssueSort;
   offset: number;
   limit: number;
+  /** ms since epoch; the `priority` sort needs it ("new in the last 24 h", "spiking now") */
+  now?: number;
+}
+
+/** An issue's recent rate: the last hour against its own hourly baseline over the 24 h before. */
+export interface SpikeStats { issueId: number; lastHourCount: number; baselinePerHour: number; isSpiking: boolean }
+
+export interface User {
+  id: number;
+  email: string;
+  /** the passwordless user the UI signs in automatically when the server listens on loopback */
+  isLocalAdmin: boolean;
+  createdAt: number;
+  lastLoginAt: number | null;
 }
 
 export interface StoredEvent {
@@ -124,6 +139,8 @@ export interface Store {
   getIssue(id: number): Promise<Issue | undefined>;
   setIssueStatus(id: number, status: IssueStatus, now: number): Promise<Issue | undefined>;
   hourlyCounts(issueIds: number[], sinceHour: number): Promise<HourlyCount[]>;
+  /** last-hour count vs. the issue's own baseline, for the issues given (ms since epoch for now) */
+  spikeStats(issueIds: number[], nowMs: number): Promise<SpikeStats[]>;
   issueTagSummary(issueId: number, topN: number): Promise<TagKeySummary[]>;
   issueTagValues(issueId: number, key: string, limit: number): Promise<TagValueCount[]>;
 
@@ -132,6 +149,19 @@ export interface Store {
   getEvent(projectId: number, eventId: string): Promise<StoredEvent | undefined>;
   /** the event before/after `eventRowId` within its issue, for navigation */
   adjacentEventIds(issueId: number, event: StoredEvent): Promise<{ previous: string | null; next: string | null }>;
+
+  // --- users and browser sessions ---
+  createUser(input: { email: string; passwordHash: string }): Promise<User>;
+  /** the user and its scrypt hash (null for the local admin, who cannot log in with a password) */
+  findUserByEmail(email: string): Promise<{ user: User; passwordHash: string | null } | undefined>;
+  listUsers(): Promise<User[]>;
+  /** the passwordless local admin, created on first use */
+  ensureLocalAdmin(): Promise<User>;
+  /** stores a session by the hash of its cookie value; drops expired sessions on the way */
+  createSession(input: { userId: number; tokenHash: string; now: number; expiresAt: number }): Promise<void>;
+  /** the signed-in user of an unexpired session */
+  findSessionUser(tokenHash: string, now: number): Promise<User | undefined>;
+  deleteSession(tokenHash: string): Promise<void>;
 
   // --- bookkeeping ---
   getSetting(key: string): Promise<string | undefined>;

@@ -1,0 +1,75 @@
+/**
+ * The triage rule, in one place for both the SQL sort and the per-issue flag:
+ *
+ * - **last hour** = the current clock hour's count plus the previous hour's count weighted by the
+ *   part of it that is still within the last 60 minutes (hourly buckets are all we keep);
+ * - **baseline** = the mean hourly count over the 24 hours before that;
+ * - **spiking** = last hour ≥ SPIKE_MIN_EVENTS and ≥ SPIKE_FACTOR × baseline, so a quiet issue
+ *   waking up counts, a steadily noisy one does not, and three stray events are not a spike.
+ *
+ * An issue is **hot** (sorted first by `sort=priority`) when it is new (first seen in the last
+ * 24 h), regressed in the last 7 days, or spiking.
+ */
+export const SPIKE_MIN_EVENTS = 10;
+export const SPIKE_FACTOR = 5;
+export const BASELINE_HOURS = 24;
+export const NEW_ISSUE_WINDOW_SECONDS = 24 * 3600;
+export const REGRESSED_WINDOW_SECONDS = 7 * 24 * 3600;
+
+/** The hour numbers and the weight of the previous hour at `nowMs`. */
+export function spikeWindow(nowMs: number): { currentHour: number; previousWeight: number; baselineFromHour: number } {
+  const currentHour = Math.floor(nowMs / 3_600_000);
+  const previousWeight = 1 - (nowMs - currentHour * 3_600_000) / 3_600_000;
+  return { currentHour, previousWeight, baselineFromHour: currentHour - 1 - BASELINE_HOURS };
+}
+
+/**
+ * Last-hour count, baseline and verdict from one issue's hourly buckets (epoch hours).
+ * @example computeSpike([{ hour: h, count: 40 }, { hour: h - 5, count: 24 }], nowMs) // spiking: 40 vs 1/h
+ */
+export function computeSpike(buckets: { hour: number; count: number }[], nowMs: number): { lastHourCount: number; baselinePerHour: number; isSpiking: boolean } {
+  const { currentHour, previousWeight, baselineFromHour } = spikeWindow(nowMs);
+  let lastHour = 0;
+  let baseline = 0;
+  for (const b of buckets) {
+    if (b.hour === currentHour) lastHour += b.count;
+    else if (b.hour === currentHour - 1) lastHour += b.count * previousWeight;
+    else if (b.hour >= baselineFromHour && b.hour < currentHour - 1) baseline += b.count;
+  }
+  const baselinePerHour = baseline / BASELINE_HOURS;
+  const lastHourCount = Math.round(lastHour * 10) / 10;
+  return { lastHourCount, baselinePerHour, isSpiking: isSpikingRate(lastHour, baselinePerHour) };
+}
+
+export function isSpikingRate(lastHour: number, baselinePerHour: number): boolean {
+  return lastHour >= SPIKE_MIN_EVENTS && lastHour >= SPIKE_FACTOR * baselinePerHour;
+}
+
+/**
+ * SQL for the same rule: a CTE `recent(issue_id, last_hour, baseline)` over the hour index (only
+ * the last ~26 hours are read) and the `hot` expression over `issues i LEFT JOIN recent r`.
+ * Parameters are named: @currentHour, @previousWeight, @baselineFromHour, @newSince, @regressedSince.
+ */
+export const RECENT_RATE_CTE = `recent AS (
+  SELECT issue_id,
+    sum(CASE WHEN hour = @currentHour THEN event_count WHEN hour = @currentHour - 1 THEN event_count * @previousWeight ELSE 0 END) AS last_hour,
+    sum(CASE WHEN hour < @currentHour - 1 THEN event_count ELSE 0 END) / ${BASELINE_HOURS}.0 AS baseline
+  FROM issue_hourly_counts WHERE hour >= @baselineFromHour AND hour <= @currentHour GROUP BY issue_id
+)`;
+
+export const HOT_SQL = `(i.first_seen >= @newSince
+  OR (i.status = 'unresolved' AND i.substatus = 'regressed' AND i.regressed_at >= @regressedSince)
+  OR (coalesce(r.last_hour, 0) >= ${SPIKE_MIN_EVENTS} AND r.last_hour >= ${SPIKE_FACTOR} * r.baseline))`;
+
+/** Named parameters for RECENT_RATE_CTE and HOT_SQL at `nowMs`. */
+export function triageParams(nowMs: number): Record<string, number> {
+  const w = spikeWindow(nowMs);
+  const nowSeconds = nowMs / 1000;
+  return {
+    currentHour: w.currentHour,
+    previousWeight: w.previousWeight,
+    baselineFromHour: w.baselineFromHour,
+    newSince: nowSeconds - NEW_ISSUE_WINDOW_SECONDS,
+    regressedSince: nowSeconds - REGRESSED_WINDOW_SECONDS,
+  };
+}
