@@ -13,6 +13,9 @@ import { createIngestHandler } from "./ingest/routes.ts";
 import { createApiApp } from "./api/app.ts";
 import { createHttpServer, listen } from "./http/server.ts";
 import { bootstrapInstallation, type BootstrapResult } from "./bootstrap.ts";
+import { locateUiAssets } from "./assets.ts";
+import { createStaticHandler } from "./http/static.ts";
+import { createHostAllowList } from "./http/security.ts";
 
 export interface RunningServer {
   port: number;
@@ -47,7 +50,13 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
   const ingest = createIngestHandler({ config, logger, clock, queue, keys: new KeyCache(store, () => clock.now()) });
   const api = createApiApp({ config, store, clock, logger, publicUrl: () => publicUrl });
   let ready = false;
-  const server = createHttpServer({ ingest, api, logger, isReady: () => ready });
+  const uiAssets = locateUiAssets(process.env);
+  if (!uiAssets) logger.info("web UI build not found (run `npm run build`); serving the API only");
+  const server = createHttpServer({
+    ingest, api, logger, isReady: () => ready,
+    isAllowedHost: createHostAllowList(config.host, () => publicUrl),
+    ui: createStaticHandler(uiAssets),
+  });
 
   let port: number;
   try {

@@ -4,6 +4,8 @@ import type { ApiDeps } from "./context.ts";
 import { mountEventRoutes } from "./events.ts";
 import { mountIssueRoutes, type RouteFn } from "./issues.ts";
 import { mountProjectRoutes } from "./projects.ts";
+import { mountSessionRoutes } from "./sessions.ts";
+import { mountTeamRoutes } from "./teams.ts";
 import { ADMIN_SCOPES } from "./tokens.ts";
 
 /**
@@ -19,19 +21,21 @@ export function createApiApp(deps: ApiDeps): H3 {
   // Sentry's paths end in "/"; accept both spellings rather than redirecting (clients POST/PUT here).
   const route: RouteFn = (method, path, handler) => {
     const authed = async (event: H3Event) => {
-      await requireApiAuth(event, deps.store);
+      await requireApiAuth(event, deps);
       return handler(event);
     };
     app.on(method, path, authed);
     app.on(method, path + "/", authed);
   };
 
+  mountSessionRoutes(app, deps);
   route("GET", "/api/0", async () => ({ version: "0", auth: { scopes: ADMIN_SCOPES }, user: null }));
   mountProjectRoutes(deps, route);
   mountIssueRoutes(deps, route);
   mountEventRoutes(deps, route);
+  mountTeamRoutes(deps, route);
   app.all("/api/0/**", async (event) => {
-    await requireApiAuth(event, deps.store);
+    await requireApiAuth(event, deps);
     throw new HTTPError({ status: 404, message: `no API endpoint ${event.req.method} ${event.url.pathname}` });
   });
   return app;

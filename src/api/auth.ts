@@ -1,17 +1,41 @@
-import { HTTPError, type H3Event } from "h3";
-import type { ApiToken, Store } from "../store/types.ts";
+import { HTTPError, getCookie, type H3Event } from "h3";
+import type { ApiToken, User } from "../store/types.ts";
+import { isSameOriginRequest } from "../http/security.ts";
+import type { ApiDeps } from "./context.ts";
 import { hashApiToken } from "./tokens.ts";
+import { hashSessionId, sessionCookieName } from "./sessions.ts";
+
+/** Who made an API request: a token holder (scripts, sentry-cli) or a signed-in browser. */
+export type ApiPrincipal = { kind: "token"; token: ApiToken } | { kind: "session"; user: User };
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
- * Every `/api/0/` request needs `Authorization: Bearer <token>`; the token is looked up by its hash.
- * Returns the token so handlers can check scopes.
+ * Every `/api/0/` request needs `Authorization: Bearer <token>` (looked up by its hash) or the UI's
+ * session cookie. Cookie-authenticated requests that change state must come from this server's own
+ * origin (CSRF); a token needs no such check because browsers never attach it on their own.
  */
-export async function requireApiAuth(event: H3Event, store: Store): Promise<ApiToken> {
+export async function requireApiAuth(event: H3Event, deps: Pick<ApiDeps, "store" | "clock" | "publicUrl">): Promise<ApiPrincipal> {
   const header = event.req.headers.get("authorization");
-  if (!header) throw new HTTPError({ status: 401, message: "Authentication credentials were not provided." });
-  const m = /^\s*(?:bearer|token)\s+(\S+)\s*$/i.exec(header);
-  if (!m) throw new HTTPError({ status: 401, message: "Authorization header must be \"Bearer <token>\"." });
-  const token = await store.findApiTokenByHash(hashApiToken(m[1]!));
-  if (!token) throw new HTTPError({ status: 401, message: "Invalid token" });
-  return token;
+  if (header) {
+    const m = /^\s*(?:bearer|token)\s+(\S+)\s*$/i.exec(header);
+    if (!m) throw new HTTPError({ status: 401, message: "Authorization header must be \"Bearer <token>\"." });
+    const token = await deps.store.findApiTokenByHash(hashApiToken(m[1]!));
+    if (!token) throw new HTTPError({ status: 401, message: "Invalid token" });
+    return { kind: "token", token };
+  }
+  const sessionId = getCookie(event, sessionCookieName(deps.publicUrl()));
+  if (!sessionId) throw new HTTPError({ status: 401, message: "Authentication credentials were not provided." });
+  const user = await deps.store.findSessionUser(hashSessionId(sessionId), deps.clock.now() / 1000);
+  if (!user) throw new HTTPError({ status: 401, message: "Your session has expired; sign in again." });
+  if (!SAFE_METHODS.has(event.req.method)) requireSameOrigin(event, deps.publicUrl());
+  return { kind: "session", user };
+}
+
+/** 403 unless the request's Origin/Referer is this server (see isSameOriginRequest). */
+export function requireSameOrigin(event: H3Event, publicUrl: string): void {
+  const h = event.req.headers;
+  if (!isSameOriginRequest({ origin: h.get("origin"), referer: h.get("referer"), host: h.get("host") }, publicUrl)) {
+    throw new HTTPError({ status: 403, message: "Cross-origin request refused: the Origin header is missing or is not this server." });
+  }
 }

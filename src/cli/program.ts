@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { runServe } from "./serve.ts";
 import { runProjectsCreate, runProjectsList } from "./projects.ts";
 import { runTokensCreate, runTokensList } from "./tokens.ts";
+import { runUsersCreate, runUsersList } from "./users.ts";
 import { LIGHTTRACE_VERSION } from "../version.ts";
 
 /** The `lighttrace` command line: declares the commands and maps each to a cli/* function. */
@@ -51,6 +52,21 @@ export function buildProgram(): Command {
     .addOption(_dataOption())
     .option("--json", "machine-readable output")
     .action(runTokensList);
+
+  const users = program.command("users").description("manage web UI users (needed when the server is not on loopback)");
+  users
+    .command("create <email>")
+    .description("create a user; the password comes from --password or the first line of stdin")
+    .option("--password <password>", "the password (prefer stdin: it stays out of shell history)")
+    .addOption(_dataOption())
+    .option("--json", "machine-readable output")
+    .action(runUsersCreate);
+  users
+    .command("list")
+    .description("list users")
+    .addOption(_dataOption())
+    .option("--json", "machine-readable output")
+    .action(runUsersList);
 
   for (const cmd of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
     cmd.showHelpAfterError("(run with --help for usage)");

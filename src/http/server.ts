@@ -12,6 +12,10 @@ export interface HttpServerDeps {
   logger: Logger;
   /** false until the store is open; /health answers 503 meanwhile */
   isReady: () => boolean;
+  /** Host-header allow-list for the UI and API (DNS-rebinding defence); ingest and /health are exempt */
+  isAllowedHost?: (hostHeader: string | undefined) => boolean;
+  /** serves the web UI for non-API paths (src/http/static.ts) */
+  ui?: (req: IncomingMessage, res: ServerResponse, url: URL) => void;
 }
 
 /**
@@ -37,6 +41,17 @@ export function createHttpServer(deps: HttpServerDeps): Server {
       const ready = deps.isReady();
       res.writeHead(ready ? 200 : 503, { "Content-Type": "application/json", "Cache-Control": "no-store" });
       res.end(JSON.stringify({ status: ready ? "ok" : "starting" }));
+      return;
+    }
+    // SDKs may address ingest by any name (containers, tunnels) and authenticate with the DSN key;
+    // the browser-facing UI and API only answer to names that cannot be DNS-rebound to us.
+    if (deps.isAllowedHost && !deps.isAllowedHost(req.headers.host)) {
+      res.writeHead(403, { "Content-Type": "application/json", "Cache-Control": "no-store" });
+      res.end(JSON.stringify({ detail: `Host "${String(req.headers.host ?? "").slice(0, 100)}" is not allowed; set LIGHTTRACE_PUBLIC_URL to the address you browse to` }));
+      return;
+    }
+    if (deps.ui && !url.pathname.startsWith("/api/")) {
+      deps.ui(req, res, url);
       return;
     }
     Promise.resolve(apiHandler(req, res)).catch((err: unknown) => {

@@ -1,0 +1,51 @@
+import { HTTPError } from "h3";
+import { z } from "zod";
+import { PROJECT_SLUG } from "../cli/projects.ts";
+import { toIsoString } from "../events/timestamps.ts";
+import { notFound, param, parseJsonBody, requireOrganization, type ApiDeps } from "./context.ts";
+import type { RouteFn } from "./issues.ts";
+import { serializeProject, serializeProjectKey } from "./serialize.ts";
+
+/**
+ * LightTrace has no teams; Sentry's project-creation path goes through one, so the organization
+ * has a single implicit team with this slug. Other team slugs are 404, as in Sentry.
+ */
+export const DEFAULT_TEAM_SLUG = "default";
+
+const createProjectSchema = z.object({
+  name: z.string().trim().min(1, "a project needs a name").max(200),
+  slug: PROJECT_SLUG.optional(),
+  platform: z.string().regex(/^[a-z0-9.-]{1,64}$/, "lowercase platform name such as node or javascript").nullish(),
+}).loose();
+
+/** `GET /organizations/{org}/teams/` and `POST /teams/{org}/{team}/projects/` (Sentry's create-project). */
+export function mountTeamRoutes(deps: ApiDeps, route: RouteFn): void {
+  route("GET", "/api/0/organizations/:org/teams", async (event) => {
+    const org = await requireOrganization(deps, param(event, "org"));
+    return [_team(org.createdAt)];
+  });
+  route("POST", "/api/0/teams/:org/:team/projects", async (event) => {
+    const org = await requireOrganization(deps, param(event, "org"));
+    if (param(event, "team") !== DEFAULT_TEAM_SLUG) throw notFound(`no team "${param(event, "team").slice(0, 50)}" (LightTrace has one team, "${DEFAULT_TEAM_SLUG}")`);
+    const body = await parseJsonBody(event, createProjectSchema);
+    const slug = body.slug ?? slugify(body.name);
+    if (!PROJECT_SLUG.safeParse(slug).success) throw new HTTPError({ status: 400, message: `cannot derive a slug from "${body.name.slice(0, 50)}"; pass one` });
+    if (await deps.store.getProject(slug)) throw new HTTPError({ status: 409, message: "A project with this slug already exists." });
+    const { project, key } = await deps.store.createProject({ slug, name: body.name, platform: body.platform ?? null, organizationId: org.id });
+    // Sentry answers with the project; the DSN is added so a client needs no second request.
+    return Response.json({ ...serializeProject(project, org), keys: [serializeProjectKey(key, deps.publicUrl())] }, { status: 201 });
+  });
+}
+
+/** "My Shop API!" → "my-shop-api" (Sentry's slugify: lowercase, dashes, at most 50 characters). */
+export function slugify(name: string): string {
+  const slug = name.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, "-").replace(/^[-_]+|[-_]+$/g, "").slice(0, 50).replace(/[-_]+$/, "");
+  return /^\d+$/.test(slug) ? `project-${slug}` : slug;
+}
+
+// --- Internal ---
+
+function _team(createdAt: number) {
+  return { id: "1", slug: DEFAULT_TEAM_SLUG, name: "Default", dateCreated: toIsoString(createdAt), isMember: true, hasAccess: true, memberCount: 1 };
+}
