@@ -49,7 +49,9 @@ await build({
   logLevel: "warning",
   // better-sqlite3's default loader require()s a .node path it computes; the SEA never takes that
   // path (src/runtime/native-addon.ts hands over the addon), so the warning is noise.
-  logOverride: { "unsupported-require-call": "silent" },
+  // src/assets.ts looks for dist/ui next to an ESM bundle via import.meta.url, which is empty in
+  // CJS; it copes, and the executable serves its embedded UI instead.
+  logOverride: { "unsupported-require-call": "silent", "empty-import-meta": "silent" },
 });
 
 // 2. Assets and their manifest.

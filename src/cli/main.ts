@@ -1,9 +1,8 @@
 import { buildProgram } from "./program.ts";
-import { setSqliteNativeBindingResolver } from "../store/sqlite-binding.ts";
-import { embeddedSqliteBinding } from "../runtime/native-addon.ts";
+import { installEmbeddedResources } from "../runtime/embedded.ts";
 
-// In the standalone executable the addon comes out of the binary; elsewhere this resolves nothing.
-setSqliteNativeBindingResolver(embeddedSqliteBinding);
+// In the standalone executable the SQLite addon and the UI come out of the binary; elsewhere a no-op.
+installEmbeddedResources();
 
 /** Entry point of the `lighttrace` executable and of `npm start`. No top-level await (bundled as CJS too). */
 buildProgram()

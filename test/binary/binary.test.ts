@@ -148,7 +148,13 @@ describe("dist/lighttrace, the standalone executable", () => {
       const page = await fetch(`${url}/`);
       expect(page.status).toBe(200);
       expect(page.headers.get("content-type")).toContain("text/html");
-      expect(await page.text()).toBe(readFileSync(UI_INDEX, "utf8"));
+      const html = await page.text();
+      expect(html).toBe(readFileSync(UI_INDEX, "utf8"));
+      for (const [, asset] of html.matchAll(/(?:src|href)="\/(assets\/[^"]+)"/g)) {
+        const res = await fetch(`${url}/${asset}`);
+        expect(res.status, asset).toBe(200);
+        expect(Buffer.from(await res.arrayBuffer()).equals(readFileSync(join(ROOT, "dist", "ui", asset!)))).toBe(true);
+      }
     }
   });
 
