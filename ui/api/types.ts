@@ -1,0 +1,127 @@
+/**
+ * The API shapes the UI reads: Sentry's field names, as src/api/serialize.ts produces them.
+ * Only the fields the UI uses are listed.
+ */
+
+export type IssueStatus = "unresolved" | "resolved" | "ignored";
+export type StatsSeries = [number, number][];
+
+export interface Organization { id: string; slug: string; name: string }
+
+export interface Project { id: string; slug: string; name: string; platform: string | null; dateCreated: string }
+
+export interface ProjectKey { id: string; public: string; projectId: number; isActive: boolean; dsn: { public: string } }
+
+export interface Issue {
+  id: string;
+  shortId: string;
+  title: string;
+  culprit: string;
+  level: string;
+  status: IssueStatus;
+  substatus: string | null;
+  isUnhandled: boolean;
+  project: { id: string; slug: string; name: string; platform: string | null };
+  metadata: { type?: string; value?: string; filename?: string; function?: string };
+  count: string;
+  userCount: number;
+  firstSeen: string;
+  lastSeen: string;
+  firstRelease: { version: string } | null;
+  lastRelease: { version: string } | null;
+  regressedAt: string | null;
+  stats?: Partial<Record<"24h" | "14d" | "30d", StatsSeries>>;
+  /** LightTrace: last hour well above the issue's own hourly baseline */
+  isSpiking: boolean;
+  lastHourCount: number;
+  baselinePerHour: number;
+}
+
+export interface IssueDetail extends Issue {
+  stats: { "24h": StatsSeries; "30d": StatsSeries };
+  tags: { key: string; name: string; totalValues: number }[];
+  grouping: { mechanism: string; key: string };
+}
+
+export interface TagValue { key: string; value: string; name: string; count: number; firstSeen: string; lastSeen: string }
+export interface TagSummary { key: string; name: string; totalValues: number; uniqueValues: number; topValues: TagValue[] }
+
+export interface Frame {
+  filename: string | null;
+  absPath: string | null;
+  module: string | null;
+  package: string | null;
+  function: string | null;
+  lineNo: number | null;
+  colNo: number | null;
+  context: [number, string][];
+  inApp: boolean;
+  vars: Record<string, unknown> | null;
+  instructionAddr: string | null;
+}
+
+export interface Stacktrace { frames: Frame[]; hasSystemFrames: boolean }
+
+export interface ExceptionValue {
+  type: string | null;
+  value: string | null;
+  module: string | null;
+  mechanism: { type?: string; handled?: boolean; synthetic?: boolean; [k: string]: unknown } | null;
+  stacktrace: Stacktrace | null;
+}
+
+export interface Breadcrumb {
+  type: string;
+  category: string | null;
+  level: string;
+  message: string | null;
+  data: Record<string, unknown> | null;
+  timestamp: string | null;
+}
+
+export interface RequestData {
+  url: string | null;
+  method: string | null;
+  query: [string, string][] | string;
+  fragment: string | null;
+  data: unknown;
+  headers: [string, string][];
+  cookies: [string, string][] | string;
+  env: Record<string, string> | null;
+}
+
+export type Entry =
+  | { type: "exception"; data: { values: ExceptionValue[]; hasSystemFrames: boolean } }
+  | { type: "message"; data: { formatted: string; message: string | null } }
+  | { type: "stacktrace"; data: Stacktrace }
+  | { type: "breadcrumbs"; data: { values: Breadcrumb[] } }
+  | { type: "request"; data: RequestData }
+  | { type: "threads"; data: unknown };
+
+export interface EventUser { id?: string; email?: string; username?: string; ip_address?: string | null; [k: string]: unknown }
+
+export interface SentryEvent {
+  id: string;
+  eventID: string;
+  groupID: string;
+  projectID: string;
+  dateCreated: string;
+  dateReceived: string;
+  title: string;
+  culprit: string;
+  message: string;
+  platform: string;
+  level: string;
+  environment: string | null;
+  release: { version: string } | null;
+  tags: { key: string; value: string }[];
+  entries: Entry[];
+  user: EventUser | null;
+  contexts: Record<string, Record<string, unknown>>;
+  context: Record<string, unknown>;
+  sdk: { name: string | null; version: string | null } | null;
+  previousEventID: string | null;
+  nextEventID: string | null;
+}
+
+export interface SessionInfo { user: { id: string; email: string; isLocalAdmin: boolean }; autoSignedIn: boolean }

@@ -1,0 +1,95 @@
+import { useEffect, useState } from "preact/hooks";
+import { ApiError, apiGet, describeError } from "./api/client.ts";
+import type { Organization, SessionInfo } from "./api/types.ts";
+import { Link } from "./components/Link.tsx";
+import { ErrorBox } from "./components/ErrorBox.tsx";
+import { useLocation } from "./hooks/use-location.ts";
+import { parseRoute } from "./lib/routes.ts";
+import { IssueDetail } from "./pages/IssueDetail.tsx";
+import { IssueList } from "./pages/IssueList.tsx";
+import { Login } from "./pages/Login.tsx";
+import { Projects } from "./pages/Projects.tsx";
+
+type Boot =
+  | { state: "loading" }
+  | { state: "login" }
+  | { state: "ready"; session: SessionInfo; org: Organization }
+  | { state: "failed"; error: unknown };
+
+/**
+ * The layout and the client-side routes. On load it asks the API who is signed in (a loopback
+ * server signs the browser in on that call); without a session it shows the login form.
+ */
+export function App() {
+  const [boot, setBoot] = useState<Boot>({ state: "loading" });
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    let cancelled = false;
+    (async () => {
+      try {
+        const session = await apiGet<SessionInfo>("/api/0/auth/session/");
+        const orgs = await apiGet<Organization[]>("/api/0/organizations/");
+        if (!orgs[0]) throw new Error("This installation has no organization yet; restart the server to create it.");
+        if (!cancelled) setBoot({ state: "ready", session, org: orgs[0] });
+      } catch (err) {
+        if (cancelled) return;
+        setBoot(err instanceof ApiError && err.status === 401 ? { state: "login" } : { state: "failed", error: err });
+      }
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [attempt]);
+
+  if (boot.state === "loading") return <div class="boot">Loading LightTrace…</div>;
+  if (boot.state === "login") return <Login onSignedIn={() => setAttempt((n) => n + 1)} />;
+  if (boot.state === "failed") {
+    return (
+      <main class="page">
+        <ErrorBox title="LightTrace could not start" message={describeError(boot.error)} onRetry={() => setAttempt((n) => n + 1)} />
+      </main>
+    );
+  }
+  return <Shell org={boot.org} session={boot.session} onSignedOut={() => setAttempt((n) => n + 1)} />;
+}
+
+// --- Internal ---
+
+function Shell(props: { org: Organization; session: SessionInfo; onSignedOut: () => void }) {
+  const location = useLocation();
+  const route = parseRoute(location.pathname);
+  const section = route.name === "projects" ? "projects" : "issues";
+  return (
+    <>
+      <header class="topbar">
+        <Link href="/" class="brand" aria-label="LightTrace home">
+          <span class="brand-dot" aria-hidden="true" />LightTrace
+        </Link>
+        <nav class="topnav" aria-label="Main">
+          <Link href="/" class={section === "issues" ? "active" : ""}>Issues</Link>
+          <Link href="/projects/" class={section === "projects" ? "active" : ""}>Projects</Link>
+        </nav>
+        <span class="topbar-user" title={props.session.user.email}>
+          {props.session.user.isLocalAdmin ? "local admin" : props.session.user.email}
+          {!props.session.user.isLocalAdmin && <SignOut onDone={props.onSignedOut} />}
+        </span>
+      </header>
+      <main class="page">
+        {route.name === "issues" && <IssueList org={props.org.slug} project={route.project} search={location.search} />}
+        {route.name === "issue" && <IssueDetail org={props.org.slug} issueId={route.issueId} eventId={route.eventId} />}
+        {route.name === "projects" && <Projects org={props.org.slug} selected={route.project} />}
+        {route.name === "notFound" && (
+          <ErrorBox title="Page not found" message={`Nothing lives at ${route.path}.`} action={<Link href="/">Go to the issue list</Link>} />
+        )}
+      </main>
+    </>
+  );
+}
+
+function SignOut(props: { onDone: () => void }) {
+  const signOut = async () => {
+    await fetch("/api/0/auth/session/", { method: "DELETE", credentials: "same-origin" });
+    props.onDone();
+  };
+  return <button type="button" class="link-button" onClick={signOut}>Sign out</button>;
+}

@@ -1,0 +1,45 @@
+/** The UI's client-side routes, parsed from and formatted to URL paths. */
+export type Route =
+  | { name: "issues"; project?: string }
+  | { name: "issue"; issueId: string; eventId?: string }
+  | { name: "projects"; project?: string }
+  | { name: "notFound"; path: string };
+
+/**
+ * @example parseRoute("/issues/42/events/latest/") // { name: "issue", issueId: "42", eventId: "latest" }
+ */
+export function parseRoute(pathname: string): Route {
+  const parts = pathname.split("/").filter(Boolean).map((p) => {
+    try {
+      return decodeURIComponent(p);
+    } catch {
+      return p;
+    }
+  });
+  const [a, b, c, d] = parts;
+  if (parts.length === 0 || (a === "issues" && parts.length === 1)) return { name: "issues" };
+  if (a === "issues" && b && /^\d+$/.test(b)) {
+    if (parts.length === 2) return { name: "issue", issueId: b };
+    if (c === "events" && d && parts.length === 4) return { name: "issue", issueId: b, eventId: d };
+  }
+  if (a === "projects") {
+    if (parts.length === 1) return { name: "projects" };
+    if (b && parts.length === 2) return { name: "projects", project: b };
+    if (b && c === "issues" && parts.length === 3) return { name: "issues", project: b };
+  }
+  return { name: "notFound", path: pathname };
+}
+
+export function issuePath(issueId: string, eventId?: string): string {
+  return eventId ? `/issues/${encodeURIComponent(issueId)}/events/${encodeURIComponent(eventId)}/` : `/issues/${encodeURIComponent(issueId)}/`;
+}
+
+export function issueListPath(project?: string, search?: URLSearchParams): string {
+  const base = project ? `/projects/${encodeURIComponent(project)}/issues/` : "/";
+  const qs = search?.toString();
+  return qs ? `${base}?${qs}` : base;
+}
+
+export function projectPath(project?: string): string {
+  return project ? `/projects/${encodeURIComponent(project)}/` : "/projects/";
+}

@@ -1,0 +1,154 @@
+import { useState } from "preact/hooks";
+import { apiSend, describeError } from "../api/client.ts";
+import type { IssueDetail as IssueDetailData, IssueStatus, SentryEvent, TagSummary } from "../api/types.ts";
+import { ErrorBox } from "../components/ErrorBox.tsx";
+import { EventView } from "../components/EventView.tsx";
+import { EventsChart } from "../components/EventsChart.tsx";
+import { LevelBadge } from "../components/LevelBadge.tsx";
+import { Link } from "../components/Link.tsx";
+import { TagBars } from "../components/TagBars.tsx";
+import { TriageBadges } from "../components/TriageBadges.tsx";
+import { formatCount, formatDateTime, formatRelativeTime } from "../format.ts";
+import { useApi } from "../hooks/use-api.ts";
+import { navigate } from "../hooks/use-location.ts";
+import { issueListPath, issuePath } from "../lib/routes.ts";
+import { triageBadges } from "../lib/triage.ts";
+
+/**
+ * One issue: status actions, counts, first/last seen with releases, the events chart, tag
+ * distributions, then the selected event (latest by default) with its navigation.
+ */
+export function IssueDetail(props: { org: string; issueId: string; eventId?: string | undefined }) {
+  const issue = useApi<IssueDetailData>(`/api/0/issues/${encodeURIComponent(props.issueId)}/`);
+  const tags = useApi<TagSummary[]>(`/api/0/issues/${encodeURIComponent(props.issueId)}/tags/`);
+  const which = props.eventId ?? "latest";
+  const event = useApi<SentryEvent>(`/api/0/issues/${encodeURIComponent(props.issueId)}/events/${encodeURIComponent(which)}/`);
+  const [period, setPeriod] = useState<"24h" | "30d">("24h");
+  const [actionError, setActionError] = useState<string | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+
+  if (issue.error !== undefined && !issue.data) {
+    return <ErrorBox title={`Could not load issue ${props.issueId}`} message={describeError(issue.error)} onRetry={issue.reload} action={<Link href="/">Back to issues</Link>} />;
+  }
+  if (!issue.data) return <div class="loading-block">Loading issue…</div>;
+  const data = issue.data;
+  const now = Date.now();
+
+  const setStatus = async (status: IssueStatus) => {
+    setBusy(true);
+    setActionError(undefined);
+    try {
+      await apiSend("PUT", `/api/0/issues/${encodeURIComponent(data.id)}/`, { status });
+      issue.reload();
+    } catch (err) {
+      setActionError(`Could not change the status: ${describeError(err)}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <article class="issue-detail">
+      <nav class="breadcrumb-nav" aria-label="Breadcrumb">
+        <Link href="/">Issues</Link> <span aria-hidden="true">/</span>{" "}
+        <Link href={issueListPath(data.project.slug)}>{data.project.slug}</Link> <span aria-hidden="true">/</span> <span>{data.shortId}</span>
+      </nav>
+
+      <header class="issue-header">
+        <div class="issue-heading">
+          <h1>
+            <span class="issue-type">{data.metadata.type ?? data.title}</span>
+            {data.metadata.type && data.metadata.value !== undefined && <span class="issue-value">{data.metadata.value}</span>}
+          </h1>
+          <p class="culprit">{data.culprit}</p>
+          <p class="issue-meta">
+            <LevelBadge level={data.level} />
+            <TriageBadges badges={triageBadges(data, now)} />
+            <span class={`badge badge-status status-${data.status}`} data-testid="issue-status">{data.status}</span>
+            {data.isUnhandled && <span class="badge badge-unhandled" title="The SDK caught this error at the top level: it crashed a request or the process">unhandled</span>}
+            <span class="short-id">{data.shortId}</span>
+          </p>
+        </div>
+        <div class="issue-actions">
+          {data.status === "unresolved" ? (
+            <>
+              <button type="button" class="primary" disabled={busy} onClick={() => setStatus("resolved")}>Resolve</button>
+              <button type="button" disabled={busy} onClick={() => setStatus("ignored")}>Ignore</button>
+            </>
+          ) : (
+            <button type="button" class="primary" disabled={busy} onClick={() => setStatus("unresolved")}>Unresolve</button>
+          )}
+        </div>
+      </header>
+      {actionError && <div class="notice notice-error" role="alert">{actionError}</div>}
+
+      <section class="stat-cards" aria-label="Counts">
+        <div class="stat"><span class="stat-label">Events</span><span class="stat-value">{formatCount(data.count)}</span></div>
+        <div class="stat"><span class="stat-label">Users</span><span class="stat-value">{formatCount(data.userCount)}</span></div>
+        <div class="stat">
+          <span class="stat-label">First seen</span>
+          <span class="stat-value small" title={formatDateTime(data.firstSeen)}>{formatRelativeTime(data.firstSeen, now)}</span>
+          <span class="release">{data.firstRelease ? `in ${data.firstRelease.version}` : "no release"}</span>
+        </div>
+        <div class="stat">
+          <span class="stat-label">Last seen</span>
+          <span class="stat-value small" title={formatDateTime(data.lastSeen)}>{formatRelativeTime(data.lastSeen, now)}</span>
+          <span class="release">{data.lastRelease ? `in ${data.lastRelease.version}` : "no release"}</span>
+        </div>
+        {data.isSpiking && (
+          <div class="stat stat-alert">
+            <span class="stat-label">Last hour</span>
+            <span class="stat-value small">{formatCount(data.lastHourCount)}</span>
+            <span class="release">usually {data.baselinePerHour.toFixed(1)}/h</span>
+          </div>
+        )}
+      </section>
+
+      <div class="detail-grid">
+        <section class="panel chart-panel">
+          <div class="panel-head">
+            <h2>Events</h2>
+            <div class="segmented" role="group" aria-label="Chart period">
+              {(["24h", "30d"] as const).map((p) => (
+                <button key={p} type="button" aria-pressed={period === p} class={period === p ? "on" : ""} onClick={() => setPeriod(p)}>{p}</button>
+              ))}
+            </div>
+          </div>
+          <EventsChart series={data.stats[period]} bucket={period === "24h" ? "hour" : "day"} />
+        </section>
+        <section class="panel tags-panel">
+          <h2>Tags</h2>
+          {tags.error !== undefined && <p class="error-text">{describeError(tags.error)}</p>}
+          {tags.data && <TagBars tags={tags.data} />}
+        </section>
+      </div>
+
+      <section class="panel event-panel">
+        <div class="panel-head event-nav">
+          <h2>
+            {which === "latest" ? "Latest event" : which === "oldest" ? "Oldest event" : "Event"}
+            {event.data && <code class="event-id">{event.data.eventID.slice(0, 12)}</code>}
+          </h2>
+          <div class="button-row" role="group" aria-label="Event navigation">
+            <button type="button" onClick={() => navigate(issuePath(data.id, "oldest"))} disabled={which === "oldest"}>Oldest</button>
+            <button type="button" disabled={!event.data?.previousEventID} onClick={() => event.data?.previousEventID && navigate(issuePath(data.id, event.data.previousEventID))}>‹ Older</button>
+            <button type="button" disabled={!event.data?.nextEventID} onClick={() => event.data?.nextEventID && navigate(issuePath(data.id, event.data.nextEventID))}>Newer ›</button>
+            <button type="button" onClick={() => navigate(issuePath(data.id))} disabled={which === "latest"}>Latest</button>
+            {event.data && (
+              <a
+                class="button"
+                href={`/api/0/projects/${encodeURIComponent(props.org)}/${encodeURIComponent(data.project.slug)}/events/${event.data.eventID}/`}
+                download={`event-${event.data.eventID}.json`}
+              >
+                JSON
+              </a>
+            )}
+          </div>
+        </div>
+        {event.error !== undefined && <ErrorBox title="Could not load the event" message={describeError(event.error)} onRetry={event.reload} />}
+        {!event.data && event.error === undefined && <div class="loading-block">Loading event…</div>}
+        {event.data && <EventView event={event.data} />}
+      </section>
+    </article>
+  );
+}
