@@ -38,8 +38,8 @@ export function computeEventTags(event: NormalizedEvent, userKey: string | undef
     put("mechanism", exc.mechanism.type);
     if (typeof exc.mechanism.handled === "boolean") put("handled", exc.mechanism.handled ? "yes" : "no");
   }
-  const traceId = contexts.trace?.trace_id;
-  if (typeof traceId === "string") put("trace", traceId);
+  // The trace id is not a tag: one value per event would grow the tag table with every event.
+  // It is stored in its own indexed column instead.
 
   const merged = new Map(event.tags);
   for (const [key, value] of derived) if (RESERVED.has(key) || !merged.has(key)) merged.set(key, value);
@@ -59,7 +59,7 @@ export function computeUserKey(event: NormalizedEvent): string | undefined {
 
 // --- Internal ---
 
-const RESERVED = new Set(["level", "environment", "release", "dist", "user", "trace", "handled", "mechanism"]);
+const RESERVED = new Set(["level", "environment", "release", "dist", "user", "handled", "mechanism"]);
 
 function _fillContextsFromUserAgent(event: NormalizedEvent): void {
   const contexts = event.contexts ?? {};

@@ -1,5 +1,8 @@
 import type { IncomingMessage } from "node:http";
-import { createBrotliDecompress, createGunzip, createInflate, createInflateRaw, createZstdDecompress, constants as zlibConstants } from "node:zlib";
+import {
+  brotliDecompressSync, createBrotliDecompress, createGunzip, createInflate, createInflateRaw, createZstdDecompress, gunzipSync, inflateRawSync,
+  inflateSync, zstdDecompressSync, constants as zlibConstants,
+} from "node:zlib";
 import type { Transform } from "node:stream";
 import { badRequest, IngestError, tooLarge } from "./errors.ts";
 
@@ -12,8 +15,8 @@ export interface BodyLimits {
 
 /**
  * Streams a request body into `onChunk`, decompressing `Content-Encoding` gzip, deflate (zlib or
- * raw), br and zstd as it goes. Both caps are enforced while streaming, so neither a large body nor
- * a decompression bomb is ever held in memory: the stream stops at the cap with a 413.
+ * raw), br and zstd. Both caps are enforced as bytes arrive, so neither a large body nor a
+ * decompression bomb is ever held in memory: reading stops at the cap with a 413.
  */
 export async function streamBody(req: IncomingMessage, limits: BodyLimits, onChunk: (chunk: Buffer) => void): Promise<void> {
   const encoding = String(req.headers["content-encoding"] ?? "").trim().toLowerCase();
@@ -44,40 +47,30 @@ export async function streamBody(req: IncomingMessage, limits: BodyLimits, onChu
     return;
   }
 
-  // Output is handed on chunk by chunk from inside the 'data' handler, and the decoder is destroyed
-  // at the first cap breach, so decompressed data never piles up in memory.
-  let decoder: Transform | undefined;
-  let failure: unknown;
-  const fail = (err: unknown) => {
-    failure ??= err;
-    decoder?.destroy();
-  };
-  try {
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      countWire(chunk);
-      if (!decoder) {
-        decoder = makeDecoder(chunk);
-        decoder.on("data", (c: Buffer) => {
-          if (failure) return;
-          try { deliver(c); } catch (err) { fail(err); }
-        });
-        decoder.on("error", (err: Error) => fail(badRequest(`body is not valid ${encoding} data: ${err.message}`)));
-      }
-      await _write(decoder, chunk);
-      if (failure) throw failure;
-    }
-    if (decoder) {
-      const d = decoder;
-      await new Promise<void>((resolve) => {
-        d.once("end", resolve);
-        d.once("close", resolve);
-        d.end();
-      });
-    }
-    if (failure) throw failure;
-  } finally {
-    decoder?.destroy();
+  // Compressed bodies are small in practice (a few KB): read them whole (bounded by the wire cap)
+  // and inflate in one synchronous call, which costs a fraction of setting up a zlib stream. Only
+  // when the output would pass SYNC_OUTPUT_LIMIT — a big attachment or a bomb — does it stream.
+  const wire: Buffer[] = [];
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    countWire(chunk);
+    wire.push(chunk);
   }
+  const compressedBody = wire.length === 1 ? wire[0]! : Buffer.concat(wire);
+  if (compressedBody.length === 0) return;
+  if (compressedBody.length <= SYNC_INPUT_LIMIT) {
+    const maxOutputLength = Math.min(limits.maxDecompressed + 1, SYNC_OUTPUT_LIMIT);
+    let inflated: Buffer | undefined;
+    try {
+      inflated = _decodeSync(encoding, compressedBody, maxOutputLength);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ERR_BUFFER_TOO_LARGE") {
+        throw badRequest(`body is not valid ${encoding} data: ${(err as Error).message}`);
+      }
+      // too big to inflate in one piece: stream it below
+    }
+    if (inflated) return deliver(inflated);
+  }
+  await _streamDecode(makeDecoder(compressedBody), compressedBody, deliver, encoding);
 }
 
 /** Reads a whole body (bounded by the same caps) into one Buffer, for the small /store/ payloads. */
@@ -88,6 +81,60 @@ export async function readBody(req: IncomingMessage, limits: BodyLimits): Promis
 }
 
 // --- Internal ---
+
+/** Compressed bodies up to this size are inflated in one synchronous call. */
+const SYNC_INPUT_LIMIT = 1024 * 1024;
+/** Inflating in one call stops here; larger outputs stream through a decoder with bounded memory. */
+const SYNC_OUTPUT_LIMIT = 8 * 1024 * 1024;
+
+function _decodeSync(encoding: string, body: Buffer, maxOutputLength: number): Buffer {
+  switch (encoding) {
+    case "gzip":
+    case "x-gzip":
+      return gunzipSync(body, { maxOutputLength });
+    case "deflate":
+      return _looksLikeZlib(body) ? inflateSync(body, { maxOutputLength }) : inflateRawSync(body, { maxOutputLength });
+    case "br":
+      return brotliDecompressSync(body, { maxOutputLength });
+    default:
+      return zstdDecompressSync(body, { maxOutputLength });
+  }
+}
+
+/**
+ * Streams a buffered compressed body through a decoder. Output is handed on chunk by chunk from
+ * inside the 'data' handler and the decoder is destroyed at the first cap breach, so decompressed
+ * data never piles up in memory.
+ */
+async function _streamDecode(decoder: Transform, body: Buffer, deliver: (chunk: Buffer) => void, encoding: string): Promise<void> {
+  let failure: unknown;
+  const fail = (err: unknown) => {
+    failure ??= err;
+    decoder.destroy();
+  };
+  decoder.on("data", (c: Buffer) => {
+    if (failure) return;
+    try { deliver(c); } catch (err) { fail(err); }
+  });
+  decoder.on("error", (err: Error) => fail(badRequest(`body is not valid ${encoding} data: ${err.message}`)));
+  try {
+    for (let offset = 0; offset < body.length && !failure; offset += STREAM_SLICE) {
+      await _write(decoder, body.subarray(offset, offset + STREAM_SLICE));
+    }
+    if (!failure) {
+      await new Promise<void>((resolve) => {
+        decoder.once("end", resolve);
+        decoder.once("close", resolve);
+        decoder.end();
+      });
+    }
+    if (failure) throw failure;
+  } finally {
+    decoder.destroy();
+  }
+}
+
+const STREAM_SLICE = 64 * 1024;
 
 /** A decoder maker for the encoding (given the first body chunk), or undefined for identity. */
 function _decoderFactory(encoding: string): ((first: Buffer) => Transform) | undefined {

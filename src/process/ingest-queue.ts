@@ -41,12 +41,18 @@ export class IngestQueue {
     this.options = options;
   }
 
-  submit(job: IngestJob): Promise<EventOutcome[]> {
+  async submit(job: IngestJob): Promise<EventOutcome[]> {
     const weight = Math.max(1, job.events.length);
-    if (this.queuedEvents + weight > this.options.maxQueuedEvents) {
-      return Promise.reject(new QueueFullError("ingest queue is full"));
-    }
+    if (this.queuedEvents + weight > this.options.maxQueuedEvents) throw new QueueFullError("ingest queue is full");
     this.queuedEvents += weight;
+    try {
+      // encoding (compression) happens here, before the batch, so commits stay short
+      await Promise.all(job.events.map(async (ev) => { ev.storedPayload = await this.store.encodeEventPayload(ev.json); }));
+    } catch (err) {
+      this.queuedEvents -= weight;
+      this.notifyIfIdle();
+      throw err;
+    }
     return new Promise((resolve, reject) => {
       this.pending.push({ job, resolve, reject });
       this.schedule();
@@ -57,9 +63,9 @@ export class IngestQueue {
     return this.queuedEvents;
   }
 
-  /** Resolves once every job handed in so far has been committed or failed. */
+  /** Resolves once every job handed in so far (still encoding or queued) has been committed or failed. */
   drain(): Promise<void> {
-    if (this.pending.length === 0 && !this.flushing) return Promise.resolve();
+    if (this.queuedEvents === 0 && !this.flushing) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -106,8 +112,12 @@ export class IngestQueue {
     } finally {
       this.flushing = false;
       if (this.pending.length > 0) this.schedule();
-      else for (const waiter of this.idleWaiters.splice(0)) waiter();
+      else this.notifyIfIdle();
     }
+  }
+
+  private notifyIfIdle(): void {
+    if (this.queuedEvents === 0 && !this.flushing) for (const waiter of this.idleWaiters.splice(0)) waiter();
   }
 
   private takeBatch(): Pending[] {

@@ -26,6 +26,8 @@ export interface PreparedEvent {
   tags: [string, string][];
   /** the normalised event, serialised once */
   json: string;
+  /** `json` as the store keeps it (e.g. compressed); set by the queue before the event is committed */
+  storedPayload?: Buffer | string;
   event: NormalizedEvent;
 }
 

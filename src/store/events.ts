@@ -1,5 +1,6 @@
 import type { SqliteDatabase } from "./sqlite-binding.ts";
 import type { StoredEvent } from "./types.ts";
+import { decodeEventData } from "./event-codec.ts";
 
 /** Event reads: per-issue listing (newest or oldest first), lookup by event id, neighbours. */
 export function createEventQueries(db: SqliteDatabase) {
@@ -40,6 +41,6 @@ function _event(r: unknown): StoredEvent {
     eventId: String(row.event_id),
     timestamp: Number(row.timestamp),
     receivedAt: Number(row.received_at),
-    event: JSON.parse(String(row.data)),
+    event: JSON.parse(decodeEventData(row.data as Buffer | string)),
   };
 }

@@ -11,7 +11,8 @@ import type { SqliteDatabase } from "./sqlite-binding.ts";
 export function createIngestWriter(db: SqliteDatabase): (jobs: IngestJob[]) => (EventOutcome[] | Error)[] {
   const stmt = {
     eventExists: db.prepare("SELECT 1 FROM events WHERE project_id = ? AND event_id = ?").pluck(),
-    findGrouping: db.prepare("SELECT issue_id FROM groupings WHERE project_id = ? AND hash = ?").pluck(),
+    findIssue: db.prepare(`SELECT g.issue_id AS id, i.status FROM groupings g JOIN issues i ON i.id = g.issue_id
+      WHERE g.project_id = ? AND g.hash = ?`),
     nextShortId: db.prepare("UPDATE projects SET next_short_id = next_short_id + 1 WHERE id = ? RETURNING next_short_id - 1").pluck(),
     insertIssue: db.prepare(`INSERT INTO issues (project_id, short_id, title, culprit, type, level, platform, metadata, status, substatus,
         is_unhandled, first_seen, last_seen, first_release, last_release, event_count, user_count)
@@ -19,7 +20,6 @@ export function createIngestWriter(db: SqliteDatabase): (jobs: IngestJob[]) => (
         @isUnhandled, @timestamp, @timestamp, @release, @release, 0, 0)`),
     insertGrouping: db.prepare(`INSERT INTO groupings (project_id, hash, issue_id, grouping_key, mechanism, created_at)
       VALUES (?, ?, ?, ?, ?, ?)`),
-    issueStatus: db.prepare("SELECT status FROM issues WHERE id = ?").pluck(),
     insertEvent: db.prepare(`INSERT INTO events (project_id, issue_id, event_id, timestamp, received_at, level, release, environment,
         user_key, trace_id, title, data)
       VALUES (@projectId, @issueId, @eventId, @timestamp, @receivedAt, @level, @release, @environment, @userKey, @traceId, @title, @json)`),
@@ -57,7 +57,8 @@ export function createIngestWriter(db: SqliteDatabase): (jobs: IngestJob[]) => (
       return { eventId: ev.eventId, issueId: 0, isNewIssue: false, isRegression: false, isDuplicate: true };
     }
     // 2. the issue, through its grouping hash
-    let issueId = stmt.findGrouping.get(projectId, ev.grouping.hash) as number | undefined;
+    const existing = stmt.findIssue.get(projectId, ev.grouping.hash) as { id: number; status: string } | undefined;
+    let issueId = existing?.id;
     let isNewIssue = false;
     let isRegression = false;
     if (issueId === undefined) {
@@ -68,7 +69,7 @@ export function createIngestWriter(db: SqliteDatabase): (jobs: IngestJob[]) => (
       }).lastInsertRowid);
       stmt.insertGrouping.run(projectId, ev.grouping.hash, issueId, ev.grouping.key, ev.grouping.mechanism, ev.receivedAt);
       isNewIssue = true;
-    } else if (stmt.issueStatus.get(issueId) === "resolved") {
+    } else if (existing!.status === "resolved") {
       // 3. a resolved issue that happens again is a regression
       isRegression = stmt.regress.run(ev.receivedAt, ev.receivedAt, issueId).changes > 0;
     }
@@ -76,7 +77,7 @@ export function createIngestWriter(db: SqliteDatabase): (jobs: IngestJob[]) => (
     stmt.insertEvent.run({
       projectId, issueId, eventId: ev.eventId, timestamp: ev.timestamp, receivedAt: ev.receivedAt, level: ev.level,
       release: ev.release ?? null, environment: ev.environment, userKey: ev.userKey ?? null, traceId: ev.traceId ?? null,
-      title: ev.title, json: ev.json,
+      title: ev.title, json: ev.storedPayload ?? ev.json,
     });
     const newUser = ev.userKey ? stmt.addUser.run(issueId, ev.userKey).changes : 0;
     stmt.updateIssue.run({

@@ -100,7 +100,8 @@ CREATE TABLE events (
   user_key TEXT,
   trace_id TEXT,
   title TEXT NOT NULL,
-  data TEXT NOT NULL,
+  -- the normalised event: brotli-compressed JSON (see event-codec.ts)
+  data BLOB NOT NULL,
   UNIQUE (project_id, event_id)
 );
 CREATE INDEX events_by_issue ON events (issue_id, timestamp, id);

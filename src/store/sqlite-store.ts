@@ -4,6 +4,7 @@ import { createIngestWriter } from "./ingest-writer.ts";
 import { createProjectQueries } from "./projects.ts";
 import { createIssueQueries } from "./issues.ts";
 import { createEventQueries } from "./events.ts";
+import { encodeEventData } from "./event-codec.ts";
 import { createUserQueries } from "./users.ts";
 
 /** The SQLite Store: synchronous better-sqlite3 calls behind the async Store interface. */
@@ -15,6 +16,7 @@ export function createSqliteStore(db: SqliteDatabase): Store {
   const users = createUserQueries(db);
   return {
     commitIngestBatch: async (jobs) => writeBatch(jobs),
+    encodeEventPayload: async (json) => encodeEventData(json),
     ensureOrganization: async (slug, name) => projects.ensureOrganization(slug, name),
     getOrganization: async () => projects.getOrganization(),
     listProjects: async () => projects.listProjects(),

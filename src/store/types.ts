@@ -118,6 +118,8 @@ export interface Store {
   // --- ingest (group commit) ---
   /** Commits every job in one transaction; a job that fails rolls back alone and gets its Error. */
   commitIngestBatch(jobs: IngestJob[]): Promise<(EventOutcome[] | Error)[]>;
+  /** Turns an event's JSON into the form this store keeps (outside any transaction, may use other threads). */
+  encodeEventPayload(json: string): Promise<Buffer | string>;
 
   // --- organization, projects, keys ---
   ensureOrganization(slug: string, name: string): Promise<Organization>;

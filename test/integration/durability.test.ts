@@ -26,7 +26,7 @@ describe("durability", () => {
       for (let i = 0; !killed; i++) {
         const ev = errorEvent({ exception: { values: [{ type: "KillTest", value: `attempt ${worker * 100000 + i}` }] } });
         try {
-          const res = await fetch(envelopeUrl, { method: "POST", body: eventEnvelope(ev) });
+          const res = await fetch(envelopeUrl, { method: "POST", body: new Uint8Array(eventEnvelope(ev)) });
           if (res.status === 200) acknowledged.push(ev.event_id as string);
           await res.arrayBuffer();
         } catch {

@@ -17,7 +17,7 @@ describe("ingest protocol: auth, framing, encodings, CORS", () => {
   });
 
   const post = async (url: string, body: Buffer | string, headers: Record<string, string> = {}) => {
-    const res = await fetch(url, { method: "POST", body, headers });
+    const res = await fetch(url, { method: "POST", body: typeof body === "string" ? body : new Uint8Array(body), headers });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
   };

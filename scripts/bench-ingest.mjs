@@ -1,0 +1,116 @@
+// npm run bench:ingest — starts the real server, sends realistic error envelopes (5-10 KB, a share
+// gzip-encoded, ~100 distinct issues) over loopback HTTP with 32 concurrent connections, and prints
+// events/s, latency percentiles and the server's peak RSS. Acknowledged events are checked in the DB.
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import http from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import Database from "better-sqlite3";
+import { envelopeTemplate, fillTemplate } from "./bench-fixtures.mjs";
+
+const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 20) * 1000;
+const WARMUP_MS = 3000;
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const ISSUES = 100;
+const GZIP_SHARE = 0.3;
+
+const dataDir = mkdtempSync(join(tmpdir(), "lighttrace-bench-"));
+const bundle = new URL("../dist/lighttrace.mjs", import.meta.url).pathname;
+const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(" ") : [];
+const server = spawn(process.execPath, [...nodeArgs, bundle, "serve", "--port", "0", "--data", dataDir], {
+  env: { ...process.env, LIGHTTRACE_LOG_LEVEL: "warn" },
+  stdio: ["ignore", "pipe", "inherit"],
+});
+let out = "";
+server.stdout.on("data", (d) => (out += d));
+const url = await new Promise((resolve, reject) => {
+  const t = setTimeout(() => reject(new Error("server did not start")), 15000);
+  server.stdout.on("data", () => {
+    const m = /listening on (http:\/\/\S+)/.exec(out);
+    if (m) { clearTimeout(t); resolve(m[1]); }
+  });
+});
+const dsn = new URL(/DSN:\s+(\S+)/.exec(out)?.[1] ?? (await waitFor(() => /\n\s+(http:\/\/\S+@\S+)/.exec(out)?.[1])));
+const { port, hostname } = new URL(url);
+const path = `/api${dsn.pathname}/envelope/?sentry_key=${dsn.username}&sentry_version=7`;
+
+const templates = Array.from({ length: ISSUES }, (_, n) => envelopeTemplate(n, dsn.username));
+const sizes = templates.map((t) => Buffer.byteLength(fillTemplate(t, 0)));
+// gzip bodies are prepared ahead so compression does not load the generator during the run
+const gzipPool = Array.from({ length: 6000 }, (_, i) => gzipSync(fillTemplate(templates[i % ISSUES], i % 500)));
+let gzipNext = 0;
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+const latencies = [];
+let ok = 0, failed = 0, sentBytes = 0;
+let measuring = false;
+const start = performance.now();
+const deadline = start + WARMUP_MS + DURATION_MS;
+let cpuAtStart = 0;
+setTimeout(() => { measuring = true; ok = 0; failed = 0; latencies.length = 0; sentBytes = 0; cpuAtStart = serverCpuSeconds(); }, WARMUP_MS);
+
+function send(i) {
+  const useGzip = Math.random() < GZIP_SHARE && gzipNext < gzipPool.length;
+  const body = useGzip ? gzipPool[gzipNext++] : Buffer.from(fillTemplate(templates[i % ISSUES], i % 500));
+  const headers = useGzip ? { "Content-Encoding": "gzip", "Content-Length": body.length } : { "Content-Length": body.length };
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    const req = http.request({ host: hostname, port, path, method: "POST", agent, headers }, (res) => {
+      res.resume();
+      res.on("end", () => {
+        if (measuring) {
+          latencies.push(performance.now() - t0);
+          if (res.statusCode === 200) ok++; else failed++;
+          sentBytes += body.length;
+        }
+        resolve(res.statusCode);
+      });
+    });
+    req.on("error", () => { if (measuring) failed++; resolve(0); });
+    req.end(body);
+  });
+}
+
+let counter = 0;
+await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+  while (performance.now() < deadline) await send(counter++);
+}));
+const elapsed = (performance.now() - start - WARMUP_MS) / 1000;
+const serverCpu = serverCpuSeconds() - cpuAtStart;
+const status = readFileSync(`/proc/${server.pid}/status`, "utf8");
+const peakRssMb = Number(/VmHWM:\s+(\d+)/.exec(status)[1]) / 1024;
+const rssMb = Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
+agent.destroy();
+
+server.kill("SIGTERM");
+await new Promise((r) => server.once("exit", r));
+const db = new Database(join(dataDir, "lighttrace.db"), { readonly: true });
+const stored = db.prepare("SELECT count(*) AS n FROM events").get().n;
+const issues = db.prepare("SELECT count(*) AS n FROM issues").get().n;
+db.close();
+const dbSize = spawnSync("du", ["-sh", dataDir]).stdout.toString().split("\t")[0];
+rmSync(dataDir, { recursive: true, force: true });
+
+latencies.sort((a, b) => a - b);
+const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(1);
+console.log(`ingest benchmark: ${CONCURRENCY} connections, ${DURATION_MS / 1000}s measured after ${WARMUP_MS / 1000}s warm-up`);
+console.log(`  envelopes: ${Math.min(...sizes)}-${Math.max(...sizes)} bytes, ${ISSUES} distinct issues, ${GZIP_SHARE * 100}% gzip`);
+console.log(`  events/s:   ${(ok / elapsed).toFixed(0)}  (${ok} acknowledged, ${failed} failed, ${(sentBytes / elapsed / 1e6).toFixed(1)} MB/s on the wire)`);
+console.log(`  latency ms: p50 ${pct(50)}  p90 ${pct(90)}  p99 ${pct(99)}  max ${latencies.at(-1).toFixed(1)}`);
+console.log(`  server CPU: ${(serverCpu / elapsed * 100).toFixed(0)}% of one core; ${(ok / serverCpu).toFixed(0)} events per CPU-second (${(serverCpu / ok * 1e6).toFixed(0)} µs per event)`);
+console.log(`  server RSS: peak ${peakRssMb.toFixed(0)} MB, at end ${rssMb.toFixed(0)} MB`);
+console.log(`  stored: ${stored} events in ${issues} issues (database ${dbSize})`);
+if (failed > 0) process.exitCode = 1;
+
+/** utime + stime of the server process, in seconds (/proc/<pid>/stat fields 14 and 15, in clock ticks). */
+function serverCpuSeconds() {
+  const fields = readFileSync(`/proc/${server.pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+async function waitFor(fn) {
+  for (let i = 0; i < 100; i++) { const v = fn(); if (v) return v; await new Promise((r) => setTimeout(r, 50)); }
+  throw new Error("no DSN printed");
+}
