@@ -76,7 +76,7 @@ export function EventView(props: { event: SentryEvent }) {
         <section class="event-section">
           <h3>Contexts</h3>
           <div class="contexts">
-            {Object.entries(ev.contexts).map(([name, ctx]) => (
+            {Object.entries(ev.contexts).filter(([, ctx]) => Object.keys(ctx ?? {}).some((k) => k !== "type")).map(([name, ctx]) => (
               <div class="context-card" key={name}>
                 <h4>{name}</h4>
                 <KeyValueTable label={name} rows={Object.entries(ctx ?? {}).filter(([k]) => k !== "type")} />

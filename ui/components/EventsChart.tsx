@@ -28,7 +28,7 @@ export function EventsChart(props: { series: StatsSeries; bucket: "hour" | "day"
       </svg>
       <figcaption>
         <span>{first ? label(first[0]) : ""}</span>
-        <span>{formatCount(total)} events · peak {formatCount(max)}/{props.bucket}</span>
+        <span>{formatCount(total)} event{total === 1 ? "" : "s"} · peak {formatCount(max)}/{props.bucket}</span>
         <span>{last ? label(last[0]) : ""}</span>
       </figcaption>
     </figure>

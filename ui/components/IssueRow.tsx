@@ -48,8 +48,8 @@ export function IssueRow(props: {
         </span>
       </span>
       <span role="cell" class="col-graph"><Sparkline series={issue.stats?.[props.period]} /></span>
-      <span role="cell" class="col-num" title={`${issue.count} events`}>{formatCount(issue.count)}<small class="mobile-unit"> events</small></span>
-      <span role="cell" class="col-num" title={`${issue.userCount} users`}>{formatCount(issue.userCount)}<small class="mobile-unit"> users</small></span>
+      <span role="cell" class="col-num" title={`${issue.count} events`}>{formatCount(issue.count)}<small class="mobile-unit">{issue.count === "1" ? " event" : " events"}</small></span>
+      <span role="cell" class="col-num" title={`${issue.userCount} users`}>{formatCount(issue.userCount)}<small class="mobile-unit">{issue.userCount === 1 ? " user" : " users"}</small></span>
       <span role="cell" class="col-seen">
         <span title={issue.firstSeen}>{formatRelativeTime(issue.firstSeen, now)}</span>
         {issue.firstRelease && <small class="release" title={issue.firstRelease.version}>{issue.firstRelease.version}</small>}

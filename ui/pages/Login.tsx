@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import { apiSend, describeError } from "../api/client.ts";
+import { ApiError, apiSend, describeError } from "../api/client.ts";
 
 /** Password sign-in, shown when the server is not on loopback. Users come from `lighttrace users create`. */
 export function Login(props: { onSignedIn: () => void }) {
@@ -15,7 +15,7 @@ export function Login(props: { onSignedIn: () => void }) {
       await apiSend("POST", "/api/0/auth/login/", { email, password });
       props.onSignedIn();
     } catch (err) {
-      setError(describeError(err));
+      setError(err instanceof ApiError && err.status === 401 ? err.message : describeError(err));
     } finally {
       setBusy(false);
     }
