@@ -1,4 +1,6 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=16
+// A 16 MB young generation keeps ingest RSS well under 200 MB under load (V8 picks a much larger
+// one on big machines) for a few percent more GC time.
 // `npx lighttrace …` in a checkout: runs the bundle that `npm run build` writes.
 import { existsSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";

@@ -18,7 +18,8 @@ const GZIP_SHARE = 0.3;
 
 const dataDir = mkdtempSync(join(tmpdir(), "lighttrace-bench-"));
 const bundle = new URL("../dist/lighttrace.mjs", import.meta.url).pathname;
-const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(" ") : [];
+// the same V8 flag `npm start` and bin/lighttrace.mjs use
+const nodeArgs = ["--max-semi-space-size=16", ...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(" ") : [])];
 const server = spawn(process.execPath, [...nodeArgs, bundle, "serve", "--port", "0", "--data", dataDir], {
   env: { ...process.env, LIGHTTRACE_LOG_LEVEL: "warn" },
   stdio: ["ignore", "pipe", "inherit"],
