@@ -50,8 +50,9 @@ export function computeMetadata(event: NormalizedEvent): EventMetadata {
 }
 
 /**
- * The frame most likely at fault: in the last exception that has frames, the last in-app frame,
- * else its last frame. Falls back to the top-level stack trace (message events).
+ * The frame most likely at fault: in the last exception that has frames, the last in-app frame
+ * with source (JS engines report `JSON.parse` as an in-app `<anonymous>` frame), else its last
+ * frame. Falls back to the top-level stack trace (message events).
  */
 export function crashFrame(event: NormalizedEvent): Frame | undefined {
   const values = event.exception?.values ?? [];
@@ -86,10 +87,19 @@ export function computeCulprit(event: NormalizedEvent): string {
 
 // --- Internal ---
 
+/** The last in-app frame with real source; engine frames (`<anonymous>`, `[native code]`) only as a fallback. */
 function _lastInApp(frames: Frame[]): Frame {
+  for (let i = frames.length - 1; i >= 0; i--) if (frames[i]!.in_app && !_isEngineFrame(frames[i]!)) return frames[i]!;
   for (let i = frames.length - 1; i >= 0; i--) if (frames[i]!.in_app) return frames[i]!;
   return frames[frames.length - 1]!;
 }
+
+function _isEngineFrame(frame: Frame): boolean {
+  const path = frame.abs_path ?? frame.filename;
+  return path === undefined || ENGINE_PATHS.has(path);
+}
+
+const ENGINE_PATHS = new Set(["<anonymous>", "[native code]", "native", "eval code"]);
 
 function _firstLine(s: string): string {
   const line = s.split("\n").find((l) => l.trim() !== "") ?? "";
