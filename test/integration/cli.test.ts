@@ -1,0 +1,84 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { runCli, startChildServer, type ChildServer } from "../_helpers/child-server.ts";
+
+describe("lighttrace CLI", () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "lighttrace-cli-"));
+  let server: ChildServer | undefined;
+  afterAll(() => {
+    server?.child.kill("SIGKILL");
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("prints help and versions", async () => {
+    const help = await runCli(["--help"]);
+    expect(help.code).toBe(0);
+    for (const cmd of ["serve", "projects", "tokens"]) expect(help.stdout).toContain(cmd);
+    const version = await runCli(["--version"]);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+\S* \(node v\d+\.\d+\.\d+\)$/);
+    const serveHelp = await runCli(["serve", "--help"]);
+    expect(serveHelp.stdout).toContain("--port <port>");
+  });
+
+  it("creates projects and tokens while the server runs, with --json for scripts", async () => {
+    server = await startChildServer(dataDir);
+    expect(server.output()).toMatch(/Created project "my-project"/);
+    const created = await runCli(["projects", "create", "billing-api", "--platform", "node", "--data", dataDir, "--json"]);
+    expect(created.code).toBe(0);
+    const project = JSON.parse(created.stdout);
+    expect(project).toMatchObject({ slug: "billing-api", name: "billing-api" });
+    const port = new URL(server.url).port;
+    expect(project.dsn).toMatch(new RegExp(`^http://[0-9a-f]{32}@127\\.0\\.0\\.1:${port}/${project.id}$`));
+
+    const human = await runCli(["projects", "list", "--data", dataDir]);
+    expect(human.stdout).toContain("billing-api");
+    expect(human.stdout).toContain("my-project");
+
+    const token = JSON.parse((await runCli(["tokens", "create", "--name", "ci", "--data", dataDir, "--json"])).stdout).token;
+    expect(token).toMatch(/^sntrys_/);
+    const payload = JSON.parse(Buffer.from(token.split("_")[1], "base64").toString());
+    expect(payload).toMatchObject({ url: server.url, org: "lighttrace" });
+    const projects = await (await fetch(`${server.url}/api/0/organizations/lighttrace/projects/`, { headers: { Authorization: `Bearer ${token}` } })).json();
+    expect(projects.map((p: any) => p.slug).sort()).toEqual(["billing-api", "my-project"]);
+
+    // the new project's DSN works at once for ingest
+    const dsn = new URL(project.dsn);
+    const res = await fetch(`${server.url}/api/${project.id}/envelope/?sentry_key=${dsn.username}`, { method: "POST", body: "{}" });
+    expect(res.status).toBe(200);
+
+    const tokens = JSON.parse((await runCli(["tokens", "list", "--data", dataDir, "--json"])).stdout);
+    expect(tokens.map((t: any) => t.name)).toEqual(["ci"]);
+    expect(JSON.stringify(tokens)).not.toContain(token);
+  });
+
+  it("explains bad input in one line and exits 1", async () => {
+    const dup = await runCli(["projects", "create", "billing-api", "--data", dataDir]);
+    expect([dup.code, dup.stderr.trim()]).toEqual([1, 'error: a project with slug "billing-api" already exists']);
+    const badSlug = await runCli(["projects", "create", "Bad Slug!", "--data", dataDir]);
+    expect(badSlug.code).toBe(1);
+    expect(badSlug.stderr).toContain('invalid project slug "Bad Slug!"');
+    const digits = await runCli(["projects", "create", "123", "--data", dataDir]);
+    expect(digits.stderr).toContain("cannot be only digits");
+    const badPort = await runCli(["serve", "--port", "http", "--data", dataDir]);
+    expect(badPort.code).toBe(1);
+    expect(badPort.stderr).toContain("must be a port number");
+    const badEnv = await runCli(["serve", "--data", dataDir], { LIGHTTRACE_SQLITE_SYNCHRONOUS: "maybe" });
+    expect(badEnv.code).toBe(1);
+    expect(badEnv.stderr).toContain("LIGHTTRACE_SQLITE_SYNCHRONOUS");
+    const unknown = await runCli(["projects", "destroy"]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("unknown command");
+    const busy = await runCli(["serve", "--port", new URL(server!.url).port, "--data", dataDir]);
+    expect(busy.code).toBe(1);
+    expect(busy.stderr).toContain("already in use");
+  });
+
+  it("stops cleanly on SIGTERM", async () => {
+    const exited = new Promise<number | null>((r) => server!.child.once("exit", r));
+    server!.child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    server = undefined;
+  });
+});
