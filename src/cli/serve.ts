@@ -24,14 +24,13 @@ export async function runServe(flags: ServeFlags): Promise<void> {
   } catch (err) {
     fail((err as Error).message);
   }
-  const out = (line: string) => process.stdout.write(line + "\n");
-  out(`LightTrace listening on ${server.url} (data: ${config.dataDir})`);
-  out(`Web UI: ${server.url}/`);
+  // one write, so whoever reads the banner gets it whole
+  const banner = [`LightTrace listening on ${server.url} (data: ${config.dataDir})`, `Web UI: ${server.url}/`];
   if (server.bootstrap.firstProject) {
     const { project, key } = server.bootstrap.firstProject;
-    out(`Created project "${project.slug}". Point an SDK at it with this DSN:`);
-    out(`  ${formatDsn(server.url, key)}`);
+    banner.push(`Created project "${project.slug}". Point an SDK at it with this DSN:`, `  ${formatDsn(server.url, key)}`);
   }
+  process.stdout.write(banner.join("\n") + "\n");
 
   let stopping = false;
   const stop = (signal: string) => {
