@@ -54,7 +54,8 @@ export const RECENT_RATE_CTE = `recent AS (
   SELECT issue_id,
     sum(CASE WHEN hour = @currentHour THEN event_count WHEN hour = @currentHour - 1 THEN event_count * @previousWeight ELSE 0 END) AS last_hour,
     sum(CASE WHEN hour < @currentHour - 1 THEN event_count ELSE 0 END) / ${BASELINE_HOURS}.0 AS baseline
-  FROM issue_hourly_counts WHERE hour >= @baselineFromHour AND hour <= @currentHour GROUP BY issue_id
+  FROM issue_hourly_counts INDEXED BY issue_hourly_counts_by_hour
+  WHERE hour >= @baselineFromHour AND hour <= @currentHour GROUP BY issue_id
 )`;
 
 export const HOT_SQL = `(i.first_seen >= @newSince
