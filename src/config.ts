@@ -24,7 +24,9 @@ export const DEFAULTS = {
   /** bytes; one event item or one /store/ body after decompression (Relay: 1 MiB). */
   maxEventBytes: 1 * MiB,
   /** events waiting for the writer before ingest answers 503 + Retry-After instead of growing memory. */
-  maxQueuedEvents: 20_000,
+  maxQueuedEvents: 5_000,
+  /** bytes of event JSON waiting for the writer, the same bound measured in memory rather than events. */
+  maxQueuedBytes: 64 * MiB,
   /** events per group-commit transaction; bounds how long one commit holds the event loop. */
   maxBatchSize: 500,
   /**
@@ -51,6 +53,7 @@ export type Config = Readonly<{
   maxEnvelopeBytes: number;
   maxEventBytes: number;
   maxQueuedEvents: number;
+  maxQueuedBytes: number;
   maxBatchSize: number;
   sqliteSynchronous: "normal" | "full";
   rateLimitPerMinute: number;
@@ -78,6 +81,7 @@ const CONFIG_SCHEMA = z
     maxEnvelopeBytes: positiveInt,
     maxEventBytes: positiveInt,
     maxQueuedEvents: positiveInt,
+    maxQueuedBytes: positiveInt,
     maxBatchSize: positiveInt,
     sqliteSynchronous: z.enum(["normal", "full"]),
     rateLimitPerMinute: z.coerce.number().int().min(0),

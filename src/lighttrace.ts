@@ -38,6 +38,7 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
   let publicUrl = resolvePublicUrl(config, config.port);
   const queue = new IngestQueue(store, {
     maxQueuedEvents: config.maxQueuedEvents,
+    maxQueuedBytes: config.maxQueuedBytes,
     maxBatchSize: config.maxBatchSize,
     logger,
     onCommitted: (outcomes) => {

@@ -8,6 +8,7 @@ export class QueueFullError extends Error {
 
 export interface IngestQueueOptions {
   maxQueuedEvents: number;
+  maxQueuedBytes: number;
   maxBatchSize: number;
   logger: Logger;
   /** called after each commit with what it stored (alerts hook in here) */
@@ -24,11 +25,13 @@ interface Pending {
  * Group commit: requests hand in jobs and wait; jobs that arrive while the writer is busy are
  * committed together in the next transaction. A request is answered only after the transaction
  * holding its job has committed, so nothing acknowledged can be lost. Bounded: past
- * `maxQueuedEvents` it refuses new work (ingest turns that into 503 + Retry-After).
+ * `maxQueuedEvents` events or `maxQueuedBytes` of event JSON it refuses new work (ingest turns
+ * that into 503 + Retry-After).
  */
 export class IngestQueue {
   private pending: Pending[] = [];
   private queuedEvents = 0;
+  private queuedBytes = 0;
   private flushing = false;
   private scheduled = false;
   private idleWaiters: (() => void)[] = [];
@@ -43,13 +46,18 @@ export class IngestQueue {
 
   async submit(job: IngestJob): Promise<EventOutcome[]> {
     const weight = Math.max(1, job.events.length);
-    if (this.queuedEvents + weight > this.options.maxQueuedEvents) throw new QueueFullError("ingest queue is full");
+    const bytes = _jobBytes(job);
+    if (this.queuedEvents + weight > this.options.maxQueuedEvents || (this.queuedBytes > 0 && this.queuedBytes + bytes > this.options.maxQueuedBytes)) {
+      throw new QueueFullError("ingest queue is full");
+    }
     this.queuedEvents += weight;
+    this.queuedBytes += bytes;
     try {
       // encoding (compression) happens here, before the batch, so commits stay short
       await Promise.all(job.events.map(async (ev) => { ev.storedPayload = await this.store.encodeEventPayload(ev.json); }));
     } catch (err) {
       this.queuedEvents -= weight;
+      this.queuedBytes -= bytes;
       this.notifyIfIdle();
       throw err;
     }
@@ -97,6 +105,7 @@ export class IngestQueue {
         const committed: EventOutcome[] = [];
         batch.forEach((p, i) => {
           this.queuedEvents -= Math.max(1, p.job.events.length);
+          this.queuedBytes -= _jobBytes(p.job);
           const result = results[i]!;
           if (result instanceof Error) {
             this.options.logger.error("ingest job failed", { error: result, projectId: p.job.projectId });
@@ -129,4 +138,12 @@ export class IngestQueue {
     }
     return this.pending.splice(0, n);
   }
+}
+
+// --- Internal ---
+
+function _jobBytes(job: IngestJob): number {
+  let bytes = 0;
+  for (const ev of job.events) bytes += ev.json.length;
+  return bytes;
 }

@@ -1,0 +1,61 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { openDb } from "../../src/store/db.ts";
+import { createSqliteStore } from "../../src/store/sqlite-store.ts";
+import { IngestQueue, QueueFullError } from "../../src/process/ingest-queue.ts";
+import { normalizeEvent } from "../../src/events/normalize.ts";
+import { prepareEvent } from "../../src/process/prepare-event.ts";
+import { silentLogger } from "../../src/logger.ts";
+import type { IngestJob } from "../../src/process/types.ts";
+import { errorEvent } from "../_helpers/envelopes.ts";
+
+describe("IngestQueue (group commit) on a real database", () => {
+  const dir = mkdtempSync(join(tmpdir(), "lighttrace-queue-"));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const setup = async (limits: { maxQueuedEvents: number; maxQueuedBytes: number }) => {
+    const store = createSqliteStore(openDb(dir, { synchronous: "normal" }));
+    const org = await store.ensureOrganization("o", "O");
+    const { project } = await store.createProject({ slug: "p", name: "p", platform: null, organizationId: org.id });
+    const batches: number[] = [];
+    const queue = new IngestQueue(store, { ...limits, maxBatchSize: 100, logger: silentLogger, onCommitted: (o) => batches.push(o.length) });
+    const job = (): IngestJob => ({
+      projectId: project.id,
+      events: [prepareEvent(normalizeEvent(errorEvent(), { receivedAt: Date.now(), newEventId: () => "0".repeat(32) }))],
+      itemCounts: new Map(),
+      receivedAt: Date.now(),
+    });
+    return { store, queue, job, batches };
+  };
+
+  it("commits jobs submitted together in one batch and answers each", async () => {
+    const { store, queue, job, batches } = await setup({ maxQueuedEvents: 100, maxQueuedBytes: 1 << 20 });
+    const outcomes = await Promise.all(Array.from({ length: 10 }, () => queue.submit(job())));
+    expect(outcomes.flat().filter((o) => o.isNewIssue)).toHaveLength(1);
+    expect(outcomes.flat().every((o) => o.issueId === outcomes[0]![0]!.issueId && !o.isDuplicate)).toBe(true);
+    expect(batches).toEqual([10]);
+    expect((await store.getIssue(outcomes[0]![0]!.issueId))!.eventCount).toBe(10);
+    await queue.drain();
+    store.close();
+  });
+
+  it("refuses work beyond its bounds instead of growing memory", async () => {
+    const { store, queue, job } = await setup({ maxQueuedEvents: 2, maxQueuedBytes: 1 << 20 });
+    const accepted = [queue.submit(job()), queue.submit(job())];
+    await expect(queue.submit(job())).rejects.toBeInstanceOf(QueueFullError);
+    expect((await Promise.all(accepted)).flat()).toHaveLength(2);
+    await expect(queue.submit(job())).resolves.toHaveLength(1);
+    store.close();
+  });
+
+  it("drain waits for jobs still being encoded", async () => {
+    const { store, queue, job } = await setup({ maxQueuedEvents: 100, maxQueuedBytes: 1 << 20 });
+    const pending = queue.submit(job());
+    await queue.drain();
+    expect(queue.depth).toBe(0);
+    await pending;
+    store.close();
+  });
+});
