@@ -68,6 +68,8 @@ describe("dist/lighttrace, the standalone executable", () => {
     const help = await run(["--help"]);
     expect(help.code).toBe(0);
     for (const command of ["serve", "projects", "tokens"]) expect(help.stdout).toContain(command);
+    // a stray NODE_OPTIONS in the user's shell does not reach the product (execArgvExtension "cli")
+    expect(await run(["--version"], { NODE_OPTIONS: "--require /nonexistent/preload.js" })).toMatchObject({ code: 0, stderr: "" });
     // --help and --version never open the database, so they never extract the addon
     expect(existsSync(join(dir, "home", ".cache"))).toBe(false);
   });
