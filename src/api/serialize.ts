@@ -1,6 +1,7 @@
 import type { Breadcrumb, ExceptionValue, Frame, NormalizedEvent, Stacktrace } from "../events/types.ts";
 import { toIsoString } from "../events/timestamps.ts";
 import type { Issue, Organization, Project, ProjectKey, StoredEvent, TagKeySummary } from "../store/types.ts";
+import { formatDsn } from "../bootstrap.ts";
 
 /** The only place that shapes API output: Sentry's field names, so Sentry clients and scripts work. */
 
@@ -35,8 +36,7 @@ export function serializeProject(project: Project, org?: Organization) {
 }
 
 export function serializeProjectKey(key: ProjectKey, publicUrl: string) {
-  const u = new URL(publicUrl);
-  const dsn = `${u.protocol}//${key.publicKey}@${u.host}${u.pathname.replace(/\/$/, "")}/${key.projectId}`;
+  const dsn = formatDsn(publicUrl, key);
   const base = `${publicUrl.replace(/\/$/, "")}/api/${key.projectId}`;
   return {
     id: key.publicKey,
