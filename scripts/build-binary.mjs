@@ -22,8 +22,14 @@ const UI_DIR = join(ROOT, "dist", "ui");
 const SEA_FUSE = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2";
 const MANIFEST_ASSET = "lighttrace-manifest.json"; // src/runtime/sea.ts SEA_MANIFEST_ASSET
 
+// The V8 flags `npm start` and bin/lighttrace.mjs run the server with, so the binary behaves the same.
+const NODE_FLAGS = ["--max-semi-space-size=16"];
+
 const require = createRequire(import.meta.url);
 const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+if (!pkg.scripts.start.includes(`node ${NODE_FLAGS.join(" ")} dist/lighttrace.mjs`)) {
+  fail(`package.json's start script no longer runs node ${NODE_FLAGS.join(" ")}; update NODE_FLAGS here to match it`);
+}
 const withXz = !process.argv.includes("--no-xz");
 const started = Date.now();
 
@@ -84,6 +90,7 @@ writeFileSync(seaConfig, JSON.stringify({
   disableExperimentalSEAWarning: true,
   useCodeCache: true,
   useSnapshot: false,
+  execArgv: NODE_FLAGS,
   // NODE_OPTIONS from the user's shell must not change the product (a stray --require breaks it);
   // `lighttrace --node-options="--max-old-space-size=512" serve` remains for deliberate tuning.
   execArgvExtension: "cli",
