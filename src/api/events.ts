@@ -3,11 +3,11 @@ import { normalizeEventId } from "../events/values.ts";
 import type { StoredEvent } from "../store/types.ts";
 import { badRequest, notFound, param, parseQuery, requireOrganization, requireProject, type ApiDeps } from "./context.ts";
 import { loadIssue, type RouteFn } from "./issues.ts";
-import { linkHeader, parseCursor } from "./pagination.ts";
+import { CURSOR_PARAM, linkHeader, parseCursor } from "./pagination.ts";
 import { serializeEvent } from "./serialize.ts";
 
 const listSchema = z.object({
-  cursor: z.string().max(100).optional(),
+  cursor: CURSOR_PARAM,
   limit: z.coerce.number().int().min(1).max(100).default(50),
   full: z.enum(["true", "false", "1", "0"]).optional(),
 }).loose();
@@ -17,12 +17,7 @@ export function mountEventRoutes(deps: ApiDeps, route: RouteFn): void {
   route("GET", "/api/0/issues/:id/events", async (event) => {
     const { issue } = await loadIssue(deps, event);
     const q = parseQuery(event, listSchema);
-    let offset: number;
-    try {
-      offset = parseCursor(q.cursor);
-    } catch (err) {
-      throw badRequest((err as Error).message);
-    }
+    const offset = parseCursor(q.cursor);
     const rows = await deps.store.listIssueEvents(issue.id, { offset, limit: q.limit + 1, newestFirst: true });
     const hasMore = rows.length > q.limit;
     event.res.headers.set("Link", linkHeader(event.url, offset, q.limit, hasMore));

@@ -2,7 +2,7 @@ import type { H3Event } from "h3";
 import { z } from "zod";
 import type { Issue, IssueFilter, IssueStatus, Project, SpikeStats } from "../store/types.ts";
 import { badRequest, notFound, param, parseJsonBody, parseQuery, requireOrganization, requireProject, type ApiDeps } from "./context.ts";
-import { linkHeader, parseCursor } from "./pagination.ts";
+import { CURSOR_PARAM, linkHeader, parseCursor } from "./pagination.ts";
 import { parseIssueQuery, QuerySyntaxError } from "./query.ts";
 import { serializeIssue, serializeIssueDetail, serializeTagKey } from "./serialize.ts";
 import { buildStatsSeries, periodStartHour, type StatsPeriod } from "./stats.ts";
@@ -12,7 +12,7 @@ const listQuerySchema = z.object({
   sort: z.enum(["date", "new", "freq", "user", "priority"]).default("date"),
   statsPeriod: z.enum(["", "24h", "14d", "30d"]).optional(),
   groupStatsPeriod: z.enum(["", "24h", "14d", "30d", "auto"]).optional(),
-  cursor: z.string().max(100).optional(),
+  cursor: CURSOR_PARAM,
   limit: z.coerce.number().int().min(1).max(100).default(25),
   project: z.union([z.string(), z.array(z.string())]).optional(),
   environment: z.union([z.string(), z.array(z.string())]).optional(),
@@ -93,12 +93,7 @@ export async function loadIssue(deps: ApiDeps, event: H3Event): Promise<{ issue:
 
 async function listIssues(event: H3Event, deps: ApiDeps, projects: Project[]) {
   const q = parseQuery(event, listQuerySchema);
-  let offset: number;
-  try {
-    offset = parseCursor(q.cursor);
-  } catch (err) {
-    throw badRequest((err as Error).message);
-  }
+  const offset = parseCursor(q.cursor);
   const filter = _buildFilter(q.query, projects, offset, q.limit, q.sort);
   filter.now = deps.clock.now();
   for (const env of _asArray(q.environment)) filter.tags.push({ key: "environment", value: env, negate: false });

@@ -1,3 +1,8 @@
+import { z } from "zod";
+
+/** A `cursor` query parameter: `<value>:<offset>:<is_prev>`. */
+export const CURSOR_PARAM = z.string().regex(/^\d{1,15}:\d{1,9}:[01]$/, "expected a cursor like 0:100:0").optional();
+
 /**
  * Sentry-style cursors (`<value>:<offset>:<is_prev>`) and the `Link` header its clients follow.
  * LightTrace pages by offset, so the value part is always 0.
