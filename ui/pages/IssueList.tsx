@@ -106,7 +106,7 @@ export function IssueList(props: { org: string; project?: string | undefined; se
       } else if (e.key === "k" && rows.length) {
         setFocus(Math.max(0, f - 1));
       } else if (e.key === "Enter" && rows[f]) {
-        if (target && target.tagName === "BUTTON") return;
+        if (target && (target.tagName === "BUTTON" || target.tagName === "A")) return;
         navigate(issuePath(rows[f]!.id));
       } else if (e.key === "x" && rows[f]) {
         const next = new Set(sel);
