@@ -61,6 +61,12 @@ describe("native addon cache (standalone executable)", () => {
     expect(err.message).toContain("set LIGHTTRACE_CACHE_DIR to a writable directory");
   });
 
+  it("gives up on a home it cannot create directories in (Node's recursive mkdir would spin on /proc)", () => {
+    const home = { dir: "/proc/no-such-home/.cache/lighttrace/0.1.0", shared: false };
+    const good = { dir: join(dir, "tmp-fallback"), shared: false };
+    expect(extractNativeAddon(bytes, "a.node", [home, good])).toBe(join(dir, "tmp-fallback", "a.node"));
+  });
+
   it("refuses a shared-root directory that others can write to", () => {
     const root = join(dir, "lighttrace-1000");
     mkdirSync(join(root, "0.1.0"), { recursive: true });
