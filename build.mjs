@@ -5,6 +5,21 @@ import { gzipSync } from "node:zlib";
 
 const pkg = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8"));
 
+// The checkpoint worker runs as a separate thread from source text (Worker eval), so it is bundled
+// on its own, better-sqlite3's JS included, and handed to the server bundle as a string.
+const checkpointWorker = await build({
+  entryPoints: ["src/store/checkpoint-worker.ts"],
+  bundle: true,
+  platform: "node",
+  target: "node22",
+  format: "cjs",
+  write: false,
+  minify: true,
+  logLevel: "warning",
+});
+mkdirSync("dist", { recursive: true });
+writeFileSync("dist/checkpoint-worker.cjs", checkpointWorker.outputFiles[0].text);
+
 await build({
   entryPoints: ["src/cli/main.ts"],
   outfile: "dist/lighttrace.mjs",
@@ -15,7 +30,10 @@ await build({
   sourcemap: "linked",
   // the native addon stays in node_modules; the SEA build hands it over through sqlite-binding.ts
   external: ["better-sqlite3"],
-  define: { __LIGHTTRACE_VERSION__: JSON.stringify(pkg.version) },
+  define: {
+    __LIGHTTRACE_VERSION__: JSON.stringify(pkg.version),
+    __LIGHTTRACE_CHECKPOINT_WORKER__: JSON.stringify(checkpointWorker.outputFiles[0].text),
+  },
   // bundled CommonJS dependencies call require(); give the ESM bundle one
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   logLevel: "warning",

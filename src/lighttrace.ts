@@ -5,6 +5,8 @@ import { resolvePublicUrl } from "./config.ts";
 import type { Clock } from "./clock.ts";
 import type { Logger } from "./logger.ts";
 import { openDb } from "./store/db.ts";
+import { startCheckpointer } from "./store/checkpointer.ts";
+import { sqliteAddonPath } from "./store/sqlite-binding.ts";
 import { createSqliteStore } from "./store/sqlite-store.ts";
 import type { Store } from "./store/types.ts";
 import { IngestQueue } from "./process/ingest-queue.ts";
@@ -34,6 +36,7 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
   const { logger, clock } = deps;
   _checkDataDirWritable(config.dataDir);
   const db = openDb(config.dataDir, { synchronous: config.sqliteSynchronous });
+  const checkpointer = startCheckpointer(db, sqliteAddonPath(), logger);
   const store = createSqliteStore(db);
   let publicUrl = resolvePublicUrl(config, config.port);
   const queue = new IngestQueue(store, {
@@ -63,6 +66,7 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
   try {
     port = await listen(server, config.host, config.port);
   } catch (err) {
+    await checkpointer?.stop();
     store.close();
     throw err;
   }
@@ -79,6 +83,7 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
         server.closeIdleConnections();
       });
       await queue.drain();
+      await checkpointer?.stop();
       try {
         db.pragma("wal_checkpoint(TRUNCATE)");
       } catch (err) {

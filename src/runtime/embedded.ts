@@ -1,6 +1,6 @@
 import { setEmbeddedUiAssets, type AssetSource } from "../assets.ts";
-import { setSqliteNativeBindingResolver } from "../store/sqlite-binding.ts";
-import { embeddedSqliteBinding } from "./native-addon.ts";
+import { setSqliteAddonPathResolver, setSqliteNativeBindingResolver } from "../store/sqlite-binding.ts";
+import { embeddedSqliteAddonPath, embeddedSqliteBinding } from "./native-addon.ts";
 import { readSeaAsset, readSeaManifest } from "./sea.ts";
 
 /**
@@ -11,6 +11,7 @@ import { readSeaAsset, readSeaManifest } from "./sea.ts";
  */
 export function installEmbeddedResources(): void {
   setSqliteNativeBindingResolver(embeddedSqliteBinding);
+  setSqliteAddonPathResolver(embeddedSqliteAddonPath);
   setEmbeddedUiAssets(createSeaUiAssetSource());
 }
 

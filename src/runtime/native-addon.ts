@@ -85,6 +85,13 @@ export function loadNativeAddon(path: string): object {
   return mod.exports;
 }
 
+let extractedAddonPath: string | undefined;
+
+/** Where embeddedSqliteBinding() put the addon (for other threads that load it too); undefined before or outside the executable. */
+export function embeddedSqliteAddonPath(): string | undefined {
+  return extractedAddonPath;
+}
+
 /**
  * The loaded better-sqlite3 addon when running as the standalone executable, else undefined.
  * Meant as the lazy resolver in store/sqlite-binding.ts, so commands that never open the database
@@ -102,7 +109,8 @@ export function embeddedSqliteBinding(): object | undefined {
     tmp: tmpdir(),
     uid: process.getuid?.(),
   });
-  return loadNativeAddon(extractNativeAddon(bytes, `better_sqlite3-${sha256.slice(0, 16)}.node`, candidates));
+  extractedAddonPath = extractNativeAddon(bytes, `better_sqlite3-${sha256.slice(0, 16)}.node`, candidates);
+  return loadNativeAddon(extractedAddonPath);
 }
 
 // --- Internal ---

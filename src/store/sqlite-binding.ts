@@ -1,3 +1,6 @@
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
 
 /**
@@ -7,6 +10,32 @@ import Database from "better-sqlite3";
  */
 let nativeBinding: string | object | undefined;
 let bindingResolver: (() => string | object | undefined) | undefined;
+let addonPathResolver: (() => string | undefined) | undefined;
+
+/** Tells other threads (the checkpoint worker) which addon file the packaged build extracted. */
+export function setSqliteAddonPathResolver(resolve: () => string | undefined): void {
+  addonPathResolver = resolve;
+}
+
+/**
+ * The addon file this process uses, so a worker thread can load the same one: the packaged
+ * build's extracted copy, a path given explicitly, or the file better-sqlite3 itself would pick
+ * next to its package (compiled build first, then the prebuild for this platform).
+ */
+export function sqliteAddonPath(): string | undefined {
+  const packaged = addonPathResolver?.();
+  if (packaged) return packaged;
+  if (typeof nativeBinding === "string") return nativeBinding;
+  try {
+    const packageDir = dirname(createRequire(import.meta.url).resolve("better-sqlite3/package.json"));
+    return [
+      join(packageDir, "build", "Release", "better_sqlite3.node"),
+      join(packageDir, "prebuilds", `${process.platform}-${process.arch}.node`),
+    ].find((candidate) => existsSync(candidate));
+  } catch {
+    return undefined;
+  }
+}
 
 export function setSqliteNativeBinding(binding: string | object | undefined): void {
   nativeBinding = binding;
