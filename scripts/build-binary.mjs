@@ -40,6 +40,19 @@ rmSync(WORK, { recursive: true, force: true });
 mkdirSync(WORK, { recursive: true });
 
 // 1. One CommonJS file. Inside a SEA, require() only reaches built-in modules, so nothing may stay external.
+// The WAL checkpoint worker thread runs from source text (src/store/checkpointer.ts), bundled on its
+// own exactly as build.mjs does for `npm start`.
+const checkpointWorker = await build({
+  entryPoints: [join(ROOT, "src/store/checkpoint-worker.ts")],
+  bundle: true,
+  platform: "node",
+  target: "node24",
+  format: "cjs",
+  write: false,
+  minify: true,
+  logLevel: "warning",
+  logOverride: { "unsupported-require-call": "silent" },
+});
 const bundle = join(WORK, "lighttrace.cjs");
 await build({
   entryPoints: [join(ROOT, "src/cli/main.ts")],
@@ -51,7 +64,10 @@ await build({
   minifySyntax: true,
   minifyWhitespace: true,
   legalComments: "none",
-  define: { __LIGHTTRACE_VERSION__: JSON.stringify(pkg.version) },
+  define: {
+    __LIGHTTRACE_VERSION__: JSON.stringify(pkg.version),
+    __LIGHTTRACE_CHECKPOINT_WORKER__: JSON.stringify(checkpointWorker.outputFiles[0].text),
+  },
   logLevel: "warning",
   // better-sqlite3's default loader require()s a .node path it computes; the SEA never takes that
   // path (src/runtime/native-addon.ts hands over the addon), so the warning is noise.

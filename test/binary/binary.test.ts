@@ -96,7 +96,8 @@ describe("dist/lighttrace, the standalone executable", () => {
 
   it("serves: /health, a real @sentry/node app, a gzip envelope, the API and the UI", async () => {
     // 1. start on a free port (it prints where it listens) and wait for /health
-    server = spawn(binary, ["serve", "--port", "0", "--data", "data"], { cwd: app, env, stdio: ["ignore", "pipe", "pipe"] });
+    // debug: the log shows the WAL checkpoint worker thread at work inside the executable
+    server = spawn(binary, ["serve", "--port", "0", "--data", "data"], { cwd: app, env: { ...env, LIGHTTRACE_LOG_LEVEL: "debug" }, stdio: ["ignore", "pipe", "pipe"] });
     server.stdout!.on("data", (d) => (serverOutput += d));
     server.stderr!.on("data", (d) => (serverOutput += d));
     url = await eventually(async () => /listening on (http:\/\/\S+)/.exec(serverOutput)?.[1], 10_000);
@@ -145,7 +146,10 @@ describe("dist/lighttrace, the standalone executable", () => {
     const latest = await api(`/api/0/issues/${gzipIssue.id}/events/latest/`);
     expect(latest).toMatchObject({ status: 200, body: { eventID: eventId, groupID: gzipIssue.id } });
 
-    // 5. the embedded web UI, when the binary was built with one
+    // 5. the checkpoint worker (a thread running bundled source text) moved the WAL into the database
+    await eventually(async () => (/DEBUG checkpointed walPages=\d+ copied=[1-9]/.test(serverOutput) ? true : undefined), 5_000);
+
+    // 6. the embedded web UI, when the binary was built with one
     if (existsSync(UI_INDEX)) {
       const page = await fetch(`${url}/`);
       expect(page.status).toBe(200);
