@@ -5,7 +5,7 @@ import { resolvePublicUrl } from "./config.ts";
 import type { Clock } from "./clock.ts";
 import type { Logger } from "./logger.ts";
 import { openDb } from "./store/db.ts";
-import { startCheckpointer } from "./store/checkpointer.ts";
+import { createCheckpointer } from "./store/checkpointer.ts";
 import { sqliteAddonPath } from "./store/sqlite-binding.ts";
 import { createSqliteStore } from "./store/sqlite-store.ts";
 import type { Store } from "./store/types.ts";
@@ -36,7 +36,7 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
   const { logger, clock } = deps;
   _checkDataDirWritable(config.dataDir);
   const db = openDb(config.dataDir, { synchronous: config.sqliteSynchronous });
-  const checkpointer = startCheckpointer(db, sqliteAddonPath(), logger);
+  const checkpointer = createCheckpointer(db, sqliteAddonPath(), logger);
   const store = createSqliteStore(db);
   let publicUrl = resolvePublicUrl(config, config.port);
   const queue = new IngestQueue(store, {
@@ -45,6 +45,7 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
     maxBatchSize: config.maxBatchSize,
     logger,
     onCommitted: (outcomes) => {
+      checkpointer.noteCommitted(outcomes.length);
       for (const o of outcomes) {
         if (o.isNewIssue) logger.info("new issue", { issueId: o.issueId, eventId: o.eventId });
         else if (o.isRegression) logger.info("issue regressed", { issueId: o.issueId, eventId: o.eventId });
@@ -66,7 +67,7 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
   try {
     port = await listen(server, config.host, config.port);
   } catch (err) {
-    await checkpointer?.stop();
+    await checkpointer.stop();
     store.close();
     throw err;
   }
@@ -83,7 +84,7 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
         server.closeIdleConnections();
       });
       await queue.drain();
-      await checkpointer?.stop();
+      await checkpointer.stop();
       try {
         db.pragma("wal_checkpoint(TRUNCATE)");
       } catch (err) {

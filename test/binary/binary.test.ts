@@ -146,7 +146,15 @@ describe("dist/lighttrace, the standalone executable", () => {
     const latest = await api(`/api/0/issues/${gzipIssue.id}/events/latest/`);
     expect(latest).toMatchObject({ status: 200, body: { eventID: eventId, groupID: gzipIssue.id } });
 
-    // 5. the checkpoint worker (a thread running bundled source text) moved the WAL into the database
+    // 5. a burst of events starts the checkpoint worker (a thread running bundled source text),
+    //    which moves the WAL into the database
+    for (let batch = 0; batch < 30; batch++) {
+      await Promise.all(Array.from({ length: 20 }, async (_, i) => {
+        const body = `{}\n{"type":"event"}\n${JSON.stringify({ message: `burst ${batch * 20 + i}`, level: "info" })}\n`;
+        const res = await fetch(`${url}/api/${web.id}/envelope/?sentry_key=${key}`, { method: "POST", body });
+        expect(res.status).toBe(200);
+      }));
+    }
     await eventually(async () => (/DEBUG checkpointed walPages=\d+ copied=[1-9]/.test(serverOutput) ? true : undefined), 5_000);
 
     // 6. the embedded web UI, when the binary was built with one
