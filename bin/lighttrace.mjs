@@ -1,5 +1,5 @@
-#!/usr/bin/env -S node --max-semi-space-size=16
-// A 16 MB young generation keeps ingest RSS well under 200 MB under load (V8 picks a much larger
+#!/usr/bin/env -S node --max-semi-space-size=8
+// An 8 MB semi-space keeps ingest RSS under 200 MB at full load (V8 picks a much larger
 // one on big machines) for a few percent more GC time.
 // `npx lighttrace …` in a checkout: runs the bundle that `npm run build` writes.
 import { existsSync } from "node:fs";

@@ -41,7 +41,7 @@ console.log(`seeded ${ISSUES} issues, ${stats.events} events, ${stats.hourly} ho
   + `(db ${(dbBytes / 1e6).toFixed(0)} MB)`);
 
 // 3. the real server
-const server = spawn(process.execPath, ["--max-semi-space-size=16", bundle, "serve", "--port", "0", "--data", dataDir], {
+const server = spawn(process.execPath, ["--max-semi-space-size=8", bundle, "serve", "--port", "0", "--data", dataDir], {
   env: { ...process.env, LIGHTTRACE_LOG_LEVEL: "warn" },
   stdio: ["ignore", "pipe", "inherit"],
 });

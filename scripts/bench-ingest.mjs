@@ -3,7 +3,7 @@
 // events/s, latency percentiles and the server's peak RSS. Acknowledged events are checked in the DB.
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import http from "node:http";
+import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -19,7 +19,7 @@ const GZIP_SHARE = 0.3;
 const dataDir = mkdtempSync(join(tmpdir(), "lighttrace-bench-"));
 const bundle = new URL("../dist/lighttrace.mjs", import.meta.url).pathname;
 // the same V8 flag `npm start` and bin/lighttrace.mjs use
-const nodeArgs = ["--max-semi-space-size=16", ...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(" ") : [])];
+const nodeArgs = ["--max-semi-space-size=8", ...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(" ") : [])];
 const server = spawn(process.execPath, [...nodeArgs, bundle, "serve", "--port", "0", "--data", dataDir], {
   env: { ...process.env, LIGHTTRACE_LOG_LEVEL: "warn" },
   stdio: ["ignore", "pipe", "inherit"],
@@ -44,7 +44,6 @@ const sizes = templates.map((t) => Buffer.byteLength(fillTemplate(t, 0)));
 const gzipPool = Array.from({ length: 20000 }, (_, i) => gzipSync(fillCompiled(compiled[i % ISSUES], i % 500)));
 let gzipNext = 0;
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 const latencies = [];
 let ok = 0, failed = 0, sentBytes = 0;
 let measuring = false;
@@ -53,38 +52,57 @@ const deadline = start + WARMUP_MS + DURATION_MS;
 let cpuAtStart = 0;
 setTimeout(() => { measuring = true; ok = 0; failed = 0; latencies.length = 0; sentBytes = 0; cpuAtStart = serverCpuSeconds(); }, WARMUP_MS);
 
-function send(i) {
+/**
+ * A minimal keep-alive HTTP/1.1 client on a raw socket: the generator shares the two cores with
+ * the server, and node:http's client costs several times more CPU per request than the server's
+ * own HTTP handling, which would make the benchmark measure the generator.
+ */
+function openConnection() {
+  const socket = net.connect(Number(port), hostname);
+  socket.setNoDelay(true);
+  let buffered = Buffer.alloc(0);
+  let waiting;
+  socket.on("data", (chunk) => {
+    buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
+    const headerEnd = buffered.indexOf("\r\n\r\n");
+    if (headerEnd < 0 || !waiting) return;
+    const head = buffered.subarray(0, headerEnd).toString("latin1");
+    const length = Number(/content-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
+    if (buffered.length < headerEnd + 4 + length) return;
+    buffered = buffered.subarray(headerEnd + 4 + length);
+    const w = waiting;
+    waiting = undefined;
+    w(Number(head.slice(9, 12)));
+  });
+  socket.on("error", () => { if (waiting) { const w = waiting; waiting = undefined; w(0); } });
+  return (request) => new Promise((resolve) => { waiting = resolve; socket.write(request); });
+}
+
+function buildRequest(i) {
   const useGzip = Math.random() < GZIP_SHARE && gzipNext < gzipPool.length;
   const body = useGzip ? gzipPool[gzipNext++] : fillCompiled(compiled[i % ISSUES], i % 500);
-  const headers = useGzip ? { "Content-Encoding": "gzip", "Content-Length": body.length } : { "Content-Length": body.length };
-  return new Promise((resolve) => {
-    const t0 = performance.now();
-    const req = http.request({ host: hostname, port, path, method: "POST", agent, headers }, (res) => {
-      res.resume();
-      res.on("end", () => {
-        if (measuring) {
-          latencies.push(performance.now() - t0);
-          if (res.statusCode === 200) ok++; else failed++;
-          sentBytes += body.length;
-        }
-        resolve(res.statusCode);
-      });
-    });
-    req.on("error", () => { if (measuring) failed++; resolve(0); });
-    req.end(body);
-  });
+  const head = `POST ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nContent-Length: ${body.length}\r\n${useGzip ? "Content-Encoding: gzip\r\n" : ""}\r\n`;
+  return { bytes: Buffer.concat([Buffer.from(head), body]), size: body.length };
 }
 
 let counter = 0;
 await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-  while (performance.now() < deadline) await send(counter++);
+  const send = openConnection();
+  while (performance.now() < deadline) {
+    const { bytes, size } = buildRequest(counter++);
+    const t0 = performance.now();
+    const status = await send(bytes);
+    if (!measuring) continue;
+    latencies.push(performance.now() - t0);
+    if (status === 200) ok++; else failed++;
+    sentBytes += size;
+  }
 }));
 const elapsed = (performance.now() - start - WARMUP_MS) / 1000;
 const serverCpu = serverCpuSeconds() - cpuAtStart;
 const status = readFileSync(`/proc/${server.pid}/status`, "utf8");
 const peakRssMb = Number(/VmHWM:\s+(\d+)/.exec(status)[1]) / 1024;
 const rssMb = Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
-agent.destroy();
 
 server.kill("SIGTERM");
 await new Promise((r) => server.once("exit", r));

@@ -23,7 +23,7 @@ const SEA_FUSE = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2";
 const MANIFEST_ASSET = "lighttrace-manifest.json"; // src/runtime/sea.ts SEA_MANIFEST_ASSET
 
 // The V8 flags `npm start` and bin/lighttrace.mjs run the server with, so the binary behaves the same.
-const NODE_FLAGS = ["--max-semi-space-size=16"];
+const NODE_FLAGS = ["--max-semi-space-size=8"];
 
 const require = createRequire(import.meta.url);
 const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
