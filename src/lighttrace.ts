@@ -12,7 +12,7 @@ import type { Store } from "./store/types.ts";
 import { IngestQueue } from "./process/ingest-queue.ts";
 import { KeyCache } from "./ingest/key-cache.ts";
 import { createIngestHandler } from "./ingest/routes.ts";
-import { createApiApp } from "./api/app.ts";
+import type { NodeRequestHandler } from "./api/node-handler.ts";
 import { createHttpServer, listen } from "./http/server.ts";
 import { bootstrapInstallation, type BootstrapResult } from "./bootstrap.ts";
 import { locateUiAssets } from "./assets.ts";
@@ -53,7 +53,16 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
     },
   });
   const ingest = createIngestHandler({ config, logger, clock, queue, keys: new KeyCache(store, () => clock.now()) });
-  const api = createApiApp({ config, store, clock, logger, publicUrl: () => publicUrl });
+  // The web API (h3, and through it Node's fetch classes) is loaded once the server is ready:
+  // ingest and /health do not need it, and loading it is a large part of the start-up time.
+  // API requests that arrive earlier wait for it.
+  let resolveApi!: (handler: NodeRequestHandler) => void;
+  let rejectApi!: (err: unknown) => void;
+  const apiHandler = new Promise<NodeRequestHandler>((resolve, reject) => {
+    resolveApi = resolve;
+    rejectApi = reject;
+  });
+  const api = async (req: Parameters<NodeRequestHandler>[0], res: Parameters<NodeRequestHandler>[1]) => (await apiHandler)(req, res);
   let ready = false;
   const uiAssets = locateUiAssets(process.env);
   if (!uiAssets) logger.info("web UI build not found (run `npm run build`); serving the API only");
@@ -74,6 +83,15 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
   publicUrl = resolvePublicUrl(config, port);
   const bootstrap = await bootstrapInstallation(store, config, publicUrl);
   ready = true;
+  setImmediate(() => {
+    import("./api/node-handler.ts").then(
+      ({ createApiNodeHandler }) => resolveApi(createApiNodeHandler({ config, store, clock, logger, publicUrl: () => publicUrl })),
+      (err: unknown) => {
+        logger.error("the web API failed to load", { error: err });
+        rejectApi(err);
+      },
+    );
+  });
 
   let closing: Promise<void> | undefined;
   const close = () => {

@@ -1,6 +1,4 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { H3 } from "h3";
-import { toNodeHandler } from "h3";
 import type { Logger } from "../logger.ts";
 import { INGEST_PATH } from "../ingest/routes.ts";
 
@@ -8,7 +6,8 @@ type IngestHandler = (req: IncomingMessage, res: ServerResponse, url: URL, match
 
 export interface HttpServerDeps {
   ingest: IngestHandler;
-  api: H3;
+  /** the web API (h3), everything under /api/ that is not ingest */
+  api: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   logger: Logger;
   /** false until the store is open; /health answers 503 meanwhile */
   isReady: () => boolean;
@@ -20,10 +19,10 @@ export interface HttpServerDeps {
 
 /**
  * One `node:http` server: ingest paths go to the raw streaming handler (no framework on the hot
- * path), `/health` answers directly, everything else goes to h3.
+ * path), `/health` answers directly, the UI's files come from the static handler, and the rest
+ * goes to the web API.
  */
 export function createHttpServer(deps: HttpServerDeps): Server {
-  const apiHandler = toNodeHandler(deps.api);
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 120_000 }, (req, res) => {
     let url: URL;
     try {
@@ -54,7 +53,7 @@ export function createHttpServer(deps: HttpServerDeps): Server {
       deps.ui(req, res, url);
       return;
     }
-    Promise.resolve(apiHandler(req, res)).catch((err: unknown) => {
+    deps.api(req, res).catch((err: unknown) => {
       deps.logger.error("request failed", { error: err, path: url.pathname });
       if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json" }).end(JSON.stringify({ detail: "Internal Error" }));
       else res.destroy();
