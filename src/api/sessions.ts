@@ -1,11 +1,12 @@
 import { createHash, randomBytes } from "node:crypto";
-import { HTTPError, getCookie, type H3, type H3Event } from "h3";
+import { HTTPError, getCookie, getRequestIP, type H3, type H3Event } from "h3";
 import { z } from "zod";
 import { isLoopbackHost, hostnameOf } from "../http/security.ts";
 import type { User } from "../store/types.ts";
 import { requireSameOrigin } from "./auth.ts";
 import { parseJsonBody, type ApiDeps } from "./context.ts";
 import { DUMMY_PASSWORD_HASH, verifyPassword } from "./passwords.ts";
+import { LoginThrottle } from "./login-throttle.ts";
 
 /** How long a browser stays signed in. */
 export const SESSION_LIFETIME_SECONDS = 30 * 24 * 3600;
@@ -38,13 +39,23 @@ export function mountSessionRoutes(app: H3, deps: ApiDeps): void {
     return _startSession(deps, admin, true);
   });
 
+  const throttle = new LoginThrottle();
   on("POST", "/api/0/auth/login", async (event) => {
     requireSameOrigin(event, deps.publicUrl());
     const body = await parseJsonBody(event, loginSchema);
+    const clientIp = getRequestIP(event, { xForwardedFor: deps.config.trustProxy }) ?? "unknown";
+    const wait = throttle.retryAfter(clientIp, body.email, deps.clock.now());
+    if (wait > 0) {
+      throw new HTTPError({ status: 429, message: `Too many failed sign-ins; try again in ${wait} s.`, headers: { "Retry-After": String(wait) } });
+    }
     const found = await deps.store.findUserByEmail(body.email);
     // verify even when the user is unknown, so response time does not tell which emails exist
     const ok = await verifyPassword(body.password, found?.passwordHash ?? DUMMY_PASSWORD_HASH);
-    if (!found || !found.passwordHash || !ok) throw new HTTPError({ status: 401, message: "Wrong email or password." });
+    if (!found || !found.passwordHash || !ok) {
+      throttle.recordFailure(clientIp, body.email, deps.clock.now());
+      throw new HTTPError({ status: 401, message: "Wrong email or password." });
+    }
+    throttle.recordSuccess(clientIp, body.email);
     return _startSession(deps, found.user, false);
   });
 

@@ -171,6 +171,19 @@ describe("password login on a non-loopback server", () => {
     expect((await fetch(`${t.url}/api/0/organizations/`, { headers: { Cookie: cookie } })).status).toBe(401);
   });
 
+  it("refuses further attempts after 10 failed sign-ins for one email, with Retry-After, not other emails", async () => {
+    const attempt = (email: string, pw: string) =>
+      fetch(`${t.url}/api/0/auth/login/`, { method: "POST", headers: { "Content-Type": "application/json", Origin: t.url }, body: JSON.stringify({ email, password: pw }) });
+    for (let i = 0; i < 10; i++) expect((await attempt("target@example.com", `guess-${i}`)).status).toBe(401);
+    const blocked = await attempt("target@example.com", "guess-10");
+    expect(blocked.status).toBe(429);
+    const retry = Number(blocked.headers.get("retry-after"));
+    expect(retry).toBeGreaterThan(800);
+    expect(retry).toBeLessThanOrEqual(900);
+    expect((await blocked.json()).detail).toMatch(/^Too many failed sign-ins; try again in \d+ s\.$/);
+    expect((await attempt("someone-else@example.com", "guess")).status).toBe(401);
+  });
+
   it("shows the login form in the browser and signs in", async () => {
     const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
     try {
