@@ -1,4 +1,5 @@
-import { closeSync, mkdirSync, openSync, unlinkSync } from "node:fs";
+import { closeSync, openSync, unlinkSync } from "node:fs";
+import { makeDirs } from "./make-dirs.ts";
 import { join } from "node:path";
 import type { Config } from "./config.ts";
 import { resolvePublicUrl } from "./config.ts";
@@ -120,7 +121,7 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
 function _checkDataDirWritable(dataDir: string): void {
   const probe = join(dataDir, `.write-test-${process.pid}`);
   try {
-    mkdirSync(dataDir, { recursive: true });
+    makeDirs(dataDir);
     closeSync(openSync(probe, "w"));
     unlinkSync(probe);
   } catch (err) {

@@ -3,6 +3,7 @@ import { openDb } from "../store/db.ts";
 import { createSqliteStore } from "../store/sqlite-store.ts";
 import type { Organization, Store } from "../store/types.ts";
 import { fail } from "./output.ts";
+import { NativeAddonError } from "../runtime/native-addon.ts";
 
 /**
  * Opens the data directory's store for a management command. Works while the server runs (WAL
@@ -17,7 +18,10 @@ export async function withCliStore<T>(
   try {
     store = createSqliteStore(openDb(config.dataDir, { synchronous: config.sqliteSynchronous }));
   } catch (err) {
-    fail(`cannot open the data directory ${config.dataDir}: ${(err as Error).message}`);
+    // the addon's own errors already say what to do; everything else is about the directory
+    if (err instanceof NativeAddonError) fail(err.message);
+    const message = (err as Error).message;
+    fail(message.includes(config.dataDir) ? message : `cannot open the data directory ${config.dataDir}: ${message}`);
   }
   try {
     const org = (await store.getOrganization()) ?? (await store.ensureOrganization(config.orgSlug, "LightTrace"));

@@ -1,8 +1,9 @@
-import { closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, lstatSync, openSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { homedir, tmpdir } from "node:os";
-import { dirname, isAbsolute, join, resolve } from "node:path";
+import { isAbsolute, join } from "node:path";
 import { LIGHTTRACE_VERSION } from "../version.ts";
+import { makeDirs } from "../make-dirs.ts";
 import { readSeaAsset, readSeaManifest } from "./sea.ts";
 
 /**
@@ -116,7 +117,8 @@ export function embeddedSqliteBinding(): object | undefined {
 // --- Internal ---
 
 function _extractInto(bytes: Uint8Array, fileName: string, candidate: AddonCacheCandidate): string {
-  _makeDirs(candidate.dir);
+  // 0700: the directory holds code this process will execute; nobody else may put files there
+  makeDirs(candidate.dir, 0o700);
   if (candidate.shared) {
     _assertPrivateDir(join(candidate.dir, ".."));
     _assertPrivateDir(candidate.dir);
@@ -144,26 +146,6 @@ function _extractInto(bytes: Uint8Array, fileName: string, candidate: AddonCache
     throw err;
   }
   return target;
-}
-
-/**
- * `mkdir -p` with mode 0700 (the directory holds code this process will execute; nobody else may
- * put files there). Not `mkdirSync(dir, { recursive: true })`: on Node 24.21 that spins forever
- * when a parent exists but creating the child fails with ENOENT (e.g. HOME under /proc).
- */
-function _makeDirs(dir: string): void {
-  const missing: string[] = [];
-  for (let d = resolve(dir); !existsSync(d); d = dirname(d)) {
-    missing.unshift(d);
-    if (dirname(d) === d) break;
-  }
-  for (const d of missing) {
-    try {
-      mkdirSync(d, { mode: 0o700 });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err; // a concurrent first start made it
-    }
-  }
 }
 
 /** A directory under a shared root (the OS temp dir) must be ours and writable by no one else. */

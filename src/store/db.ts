@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { makeDirs } from "../make-dirs.ts";
 import { join } from "node:path";
 import { openSqlite, type SqliteDatabase } from "./sqlite-binding.ts";
 import { migrate } from "./migrate.ts";
@@ -16,7 +16,7 @@ export interface OpenDbOptions {
  */
 export function openDb(dataDir: string, options: OpenDbOptions): SqliteDatabase {
   try {
-    mkdirSync(dataDir, { recursive: true });
+    makeDirs(dataDir);
   } catch (err) {
     throw new Error(`cannot create data directory ${dataDir}: ${(err as Error).message}`);
   }
