@@ -7,12 +7,13 @@
 // Usage: node scripts/build-binary.mjs [--no-xz]   (npm run build:binary runs build.mjs first for dist/ui)
 // @see https://nodejs.org/docs/latest-v24.x/api/single-executable-applications.html
 import { build } from "esbuild";
-import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { xzSize } from "./xz-size.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const WORK = join(ROOT, "dist", "sea");
@@ -179,17 +180,6 @@ function listFiles(dir) {
 function run(file, args) {
   const res = spawnSync(file, args, { encoding: "utf8" });
   if (res.status !== 0) fail(`${file} ${args.join(" ")} failed (${res.error?.message ?? `exit ${res.status}`}):\n${res.stdout}${res.stderr}`);
-}
-
-/** Size of `xz -9` output, streamed (no .xz file left behind). */
-function xzSize(file) {
-  return new Promise((resolve, reject) => {
-    const xz = spawn("xz", ["-T0", "-9", "-c", file], { stdio: ["ignore", "pipe", "inherit"] });
-    let bytes = 0;
-    xz.stdout.on("data", (chunk) => (bytes += chunk.length));
-    xz.on("error", reject);
-    xz.on("close", (code) => (code === 0 ? resolve(bytes) : reject(new Error(`xz exited with ${code}`))));
-  });
 }
 
 function mib(bytes) {

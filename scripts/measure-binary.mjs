@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
+import { xzSize } from "./xz-size.mjs";
 
 const TARGETS = { sizeMiB: 120, startMs: 300, idleRssMiB: 80 };
 const IDLE_SETTLE_MS = 3000;
@@ -141,16 +142,6 @@ function cpuMsOf(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return (Number(fields[11]) + Number(fields[12])) * 10; // fields after "(comm) state": utime is the 12th; USER_HZ = 100
-}
-
-function xzSize(file) {
-  return new Promise((resolve, reject) => {
-    const xz = spawn("xz", ["-T0", "-9", "-c", file], { stdio: ["ignore", "pipe", "inherit"] });
-    let bytes = 0;
-    xz.stdout.on("data", (chunk) => (bytes += chunk.length));
-    xz.on("error", reject);
-    xz.on("close", (code) => (code === 0 ? resolve(bytes) : reject(new Error(`xz exited with ${code}`))));
-  });
 }
 
 function median(sorted) {

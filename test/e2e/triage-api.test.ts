@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../_helpers/server.ts";
+import { eventually } from "../_helpers/sdk.ts";
 
 /**
  * The triage order over real ingest: events posted through /store/ with their own timestamps
@@ -45,7 +46,7 @@ describe("triage priority and spike detection", () => {
       const total = (issues.body as { count: string }[]).reduce((s, i) => s + Number(i.count), 0);
       return total === 30 ? issues.body : undefined;
     };
-    for (const issue of await _eventually(byTitle)) ids[issue.title] = issue.id;
+    for (const issue of await eventually(byTitle)) ids[issue.title] = issue.id;
   });
   afterAll(async () => t?.close());
 
@@ -69,7 +70,7 @@ describe("triage priority and spike detection", () => {
   it("ranks a regression first once a resolved issue happens again", async () => {
     expect((await t.api(`/api/0/issues/${ids["issue crowd"]}/`, { method: "PUT", body: '{"status":"resolved"}' })).status).toBe(200);
     await send("crowd", now - 5, "crowd-0");
-    const priority = await _eventually(async () => {
+    const priority = await eventually(async () => {
       const rows = await list("priority");
       return rows[0]?.title === "issue crowd" ? rows : undefined;
     });
@@ -84,13 +85,3 @@ describe("triage priority and spike detection", () => {
     expect(res.body.detail).toMatch(/^invalid query parameter "sort": /);
   });
 });
-
-async function _eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../_helpers/server.ts";
+import { eventually } from "../_helpers/sdk.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -23,7 +24,7 @@ describe("browser auth on a loopback server", () => {
       body: JSON.stringify({ message: "auth test event", level: "error" }),
     });
     expect(res.status).toBe(200);
-    issueId = await _eventually(async () => (await t.api("/api/0/organizations/lighttrace/issues/")).body[0]?.id);
+    issueId = await eventually(async () => (await t.api("/api/0/organizations/lighttrace/issues/")).body[0]?.id);
   });
   afterAll(async () => t?.close());
 
@@ -237,14 +238,4 @@ function _runCli(args: string[], stdin: string): Promise<{ code: number | null; 
     child.on("close", (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(stdin);
   });
-}
-
-async function _eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }

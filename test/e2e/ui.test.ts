@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../_helpers/server.ts";
+import { eventually } from "../_helpers/sdk.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const SHOTS = "/tmp/lighttrace-ui";
@@ -77,7 +78,7 @@ describe("web UI in a real browser", () => {
     // 1. a real SDK sends the error
     const run = await _runNode(join(scriptDir, "send-error.mjs"), { DSN: t.dsn });
     expect(run.code, run.stderr).toBe(0);
-    const issue = await _eventually(async () => {
+    const issue = await eventually(async () => {
       const res = await t.api("/api/0/organizations/lighttrace/issues/?query=");
       return res.body.length ? res.body[0] : undefined;
     });
@@ -182,14 +183,4 @@ function _runNode(script: string, env: Record<string, string>): Promise<{ code: 
       resolve({ code, stderr });
     });
   });
-}
-
-async function _eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
