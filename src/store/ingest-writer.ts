@@ -24,7 +24,7 @@ export function createIngestWriter(db: SqliteDatabase): (jobs: IngestJob[]) => (
         user_key, trace_id, title, data)
       VALUES (@projectId, @issueId, @eventId, @timestamp, @receivedAt, @level, @release, @environment, @userKey, @traceId, @title, @json)`),
     addUser: db.prepare("INSERT OR IGNORE INTO issue_users (issue_id, user_key) VALUES (?, ?)"),
-    // The issue's title, culprit and level follow its latest event, as in Sentry.
+    // The issue's title, culprit, metadata and level follow its latest event, as in Sentry.
     updateIssue: db.prepare(`UPDATE issues SET
         event_count = event_count + 1,
         user_count = user_count + @newUser,
@@ -33,6 +33,7 @@ export function createIngestWriter(db: SqliteDatabase): (jobs: IngestJob[]) => (
         last_release = CASE WHEN @timestamp >= last_seen AND @release IS NOT NULL THEN @release ELSE last_release END,
         first_release = coalesce(first_release, @release),
         title = CASE WHEN @timestamp >= last_seen THEN @title ELSE title END,
+        metadata = CASE WHEN @timestamp >= last_seen THEN @metadata ELSE metadata END,
         culprit = CASE WHEN @timestamp >= last_seen THEN @culprit ELSE culprit END,
         level = CASE WHEN @timestamp >= last_seen THEN @level ELSE level END,
         is_unhandled = max(is_unhandled, @isUnhandled)
@@ -56,6 +57,7 @@ export function createIngestWriter(db: SqliteDatabase): (jobs: IngestJob[]) => (
     if (stmt.eventExists.get(projectId, ev.eventId)) {
       return { eventId: ev.eventId, issueId: 0, isNewIssue: false, isRegression: false, isDuplicate: true };
     }
+    const metadataJson = JSON.stringify(ev.metadata);
     // 2. the issue, through its grouping hash
     const existing = stmt.findIssue.get(projectId, ev.grouping.hash) as { id: number; status: string } | undefined;
     let issueId = existing?.id;
@@ -65,7 +67,7 @@ export function createIngestWriter(db: SqliteDatabase): (jobs: IngestJob[]) => (
       const shortId = stmt.nextShortId.get(projectId) as number;
       issueId = Number(stmt.insertIssue.run({
         projectId, shortId, title: ev.title, culprit: ev.culprit, type: ev.type, level: ev.level, platform: ev.platform,
-        metadata: JSON.stringify(ev.metadata), isUnhandled: ev.isUnhandled ? 1 : 0, timestamp: ev.timestamp, release: ev.release ?? null,
+        metadata: metadataJson, isUnhandled: ev.isUnhandled ? 1 : 0, timestamp: ev.timestamp, release: ev.release ?? null,
       }).lastInsertRowid);
       stmt.insertGrouping.run(projectId, ev.grouping.hash, issueId, ev.grouping.key, ev.grouping.mechanism, ev.receivedAt);
       isNewIssue = true;
@@ -81,7 +83,7 @@ export function createIngestWriter(db: SqliteDatabase): (jobs: IngestJob[]) => (
     });
     const newUser = ev.userKey ? stmt.addUser.run(issueId, ev.userKey).changes : 0;
     stmt.updateIssue.run({
-      issueId, newUser, timestamp: ev.timestamp, release: ev.release ?? null, title: ev.title, culprit: ev.culprit,
+      issueId, newUser, timestamp: ev.timestamp, release: ev.release ?? null, title: ev.title, culprit: ev.culprit, metadata: metadataJson,
       level: ev.level, isUnhandled: ev.isUnhandled ? 1 : 0,
     });
     for (const [key, value] of ev.tags) stmt.upsertTag.run(issueId, key, value, ev.timestamp, ev.timestamp);

@@ -34,9 +34,15 @@ export function IssueRow(props: {
       </span>
       <span role="cell" class="col-main">
         <Link href={issuePath(issue.id)} class="issue-title">
-          <span class="issue-type">{issue.metadata.type ?? issue.title.split(":")[0]}</span>
-          {issue.metadata.type && issue.metadata.value !== undefined ? <span class="issue-value">{issue.metadata.value}</span> : null}
-          {!issue.metadata.type && <span class="issue-value">{issue.title}</span>}
+          {issue.metadata.type ? (
+            <>
+              <span class="issue-type">{issue.metadata.type}</span>
+              {issue.metadata.value !== undefined ? <span class="issue-value">{issue.metadata.value}</span> : null}
+            </>
+          ) : (
+            // message issues: the title is the message, shown once
+            <span class="issue-type">{issue.title}</span>
+          )}
         </Link>
         <span class="issue-meta">
           <LevelBadge level={issue.level} />
