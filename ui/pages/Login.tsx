@@ -1,25 +1,16 @@
 import { useState } from "preact/hooks";
 import { ApiError, apiSend, describeError } from "../api/client.ts";
+import { useFormSubmit } from "../hooks/use-form-submit.ts";
 
 /** Password sign-in, shown when the server is not on loopback. Users come from `lighttrace users create`. */
 export function Login(props: { onSignedIn: () => void }) {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const [error, setError] = useState<string | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      await apiSend("POST", "/api/0/auth/login/", { email, password });
-      props.onSignedIn();
-    } catch (err) {
-      setError(err instanceof ApiError && err.status === 401 ? err.message : describeError(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, onSubmit } = useFormSubmit((err) => (err instanceof ApiError && err.status === 401 ? err.message : describeError(err)));
+  const submit = onSubmit(async () => {
+    await apiSend("POST", "/api/0/auth/login/", { email, password });
+    props.onSignedIn();
+  });
   return (
     <main class="login-page">
       <form class="panel login" onSubmit={submit}>

@@ -9,6 +9,7 @@ import { useApi } from "../hooks/use-api.ts";
 import { navigate } from "../hooks/use-location.ts";
 import { issueListPath, projectPath } from "../lib/routes.ts";
 import { SNIPPET_PLATFORMS, setupSnippet, type SnippetPlatform } from "../lib/snippets.ts";
+import { useFormSubmit } from "../hooks/use-form-submit.ts";
 
 /** The team slug project creation goes through (LightTrace's one implicit team, src/api/teams.ts). */
 const TEAM_SLUG = "default";
@@ -57,24 +58,14 @@ export function Projects(props: { org: string; selected?: string | undefined }) 
 function CreateProject(props: { org: string; onCreated: (slug: string) => void }) {
   const [name, setName] = useState("");
   const [platform, setPlatform] = useState("node");
-  const [error, setError] = useState<string | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const created = await apiSend<Project>("POST", `/api/0/teams/${encodeURIComponent(props.org)}/${TEAM_SLUG}/projects/`, {
-        name: name.trim(), platform: platform === "other" ? null : platform,
-      });
-      setName("");
-      props.onCreated(created.slug);
-    } catch (err) {
-      setError(describeError(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, onSubmit } = useFormSubmit();
+  const submit = onSubmit(async () => {
+    const created = await apiSend<Project>("POST", `/api/0/teams/${encodeURIComponent(props.org)}/${TEAM_SLUG}/projects/`, {
+      name: name.trim(), platform: platform === "other" ? null : platform,
+    });
+    setName("");
+    props.onCreated(created.slug);
+  });
   return (
     <form class="create-project panel" onSubmit={submit}>
       <h2>New project</h2>
