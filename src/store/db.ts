@@ -25,8 +25,8 @@ export function openDb(dataDir: string, options: OpenDbOptions): SqliteDatabase 
   db.pragma(`synchronous = ${options.synchronous === "full" ? "FULL" : "NORMAL"}`);
   db.pragma("foreign_keys = ON");
   db.pragma("busy_timeout = 5000");
-  // A 16 MB page cache (SQLite default: 2 MB) and memory temp storage keep issue-list sorts off the disk.
-  db.pragma("cache_size = -16000");
+  // An 8 MB page cache (SQLite default: 2 MB) and memory temp storage keep issue-list sorts off the disk.
+  db.pragma("cache_size = -8000");
   db.pragma("temp_store = MEMORY");
   migrate(db);
   return db;
