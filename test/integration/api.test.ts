@@ -87,8 +87,10 @@ describe("web API", () => {
   it("returns hourly stats for the requested period", async () => {
     const issue = (await t.api("/api/0/projects/lighttrace/my-project/issues/?sort=freq&limit=1&statsPeriod=24h")).body[0];
     expect(issue.stats["24h"]).toHaveLength(24);
-    expect(issue.stats["24h"].at(-1)[1]).toBe(4);
-    expect(issue.stats["24h"].reduce((n: number, [, c]: [number, number]) => n + c, 0)).toBe(4);
+    const counts = issue.stats["24h"].map(([, c]: [number, number]) => c);
+    expect(counts.reduce((n: number, c: number) => n + c, 0)).toBe(4);
+    // all in the current hour (or the one before, if the hour turned during the test)
+    expect(counts.slice(0, -2).every((c: number) => c === 0)).toBe(true);
     const daily = (await t.api("/api/0/projects/lighttrace/my-project/issues/?sort=freq&limit=1&statsPeriod=14d")).body[0];
     expect(daily.stats["14d"]).toHaveLength(14);
   });
