@@ -6,12 +6,13 @@
 // The schema, organization, project and token come from the real CLI; the bulk rows are written with
 // SQL in one transaction (ingesting a million events over HTTP would measure ingest, not the API).
 // Env: BENCH_ISSUES, BENCH_EVENTS, BENCH_RUNS (requests per endpoint), BENCH_KEEP=1 keeps the data dir.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
+import { startBenchServer } from "./bench-server.mjs";
 
 const ISSUES = Number(process.env.BENCH_ISSUES ?? 10_000);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
@@ -41,19 +42,7 @@ console.log(`seeded ${ISSUES} issues, ${stats.events} events, ${stats.hourly} ho
   + `(db ${(dbBytes / 1e6).toFixed(0)} MB)`);
 
 // 3. the real server
-const server = spawn(process.execPath, ["--max-semi-space-size=8", bundle, "serve", "--port", "0", "--data", dataDir], {
-  env: { ...process.env, LIGHTTRACE_LOG_LEVEL: "warn" },
-  stdio: ["ignore", "pipe", "inherit"],
-});
-let out = "";
-server.stdout.on("data", (d) => (out += d));
-const baseUrl = await new Promise((resolve, reject) => {
-  const t = setTimeout(() => reject(new Error("server did not start")), 30_000);
-  server.stdout.on("data", () => {
-    const m = /listening on (http:\/\/\S+)/.exec(out);
-    if (m) { clearTimeout(t); resolve(m[1]); }
-  });
-});
+const { server, url: baseUrl } = await startBenchServer(dataDir);
 
 // 4. the endpoints
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });

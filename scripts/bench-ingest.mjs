@@ -1,7 +1,7 @@
 // npm run bench:ingest — starts the real server, sends realistic error envelopes (5-10 KB, a share
 // gzip-encoded, ~100 distinct issues) over loopback HTTP with 32 concurrent connections, and prints
 // events/s, latency percentiles and the server's peak RSS. Acknowledged events are checked in the DB.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import Database from "better-sqlite3";
 import { compileTemplate, envelopeTemplate, fillCompiled, fillTemplate } from "./bench-fixtures.mjs";
+import { startBenchServer } from "./bench-server.mjs";
 
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 20) * 1000;
 const WARMUP_MS = 3000;
@@ -17,23 +18,9 @@ const ISSUES = 100;
 const GZIP_SHARE = 0.3;
 
 const dataDir = mkdtempSync(join(tmpdir(), "lighttrace-bench-"));
-const bundle = new URL("../dist/lighttrace.mjs", import.meta.url).pathname;
-// the same V8 flag `npm start` and bin/lighttrace.mjs use
-const nodeArgs = ["--max-semi-space-size=8", ...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(" ") : [])];
-const server = spawn(process.execPath, [...nodeArgs, bundle, "serve", "--port", "0", "--data", dataDir], {
-  env: { ...process.env, LIGHTTRACE_LOG_LEVEL: "warn" },
-  stdio: ["ignore", "pipe", "inherit"],
-});
-let out = "";
-server.stdout.on("data", (d) => (out += d));
-const url = await new Promise((resolve, reject) => {
-  const t = setTimeout(() => reject(new Error("server did not start")), 15000);
-  server.stdout.on("data", () => {
-    const m = /listening on (http:\/\/\S+)/.exec(out);
-    if (m) { clearTimeout(t); resolve(m[1]); }
-  });
-});
-const dsn = new URL(/DSN:\s+(\S+)/.exec(out)?.[1] ?? (await waitFor(() => /\n\s+(http:\/\/\S+@\S+)/.exec(out)?.[1])));
+const started = await startBenchServer(dataDir, process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(" ") : []);
+const { server, url } = started;
+const dsn = new URL(started.dsn);
 const { port, hostname } = new URL(url);
 const path = `/api${dsn.pathname}/envelope/?sentry_key=${dsn.username}&sentry_version=7`;
 
@@ -130,7 +117,3 @@ function serverCpuSeconds() {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-async function waitFor(fn) {
-  for (let i = 0; i < 100; i++) { const v = fn(); if (v) return v; await new Promise((r) => setTimeout(r, 50)); }
-  throw new Error("no DSN printed");
-}

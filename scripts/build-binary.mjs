@@ -14,6 +14,7 @@ import { createRequire } from "node:module";
 import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { xzSize } from "./xz-size.mjs";
+import { SERVER_NODE_ARGS } from "./node-flags.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const WORK = join(ROOT, "dist", "sea");
@@ -24,12 +25,12 @@ const SEA_FUSE = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2";
 const MANIFEST_ASSET = "lighttrace-manifest.json"; // src/runtime/sea.ts SEA_MANIFEST_ASSET
 
 // The V8 flags `npm start` and bin/lighttrace.mjs run the server with, so the binary behaves the same.
-const NODE_FLAGS = ["--max-semi-space-size=8"];
+const NODE_FLAGS = SERVER_NODE_ARGS;
 
 const require = createRequire(import.meta.url);
 const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
 if (!pkg.scripts.start.includes(`node ${NODE_FLAGS.join(" ")} dist/lighttrace.mjs`)) {
-  fail(`package.json's start script no longer runs node ${NODE_FLAGS.join(" ")}; update NODE_FLAGS here to match it`);
+  fail(`package.json's start script no longer runs node ${NODE_FLAGS.join(" ")}; update scripts/node-flags.mjs to match it`);
 }
 const withXz = !process.argv.includes("--no-xz");
 const started = Date.now();
