@@ -39,6 +39,8 @@ export const DEFAULTS = {
   rateLimitPerMinute: 0,
   /** Trust X-Forwarded-For for the client IP (`{{auto}}` user IPs). Only behind a reverse proxy you control. */
   trustProxy: false,
+  /** spans (transaction roots included) kept for the trace view; the oldest go first. ~150 bytes each: 200k ≈ 30 MB. */
+  maxStoredTraceSpans: 200_000,
   /** debug | info | warn | error */
   logLevel: "info" as "debug" | "info" | "warn" | "error",
 } as const;
@@ -58,6 +60,7 @@ export type Config = Readonly<{
   sqliteSynchronous: "normal" | "full";
   rateLimitPerMinute: number;
   trustProxy: boolean;
+  maxStoredTraceSpans: number;
   logLevel: "debug" | "info" | "warn" | "error";
 }>;
 
@@ -86,6 +89,7 @@ const CONFIG_SCHEMA = z
     sqliteSynchronous: z.enum(["normal", "full"]),
     rateLimitPerMinute: z.coerce.number().int().min(0),
     trustProxy: booleanFromString,
+    maxStoredTraceSpans: positiveInt,
     logLevel: z.enum(["debug", "info", "warn", "error"]),
   })
   .strict();

@@ -38,7 +38,7 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
   _checkDataDirWritable(config.dataDir);
   const db = openDb(config.dataDir, { synchronous: config.sqliteSynchronous });
   const checkpointer = createCheckpointer(db, sqliteAddonPath(), logger);
-  const store = createSqliteStore(db);
+  const store = createSqliteStore(db, { maxStoredTraceSpans: config.maxStoredTraceSpans });
   let publicUrl = resolvePublicUrl(config, config.port);
   const queue = new IngestQueue(store, {
     maxQueuedEvents: config.maxQueuedEvents,

@@ -6,6 +6,7 @@ import { mountIssueRoutes, type RouteFn } from "./issues.ts";
 import { mountProjectRoutes } from "./projects.ts";
 import { mountSessionRoutes } from "./sessions.ts";
 import { mountTeamRoutes } from "./teams.ts";
+import { mountTraceRoutes } from "./traces.ts";
 import { ADMIN_SCOPES } from "./tokens.ts";
 
 /**
@@ -34,6 +35,7 @@ export function createApiApp(deps: ApiDeps): H3 {
   mountIssueRoutes(deps, route);
   mountEventRoutes(deps, route);
   mountTeamRoutes(deps, route);
+  mountTraceRoutes(deps, route);
   app.all("/api/0/**", async (event) => {
     await requireApiAuth(event, deps);
     throw new HTTPError({ status: 404, message: `no API endpoint ${event.req.method} ${event.url.pathname}` });

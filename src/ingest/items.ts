@@ -6,9 +6,10 @@ import { parseTimestamp } from "../events/timestamps.ts";
 import { normalizeEventId } from "../events/values.ts";
 import { prepareEvent } from "../process/prepare-event.ts";
 import type { IngestJob, PreparedEvent } from "../process/types.ts";
+import { parseTraceItem, TRACE_ITEM_TYPES } from "../traces/trace-items.ts";
 
-/** Item types processed into issues now. Every other type is accepted and counted per project. */
-export const PROCESSED_ITEM_TYPES = new Set(["event"]);
+/** Item types processed now (events into issues, transactions and spans into traces). Every type is counted per project. */
+export const PROCESSED_ITEM_TYPES = new Set(["event", ...TRACE_ITEM_TYPES]);
 
 export interface RequestContext {
   projectId: number;
@@ -28,16 +29,19 @@ export function buildEnvelopeJob(envelope: Envelope, ctx: RequestContext): { job
   const sentAt = parseTimestamp(envelope.headers.sent_at);
   const events: PreparedEvent[] = [];
   const itemCounts = new Map<string, number>();
+  const traces: IngestJob["traces"] = [];
   for (const item of envelope.items) {
-    if (!PROCESSED_ITEM_TYPES.has(item.type)) {
+    if (!PROCESSED_ITEM_TYPES.has(item.type) || TRACE_ITEM_TYPES.has(item.type)) {
       itemCounts.set(item.type, (itemCounts.get(item.type) ?? 0) + 1);
+      if (TRACE_ITEM_TYPES.has(item.type)) traces.push(parseTraceItem(item, ctx.receivedAt, sentAt));
       continue;
     }
     const raw = _parseJson(item.payload, `"${item.type}" item`);
     events.push(_prepare(raw, ctx, sentAt, events.length === 0 ? envelopeEventId : undefined));
   }
   const eventId = events[0]?.eventId ?? envelopeEventId;
-  return { job: { projectId: ctx.projectId, events, itemCounts, receivedAt: ctx.receivedAt }, ...(eventId ? { eventId } : {}) };
+  const job: IngestJob = { projectId: ctx.projectId, events, itemCounts, receivedAt: ctx.receivedAt, ...(traces.length ? { traces } : {}) };
+  return { job, ...(eventId ? { eventId } : {}) };
 }
 
 /** The legacy /store/ endpoint: the body is one event. */

@@ -1,6 +1,7 @@
 import type { Grouping } from "../grouping/fingerprint.ts";
 import type { EventMetadata } from "../events/title.ts";
 import type { Level, NormalizedEvent } from "../events/types.ts";
+import type { TraceSegment } from "../traces/parse-trace-items.ts";
 
 /** An event with everything computed that needs no database: what the writer stores. */
 export interface PreparedEvent {
@@ -39,6 +40,8 @@ export interface IngestJob {
   itemCounts: Map<string, number>;
   /** ms since epoch */
   receivedAt: number;
+  /** transactions and standalone spans, stored for the trace view (src/store/traces.ts) */
+  traces?: TraceSegment[];
 }
 
 export interface EventOutcome {

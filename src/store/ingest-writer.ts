@@ -1,5 +1,6 @@
 import type { EventOutcome, IngestJob, PreparedEvent } from "../process/types.ts";
 import type { SqliteDatabase } from "./sqlite-binding.ts";
+import { createTraceWriter } from "./traces.ts";
 
 /**
  * The write side of ingest: for each event, find or create its issue through the grouping hash,
@@ -8,7 +9,8 @@ import type { SqliteDatabase } from "./sqlite-binding.ts";
  * share one IMMEDIATE transaction (group commit); each job runs in its own savepoint so one bad
  * job cannot take the batch down.
  */
-export function createIngestWriter(db: SqliteDatabase): (jobs: IngestJob[]) => (EventOutcome[] | Error)[] {
+export function createIngestWriter(db: SqliteDatabase, opts: { maxStoredTraceSpans: number }): (jobs: IngestJob[]) => (EventOutcome[] | Error)[] {
+  const writeTraceSegments = createTraceWriter(db, { maxStoredSpans: opts.maxStoredTraceSpans });
   const stmt = {
     eventExists: db.prepare("SELECT 1 FROM events WHERE project_id = ? AND event_id = ?").pluck(),
     findIssue: db.prepare(`SELECT g.issue_id AS id, i.status FROM groupings g JOIN issues i ON i.id = g.issue_id
@@ -96,6 +98,7 @@ export function createIngestWriter(db: SqliteDatabase): (jobs: IngestJob[]) => (
     const outcomes = job.events.map((ev) => writeEvent(job.projectId, ev));
     const day = Math.floor(job.receivedAt / 86_400_000);
     for (const [type, count] of job.itemCounts) stmt.upsertItemCount.run(job.projectId, type, day, count);
+    if (job.traces) writeTraceSegments(job.projectId, job.traces, job.receivedAt);
     return outcomes;
   });
 

@@ -176,4 +176,41 @@ CREATE INDEX sessions_by_expiry ON sessions (expires_at);
 CREATE INDEX issue_hourly_counts_by_hour ON issue_hourly_counts (hour, issue_id, event_count);
 `,
   },
+  {
+    // Traces and Explain (issue 9). One row per span; a transaction's own span is its segment row
+    // (is_segment = 1, segment_event_id = the transaction's event_id), so the trace view is one
+    // indexed read. Explanations are cached per issue and event.
+    name: "003-traces-explanations",
+    sql: `
+CREATE TABLE trace_spans (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  trace_id TEXT NOT NULL,
+  span_id TEXT NOT NULL,
+  parent_span_id TEXT,
+  segment_event_id TEXT,
+  is_segment INTEGER NOT NULL,
+  transaction_name TEXT,
+  op TEXT,
+  description TEXT,
+  status TEXT,
+  start_timestamp REAL NOT NULL,
+  timestamp REAL NOT NULL,
+  release TEXT,
+  environment TEXT,
+  received_at REAL NOT NULL
+);
+CREATE INDEX trace_spans_by_trace ON trace_spans (trace_id, start_timestamp);
+CREATE INDEX trace_spans_transactions ON trace_spans (project_id, segment_event_id) WHERE is_segment = 1;
+
+CREATE TABLE explanations (
+  issue_id INTEGER NOT NULL REFERENCES issues(id) ON DELETE CASCADE,
+  event_id TEXT NOT NULL,
+  provider TEXT NOT NULL,
+  result TEXT NOT NULL,
+  created_at REAL NOT NULL,
+  PRIMARY KEY (issue_id, event_id)
+) WITHOUT ROWID;
+`,
+  },
 ];

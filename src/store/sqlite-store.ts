@@ -6,10 +6,15 @@ import { createIssueQueries } from "./issues.ts";
 import { createEventQueries } from "./events.ts";
 import { encodeEventData } from "./event-codec.ts";
 import { createUserQueries } from "./users.ts";
+import { createTraceQueries } from "./traces.ts";
+import { createExplanationQueries } from "./explanations.ts";
+import { DEFAULTS } from "../config.ts";
 
 /** The SQLite Store: synchronous better-sqlite3 calls behind the async Store interface. */
-export function createSqliteStore(db: SqliteDatabase): Store {
-  const writeBatch = createIngestWriter(db);
+export function createSqliteStore(db: SqliteDatabase, opts: { maxStoredTraceSpans?: number } = {}): Store {
+  const writeBatch = createIngestWriter(db, { maxStoredTraceSpans: opts.maxStoredTraceSpans ?? DEFAULTS.maxStoredTraceSpans });
+  const traces = createTraceQueries(db);
+  const explanations = createExplanationQueries(db);
   const projects = createProjectQueries(db);
   const issues = createIssueQueries(db);
   const events = createEventQueries(db);
@@ -47,6 +52,9 @@ export function createSqliteStore(db: SqliteDatabase): Store {
     getSetting: async (key) => projects.getSetting(key),
     setSetting: async (key, value) => projects.setSetting(key, value),
     itemCounts: async (projectId) => projects.itemCounts(projectId),
+    getTrace: async (traceId) => traces.getTrace(traceId),
+    getExplanation: async (issueId, eventId) => explanations.getExplanation(issueId, eventId),
+    saveExplanation: async (input) => explanations.saveExplanation(input),
     checkpoint: () => void db.pragma("wal_checkpoint(PASSIVE)"),
     close: () => db.close(),
   };

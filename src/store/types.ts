@@ -1,6 +1,8 @@
 import type { EventMetadata } from "../events/title.ts";
 import type { NormalizedEvent } from "../events/types.ts";
 import type { EventOutcome, IngestJob } from "../process/types.ts";
+import type { StoredTrace } from "./traces.ts";
+import type { StoredExplanation } from "./explanations.ts";
 
 export interface Organization { id: number; slug: string; name: string; createdAt: number }
 
@@ -169,6 +171,13 @@ export interface Store {
   getSetting(key: string): Promise<string | undefined>;
   setSetting(key: string, value: string): Promise<void>;
   itemCounts(projectId: number): Promise<ItemCount[]>;
+
+  // --- traces and explanations (issue 9) ---
+  /** every span and error event of a trace, across projects (bounded) */
+  getTrace(traceId: string): Promise<StoredTrace>;
+  getExplanation(issueId: number, eventId: string): Promise<StoredExplanation | undefined>;
+  /** stores (or replaces) the cached explanation of an issue's event */
+  saveExplanation(input: StoredExplanation): Promise<void>;
   /** Moves WAL content into the main database file (called off the hot path). */
   checkpoint(): void;
   close(): void;

@@ -91,7 +91,7 @@ describe("ingest protocol: auth, framing, encodings, CORS", () => {
       const before = await t.server.store.itemCounts(t.projectId);
       const countOf = (rows: typeof before, type: string) => rows.filter((r) => r.itemType === type).reduce((n, r) => n + r.count, 0);
       const body = makeEnvelope({ event_id: newEventId() }, [
-        { headers: { type: "transaction" }, payload: "{}" },
+        { headers: { type: "replay_event" }, payload: "{}" },
         { headers: { type: "attachment", filename: "log.txt" }, payload: Buffer.alloc(5000, 65) },
         { headers: { type: "attachment", filename: "log2.txt" }, payload: "second" },
         { headers: { type: "profile" }, payload: "{}" },
@@ -100,7 +100,7 @@ describe("ingest protocol: auth, framing, encodings, CORS", () => {
       expect((await post(envelopeUrl, body)).status).toBe(200);
       const after = await t.server.store.itemCounts(t.projectId);
       expect(countOf(after, "attachment") - countOf(before, "attachment")).toBe(2);
-      expect(countOf(after, "transaction") - countOf(before, "transaction")).toBe(1);
+      expect(countOf(after, "replay_event") - countOf(before, "replay_event")).toBe(1);
       expect(countOf(after, "profile") - countOf(before, "profile")).toBe(1);
       expect(countOf(after, "some_future_type") - countOf(before, "some_future_type")).toBe(1);
     });

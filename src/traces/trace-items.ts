@@ -1,0 +1,30 @@
+import type { EnvelopeItem } from "../ingest/envelope.ts";
+import { badRequest } from "../ingest/errors.ts";
+import { computeClockDrift } from "../events/timestamps.ts";
+import { InvalidTraceItemError, parseSpanItem, parseTransactionItem, type TraceSegment } from "./parse-trace-items.ts";
+
+/** Envelope item types that feed the trace view. */
+export const TRACE_ITEM_TYPES: ReadonlySet<string> = new Set(["transaction", "span"]);
+
+/**
+ * Parses one `transaction` or `span` item into a segment for the writer. Client times get the same
+ * clock-drift correction as events, so errors and spans of one trace line up. A malformed item
+ * is refused with 400 naming what was wrong, as a malformed event is.
+ */
+export function parseTraceItem(item: EnvelopeItem, receivedAtMs: number, sentAt: number | undefined): TraceSegment {
+  const what = `"${item.type}" item`;
+  if (!item.payload || item.payload.length === 0) throw badRequest(`${what} is empty`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(item.payload.toString("utf8"));
+  } catch (err) {
+    throw badRequest(`${what} is not valid JSON: ${(err as Error).message}`);
+  }
+  const drift = computeClockDrift(receivedAtMs / 1000, sentAt);
+  try {
+    return item.type === "transaction" ? parseTransactionItem(raw, drift) : parseSpanItem(raw, drift);
+  } catch (err) {
+    if (err instanceof InvalidTraceItemError) throw badRequest(err.message);
+    throw err;
+  }
+}
