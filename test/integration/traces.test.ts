@@ -36,7 +36,7 @@ describe("traces: transactions and spans into the events-trace tree", () => {
   beforeAll(async () => {
     t = await startTestServer({ maxStoredTraceSpans: 150 });
     post = async (body, projectId = t.projectId, key = t.publicKey) => {
-      const res = await fetch(`${t.url}/api/${projectId}/envelope/?sentry_key=${key}`, { method: "POST", body });
+      const res = await fetch(`${t.url}/api/${projectId}/envelope/?sentry_key=${key}`, { method: "POST", body: new Uint8Array(body) });
       return { status: res.status, body: await res.json() };
     };
     const created = await t.api("/api/0/teams/lighttrace/default/projects/", { method: "POST", body: JSON.stringify({ name: "web" }) });
