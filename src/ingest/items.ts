@@ -7,9 +7,13 @@ import { normalizeEventId } from "../events/values.ts";
 import { prepareEvent } from "../process/prepare-event.ts";
 import type { IngestJob, PreparedEvent } from "../process/types.ts";
 import { parseTraceItem, TRACE_ITEM_TYPES } from "../traces/trace-items.ts";
+import { collectSessionItem, SESSION_ITEM_TYPES } from "./session-items.ts";
 
-/** Item types processed now (events into issues, transactions and spans into traces). Every type is counted per project. */
-export const PROCESSED_ITEM_TYPES = new Set(["event", ...TRACE_ITEM_TYPES]);
+/**
+ * Item types processed now (events into issues, transactions and spans into traces, sessions into
+ * release health). Every type is counted per project.
+ */
+export const PROCESSED_ITEM_TYPES = new Set(["event", ...TRACE_ITEM_TYPES, ...SESSION_ITEM_TYPES]);
 
 export interface RequestContext {
   projectId: number;
@@ -30,17 +34,23 @@ export function buildEnvelopeJob(envelope: Envelope, ctx: RequestContext): { job
   const events: PreparedEvent[] = [];
   const itemCounts = new Map<string, number>();
   const traces: IngestJob["traces"] = [];
+  const job: IngestJob = { projectId: ctx.projectId, events, itemCounts, receivedAt: ctx.receivedAt };
   for (const item of envelope.items) {
     if (!PROCESSED_ITEM_TYPES.has(item.type) || TRACE_ITEM_TYPES.has(item.type)) {
       itemCounts.set(item.type, (itemCounts.get(item.type) ?? 0) + 1);
       if (TRACE_ITEM_TYPES.has(item.type)) traces.push(parseTraceItem(item, ctx.receivedAt, sentAt));
       continue;
     }
+    if (SESSION_ITEM_TYPES.has(item.type)) {
+      itemCounts.set(item.type, (itemCounts.get(item.type) ?? 0) + 1);
+      collectSessionItem(item.type, _parseJson(item.payload, `"${item.type}" item`), job, sentAt);
+      continue;
+    }
     const raw = _parseJson(item.payload, `"${item.type}" item`);
     events.push(_prepare(raw, ctx, sentAt, events.length === 0 ? envelopeEventId : undefined));
   }
   const eventId = events[0]?.eventId ?? envelopeEventId;
-  const job: IngestJob = { projectId: ctx.projectId, events, itemCounts, receivedAt: ctx.receivedAt, ...(traces.length ? { traces } : {}) };
+  if (traces.length) job.traces = traces;
   return { job, ...(eventId ? { eventId } : {}) };
 }
 

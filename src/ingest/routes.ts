@@ -65,6 +65,8 @@ export function createIngestHandler(deps: IngestDeps) {
 
       const retryAfter = quota.take(projectId, built.job.events.length, ctx.receivedAt);
       if (retryAfter > 0) {
+        // the quota is for events: an envelope's sessions are still kept
+        if (built.job.sessions?.length || built.job.sessionAggregates?.length) await deps.queue.submit({ ...built.job, events: [] });
         throw new IngestError(429, `project ${projectId} is over its limit of ${deps.config.rateLimitPerMinute} events per minute`, {
           "Retry-After": String(retryAfter),
           "X-Sentry-Rate-Limits": `${retryAfter}:error;default:project:event_quota`,

@@ -2,6 +2,7 @@ import type { Grouping } from "../grouping/fingerprint.ts";
 import type { EventMetadata } from "../events/title.ts";
 import type { Level, NormalizedEvent } from "../events/types.ts";
 import type { TraceSegment } from "../traces/parse-trace-items.ts";
+import type { SessionAggregate, SessionUpdate } from "../sessions/parse.ts";
 
 /** An event with everything computed that needs no database: what the writer stores. */
 export interface PreparedEvent {
@@ -42,6 +43,9 @@ export interface IngestJob {
   receivedAt: number;
   /** transactions and standalone spans, stored for the trace view (src/store/traces.ts) */
   traces?: TraceSegment[];
+  /** release health: `session` items (merged by sid) and `sessions` aggregates; not events, no quota */
+  sessions?: SessionUpdate[];
+  sessionAggregates?: SessionAggregate[];
 }
 
 export interface EventOutcome {

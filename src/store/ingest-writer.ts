@@ -1,6 +1,7 @@
 import type { EventOutcome, IngestJob, PreparedEvent } from "../process/types.ts";
 import type { SqliteDatabase } from "./sqlite-binding.ts";
 import { createTraceWriter } from "./traces.ts";
+import { createSessionWriter } from "./sessions.ts";
 
 /**
  * The write side of ingest: for each event, find or create its issue through the grouping hash,
@@ -94,8 +95,11 @@ export function createIngestWriter(db: SqliteDatabase, opts: { maxStoredTraceSpa
     return { eventId: ev.eventId, issueId, isNewIssue, isRegression, isDuplicate: false };
   };
 
+  const writeSessions = createSessionWriter(db);
+
   const writeJob = db.transaction((job: IngestJob): EventOutcome[] => {
     const outcomes = job.events.map((ev) => writeEvent(job.projectId, ev));
+    if (job.sessions?.length || job.sessionAggregates?.length) writeSessions(job.projectId, job.sessions ?? [], job.sessionAggregates ?? [], job.receivedAt);
     const day = Math.floor(job.receivedAt / 86_400_000);
     for (const [type, count] of job.itemCounts) stmt.upsertItemCount.run(job.projectId, type, day, count);
     if (job.traces) writeTraceSegments(job.projectId, job.traces, job.receivedAt);

@@ -213,4 +213,51 @@ CREATE TABLE explanations (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    // Release health (issue 7): sessions merged by sid, pre-aggregated per release, environment
+    // and start hour (see store/sessions.ts for the user "marks"). Not named "sessions": that is
+    // the browser sign-in table.
+    name: "004-release-health",
+    sql: `
+CREATE TABLE session_states (
+  project_id INTEGER NOT NULL,
+  sid TEXT NOT NULL,
+  release TEXT NOT NULL,
+  environment TEXT NOT NULL,
+  did TEXT,
+  hour INTEGER NOT NULL,
+  health INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  duration REAL,
+  PRIMARY KEY (project_id, sid)
+) WITHOUT ROWID;
+CREATE INDEX session_states_by_hour ON session_states (hour);
+
+CREATE TABLE session_hourly (
+  project_id INTEGER NOT NULL,
+  release TEXT NOT NULL,
+  environment TEXT NOT NULL,
+  hour INTEGER NOT NULL,
+  sessions INTEGER NOT NULL,
+  errored INTEGER NOT NULL,
+  abnormal INTEGER NOT NULL,
+  crashed INTEGER NOT NULL,
+  user_marks INTEGER NOT NULL,
+  crashed_user_marks INTEGER NOT NULL,
+  PRIMARY KEY (project_id, release, environment, hour)
+) WITHOUT ROWID;
+CREATE INDEX session_hourly_by_hour ON session_hourly (project_id, hour);
+
+CREATE TABLE session_users (
+  project_id INTEGER NOT NULL,
+  release TEXT NOT NULL,
+  environment TEXT NOT NULL,
+  did TEXT NOT NULL,
+  last_hour INTEGER NOT NULL,
+  crashed_hour INTEGER,
+  PRIMARY KEY (project_id, release, environment, did)
+) WITHOUT ROWID;
+`,
+  },
 ];

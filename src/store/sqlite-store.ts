@@ -9,6 +9,7 @@ import { createUserQueries } from "./users.ts";
 import { createTraceQueries } from "./traces.ts";
 import { createExplanationQueries } from "./explanations.ts";
 import { DEFAULTS } from "../config.ts";
+import { createSessionQueries } from "./sessions.ts";
 
 /** The SQLite Store: synchronous better-sqlite3 calls behind the async Store interface. */
 export function createSqliteStore(db: SqliteDatabase, opts: { maxStoredTraceSpans?: number } = {}): Store {
@@ -19,6 +20,7 @@ export function createSqliteStore(db: SqliteDatabase, opts: { maxStoredTraceSpan
   const issues = createIssueQueries(db);
   const events = createEventQueries(db);
   const users = createUserQueries(db);
+  const sessions = createSessionQueries(db);
   return {
     commitIngestBatch: async (jobs) => writeBatch(jobs),
     encodeEventPayload: async (json) => encodeEventData(json),
@@ -49,6 +51,8 @@ export function createSqliteStore(db: SqliteDatabase, opts: { maxStoredTraceSpan
     createSession: async (input) => users.createSession(input),
     findSessionUser: async (hash, now) => users.findSessionUser(hash, now),
     deleteSession: async (hash) => users.deleteSession(hash),
+    sessionHealth: async (projectIds, sinceHour) => sessions.sessionHealth(projectIds, sinceHour),
+    sessionSeries: async (projectId, release, sinceHour) => sessions.sessionSeries(projectId, release, sinceHour),
     getSetting: async (key) => projects.getSetting(key),
     setSetting: async (key, value) => projects.setSetting(key, value),
     itemCounts: async (projectId) => projects.itemCounts(projectId),

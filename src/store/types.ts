@@ -3,6 +3,7 @@ import type { NormalizedEvent } from "../events/types.ts";
 import type { EventOutcome, IngestJob } from "../process/types.ts";
 import type { StoredTrace } from "./traces.ts";
 import type { StoredExplanation } from "./explanations.ts";
+import type { SessionBucket, SessionHealthRow } from "./sessions.ts";
 
 export interface Organization { id: number; slug: string; name: string; createdAt: number }
 
@@ -166,6 +167,12 @@ export interface Store {
   /** the signed-in user of an unexpired session */
   findSessionUser(tokenHash: string, now: number): Promise<User | undefined>;
   deleteSession(tokenHash: string): Promise<void>;
+
+  // --- release health (sessions) ---
+  /** Session and user totals per (release, environment) for sessions started since `sinceHour`. */
+  sessionHealth(projectIds: readonly number[], sinceHour: number): Promise<SessionHealthRow[]>;
+  /** Hourly session counts of one release (every release when undefined) since `sinceHour`. */
+  sessionSeries(projectId: number, release: string | undefined, sinceHour: number): Promise<SessionBucket[]>;
 
   // --- bookkeeping ---
   getSetting(key: string): Promise<string | undefined>;

@@ -299,7 +299,8 @@ describe("ingest protocol: auth, framing, encodings, CORS", () => {
       expect(retry).toBeLessThanOrEqual(60);
       expect(third.headers.get("x-sentry-rate-limits")).toBe(`${retry}:error;default:project:event_quota`);
       // sessions and other items still pass
-      expect((await post(url, makeEnvelope({}, [{ headers: { type: "session" }, payload: "{}" }]))).status).toBe(200);
+      const session = { sid: "q1", init: true, started: new Date().toISOString(), attrs: { release: "r@1" } };
+      expect((await post(url, makeEnvelope({}, [{ headers: { type: "session" }, payload: JSON.stringify(session) }]))).status).toBe(200);
     } finally {
       await limited.close();
     }
