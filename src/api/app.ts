@@ -7,6 +7,8 @@ import { mountProjectRoutes } from "./projects.ts";
 import { mountSessionRoutes } from "./sessions.ts";
 import { mountTeamRoutes } from "./teams.ts";
 import { mountTraceRoutes } from "./traces.ts";
+import { mountReleaseWriteRoutes } from "./releases-write.ts";
+import { mountSourceLinkRoutes } from "./source-link-settings.ts";
 import { ADMIN_SCOPES } from "./tokens.ts";
 
 /**
@@ -36,6 +38,8 @@ export function createApiApp(deps: ApiDeps): H3 {
   mountEventRoutes(deps, route);
   mountTeamRoutes(deps, route);
   mountTraceRoutes(deps, route);
+  mountReleaseWriteRoutes(deps, route);
+  mountSourceLinkRoutes(deps, route);
   app.all("/api/0/**", async (event) => {
     await requireApiAuth(event, deps);
     throw new HTTPError({ status: 404, message: `no API endpoint ${event.req.method} ${event.url.pathname}` });

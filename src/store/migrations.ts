@@ -260,4 +260,93 @@ CREATE TABLE session_users (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    // Releases as sentry-cli writes them (issue 5): Sentry's releases belong to the organization and
+    // list their projects. The per-project `releases` table stays the event statistics (filled by
+    // ingest); a trigger makes an event's first mention of a version an organization release too,
+    // so both paths give one list. Commits (set-commits), head refs (`--commit repo@sha`), deploys.
+    // Source-link settings are per project; they also name the repositories sentry-cli can refer to.
+    name: "005-org-releases",
+    sql: `
+CREATE TABLE org_releases (
+  id INTEGER PRIMARY KEY,
+  organization_id INTEGER NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+  version TEXT NOT NULL,
+  ref TEXT,
+  url TEXT,
+  date_created REAL NOT NULL,
+  date_started REAL,
+  date_released REAL,
+  status TEXT NOT NULL DEFAULT 'open',
+  UNIQUE (organization_id, version)
+);
+
+CREATE TABLE org_release_projects (
+  release_id INTEGER NOT NULL REFERENCES org_releases(id) ON DELETE CASCADE,
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  PRIMARY KEY (release_id, project_id)
+) WITHOUT ROWID;
+CREATE INDEX org_release_projects_by_project ON org_release_projects (project_id, release_id);
+
+CREATE TABLE release_commits (
+  id INTEGER PRIMARY KEY,
+  release_id INTEGER NOT NULL REFERENCES org_releases(id) ON DELETE CASCADE,
+  -- order as sent (sentry-cli sends newest first)
+  position INTEGER NOT NULL,
+  commit_id TEXT NOT NULL,
+  repository TEXT,
+  message TEXT,
+  author_name TEXT,
+  author_email TEXT,
+  timestamp REAL,
+  UNIQUE (release_id, commit_id)
+);
+
+CREATE TABLE release_head_commits (
+  release_id INTEGER NOT NULL REFERENCES org_releases(id) ON DELETE CASCADE,
+  repository TEXT NOT NULL,
+  commit_id TEXT NOT NULL,
+  previous_commit_id TEXT,
+  PRIMARY KEY (release_id, repository)
+) WITHOUT ROWID;
+
+CREATE TABLE release_deploys (
+  id INTEGER PRIMARY KEY,
+  release_id INTEGER NOT NULL REFERENCES org_releases(id) ON DELETE CASCADE,
+  environment TEXT NOT NULL,
+  name TEXT,
+  url TEXT,
+  date_started REAL,
+  date_finished REAL NOT NULL
+);
+CREATE INDEX release_deploys_by_release ON release_deploys (release_id, date_finished);
+
+CREATE TABLE project_source_links (
+  project_id INTEGER PRIMARY KEY REFERENCES projects(id) ON DELETE CASCADE,
+  -- "owner/repo": the name "sentry-cli releases set-commits --commit owner/repo@sha" uses
+  repository TEXT NOT NULL,
+  repository_url TEXT NOT NULL,
+  -- {commit} {path} {line}; empty = derived from repository_url (GitHub/GitLab/Bitbucket style)
+  url_template TEXT NOT NULL DEFAULT '',
+  stack_root TEXT NOT NULL DEFAULT '',
+  source_root TEXT NOT NULL DEFAULT '',
+  updated_at REAL NOT NULL
+);
+
+CREATE TRIGGER org_releases_from_events AFTER INSERT ON releases BEGIN
+  INSERT OR IGNORE INTO org_releases (organization_id, version, date_created)
+    SELECT organization_id, NEW.version, NEW.first_event FROM projects WHERE id = NEW.project_id;
+  INSERT OR IGNORE INTO org_release_projects (release_id, project_id)
+    SELECT r.id, p.id FROM projects p JOIN org_releases r ON r.organization_id = p.organization_id AND r.version = NEW.version
+    WHERE p.id = NEW.project_id;
+END;
+
+INSERT OR IGNORE INTO org_releases (organization_id, version, date_created)
+  SELECT p.organization_id, r.version, min(r.first_event) FROM releases r JOIN projects p ON p.id = r.project_id
+  GROUP BY p.organization_id, r.version;
+INSERT OR IGNORE INTO org_release_projects (release_id, project_id)
+  SELECT o.id, r.project_id FROM releases r JOIN projects p ON p.id = r.project_id
+  JOIN org_releases o ON o.organization_id = p.organization_id AND o.version = r.version;
+`,
+  },
 ];

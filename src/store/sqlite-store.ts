@@ -10,6 +10,8 @@ import { createTraceQueries } from "./traces.ts";
 import { createExplanationQueries } from "./explanations.ts";
 import { DEFAULTS } from "../config.ts";
 import { createSessionQueries } from "./sessions.ts";
+import { createReleaseStore } from "./releases.ts";
+import { createSourceLinkStore } from "./source-links.ts";
 
 /** The SQLite Store: synchronous better-sqlite3 calls behind the async Store interface. */
 export function createSqliteStore(db: SqliteDatabase, opts: { maxStoredTraceSpans?: number } = {}): Store {
@@ -22,6 +24,8 @@ export function createSqliteStore(db: SqliteDatabase, opts: { maxStoredTraceSpan
   const users = createUserQueries(db);
   const sessions = createSessionQueries(db);
   return {
+    ...createReleaseStore(db),
+    ...createSourceLinkStore(db),
     commitIngestBatch: async (jobs) => writeBatch(jobs),
     encodeEventPayload: async (json) => encodeEventData(json),
     ensureOrganization: async (slug, name) => projects.ensureOrganization(slug, name),

@@ -4,6 +4,8 @@ import type { EventOutcome, IngestJob } from "../process/types.ts";
 import type { StoredTrace } from "./traces.ts";
 import type { StoredExplanation } from "./explanations.ts";
 import type { SessionBucket, SessionHealthRow } from "./sessions.ts";
+import type { ReleaseStore } from "./releases.ts";
+import type { SourceLinkStore } from "./source-links.ts";
 
 export interface Organization { id: number; slug: string; name: string; createdAt: number }
 
@@ -117,7 +119,7 @@ export interface ItemCount { projectId: number; itemType: string; day: number; c
  * Everything LightTrace persists. The SQLite implementation answers synchronously inside; the
  * boundary is async so that a PostgreSQL implementation can be added without touching callers.
  */
-export interface Store {
+export interface Store extends ReleaseStore, SourceLinkStore {
   // --- ingest (group commit) ---
   /** Commits every job in one transaction; a job that fails rolls back alone and gets its Error. */
   commitIngestBatch(jobs: IngestJob[]): Promise<(EventOutcome[] | Error)[]>;

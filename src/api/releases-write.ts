@@ -1,0 +1,195 @@
+import type { H3Event } from "h3";
+import { z } from "zod";
+import { parseTimestamp, toIsoString } from "../events/timestamps.ts";
+import type { Organization, Project } from "../store/types.ts";
+import type { ReleaseChanges } from "../store/releases.ts";
+import { badRequest, notFound, param, parseJsonBody, requireOrganization, requireProject, type ApiDeps } from "./context.ts";
+import type { RouteFn } from "./issues.ts";
+import { serializeDeploy, serializeRelease } from "./release-serialize.ts";
+
+/**
+ * The release endpoints sentry-cli writes through (protocol notes §11): `releases new`, `finalize`,
+ * `archive`/`restore`, `set-commits` (commits, or `--commit repo@sha` refs checked against the
+ * repositories from the projects' source-link settings), `deploys new`/`list`. The read side (list,
+ * detail, health) lives elsewhere; these reply with the release so sentry-cli can read it.
+ */
+export function mountReleaseWriteRoutes(deps: ApiDeps, route: RouteFn): void {
+  route("POST", "/api/0/organizations/:org/releases", async (event) => {
+    const org = await requireOrganization(deps, param(event, "org"));
+    const body = await parseJsonBody(event, NEW_RELEASE);
+    const projects = await _projects(deps, body.projects);
+    return _create(event, deps, org, body, projects);
+  });
+  route("POST", "/api/0/projects/:org/:project/releases", async (event) => {
+    const org = await requireOrganization(deps, param(event, "org"));
+    const project = await requireProject(deps, param(event, "project"));
+    const body = await parseJsonBody(event, NEW_RELEASE.extend({ projects: PROJECT_LIST.optional() }));
+    return _create(event, deps, org, body, [project]);
+  });
+  for (const path of ["/api/0/organizations/:org/releases/:version", "/api/0/projects/:org/:project/releases/:version"]) {
+    route("PUT", path, async (event) => {
+      const org = await requireOrganization(deps, param(event, "org"));
+      if (event.context.params?.project) await requireProject(deps, param(event, "project"));
+      const version = param(event, "version");
+      const body = await parseJsonBody(event, UPDATE_RELEASE);
+      const changes: ReleaseChanges = _dates(body);
+      if (body.projects) changes.projectIds = (await _projects(deps, body.projects)).map((p) => p.id);
+      if (body.status) changes.status = body.status;
+      if (body.commits) changes.commits = body.commits.map(_commit);
+      if (body.refs) changes.headCommits = await _refs(deps, body.refs);
+      const updated = await deps.store.updateRelease(org.id, version, changes);
+      if (!updated) throw notFound(`release ${version} does not exist`);
+      return serializeRelease(updated);
+    });
+  }
+  route("GET", "/api/0/organizations/:org/releases/:version/previous-with-commits", async (event) => {
+    const org = await requireOrganization(deps, param(event, "org"));
+    const previous = await deps.store.previousReleaseWithCommits(org.id, param(event, "version"));
+    return previous ? serializeRelease(previous) : {};
+  });
+  route("POST", "/api/0/organizations/:org/releases/:version/deploys", async (event) => {
+    const org = await requireOrganization(deps, param(event, "org"));
+    const release = await deps.store.getRelease(org.id, param(event, "version"));
+    if (!release) throw notFound(`release ${param(event, "version")} does not exist`);
+    const body = await parseJsonBody(event, NEW_DEPLOY);
+    const projects = body.projects?.length ? await _projects(deps, body.projects) : [];
+    const outside = projects.find((p) => !release.projects.some((rp) => rp.id === p.id));
+    if (outside) throw badRequest(`project "${outside.slug}" is not part of release ${release.version}`);
+    const deploy = await deps.store.addDeploy(release.id, {
+      environment: body.environment, name: body.name ?? null, url: body.url ?? null,
+      dateStarted: _time(body.dateStarted, "dateStarted") ?? null,
+      dateFinished: _time(body.dateFinished, "dateFinished") ?? deps.clock.now() / 1000,
+    });
+    event.res.status = 201;
+    return serializeDeploy(deploy);
+  });
+  route("GET", "/api/0/organizations/:org/releases/:version/deploys", async (event) => {
+    const org = await requireOrganization(deps, param(event, "org"));
+    const release = await deps.store.getRelease(org.id, param(event, "version"));
+    if (!release) throw notFound(`release ${param(event, "version")} does not exist`);
+    return (await deps.store.listDeploys(release.id)).map(serializeDeploy);
+  });
+  route("GET", "/api/0/organizations/:org/repos", async (event) => {
+    await requireOrganization(deps, param(event, "org"));
+    return listRepositories(deps);
+  });
+}
+
+/** Repositories in Sentry's shape, one per distinct repository of the projects' source-link settings. */
+export async function listRepositories(deps: ApiDeps) {
+  const seen = new Map<string, { id: string; name: string; url: string; provider: { id: string; name: string }; status: string; dateCreated: string; integrationId: null; externalSlug: string }>();
+  for (const s of await deps.store.listSourceLinkSettings()) {
+    if (seen.has(s.repository)) continue;
+    const host = _host(s.repositoryUrl);
+    const provider = host.includes("github") ? { id: "integrations:github", name: "GitHub" }
+      : host.includes("gitlab") ? { id: "integrations:gitlab", name: "GitLab" }
+      : { id: "integrations:custom", name: "Custom" };
+    seen.set(s.repository, {
+      id: String(s.projectId), name: s.repository, url: s.repositoryUrl, provider, status: "active", dateCreated: toIsoString(s.updatedAt),
+      integrationId: null, externalSlug: s.repository,
+    });
+  }
+  return [...seen.values()];
+}
+
+// --- Internal ---
+
+/** Sentry refuses these versions: path separators and control whitespace break URLs and tags. */
+const VERSION = z.string().trim().min(1).max(200)
+  .refine((v) => !/[\r\n\f\t/\\]/.test(v), "a release version cannot contain slashes, tabs or newlines")
+  .refine((v) => ![".", "..", "latest"].includes(v), "this release version is reserved");
+const PROJECT_LIST = z.array(z.union([z.string().min(1).max(100), z.number().int().positive()])).max(100);
+const TIME = z.union([z.string().max(64), z.number(), z.null()]).optional();
+const DATES = { dateStarted: TIME, dateReleased: TIME, url: z.string().max(2000).nullable().optional(), ref: z.string().max(200).nullable().optional() };
+
+const NEW_RELEASE = z.object({ version: VERSION, projects: PROJECT_LIST.min(1, "name at least one project"), ...DATES }).loose();
+
+const COMMIT = z.object({
+  id: z.string().min(1).max(64),
+  repository: z.string().max(200).nullable().optional(),
+  message: z.string().max(10_000).nullable().optional(),
+  author_name: z.string().max(200).nullable().optional(),
+  author_email: z.string().max(200).nullable().optional(),
+  timestamp: TIME,
+}).loose();
+const REF = z.object({ repository: z.string().min(1).max(200), commit: z.string().min(1).max(130), previousCommit: z.string().max(64).nullable().optional() }).loose();
+
+const UPDATE_RELEASE = z.object({
+  ...DATES,
+  projects: PROJECT_LIST.optional(),
+  status: z.enum(["open", "archived"]).optional(),
+  commits: z.array(COMMIT).max(10_000).optional(),
+  refs: z.array(REF).max(100).optional(),
+}).loose();
+
+const NEW_DEPLOY = z.object({
+  environment: z.string().trim().min(1).max(64),
+  name: z.string().max(200).nullable().optional(),
+  url: z.string().max(2000).nullable().optional(),
+  dateStarted: TIME,
+  dateFinished: TIME,
+  projects: PROJECT_LIST.nullable().optional(),
+}).loose();
+
+async function _create(event: H3Event, deps: ApiDeps, org: Organization, body: { version: string } & Parameters<typeof _dates>[0], projects: Project[]) {
+  const { release, created } = await deps.store.upsertRelease({
+    organizationId: org.id, version: body.version, projectIds: projects.map((p) => p.id), now: deps.clock.now() / 1000, ..._dates(body),
+  });
+  // Sentry: 201 when created; re-creating an existing version is normal in CI and answers 200
+  event.res.status = created ? 201 : 200;
+  return serializeRelease(release);
+}
+
+async function _projects(deps: ApiDeps, refs: (string | number)[]): Promise<Project[]> {
+  const out: Project[] = [];
+  for (const ref of refs) {
+    const project = typeof ref === "number" ? await deps.store.getProject(ref) : await deps.store.getProject(ref) ?? (/^\d+$/.test(ref) ? await deps.store.getProject(Number(ref)) : undefined);
+    if (!project) throw badRequest(`Invalid project ids or slugs: ${String(ref).slice(0, 100)}`);
+    if (!out.some((p) => p.id === project.id)) out.push(project);
+  }
+  return out;
+}
+
+function _dates(body: { dateStarted?: unknown; dateReleased?: unknown; url?: string | null | undefined; ref?: string | null | undefined }): ReleaseChanges {
+  const changes: ReleaseChanges = {};
+  const started = _time(body.dateStarted, "dateStarted");
+  const released = _time(body.dateReleased, "dateReleased");
+  if (started !== undefined) changes.dateStarted = started;
+  if (released !== undefined) changes.dateReleased = released;
+  if (body.url) changes.url = body.url;
+  if (body.ref) changes.ref = body.ref;
+  return changes;
+}
+
+function _time(value: unknown, field: string): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  const t = parseTimestamp(value);
+  if (t === undefined) throw badRequest(`invalid field "${field}": not an ISO 8601 date`);
+  return t;
+}
+
+function _commit(c: z.infer<typeof COMMIT>) {
+  return {
+    id: c.id, repository: c.repository ?? null, message: c.message ?? null, authorName: c.author_name ?? null, authorEmail: c.author_email ?? null,
+    timestamp: _time(c.timestamp, "commits.timestamp") ?? null,
+  };
+}
+
+async function _refs(deps: ApiDeps, refs: z.infer<typeof REF>[]) {
+  const known = new Set((await listRepositories(deps)).map((r) => r.name));
+  const unknown = refs.map((r) => r.repository).filter((name) => !known.has(name));
+  if (unknown.length) throw badRequest(`Invalid repository names: ${unknown.join(", ")} (add the repository in the project's source-link settings)`);
+  return refs.map((r) => {
+    // `--commit repo@prev..sha` arrives split; accept the range spelling too
+    const [prev, head] = r.commit.includes("..") ? r.commit.split("..", 2) : [r.previousCommit ?? null, r.commit];
+    return { repository: r.repository, commit: head!, previousCommit: prev || null };
+  });
+}
+
+function _host(url: string): string {
+  try {
+    return new URL(url).hostname.toLowerCase();
+  } catch {
+    return "";
+  }
+}

@@ -1,0 +1,246 @@
+import type { SqliteDatabase } from "./sqlite-binding.ts";
+
+/**
+ * Organization releases (Sentry's model: one version per organization, listing its projects) and
+ * what sentry-cli attaches to them: commits, head refs, deploys. The per-project `releases` table
+ * with first/last event stays ingest's; a trigger (migration 003) creates the organization release
+ * when an event names a version first, so this store sees both.
+ */
+export interface ReleaseStore {
+  /** Creates the release or, when the version exists, adds the projects and fills the given fields (idempotent, as CI needs). */
+  upsertRelease(input: ReleaseInput & { organizationId: number; version: string; projectIds: number[]; now: number }): Promise<{ release: ReleaseRecord; created: boolean }>;
+  /** Updates an existing release; undefined when the version does not exist. Commits/refs replace the previous ones. */
+  updateRelease(organizationId: number, version: string, changes: ReleaseChanges): Promise<ReleaseRecord | undefined>;
+  getRelease(organizationId: number, version: string): Promise<ReleaseRecord | undefined>;
+  /** Every release of the organization, newest first; `projectId` narrows to one project. */
+  listReleases(organizationId: number, opts: { projectId?: number; offset: number; limit: number }): Promise<ReleaseRecord[]>;
+  /** The newest other release that has commits (sentry-cli `set-commits` starts from it). */
+  previousReleaseWithCommits(organizationId: number, version: string): Promise<ReleaseRecord | undefined>;
+  listReleaseCommits(releaseId: number): Promise<ReleaseCommit[]>;
+  listReleaseHeadCommits(releaseId: number): Promise<ReleaseHeadCommit[]>;
+  addDeploy(releaseId: number, deploy: DeployInput): Promise<ReleaseDeploy>;
+  listDeploys(releaseId: number): Promise<ReleaseDeploy[]>;
+}
+
+export interface ReleaseInput {
+  ref?: string | null;
+  url?: string | null;
+  /** seconds since epoch */
+  dateStarted?: number | null;
+  dateReleased?: number | null;
+}
+
+export interface ReleaseChanges extends ReleaseInput {
+  projectIds?: number[];
+  status?: "open" | "archived";
+  commits?: ReleaseCommitInput[];
+  headCommits?: ReleaseHeadCommit[];
+}
+
+export interface ReleaseCommitInput {
+  id: string;
+  repository: string | null;
+  message: string | null;
+  authorName: string | null;
+  authorEmail: string | null;
+  /** seconds since epoch */
+  timestamp: number | null;
+}
+
+export interface ReleaseCommit extends ReleaseCommitInput {}
+
+export interface ReleaseHeadCommit { repository: string; commit: string; previousCommit: string | null }
+
+export interface DeployInput {
+  environment: string;
+  name: string | null;
+  url: string | null;
+  dateStarted: number | null;
+  /** seconds since epoch; the request time when the client sends none */
+  dateFinished: number;
+}
+
+export interface ReleaseDeploy extends DeployInput { id: number }
+
+export interface ReleaseRecord {
+  id: number;
+  organizationId: number;
+  version: string;
+  ref: string | null;
+  url: string | null;
+  /** seconds since epoch */
+  dateCreated: number;
+  dateStarted: number | null;
+  dateReleased: number | null;
+  status: "open" | "archived";
+  projects: { id: number; slug: string; name: string; platform: string | null }[];
+  /** from events (per-project `releases` rows), across the release's projects */
+  firstEvent: number | null;
+  lastEvent: number | null;
+  /** issues first seen in this release */
+  newGroups: number;
+  commitCount: number;
+  /** the first commit as sent (sentry-cli: the newest) */
+  lastCommit: ReleaseCommit | null;
+  deployCount: number;
+  lastDeploy: ReleaseDeploy | null;
+  /** distinct commit authors */
+  authors: { name: string | null; email: string | null }[];
+}
+
+/** The SQLite ReleaseStore; statements prepared once. */
+export function createReleaseStore(db: SqliteDatabase): ReleaseStore {
+  const stmt = {
+    byVersion: db.prepare("SELECT * FROM org_releases WHERE organization_id = ? AND version = ?"),
+    byId: db.prepare("SELECT * FROM org_releases WHERE id = ?"),
+    insert: db.prepare(`INSERT INTO org_releases (organization_id, version, ref, url, date_created, date_started, date_released)
+      VALUES (@organizationId, @version, @ref, @url, @now, @dateStarted, @dateReleased)`),
+    fill: db.prepare(`UPDATE org_releases SET ref = coalesce(@ref, ref), url = coalesce(@url, url),
+      date_started = coalesce(@dateStarted, date_started), date_released = coalesce(@dateReleased, date_released) WHERE id = @id`),
+    setStatus: db.prepare("UPDATE org_releases SET status = ? WHERE id = ?"),
+    addProject: db.prepare("INSERT OR IGNORE INTO org_release_projects (release_id, project_id) VALUES (?, ?)"),
+    projects: db.prepare(`SELECT p.id, p.slug, p.name, p.platform FROM org_release_projects rp JOIN projects p ON p.id = rp.project_id
+      WHERE rp.release_id = ? ORDER BY p.slug`),
+    eventRange: db.prepare(`SELECT min(r.first_event) AS first_event, max(r.last_event) AS last_event
+      FROM org_release_projects rp JOIN releases r ON r.project_id = rp.project_id AND r.version = ? WHERE rp.release_id = ?`),
+    newGroups: db.prepare(`SELECT count(*) FROM org_release_projects rp JOIN issues i ON i.project_id = rp.project_id AND i.first_release = ?
+      WHERE rp.release_id = ?`).pluck(),
+    deleteCommits: db.prepare("DELETE FROM release_commits WHERE release_id = ?"),
+    insertCommit: db.prepare(`INSERT OR IGNORE INTO release_commits (release_id, position, commit_id, repository, message, author_name, author_email, timestamp)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+    commits: db.prepare("SELECT * FROM release_commits WHERE release_id = ? ORDER BY position"),
+    commitStats: db.prepare("SELECT count(*) AS n FROM release_commits WHERE release_id = ?").pluck(),
+    firstCommit: db.prepare("SELECT * FROM release_commits WHERE release_id = ? ORDER BY position LIMIT 1"),
+    authors: db.prepare(`SELECT author_name, author_email FROM release_commits WHERE release_id = ? AND (author_email IS NOT NULL OR author_name IS NOT NULL)
+      GROUP BY coalesce(author_email, author_name) ORDER BY min(position) LIMIT 50`),
+    deleteHeads: db.prepare("DELETE FROM release_head_commits WHERE release_id = ?"),
+    insertHead: db.prepare(`INSERT INTO release_head_commits (release_id, repository, commit_id, previous_commit_id) VALUES (?, ?, ?, ?)
+      ON CONFLICT (release_id, repository) DO UPDATE SET commit_id = excluded.commit_id, previous_commit_id = excluded.previous_commit_id`),
+    heads: db.prepare("SELECT * FROM release_head_commits WHERE release_id = ? ORDER BY repository"),
+    insertDeploy: db.prepare(`INSERT INTO release_deploys (release_id, environment, name, url, date_started, date_finished)
+      VALUES (?, ?, ?, ?, ?, ?)`),
+    deployById: db.prepare("SELECT * FROM release_deploys WHERE id = ?"),
+    deploys: db.prepare("SELECT * FROM release_deploys WHERE release_id = ? ORDER BY date_finished DESC, id DESC"),
+    deployCount: db.prepare("SELECT count(*) FROM release_deploys WHERE release_id = ?").pluck(),
+    list: db.prepare(`SELECT * FROM org_releases WHERE organization_id = ? ORDER BY date_created DESC, id DESC LIMIT ? OFFSET ?`),
+    listForProject: db.prepare(`SELECT r.* FROM org_releases r JOIN org_release_projects rp ON rp.release_id = r.id
+      WHERE r.organization_id = ? AND rp.project_id = ? ORDER BY r.date_created DESC, r.id DESC LIMIT ? OFFSET ?`),
+    previousWithCommits: db.prepare(`SELECT r.* FROM org_releases r WHERE r.organization_id = ? AND r.version <> ?
+      AND EXISTS (SELECT 1 FROM release_commits c WHERE c.release_id = r.id) ORDER BY r.date_created DESC, r.id DESC LIMIT 1`),
+  };
+
+  const record = (r: unknown): ReleaseRecord => {
+    const row = r as Row;
+    const id = Number(row.id);
+    const version = String(row.version);
+    const range = stmt.eventRange.get(version, id) as Row;
+    const first = stmt.firstCommit.get(id);
+    const lastDeploy = stmt.deploys.get(id);
+    return {
+      id,
+      organizationId: Number(row.organization_id),
+      version,
+      ref: _str(row.ref),
+      url: _str(row.url),
+      dateCreated: Number(row.date_created),
+      dateStarted: _num(row.date_started),
+      dateReleased: _num(row.date_released),
+      status: row.status === "archived" ? "archived" : "open",
+      projects: (stmt.projects.all(id) as Row[]).map((p) => ({ id: Number(p.id), slug: String(p.slug), name: String(p.name), platform: _str(p.platform) })),
+      firstEvent: _num(range.first_event),
+      lastEvent: _num(range.last_event),
+      newGroups: Number(stmt.newGroups.get(version, id)),
+      commitCount: Number(stmt.commitStats.get(id)),
+      lastCommit: first ? _commit(first) : null,
+      deployCount: Number(stmt.deployCount.get(id)),
+      lastDeploy: lastDeploy ? _deploy(lastDeploy) : null,
+      authors: (stmt.authors.all(id) as Row[]).map((a) => ({ name: _str(a.author_name), email: _str(a.author_email) })),
+    };
+  };
+
+  const applyChanges = (id: number, changes: ReleaseChanges) => {
+    stmt.fill.run({ id, ref: changes.ref ?? null, url: changes.url ?? null, dateStarted: changes.dateStarted ?? null, dateReleased: changes.dateReleased ?? null });
+    for (const projectId of changes.projectIds ?? []) stmt.addProject.run(id, projectId);
+    if (changes.status) stmt.setStatus.run(changes.status, id);
+    if (changes.commits) {
+      stmt.deleteCommits.run(id);
+      changes.commits.forEach((c, i) => stmt.insertCommit.run(id, i, c.id, c.repository, c.message, c.authorName, c.authorEmail, c.timestamp));
+    }
+    if (changes.headCommits) {
+      stmt.deleteHeads.run(id);
+      for (const h of changes.headCommits) stmt.insertHead.run(id, h.repository, h.commit, h.previousCommit);
+    }
+  };
+
+  const upsert = db.transaction((input: ReleaseInput & { organizationId: number; version: string; projectIds: number[]; now: number }) => {
+    const existing = stmt.byVersion.get(input.organizationId, input.version) as Row | undefined;
+    let id: number;
+    if (existing) {
+      id = Number(existing.id);
+      applyChanges(id, input);
+    } else {
+      id = Number(stmt.insert.run({
+        organizationId: input.organizationId, version: input.version, ref: input.ref ?? null, url: input.url ?? null, now: input.now,
+        dateStarted: input.dateStarted ?? null, dateReleased: input.dateReleased ?? null,
+      }).lastInsertRowid);
+      for (const projectId of input.projectIds) stmt.addProject.run(id, projectId);
+    }
+    return { release: record(stmt.byId.get(id)), created: !existing };
+  });
+
+  const update = db.transaction((organizationId: number, version: string, changes: ReleaseChanges) => {
+    const existing = stmt.byVersion.get(organizationId, version) as Row | undefined;
+    if (!existing) return undefined;
+    applyChanges(Number(existing.id), changes);
+    return record(stmt.byId.get(existing.id));
+  });
+
+  return {
+    upsertRelease: async (input) => upsert.immediate(input),
+    updateRelease: async (organizationId, version, changes) => update.immediate(organizationId, version, changes),
+    getRelease: async (organizationId, version) => {
+      const row = stmt.byVersion.get(organizationId, version);
+      return row ? record(row) : undefined;
+    },
+    listReleases: async (organizationId, opts) =>
+      (opts.projectId === undefined
+        ? stmt.list.all(organizationId, opts.limit, opts.offset)
+        : stmt.listForProject.all(organizationId, opts.projectId, opts.limit, opts.offset)
+      ).map(record),
+    previousReleaseWithCommits: async (organizationId, version) => {
+      const row = stmt.previousWithCommits.get(organizationId, version);
+      return row ? record(row) : undefined;
+    },
+    listReleaseCommits: async (releaseId) => stmt.commits.all(releaseId).map(_commit),
+    listReleaseHeadCommits: async (releaseId) =>
+      (stmt.heads.all(releaseId) as Row[]).map((h) => ({ repository: String(h.repository), commit: String(h.commit_id), previousCommit: _str(h.previous_commit_id) })),
+    addDeploy: async (releaseId, d) => {
+      const id = Number(stmt.insertDeploy.run(releaseId, d.environment, d.name, d.url, d.dateStarted, d.dateFinished).lastInsertRowid);
+      return _deploy(stmt.deployById.get(id));
+    },
+    listDeploys: async (releaseId) => stmt.deploys.all(releaseId).map(_deploy),
+  };
+}
+
+// --- Internal ---
+
+type Row = Record<string, unknown>;
+
+const _str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const _num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+function _commit(r: unknown): ReleaseCommit {
+  const row = r as Row;
+  return {
+    id: String(row.commit_id), repository: _str(row.repository), message: _str(row.message), authorName: _str(row.author_name),
+    authorEmail: _str(row.author_email), timestamp: _num(row.timestamp),
+  };
+}
+
+function _deploy(r: unknown): ReleaseDeploy {
+  const row = r as Row;
+  return {
+    id: Number(row.id), environment: String(row.environment), name: _str(row.name), url: _str(row.url),
+    dateStarted: _num(row.date_started), dateFinished: Number(row.date_finished),
+  };
+}

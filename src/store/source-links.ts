@@ -1,0 +1,63 @@
+import type { SqliteDatabase } from "./sqlite-binding.ts";
+
+/** Per-project source-link settings: where a project's code lives, and how stack paths map to it. */
+export interface SourceLinkSettings {
+  projectId: number;
+  /** "owner/repo", the name `sentry-cli releases set-commits --commit owner/repo@sha` uses */
+  repository: string;
+  /** e.g. https://github.com/acme/shop */
+  repositoryUrl: string;
+  /** with {commit}, {path} and {line}; empty = derived from repositoryUrl */
+  urlTemplate: string;
+  /** prefix of stack-trace paths to strip, e.g. "webpack://shop/" or "/app/" */
+  stackRoot: string;
+  /** prefix to put in its place, e.g. "packages/web/" */
+  sourceRoot: string;
+  /** seconds since epoch */
+  updatedAt: number;
+}
+
+export interface SourceLinkStore {
+  getSourceLinkSettings(projectId: number): Promise<SourceLinkSettings | undefined>;
+  /** Replaces the project's settings; null removes them. */
+  setSourceLinkSettings(projectId: number, settings: Omit<SourceLinkSettings, "projectId" | "updatedAt"> | null, now: number): Promise<SourceLinkSettings | undefined>;
+  listSourceLinkSettings(): Promise<SourceLinkSettings[]>;
+}
+
+export function createSourceLinkStore(db: SqliteDatabase): SourceLinkStore {
+  const stmt = {
+    get: db.prepare("SELECT * FROM project_source_links WHERE project_id = ?"),
+    all: db.prepare("SELECT * FROM project_source_links ORDER BY repository, project_id"),
+    upsert: db.prepare(`INSERT INTO project_source_links (project_id, repository, repository_url, url_template, stack_root, source_root, updated_at)
+      VALUES (@projectId, @repository, @repositoryUrl, @urlTemplate, @stackRoot, @sourceRoot, @now)
+      ON CONFLICT (project_id) DO UPDATE SET repository = excluded.repository, repository_url = excluded.repository_url,
+        url_template = excluded.url_template, stack_root = excluded.stack_root, source_root = excluded.source_root, updated_at = excluded.updated_at`),
+    remove: db.prepare("DELETE FROM project_source_links WHERE project_id = ?"),
+  };
+  const get = (projectId: number) => {
+    const row = stmt.get.get(projectId);
+    return row ? _settings(row) : undefined;
+  };
+  return {
+    getSourceLinkSettings: async (projectId) => get(projectId),
+    setSourceLinkSettings: async (projectId, settings, now) => {
+      if (settings === null) {
+        stmt.remove.run(projectId);
+        return undefined;
+      }
+      stmt.upsert.run({ projectId, ...settings, now });
+      return get(projectId);
+    },
+    listSourceLinkSettings: async () => stmt.all.all().map(_settings),
+  };
+}
+
+// --- Internal ---
+
+function _settings(r: unknown): SourceLinkSettings {
+  const row = r as Record<string, unknown>;
+  return {
+    projectId: Number(row.project_id), repository: String(row.repository), repositoryUrl: String(row.repository_url),
+    urlTemplate: String(row.url_template), stackRoot: String(row.stack_root), sourceRoot: String(row.source_root), updatedAt: Number(row.updated_at),
+  };
+}
