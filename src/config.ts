@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ALERT_CONFIG_SHAPE, ALERT_DEFAULTS, type AlertConfig } from "./alerts/config.ts";
 
 const MiB = 1024 * 1024;
 
@@ -43,6 +44,8 @@ export const DEFAULTS = {
   maxStoredTraceSpans: 200_000,
   /** debug | info | warn | error */
   logLevel: "info" as "debug" | "info" | "warn" | "error",
+  /** SMTP, alert recipients, links, webhook policy: see src/alerts/config.ts */
+  ...ALERT_DEFAULTS,
 } as const;
 
 export type Config = Readonly<{
@@ -62,7 +65,7 @@ export type Config = Readonly<{
   trustProxy: boolean;
   maxStoredTraceSpans: number;
   logLevel: "debug" | "info" | "warn" | "error";
-}>;
+}> & AlertConfig;
 
 export type ConfigKey = keyof Config;
 
@@ -91,6 +94,7 @@ const CONFIG_SCHEMA = z
     trustProxy: booleanFromString,
     maxStoredTraceSpans: positiveInt,
     logLevel: z.enum(["debug", "info", "warn", "error"]),
+    ...ALERT_CONFIG_SHAPE,
   })
   .strict();
 

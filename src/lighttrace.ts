@@ -19,12 +19,16 @@ import { bootstrapInstallation, type BootstrapResult } from "./bootstrap.ts";
 import { locateUiAssets } from "./assets.ts";
 import { createStaticHandler } from "./http/static.ts";
 import { createHostAllowList } from "./http/security.ts";
+import { AlertDispatcher } from "./alerts/dispatcher.ts";
+import { createEmailChannel } from "./alerts/channels/email.ts";
 
 export interface RunningServer {
   port: number;
   url: string;
   store: Store;
   bootstrap: BootstrapResult;
+  /** sends the alert outbox (tests wait on `alerts.idle()`) */
+  alerts: AlertDispatcher;
   /** Stops accepting, finishes in-flight requests, commits the queue, closes the database. */
   close(): Promise<void>;
 }
@@ -40,6 +44,8 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
   const checkpointer = createCheckpointer(db, sqliteAddonPath(), logger);
   const store = createSqliteStore(db, { maxStoredTraceSpans: config.maxStoredTraceSpans });
   let publicUrl = resolvePublicUrl(config, config.port);
+  const alertEmail = createEmailChannel(config);
+  const alerts = new AlertDispatcher({ store, config, logger, clock, email: alertEmail, baseUrl: () => config.baseUrl || publicUrl });
   const queue = new IngestQueue(store, {
     maxQueuedEvents: config.maxQueuedEvents,
     maxQueuedBytes: config.maxQueuedBytes,
@@ -51,6 +57,7 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
         if (o.isNewIssue) logger.info("new issue", { issueId: o.issueId, eventId: o.eventId });
         else if (o.isRegression) logger.info("issue regressed", { issueId: o.issueId, eventId: o.eventId });
       }
+      if (store.alerts.takeEnqueuedCount() > 0) alerts.wake();
     },
   });
   const ingest = createIngestHandler({ config, logger, clock, queue, keys: new KeyCache(store, () => clock.now()) });
@@ -83,10 +90,11 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
   }
   publicUrl = resolvePublicUrl(config, port);
   const bootstrap = await bootstrapInstallation(store, config, publicUrl);
+  alerts.start();
   ready = true;
   setImmediate(() => {
     import("./api/node-handler.ts").then(
-      ({ createApiNodeHandler }) => resolveApi(createApiNodeHandler({ config, store, clock, logger, publicUrl: () => publicUrl })),
+      ({ createApiNodeHandler }) => resolveApi(createApiNodeHandler({ config, store, clock, logger, publicUrl: () => publicUrl, alertEmail })),
       (err: unknown) => {
         logger.error("the web API failed to load", { error: err });
         rejectApi(err);
@@ -103,6 +111,7 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
         server.closeIdleConnections();
       });
       await queue.drain();
+      await alerts.stop();
       await checkpointer.stop();
       try {
         db.pragma("wal_checkpoint(TRUNCATE)");
@@ -113,7 +122,7 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
     })();
     return closing;
   };
-  return { port, url: publicUrl, store, bootstrap, close };
+  return { port, url: publicUrl, store, bootstrap, alerts, close };
 }
 
 // --- Internal ---

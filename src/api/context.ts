@@ -4,6 +4,7 @@ import type { Clock } from "../clock.ts";
 import type { Config } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import type { Organization, Project, Store } from "../store/types.ts";
+import type { EmailChannel } from "../alerts/channels/email.ts";
 
 /** What every API handler needs; built once in the composition root. */
 export interface ApiDeps {
@@ -13,6 +14,8 @@ export interface ApiDeps {
   logger: Logger;
   /** the URL SDKs and browsers reach this server at, e.g. http://127.0.0.1:8000 */
   publicUrl: () => string;
+  /** the alert SMTP channel (the "send a test email" action) */
+  alertEmail?: EmailChannel;
 }
 
 /** Sentry's wording for a missing object. */

@@ -3,6 +3,12 @@ import type { SqliteDatabase } from "./sqlite-binding.ts";
 import { createTraceWriter } from "./traces.ts";
 import { createSessionWriter } from "./sessions.ts";
 
+/** Called inside the ingest transaction (alerts decide their outbox rows here, src/alerts/decider.ts). */
+export interface IngestWriterHooks {
+  beforeBatch(): void;
+  afterEvent(projectId: number, ev: PreparedEvent, outcome: EventOutcome): void;
+}
+
 /**
  * The write side of ingest: for each event, find or create its issue through the grouping hash,
  * store the event once per (project, event_id), and update the issue's counters (events, users,
@@ -10,7 +16,7 @@ import { createSessionWriter } from "./sessions.ts";
  * share one IMMEDIATE transaction (group commit); each job runs in its own savepoint so one bad
  * job cannot take the batch down.
  */
-export function createIngestWriter(db: SqliteDatabase, opts: { maxStoredTraceSpans: number }): (jobs: IngestJob[]) => (EventOutcome[] | Error)[] {
+export function createIngestWriter(db: SqliteDatabase, opts: { maxStoredTraceSpans: number }, hooks?: IngestWriterHooks): (jobs: IngestJob[]) => (EventOutcome[] | Error)[] {
   const writeTraceSegments = createTraceWriter(db, { maxStoredSpans: opts.maxStoredTraceSpans });
   const stmt = {
     eventExists: db.prepare("SELECT 1 FROM events WHERE project_id = ? AND event_id = ?").pluck(),
@@ -92,7 +98,9 @@ export function createIngestWriter(db: SqliteDatabase, opts: { maxStoredTraceSpa
     for (const [key, value] of ev.tags) stmt.upsertTag.run(issueId, key, value, ev.timestamp, ev.timestamp);
     stmt.upsertHourly.run(issueId, Math.floor(ev.timestamp / 3600));
     if (ev.release) stmt.upsertRelease.run(projectId, ev.release, ev.timestamp, ev.timestamp);
-    return { eventId: ev.eventId, issueId, isNewIssue, isRegression, isDuplicate: false };
+    const outcome = { eventId: ev.eventId, issueId, isNewIssue, isRegression, isDuplicate: false };
+    hooks?.afterEvent(projectId, ev, outcome);
+    return outcome;
   };
 
   const writeSessions = createSessionWriter(db);
@@ -106,16 +114,17 @@ export function createIngestWriter(db: SqliteDatabase, opts: { maxStoredTraceSpa
     return outcomes;
   });
 
-  const writeBatch = db.transaction((jobs: IngestJob[]) =>
-    jobs.map((job) => {
+  const writeBatch = db.transaction((jobs: IngestJob[]) => {
+    hooks?.beforeBatch();
+    return jobs.map((job) => {
       try {
         return writeJob(job); // nested: runs in a savepoint
       } catch (err) {
         if (!db.inTransaction) throw err; // the whole transaction is gone: fail the batch
         return err instanceof Error ? err : new Error(String(err));
       }
-    }),
-  );
+    });
+  });
 
   return (jobs) => writeBatch.immediate(jobs);
 }

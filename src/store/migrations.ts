@@ -349,4 +349,64 @@ INSERT OR IGNORE INTO org_release_projects (release_id, project_id)
   JOIN org_releases o ON o.organization_id = p.organization_id AND o.version = r.version;
 `,
   },
+  {
+    // Alerts (issue 6). Rules hold their triggers, filters and actions as one JSON definition
+    // (src/alerts/rule-schema.ts). The outbox is written in the ingest transaction: one row per
+    // (trigger, action), unique by its idempotency key, so a trigger is decided once and a crash
+    // between commit and send leaves a pending row, not a lost alert. Cooldowns are per issue,
+    // rule and trigger. Every existing project gets the default rule new projects get.
+    name: "006-alerts",
+    sql: `
+CREATE TABLE alert_rules (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'active',
+  is_default INTEGER NOT NULL DEFAULT 0,
+  definition TEXT NOT NULL,
+  created_at REAL NOT NULL,
+  updated_at REAL NOT NULL
+);
+CREATE INDEX alert_rules_by_project ON alert_rules (project_id);
+
+CREATE TABLE alert_outbox (
+  id INTEGER PRIMARY KEY,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  rule_id INTEGER NOT NULL REFERENCES alert_rules(id) ON DELETE CASCADE,
+  issue_id INTEGER,
+  event_id TEXT,
+  trigger TEXT NOT NULL,
+  action TEXT NOT NULL,
+  action_key TEXT NOT NULL,
+  payload TEXT,
+  status TEXT NOT NULL DEFAULT 'pending',
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at REAL NOT NULL,
+  last_error TEXT,
+  digest_id INTEGER,
+  created_at REAL NOT NULL,
+  sent_at REAL
+);
+CREATE INDEX alert_outbox_due ON alert_outbox (next_attempt_at) WHERE status = 'pending';
+CREATE INDEX alert_outbox_sent_by_action ON alert_outbox (action_key, sent_at) WHERE status = 'sent';
+CREATE INDEX alert_outbox_held ON alert_outbox (action_key, id) WHERE status = 'held';
+CREATE INDEX alert_outbox_by_project ON alert_outbox (project_id, id);
+CREATE INDEX alert_outbox_by_rule ON alert_outbox (rule_id);
+
+CREATE TABLE alert_cooldowns (
+  issue_id INTEGER NOT NULL,
+  rule_id INTEGER NOT NULL,
+  trigger TEXT NOT NULL,
+  fired_at REAL NOT NULL,
+  PRIMARY KEY (issue_id, rule_id, trigger)
+) WITHOUT ROWID;
+
+INSERT INTO alert_rules (project_id, name, status, is_default, definition, created_at, updated_at)
+  SELECT id, 'New issues and regressions', 'active', 1,
+    '{"triggers":{"newIssue":true,"regression":true,"spike":null,"usersAffected":null},"filters":{"environments":[],"levels":[],"tags":[]},"actions":[{"type":"email","to":[],"includeAdmins":true}],"frequency":30,"dailyDigest":false}',
+    CAST(strftime('%s', 'now') AS REAL), CAST(strftime('%s', 'now') AS REAL)
+  FROM projects;
+`,
+  },
 ];

@@ -12,13 +12,25 @@ import { DEFAULTS } from "../config.ts";
 import { createSessionQueries } from "./sessions.ts";
 import { createReleaseStore } from "./releases.ts";
 import { createSourceLinkStore } from "./source-links.ts";
+import { createAlertQueries } from "./alerts.ts";
+import { AlertDecider } from "../alerts/decider.ts";
+import { DEFAULT_RULE } from "../alerts/rule-schema.ts";
 
 /** The SQLite Store: synchronous better-sqlite3 calls behind the async Store interface. */
 export function createSqliteStore(db: SqliteDatabase, opts: { maxStoredTraceSpans?: number } = {}): Store {
-  const writeBatch = createIngestWriter(db, { maxStoredTraceSpans: opts.maxStoredTraceSpans ?? DEFAULTS.maxStoredTraceSpans });
+  const alerts = createAlertQueries(db);
+  const decider = new AlertDecider(alerts.decision);
+  alerts.attachDecider(decider);
+  const writeBatch = createIngestWriter(db, { maxStoredTraceSpans: opts.maxStoredTraceSpans ?? DEFAULTS.maxStoredTraceSpans }, decider);
   const traces = createTraceQueries(db);
   const explanations = createExplanationQueries(db);
   const projects = createProjectQueries(db);
+  // every new project starts with the default alert rule, in the same transaction
+  const createProject = db.transaction((input: Parameters<Store["createProject"]>[0]) => {
+    const created = projects.createProject(input);
+    alerts.createDefaultRule(created.project.id, { name: DEFAULT_RULE.name, status: "active", definition: DEFAULT_RULE.definition });
+    return created;
+  });
   const issues = createIssueQueries(db);
   const events = createEventQueries(db);
   const users = createUserQueries(db);
@@ -32,7 +44,7 @@ export function createSqliteStore(db: SqliteDatabase, opts: { maxStoredTraceSpan
     getOrganization: async () => projects.getOrganization(),
     listProjects: async () => projects.listProjects(),
     getProject: async (idOrSlug) => projects.getProject(idOrSlug),
-    createProject: async (input) => projects.createProject(input),
+    createProject: async (input) => createProject.immediate(input),
     listProjectKeys: async (projectId) => projects.listProjectKeys(projectId),
     findProjectKey: async (publicKey) => projects.findProjectKey(publicKey),
     createApiToken: async (input) => projects.createApiToken(input),
@@ -63,6 +75,7 @@ export function createSqliteStore(db: SqliteDatabase, opts: { maxStoredTraceSpan
     getTrace: async (traceId) => traces.getTrace(traceId),
     getExplanation: async (issueId, eventId) => explanations.getExplanation(issueId, eventId),
     saveExplanation: async (input) => explanations.saveExplanation(input),
+    alerts: alerts.store,
     checkpoint: () => void db.pragma("wal_checkpoint(PASSIVE)"),
     close: () => db.close(),
   };

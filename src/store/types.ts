@@ -6,6 +6,7 @@ import type { StoredExplanation } from "./explanations.ts";
 import type { SessionBucket, SessionHealthRow } from "./sessions.ts";
 import type { ReleaseStore } from "./releases.ts";
 import type { SourceLinkStore } from "./source-links.ts";
+import type { AlertStore } from "./alerts.ts";
 
 export interface Organization { id: number; slug: string; name: string; createdAt: number }
 
@@ -175,6 +176,8 @@ export interface Store extends ReleaseStore, SourceLinkStore {
   sessionHealth(projectIds: readonly number[], sinceHour: number): Promise<SessionHealthRow[]>;
   /** Hourly session counts of one release (every release when undefined) since `sinceHour`. */
   sessionSeries(projectId: number, release: string | undefined, sinceHour: number): Promise<SessionBucket[]>;
+  // --- alerts: rules and the outbox (src/store/alerts.ts) ---
+  alerts: AlertStore;
 
   // --- bookkeeping ---
   getSetting(key: string): Promise<string | undefined>;

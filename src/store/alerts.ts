@@ -1,0 +1,226 @@
+import type { DecisionQueries, OutboxInsert } from "../alerts/decider.ts";
+import { RULE_DEFINITION, type AlertAction, type AlertRule, type RuleDefinition, type TriggerKind } from "../alerts/rule-schema.ts";
+import type { SqliteDatabase } from "./sqlite-binding.ts";
+
+export type OutboxStatus = "pending" | "sent" | "held" | "collapsed" | "failed" | "skipped";
+
+/** One delivery: a (trigger, action) decided by the ingest writer, or a digest. */
+export interface OutboxRow {
+  id: number;
+  idempotencyKey: string;
+  projectId: number;
+  ruleId: number;
+  issueId: number | null;
+  eventId: string | null;
+  /** new_issue | regression | spike | users_affected | collapsed_digest | daily_digest */
+  trigger: string;
+  action: AlertAction;
+  actionKey: string;
+  payload: Record<string, unknown> | null;
+  status: OutboxStatus;
+  attempts: number;
+  /** seconds since epoch */
+  nextAttemptAt: number;
+  lastError: string | null;
+  digestId: number | null;
+  createdAt: number;
+  sentAt: number | null;
+}
+
+export interface RuleWrite {
+  name: string;
+  status: "active" | "disabled";
+  definition: RuleDefinition;
+}
+
+/** Alert rules, the outbox and its bookkeeping, behind the async Store boundary. */
+export interface AlertStore {
+  listRules(projectId: number): Promise<AlertRule[]>;
+  getRule(id: number): Promise<AlertRule | undefined>;
+  createRule(projectId: number, rule: RuleWrite, isDefault?: boolean): Promise<AlertRule>;
+  updateRule(id: number, rule: RuleWrite): Promise<AlertRule | undefined>;
+  deleteRule(id: number): Promise<boolean>;
+  /** every active rule with a daily digest, across projects */
+  digestRules(): Promise<AlertRule[]>;
+
+  /** pending rows due at `nowSec`, oldest first */
+  dueOutbox(nowSec: number, limit: number): Promise<OutboxRow[]>;
+  /** the earliest next attempt of any pending row */
+  nextDueAt(): Promise<number | undefined>;
+  markSent(id: number, nowSec: number): Promise<void>;
+  markRetry(id: number, error: string, nextAttemptAt: number): Promise<void>;
+  markDone(id: number, status: "failed" | "skipped" | "held", error: string | null): Promise<void>;
+  sentCountSince(actionKey: string, sinceSec: number): Promise<number>;
+  heldActionKeys(): Promise<string[]>;
+  /** turns every held row of the action into one pending digest row (idempotent) */
+  collapseHeld(actionKey: string, nowSec: number): Promise<OutboxRow | undefined>;
+  /** enqueues the daily digest of `rule` for `day` (epoch days) if anything happened; true when a row was added */
+  enqueueDailyDigest(rule: AlertRule, day: number, nowSec: number): Promise<boolean>;
+  listOutbox(projectId: number, limit: number): Promise<OutboxRow[]>;
+  getOutboxRow(id: number): Promise<OutboxRow | undefined>;
+  /** rows the ingest writer enqueued since the last call (in-process; wakes the dispatcher) */
+  takeEnqueuedCount(): number;
+}
+
+/**
+ * All alert SQL. `decision` is what the ingest writer's AlertDecider calls inside the ingest
+ * transaction; the rest serves the dispatcher, the API and the CLI.
+ */
+export function createAlertQueries(db: SqliteDatabase) {
+  const stmt = {
+    rulesOfProject: db.prepare("SELECT * FROM alert_rules WHERE project_id = ? ORDER BY id"),
+    activeRules: db.prepare("SELECT * FROM alert_rules WHERE project_id = ? AND status = 'active' ORDER BY id"),
+    digestRules: db.prepare("SELECT * FROM alert_rules WHERE status = 'active' AND definition ->> '$.dailyDigest' = 1 ORDER BY id"),
+    ruleById: db.prepare("SELECT * FROM alert_rules WHERE id = ?"),
+    insertRule: db.prepare(`INSERT INTO alert_rules (project_id, name, status, is_default, definition, created_at, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?)`),
+    updateRule: db.prepare("UPDATE alert_rules SET name = ?, status = ?, definition = ?, updated_at = ? WHERE id = ?"),
+    deleteRule: db.prepare("DELETE FROM alert_rules WHERE id = ?"),
+    rulesVersion: db.prepare("SELECT value FROM settings WHERE key = 'alert_rules_version'").pluck(),
+    bumpVersion: db.prepare(`INSERT INTO settings (key, value) VALUES ('alert_rules_version', '1')
+      ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)`),
+    baseline: db.prepare(`SELECT coalesce(sum(event_count), 0) FROM issue_hourly_counts WHERE issue_id = ? AND hour >= ? AND hour < ?`).pluck(),
+    lastFired: db.prepare("SELECT fired_at FROM alert_cooldowns WHERE issue_id = ? AND rule_id = ? AND trigger = ?").pluck(),
+    recordFired: db.prepare(`INSERT INTO alert_cooldowns (issue_id, rule_id, trigger, fired_at) VALUES (?, ?, ?, ?)
+      ON CONFLICT (issue_id, rule_id, trigger) DO UPDATE SET fired_at = excluded.fired_at`),
+    enqueue: db.prepare(`INSERT OR IGNORE INTO alert_outbox (idempotency_key, project_id, rule_id, issue_id, event_id, trigger, action,
+        action_key, payload, status, next_attempt_at, created_at)
+      VALUES (@idempotencyKey, @projectId, @ruleId, @issueId, @eventId, @trigger, @action, @actionKey, @payload, 'pending', @now, @now)`),
+    due: db.prepare("SELECT * FROM alert_outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?"),
+    nextDue: db.prepare("SELECT min(next_attempt_at) FROM alert_outbox WHERE status = 'pending'").pluck(),
+    markSent: db.prepare("UPDATE alert_outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?"),
+    markRetry: db.prepare("UPDATE alert_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?"),
+    markDone: db.prepare("UPDATE alert_outbox SET status = ?, last_error = ?, attempts = attempts + (? = 'failed') WHERE id = ?"),
+    sentSince: db.prepare("SELECT count(*) FROM alert_outbox WHERE action_key = ? AND status = 'sent' AND sent_at > ?").pluck(),
+    heldKeys: db.prepare("SELECT DISTINCT action_key FROM alert_outbox WHERE status = 'held'").pluck(),
+    heldOf: db.prepare("SELECT * FROM alert_outbox WHERE status = 'held' AND action_key = ? ORDER BY id"),
+    collapse: db.prepare("UPDATE alert_outbox SET status = 'collapsed', digest_id = ? WHERE status = 'held' AND action_key = ? AND id <= ?"),
+    byKey: db.prepare("SELECT * FROM alert_outbox WHERE idempotency_key = ?"),
+    byId: db.prepare("SELECT * FROM alert_outbox WHERE id = ?"),
+    history: db.prepare("SELECT * FROM alert_outbox WHERE project_id = ? ORDER BY id DESC LIMIT ?"),
+    digestIssues: db.prepare(`SELECT id, CASE WHEN first_seen >= @since THEN 'new' ELSE 'regressed' END AS kind FROM issues
+      WHERE project_id = @projectId AND (first_seen >= @since OR (regressed_at >= @since AND status = 'unresolved'))
+      ORDER BY last_seen DESC LIMIT 200`),
+  };
+
+  const createRule = db.transaction((projectId: number, rule: RuleWrite, isDefault: boolean): AlertRule => {
+    const now = Date.now() / 1000;
+    const id = Number(stmt.insertRule.run(projectId, rule.name, rule.status, isDefault ? 1 : 0, JSON.stringify(rule.definition), now, now).lastInsertRowid);
+    stmt.bumpVersion.run();
+    return _rule(stmt.ruleById.get(id));
+  });
+  const updateRule = db.transaction((id: number, rule: RuleWrite): AlertRule | undefined => {
+    if (stmt.updateRule.run(rule.name, rule.status, JSON.stringify(rule.definition), Date.now() / 1000, id).changes === 0) return undefined;
+    stmt.bumpVersion.run();
+    return _rule(stmt.ruleById.get(id));
+  });
+  const deleteRule = db.transaction((id: number): boolean => {
+    const deleted = stmt.deleteRule.run(id).changes > 0;
+    if (deleted) stmt.bumpVersion.run();
+    return deleted;
+  });
+  const collapseHeld = db.transaction((key: string, now: number): OutboxRow | undefined => {
+    const held = stmt.heldOf.all(key).map(_outbox);
+    const first = held[0];
+    if (!first) return undefined;
+    const last = held[held.length - 1]!;
+    const digestKey = `collapsed:${key}:${first.id}`;
+    stmt.enqueue.run({
+      idempotencyKey: digestKey, projectId: first.projectId, ruleId: first.ruleId, issueId: null, eventId: null,
+      trigger: "collapsed_digest", action: JSON.stringify(first.action), actionKey: key, now,
+      payload: JSON.stringify({ items: held.map((h) => ({ issueId: h.issueId, trigger: h.trigger, eventId: h.eventId, at: h.createdAt, details: h.payload })) }),
+    });
+    const digest = _outbox(stmt.byKey.get(digestKey));
+    stmt.collapse.run(digest.id, key, last.id);
+    return digest;
+  });
+  const enqueueDailyDigest = db.transaction((rule: AlertRule, day: number, now: number): boolean => {
+    const items = stmt.digestIssues.all({ projectId: rule.projectId, since: now - 86_400 }) as { id: number; kind: string }[];
+    if (items.length === 0) return false;
+    let added = false;
+    rule.definition.actions.forEach((action, i) => {
+      added = stmt.enqueue.run({
+        idempotencyKey: `daily:${rule.id}:${day}:${i}`, projectId: rule.projectId, ruleId: rule.id, issueId: null, eventId: null,
+        trigger: "daily_digest", action: JSON.stringify(action), actionKey: `${rule.id}:daily:${i}`, now,
+        payload: JSON.stringify({ day, items: items.map((it) => ({ issueId: it.id, trigger: it.kind === "new" ? "new_issue" : "regression" })) }),
+      }).changes > 0 || added;
+    });
+    return added;
+  });
+
+  let decider: { takeEnqueuedCount(): number } | undefined;
+
+  const decision: DecisionQueries = {
+    rulesVersion: () => String(stmt.rulesVersion.get() ?? "0"),
+    activeRules: (projectId) => stmt.activeRules.all(projectId).map(_rule),
+    baselinePerHour: (issueId, currentHour) => Number(stmt.baseline.get(issueId, currentHour - 24, currentHour)) / 24,
+    lastFiredAt: (issueId, ruleId, trigger) => stmt.lastFired.get(issueId, ruleId, trigger) as number | undefined,
+    recordFired: (issueId, ruleId, trigger: TriggerKind, at) => void stmt.recordFired.run(issueId, ruleId, trigger, at),
+    enqueue: (row: OutboxInsert) =>
+      stmt.enqueue.run({ ...row, action: JSON.stringify(row.action), payload: row.payload ? JSON.stringify(row.payload) : null }).changes > 0,
+  };
+
+  const store: AlertStore = {
+    listRules: async (projectId) => stmt.rulesOfProject.all(projectId).map(_rule),
+    getRule: async (id) => {
+      const row = stmt.ruleById.get(id);
+      return row ? _rule(row) : undefined;
+    },
+    createRule: async (projectId, rule, isDefault = false) => createRule.immediate(projectId, rule, isDefault),
+    updateRule: async (id, rule) => updateRule.immediate(id, rule),
+    deleteRule: async (id) => deleteRule.immediate(id),
+    digestRules: async () => stmt.digestRules.all().map(_rule),
+    dueOutbox: async (now, limit) => stmt.due.all(now, limit).map(_outbox),
+    nextDueAt: async () => (stmt.nextDue.get() as number | null) ?? undefined,
+    markSent: async (id, now) => void stmt.markSent.run(now, id),
+    markRetry: async (id, error, nextAt) => void stmt.markRetry.run(error.slice(0, 2000), nextAt, id),
+    markDone: async (id, status, error) => void stmt.markDone.run(status, error?.slice(0, 2000) ?? null, status, id),
+    sentCountSince: async (key, since) => Number(stmt.sentSince.get(key, since)),
+    heldActionKeys: async () => stmt.heldKeys.all() as string[],
+    collapseHeld: async (key, now) => collapseHeld.immediate(key, now),
+    enqueueDailyDigest: async (rule, day, now) => enqueueDailyDigest.immediate(rule, day, now),
+    listOutbox: async (projectId, limit) => stmt.history.all(projectId, limit).map(_outbox),
+    getOutboxRow: async (id) => {
+      const row = stmt.byId.get(id);
+      return row ? _outbox(row) : undefined;
+    },
+    takeEnqueuedCount: () => decider?.takeEnqueuedCount() ?? 0,
+  };
+
+  return {
+    store,
+    decision,
+    /** the project's default rule, inside the caller's transaction (project creation) */
+    createDefaultRule: (projectId: number, rule: RuleWrite) => createRule(projectId, rule, true),
+    /** lets takeEnqueuedCount() reach the writer's decider */
+    attachDecider: (d: { takeEnqueuedCount(): number }) => void (decider = d),
+  };
+}
+
+// --- Internal ---
+
+type Row = Record<string, unknown>;
+
+function _rule(r: unknown): AlertRule {
+  const row = r as Row;
+  return {
+    id: Number(row.id), projectId: Number(row.project_id), name: String(row.name), status: row.status === "disabled" ? "disabled" : "active",
+    isDefault: row.is_default === 1,
+    // parsed through the schema so rules stored by an older version get today's defaults
+    definition: RULE_DEFINITION.parse(JSON.parse(String(row.definition))),
+    createdAt: Number(row.created_at), updatedAt: Number(row.updated_at),
+  };
+}
+
+function _outbox(r: unknown): OutboxRow {
+  const row = r as Row;
+  return {
+    id: Number(row.id), idempotencyKey: String(row.idempotency_key), projectId: Number(row.project_id), ruleId: Number(row.rule_id),
+    issueId: row.issue_id === null ? null : Number(row.issue_id), eventId: row.event_id === null ? null : String(row.event_id),
+    trigger: String(row.trigger), action: JSON.parse(String(row.action)) as AlertAction, actionKey: String(row.action_key),
+    payload: row.payload === null ? null : (JSON.parse(String(row.payload)) as Record<string, unknown>),
+    status: String(row.status) as OutboxStatus, attempts: Number(row.attempts), nextAttemptAt: Number(row.next_attempt_at),
+    lastError: row.last_error === null ? null : String(row.last_error), digestId: row.digest_id === null ? null : Number(row.digest_id),
+    createdAt: Number(row.created_at), sentAt: row.sent_at === null ? null : Number(row.sent_at),
+  };
+}
