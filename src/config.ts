@@ -42,6 +42,18 @@ export const DEFAULTS = {
   trustProxy: false,
   /** spans (transaction roots included) kept for the trace view; the oldest go first. ~150 bytes each: 200k ≈ 30 MB. */
   maxStoredTraceSpans: 200_000,
+  /**
+   * Explain's optional LLM: an OpenAI-compatible chat-completions endpoint (base URL such as
+   * http://127.0.0.1:11434/v1, or the full …/chat/completions URL). Empty = off: only the offline
+   * analyser runs and nothing leaves the process.
+   */
+  aiUrl: "",
+  /** model name sent to that endpoint, e.g. llama3.1 or gpt-4o-mini */
+  aiModel: "",
+  /** bearer key for that endpoint; empty for local servers that need none */
+  aiKey: "",
+  /** ms; how long Explain waits for the LLM before showing the offline analysis with the reason */
+  aiTimeoutMs: 30_000,
   /** debug | info | warn | error */
   logLevel: "info" as "debug" | "info" | "warn" | "error",
   /** SMTP, alert recipients, links, webhook policy: see src/alerts/config.ts */
@@ -64,6 +76,10 @@ export type Config = Readonly<{
   rateLimitPerMinute: number;
   trustProxy: boolean;
   maxStoredTraceSpans: number;
+  aiUrl: string;
+  aiModel: string;
+  aiKey: string;
+  aiTimeoutMs: number;
   logLevel: "debug" | "info" | "warn" | "error";
 }> & AlertConfig;
 
@@ -93,6 +109,10 @@ const CONFIG_SCHEMA = z
     rateLimitPerMinute: z.coerce.number().int().min(0),
     trustProxy: booleanFromString,
     maxStoredTraceSpans: positiveInt,
+    aiUrl: z.union([z.literal(""), z.url({ protocol: /^https?$/ })]),
+    aiModel: z.string().max(200),
+    aiKey: z.string().max(1000),
+    aiTimeoutMs: z.coerce.number().int().min(100).max(600_000),
     logLevel: z.enum(["debug", "info", "warn", "error"]),
     ...ALERT_CONFIG_SHAPE,
   })

@@ -9,6 +9,7 @@ import { mountTeamRoutes } from "./teams.ts";
 import { mountTraceRoutes } from "./traces.ts";
 import { mountReleaseWriteRoutes } from "./releases-write.ts";
 import { mountSourceLinkRoutes } from "./source-link-settings.ts";
+import { mountExplainRoutes } from "./explain.ts";
 import { ADMIN_SCOPES } from "./tokens.ts";
 
 /**
@@ -40,6 +41,7 @@ export function createApiApp(deps: ApiDeps): H3 {
   mountTraceRoutes(deps, route);
   mountReleaseWriteRoutes(deps, route);
   mountSourceLinkRoutes(deps, route);
+  mountExplainRoutes(deps, route);
   app.all("/api/0/**", async (event) => {
     await requireApiAuth(event, deps);
     throw new HTTPError({ status: 404, message: `no API endpoint ${event.req.method} ${event.url.pathname}` });

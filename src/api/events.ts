@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { normalizeEventId } from "../events/values.ts";
-import type { StoredEvent } from "../store/types.ts";
+import type { Issue, StoredEvent } from "../store/types.ts";
 import { badRequest, notFound, param, parseQuery, requireOrganization, requireProject, type ApiDeps } from "./context.ts";
 import { loadIssue, type RouteFn } from "./issues.ts";
 import { CURSOR_PARAM, linkHeader, parseCursor } from "./pagination.ts";
@@ -31,18 +31,7 @@ export function mountEventRoutes(deps: ApiDeps, route: RouteFn): void {
   });
   route("GET", "/api/0/issues/:id/events/:eventId", async (event) => {
     const { issue } = await loadIssue(deps, event);
-    const which = param(event, "eventId");
-    let stored: StoredEvent | undefined;
-    if (which === "latest" || which === "recommended" || which === "oldest") {
-      stored = (await deps.store.listIssueEvents(issue.id, { offset: 0, limit: 1, newestFirst: which !== "oldest" }))[0];
-    } else {
-      const eventId = normalizeEventId(which);
-      if (!eventId) throw badRequest(`"${which.slice(0, 40)}" is not an event id (or latest, oldest, recommended)`);
-      stored = await deps.store.getEvent(issue.projectId, eventId);
-      if (stored && stored.issueId !== issue.id) stored = undefined;
-    }
-    if (!stored) throw notFound();
-    return _withNeighbours(deps, stored, issue.title, issue.culprit);
+    return loadIssueEvent(deps, issue, param(event, "eventId"));
   });
   route("GET", "/api/0/projects/:org/:project/events/:eventId", async (event) => {
     await requireOrganization(deps, param(event, "org"));
@@ -55,6 +44,27 @@ export function mountEventRoutes(deps: ApiDeps, route: RouteFn): void {
     return _withNeighbours(deps, stored, issue?.title ?? "", issue?.culprit ?? "");
   });
 }
+
+/**
+ * An issue's event (an id, or latest / oldest / recommended) exactly as the event API serialises
+ * it; Explain reads events through here too, so it sees what the event page shows.
+ */
+export async function loadIssueEvent(deps: ApiDeps, issue: Issue, which: string) {
+  let stored: StoredEvent | undefined;
+  if (which === "latest" || which === "recommended" || which === "oldest") {
+    stored = (await deps.store.listIssueEvents(issue.id, { offset: 0, limit: 1, newestFirst: which !== "oldest" }))[0];
+  } else {
+    const eventId = normalizeEventId(which);
+    if (!eventId) throw badRequest(`"${which.slice(0, 40)}" is not an event id (or latest, oldest, recommended)`);
+    stored = await deps.store.getEvent(issue.projectId, eventId);
+    if (stored && stored.issueId !== issue.id) stored = undefined;
+  }
+  if (!stored) throw notFound();
+  return _withNeighbours(deps, stored, issue.title, issue.culprit);
+}
+
+/** An event in the event API's shape. */
+export type ApiEvent = Awaited<ReturnType<typeof loadIssueEvent>>;
 
 // --- Internal ---
 

@@ -3,6 +3,7 @@ import { runServe } from "./serve.ts";
 import { runProjectsCreate, runProjectsList } from "./projects.ts";
 import { runTokensCreate, runTokensList } from "./tokens.ts";
 import { runUsersCreate, runUsersList } from "./users.ts";
+import { runExplain } from "./explain.ts";
 import { LIGHTTRACE_VERSION } from "../version.ts";
 
 /** The `lighttrace` command line: declares the commands and maps each to a cli/* function. */
@@ -67,6 +68,17 @@ export function buildProgram(): Command {
     .addOption(_dataOption())
     .option("--json", "machine-readable output")
     .action(runUsersList);
+
+  program
+    .command("explain <issue-id>")
+    .description("explain an issue's latest event: offline rules, or the LLM set by LIGHTTRACE_AI_URL/_MODEL/_KEY")
+    .option("--event <event-id>", "explain this event instead of the latest")
+    .option("--regenerate", "ignore the cached explanation")
+    .option("--offline", "use only the built-in analyser, even when an LLM is configured")
+    .option("--show-prompt", "print exactly what would be sent to the LLM, and send nothing")
+    .addOption(_dataOption())
+    .option("--json", "machine-readable output")
+    .action(runExplain);
 
   for (const cmd of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
     cmd.showHelpAfterError("(run with --help for usage)");

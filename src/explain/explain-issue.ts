@@ -1,0 +1,88 @@
+import type { ApiEvent } from "../api/events.ts";
+import type { Config } from "../config.ts";
+import type { Logger } from "../logger.ts";
+import { toIsoString } from "../events/timestamps.ts";
+import type { Issue, Store } from "../store/types.ts";
+import { collectEventFacts } from "./event-facts.ts";
+import { chatCompletionsUrl, completeChat, LlmError, type LlmSettings } from "./llm-client.ts";
+import { analyseOffline } from "./offline-analyser.ts";
+import { buildExplainPrompt } from "./prompt.ts";
+import type { ExplainPrompt, ExplainResult } from "./types.ts";
+
+export interface ExplainDeps {
+  store: Store;
+  config: Config;
+  logger: Logger;
+  /** ms since epoch */
+  now: () => number;
+}
+
+/** What the UI shows before the first send: whether an LLM is configured and the exact prompt. */
+export interface ExplainPreview {
+  llm: { enabled: boolean; model: string | null; endpoint: string | null; problem: string | null };
+  /** exactly what would be sent (null when no LLM is configured: nothing leaves the process) */
+  prompt: ExplainPrompt | null;
+  cached: ExplainResult | null;
+}
+
+/**
+ * Explains one event of an issue. A cached result for this issue + event is returned unless
+ * `regenerate`. With an LLM configured (and not `offlineOnly`), the redacted prompt is sent;
+ * if that fails, the offline analysis is returned with the reason in `llmError` and is not
+ * cached, so the next request tries the LLM again.
+ */
+export async function explainIssueEvent(
+  deps: ExplainDeps, issue: Issue, event: ApiEvent, opts: { regenerate?: boolean; offlineOnly?: boolean } = {},
+): Promise<ExplainResult> {
+  if (!opts.regenerate) {
+    const cached = await deps.store.getExplanation(issue.id, event.eventID);
+    if (cached) return { ...(JSON.parse(cached.result) as ExplainResult), cached: true };
+  }
+  const facts = collectEventFacts(event, issue);
+  const offline = analyseOffline(facts);
+  const base = {
+    culprit: offline.culprit, findings: offline.findings, issueId: String(issue.id), eventId: event.eventID,
+    dateCreated: toIsoString(deps.now() / 1000), cached: false,
+  };
+  const llm = llmSettings(deps.config);
+  let result: ExplainResult = { provider: "offline", explanation: offline.explanation, ...base };
+  if (llm.settings && !opts.offlineOnly) {
+    try {
+      const answer = await completeChat(llm.settings, buildExplainPrompt(facts));
+      result = { provider: "llm", explanation: answer, model: llm.settings.model, ...base };
+    } catch (err) {
+      if (!(err instanceof LlmError)) throw err;
+      deps.logger.info("explain: the LLM failed, answering with the offline analysis", { issueId: issue.id, reason: err.message });
+      return { ...result, llmError: err.message };
+    }
+  } else if (llm.problem && !opts.offlineOnly) {
+    return { ...result, llmError: llm.problem };
+  }
+  await deps.store.saveExplanation({
+    issueId: issue.id, eventId: event.eventID, provider: result.provider, result: JSON.stringify(result), createdAt: deps.now() / 1000,
+  });
+  return result;
+}
+
+/** The LLM configuration and the exact prompt for an event, without sending anything. */
+export async function previewExplanation(deps: ExplainDeps, issue: Issue, event: ApiEvent): Promise<ExplainPreview> {
+  const llm = llmSettings(deps.config);
+  const cached = await deps.store.getExplanation(issue.id, event.eventID);
+  return {
+    llm: {
+      enabled: llm.settings !== undefined,
+      model: llm.settings?.model ?? null,
+      endpoint: llm.settings ? chatCompletionsUrl(llm.settings.url) : null,
+      problem: llm.problem ?? null,
+    },
+    prompt: llm.settings ? buildExplainPrompt(collectEventFacts(event, issue)) : null,
+    cached: cached ? { ...(JSON.parse(cached.result) as ExplainResult), cached: true } : null,
+  };
+}
+
+/** The LLM settings from the config, or why they are unusable (null problem when simply off). */
+export function llmSettings(config: Config): { settings?: LlmSettings; problem?: string } {
+  if (!config.aiUrl) return {};
+  if (!config.aiModel) return { problem: "LIGHTTRACE_AI_URL is set but LIGHTTRACE_AI_MODEL is not: name the model to use" };
+  return { settings: { url: config.aiUrl, model: config.aiModel, key: config.aiKey, timeoutMs: config.aiTimeoutMs } };
+}
