@@ -5,10 +5,11 @@ import { SERVER_NODE_ARGS } from "./node-flags.mjs";
  * Starts the built server (dist/lighttrace.mjs serve) on a free port for a benchmark and resolves
  * once its start banner is out: the URL, and on an empty data directory the first project's DSN.
  */
-export async function startBenchServer(dataDir, extraNodeArgs = []) {
+export async function startBenchServer(dataDir, extraNodeArgs = [], extraEnv = {}) {
   const bundle = new URL("../dist/lighttrace.mjs", import.meta.url).pathname;
   const server = spawn(process.execPath, [...SERVER_NODE_ARGS, ...extraNodeArgs, bundle, "serve", "--port", "0", "--data", dataDir], {
-    env: { ...process.env, LIGHTTRACE_LOG_LEVEL: "warn" },
+    // No retention cap by default: the benchmarks count what they stored (bench:soak turns it on).
+    env: { ...process.env, LIGHTTRACE_LOG_LEVEL: "warn", LIGHTTRACE_MAX_STORED_EVENTS: "0", ...extraEnv },
     stdio: ["ignore", "pipe", "inherit"],
   });
   let out = "";

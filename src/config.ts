@@ -36,8 +36,19 @@ export const DEFAULTS = {
    * fsyncs every commit, which costs throughput. Acknowledged events survive `kill -9` either way.
    */
   sqliteSynchronous: "normal" as "normal" | "full",
-  /** events per minute per project before ingest answers 429 with Sentry rate-limit headers; 0 = unlimited. */
-  rateLimitPerMinute: 0,
+  /**
+   * Installation default: error events per minute per project before ingest answers 429 with
+   * Sentry rate-limit headers; 0 = unlimited. Projects may override it (API / UI).
+   */
+  eventsPerMinute: 0,
+  /** Installation default: error events per project per calendar month (UTC); 0 = unlimited. 5000 = a free tier. */
+  monthlyQuota: 0,
+  /** Installation default: events kept per project; older ones are thinned out (counters stay exact). 0 = unlimited. */
+  maxStoredEvents: 10_000,
+  /** Installation default: days an event is kept (each issue's first event excepted); 0 = forever. */
+  maxEventAgeDays: 0,
+  /** Replace sensitive values (passwords, tokens, cookies, card numbers) in events with "[Filtered]" at ingest. */
+  scrubData: true,
   /** Trust X-Forwarded-For for the client IP (`{{auto}}` user IPs). Only behind a reverse proxy you control. */
   trustProxy: false,
   /** spans (transaction roots included) kept for the trace view; the oldest go first. ~150 bytes each: 200k ≈ 30 MB. */
@@ -73,7 +84,11 @@ export type Config = Readonly<{
   maxQueuedBytes: number;
   maxBatchSize: number;
   sqliteSynchronous: "normal" | "full";
-  rateLimitPerMinute: number;
+  eventsPerMinute: number;
+  monthlyQuota: number;
+  maxStoredEvents: number;
+  maxEventAgeDays: number;
+  scrubData: boolean;
   trustProxy: boolean;
   maxStoredTraceSpans: number;
   aiUrl: string;
@@ -106,7 +121,11 @@ const CONFIG_SCHEMA = z
     maxQueuedBytes: positiveInt,
     maxBatchSize: positiveInt,
     sqliteSynchronous: z.enum(["normal", "full"]),
-    rateLimitPerMinute: z.coerce.number().int().min(0),
+    eventsPerMinute: z.coerce.number().int().min(0),
+    monthlyQuota: z.coerce.number().int().min(0),
+    maxStoredEvents: z.coerce.number().int().min(0),
+    maxEventAgeDays: z.coerce.number().min(0),
+    scrubData: booleanFromString,
     trustProxy: booleanFromString,
     maxStoredTraceSpans: positiveInt,
     aiUrl: z.union([z.literal(""), z.url({ protocol: /^https?$/ })]),

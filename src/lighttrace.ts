@@ -11,6 +11,7 @@ import { sqliteAddonPath } from "./store/sqlite-binding.ts";
 import { createSqliteStore } from "./store/sqlite-store.ts";
 import type { Store } from "./store/types.ts";
 import { IngestQueue } from "./process/ingest-queue.ts";
+import { Guardrails } from "./process/guardrails.ts";
 import { KeyCache } from "./ingest/key-cache.ts";
 import { createIngestHandler } from "./ingest/routes.ts";
 import type { NodeRequestHandler } from "./api/node-handler.ts";
@@ -46,6 +47,7 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
   let publicUrl = resolvePublicUrl(config, config.port);
   const alertEmail = createEmailChannel(config);
   const alerts = new AlertDispatcher({ store, config, logger, clock, email: alertEmail, baseUrl: () => config.baseUrl || publicUrl });
+  const guardrails = new Guardrails({ config, store, logger, now: () => clock.now() });
   const queue = new IngestQueue(store, {
     maxQueuedEvents: config.maxQueuedEvents,
     maxQueuedBytes: config.maxQueuedBytes,
@@ -53,6 +55,7 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
     logger,
     onCommitted: (outcomes) => {
       checkpointer.noteCommitted(outcomes.length);
+      guardrails.retention.noteCommitted(outcomes.length);
       for (const o of outcomes) {
         if (o.isNewIssue) logger.info("new issue", { issueId: o.issueId, eventId: o.eventId });
         else if (o.isRegression) logger.info("issue regressed", { issueId: o.issueId, eventId: o.eventId });
@@ -60,7 +63,7 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
       if (store.alerts.takeEnqueuedCount() > 0) alerts.wake();
     },
   });
-  const ingest = createIngestHandler({ config, logger, clock, queue, keys: new KeyCache(store, () => clock.now()) });
+  const ingest = createIngestHandler({ config, logger, clock, queue, keys: new KeyCache(store, () => clock.now()), guardrails });
   // The web API (h3, and through it Node's fetch classes) is loaded once the server is ready:
   // ingest and /health do not need it, and loading it is a large part of the start-up time.
   // API requests that arrive earlier wait for it.
@@ -85,10 +88,12 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
     port = await listen(server, config.host, config.port);
   } catch (err) {
     await checkpointer.stop();
+    await guardrails.stop();
     store.close();
     throw err;
   }
   publicUrl = resolvePublicUrl(config, port);
+  guardrails.start();
   const bootstrap = await bootstrapInstallation(store, config, publicUrl);
   alerts.start();
   ready = true;
@@ -112,6 +117,7 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
       });
       await queue.drain();
       await alerts.stop();
+      await guardrails.stop();
       await checkpointer.stop();
       try {
         db.pragma("wal_checkpoint(TRUNCATE)");

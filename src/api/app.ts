@@ -10,6 +10,7 @@ import { mountTraceRoutes } from "./traces.ts";
 import { mountReleaseWriteRoutes } from "./releases-write.ts";
 import { mountSourceLinkRoutes } from "./source-link-settings.ts";
 import { mountExplainRoutes } from "./explain.ts";
+import { mountGuardrailRoutes } from "./guardrails.ts";
 import { ADMIN_SCOPES } from "./tokens.ts";
 
 /**
@@ -42,6 +43,7 @@ export function createApiApp(deps: ApiDeps): H3 {
   mountReleaseWriteRoutes(deps, route);
   mountSourceLinkRoutes(deps, route);
   mountExplainRoutes(deps, route);
+  mountGuardrailRoutes(deps, route);
   app.all("/api/0/**", async (event) => {
     await requireApiAuth(event, deps);
     throw new HTTPError({ status: 404, message: `no API endpoint ${event.req.method} ${event.url.pathname}` });

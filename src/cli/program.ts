@@ -21,6 +21,8 @@ export function buildProgram(): Command {
     .addOption(new Option("--port <port>", "TCP port (default 8000; env LIGHTTRACE_PORT)").argParser(_port))
     .addOption(_dataOption())
     .addOption(new Option("--public-url <url>", "URL SDKs use to reach this server (env LIGHTTRACE_PUBLIC_URL)"))
+    .addOption(new Option("--events-per-minute <n>", "default error events per minute per project, 0 = off (env LIGHTTRACE_EVENTS_PER_MINUTE)").argParser(_count))
+    .addOption(new Option("--monthly-quota <n>", "default error events per project per month, 0 = off (env LIGHTTRACE_MONTHLY_QUOTA)").argParser(_count))
     .action(runServe);
 
   const projects = program.command("projects").description("manage projects and their DSNs");
@@ -90,6 +92,11 @@ export function buildProgram(): Command {
 
 function _dataOption(): Option {
   return new Option("--data <dir>", "data directory (default ./lighttrace-data; env LIGHTTRACE_DATA_DIR)");
+}
+
+function _count(value: string): number {
+  if (!/^\d{1,12}$/.test(value)) throw new InvalidArgumentError("must be a whole number (0 = off)");
+  return Number(value);
 }
 
 function _port(value: string): number {

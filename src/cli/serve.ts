@@ -10,12 +10,15 @@ export interface ServeFlags {
   port?: number;
   data?: string;
   publicUrl?: string;
+  eventsPerMinute?: number;
+  monthlyQuota?: number;
 }
 
 /** `lighttrace serve`: start, print where to point SDKs, shut down cleanly on SIGTERM/SIGINT. */
 export async function runServe(flags: ServeFlags): Promise<void> {
   const config = fail.onConfigError(() =>
-    loadConfig(process.env, { host: flags.host, port: flags.port, dataDir: flags.data, publicUrl: flags.publicUrl }),
+    loadConfig(process.env, { host: flags.host, port: flags.port, dataDir: flags.data, publicUrl: flags.publicUrl,
+      eventsPerMinute: flags.eventsPerMinute, monthlyQuota: flags.monthlyQuota }),
   );
   const logger = createLogger(config.logLevel);
   let server;

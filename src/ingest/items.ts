@@ -5,9 +5,11 @@ import { InvalidEventError, normalizeEvent } from "../events/normalize.ts";
 import { parseTimestamp } from "../events/timestamps.ts";
 import { normalizeEventId } from "../events/values.ts";
 import { prepareEvent } from "../process/prepare-event.ts";
-import type { IngestJob, PreparedEvent } from "../process/types.ts";
+import type { ClientDiscard, IngestJob, PreparedEvent } from "../process/types.ts";
 import { parseTraceItem, TRACE_ITEM_TYPES } from "../traces/trace-items.ts";
 import { collectSessionItem, SESSION_ITEM_TYPES } from "./session-items.ts";
+import { scrubEvent, type ScrubOptions } from "../events/scrub.ts";
+import { parseClientReport } from "./client-report.ts";
 
 /**
  * Item types processed now (events into issues, transactions and spans into traces, sessions into
@@ -20,6 +22,8 @@ export interface RequestContext {
   /** ms since epoch */
   receivedAt: number;
   clientIp?: string;
+  /** data scrubbing for this project; undefined = off */
+  scrub?: ScrubOptions;
 }
 
 /** Turns a parsed envelope into a writer job: events prepared, other items counted by type. */
@@ -35,7 +39,9 @@ export function buildEnvelopeJob(envelope: Envelope, ctx: RequestContext): { job
   const itemCounts = new Map<string, number>();
   const traces: IngestJob["traces"] = [];
   const job: IngestJob = { projectId: ctx.projectId, events, itemCounts, receivedAt: ctx.receivedAt };
+  const clientDiscards: ClientDiscard[] = [];
   for (const item of envelope.items) {
+    if (item.type === "client_report" && item.payload) clientDiscards.push(...parseClientReport(item.payload).discards);
     if (!PROCESSED_ITEM_TYPES.has(item.type) || TRACE_ITEM_TYPES.has(item.type)) {
       itemCounts.set(item.type, (itemCounts.get(item.type) ?? 0) + 1);
       if (TRACE_ITEM_TYPES.has(item.type)) traces.push(parseTraceItem(item, ctx.receivedAt, sentAt));
@@ -51,6 +57,7 @@ export function buildEnvelopeJob(envelope: Envelope, ctx: RequestContext): { job
   }
   const eventId = events[0]?.eventId ?? envelopeEventId;
   if (traces.length) job.traces = traces;
+  if (clientDiscards.length) job.clientDiscards = clientDiscards;
   return { job, ...(eventId ? { eventId } : {}) };
 }
 
@@ -81,7 +88,7 @@ function _prepare(raw: unknown, ctx: RequestContext, sentAt: number | undefined,
       ...(sentAt !== undefined ? { sentAt } : {}),
       ...(ctx.clientIp ? { clientIp: ctx.clientIp } : {}),
     });
-    return prepareEvent(event);
+    return prepareEvent(ctx.scrub ? scrubEvent(event, ctx.scrub) : event);
   } catch (err) {
     if (err instanceof InvalidEventError) throw badRequest(err.message);
     throw err;

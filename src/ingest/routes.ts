@@ -3,7 +3,9 @@ import type { Config } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import type { Clock } from "../clock.ts";
 import { IngestQueue, QueueFullError } from "../process/ingest-queue.ts";
-import { ProjectQuota } from "../process/quota.ts";
+import type { Guardrails } from "../process/guardrails.ts";
+import { rateLimitHeader } from "../process/quota.ts";
+import { MAX_CLIENT_REPORT_BYTES } from "./client-report.ts";
 import { extractDsnAuth, extractRequestAuth, type SentryAuth } from "./auth.ts";
 import { readBody, streamBody } from "./body.ts";
 import { answerPreflight, setIngestCorsHeaders } from "./cors.ts";
@@ -21,6 +23,7 @@ export interface IngestDeps {
   clock: Clock;
   queue: IngestQueue;
   keys: KeyCache;
+  guardrails: Guardrails;
 }
 
 /**
@@ -29,10 +32,10 @@ export interface IngestDeps {
  * the queue's writer does the rest. Answers 200 only after the data is committed.
  */
 export function createIngestHandler(deps: IngestDeps) {
-  const quota = new ProjectQuota(deps.config.rateLimitPerMinute);
   const limits = { maxCompressed: deps.config.maxEnvelopeCompressedBytes, maxDecompressed: deps.config.maxEnvelopeBytes };
   const storeLimits = { maxCompressed: deps.config.maxEnvelopeCompressedBytes, maxDecompressed: deps.config.maxEventBytes };
-  const keepPayload = (type: string) => (PROCESSED_ITEM_TYPES.has(type) ? deps.config.maxEventBytes : 0);
+  const keepPayload = (type: string) =>
+    (PROCESSED_ITEM_TYPES.has(type) ? deps.config.maxEventBytes : type === "client_report" ? MAX_CLIENT_REPORT_BYTES : 0);
 
   return async function handleIngest(req: IncomingMessage, res: ServerResponse, url: URL, match: RegExpExecArray): Promise<void> {
     if (req.method === "OPTIONS") return answerPreflight(res);
@@ -47,7 +50,9 @@ export function createIngestHandler(deps: IngestDeps) {
       const requestAuth = extractRequestAuth(req.headers, url.searchParams);
       if (!requestAuth && endpoint === "store") throw new IngestError(401, "missing authorization information");
       if (requestAuth) await _authorize(deps.keys, requestAuth, projectId);
+      const projectLimits = await deps.guardrails.limits.limitsFor(projectId);
       const ctx: RequestContext = { projectId, receivedAt: deps.clock.now(), ..._clientIp(req, deps.config.trustProxy) };
+      if (projectLimits.scrubData) ctx.scrub = { sensitiveFields: projectLimits.sensitiveFields };
 
       let built: { job: Parameters<IngestQueue["submit"]>[0]; eventId?: string };
       if (endpoint === "store") {
@@ -63,16 +68,25 @@ export function createIngestHandler(deps: IngestDeps) {
         built = buildEnvelopeJob(envelope, ctx);
       }
 
-      const retryAfter = quota.take(projectId, built.job.events.length, ctx.receivedAt);
-      if (retryAfter > 0) {
-        // the quota is for events: an envelope's sessions are still kept
-        if (built.job.sessions?.length || built.job.sessionAggregates?.length) await deps.queue.submit({ ...built.job, events: [] });
-        throw new IngestError(429, `project ${projectId} is over its limit of ${deps.config.rateLimitPerMinute} events per minute`, {
-          "Retry-After": String(retryAfter),
-          "X-Sentry-Rate-Limits": `${retryAfter}:error;default:project:event_quota`,
+      // 429 carries per-category limits: a bare 429 makes SDKs drop every category (protocol notes §5)
+      const verdict = await deps.guardrails.admit(built.job, projectLimits);
+      if (!verdict.admitted) {
+        // the request's other items (client reports, sessions) are still counted
+        const { itemCounts, clientDiscards } = built.job;
+        if (itemCounts.size > 0 || clientDiscards) await deps.queue.submit({ ...built.job, events: [] });
+        const what = verdict.reason === "monthly_quota"
+          ? `monthly quota of ${projectLimits.monthlyQuota} events` : `limit of ${projectLimits.eventsPerMinute} events per minute`;
+        throw new IngestError(429, `project ${projectId} is over its ${what}`, {
+          "Retry-After": String(verdict.retryAfter),
+          "X-Sentry-Rate-Limits": rateLimitHeader(verdict),
         });
       }
-      await deps.queue.submit(built.job);
+      try {
+        await deps.queue.submit(built.job);
+      } catch (err) {
+        deps.guardrails.refund(built.job);
+        throw err;
+      }
       _sendJson(res, 200, built.eventId ? { id: built.eventId } : {});
     } catch (err) {
       _sendError(res, req, err, deps.logger);

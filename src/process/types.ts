@@ -46,7 +46,12 @@ export interface IngestJob {
   /** release health: `session` items (merged by sid) and `sessions` aggregates; not events, no quota */
   sessions?: SessionUpdate[];
   sessionAggregates?: SessionAggregate[];
+  /** what the SDK says it dropped on its side (`client_report` items) */
+  clientDiscards?: ClientDiscard[];
 }
+
+/** One `discarded_events` entry of a client report (protocol notes §5). */
+export interface ClientDiscard { reason: string; category: string; quantity: number }
 
 export interface EventOutcome {
   eventId: string;

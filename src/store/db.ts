@@ -21,6 +21,8 @@ export function openDb(dataDir: string, options: OpenDbOptions): SqliteDatabase 
     throw new Error(`cannot create data directory ${dataDir}: ${(err as Error).message}`);
   }
   const db = openSqlite(join(dataDir, DB_FILENAME));
+  // Retention gives evicted pages back to the file system; only takes effect on a new database.
+  db.pragma("auto_vacuum = INCREMENTAL");
   db.pragma("journal_mode = WAL");
   db.pragma(`synchronous = ${options.synchronous === "full" ? "FULL" : "NORMAL"}`);
   db.pragma("foreign_keys = ON");

@@ -2,6 +2,7 @@ import type { EventOutcome, IngestJob, PreparedEvent } from "../process/types.ts
 import type { SqliteDatabase } from "./sqlite-binding.ts";
 import { createTraceWriter } from "./traces.ts";
 import { createSessionWriter } from "./sessions.ts";
+import { usageMonth } from "../process/quota.ts";
 
 /** Called inside the ingest transaction (alerts decide their outbox rows here, src/alerts/decider.ts). */
 export interface IngestWriterHooks {
@@ -57,6 +58,12 @@ export function createIngestWriter(db: SqliteDatabase, opts: { maxStoredTraceSpa
     upsertRelease: db.prepare(`INSERT INTO releases (project_id, version, first_event, last_event) VALUES (?, ?, ?, ?)
       ON CONFLICT (project_id, version) DO UPDATE SET first_event = min(first_event, excluded.first_event),
         last_event = max(last_event, excluded.last_event)`),
+    // guardrails: the events retention keeps, the monthly quota's count, SDK-side drops
+    pinEvent: db.prepare("INSERT OR IGNORE INTO event_pins (event_row_id, issue_id, reason) VALUES (?, ?, ?)"),
+    addUsage: db.prepare(`INSERT INTO project_usage (project_id, month, accepted_events) VALUES (?, ?, ?)
+      ON CONFLICT (project_id, month) DO UPDATE SET accepted_events = accepted_events + excluded.accepted_events`),
+    addOutcome: db.prepare(`INSERT INTO project_outcomes (project_id, day, outcome, reason, category, quantity) VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT (project_id, day, outcome, reason, category) DO UPDATE SET quantity = quantity + excluded.quantity`),
     upsertItemCount: db.prepare(`INSERT INTO item_counts (project_id, item_type, day, item_count) VALUES (?, ?, ?, ?)
       ON CONFLICT (project_id, item_type, day) DO UPDATE SET item_count = item_count + excluded.item_count`),
   };
@@ -85,11 +92,12 @@ export function createIngestWriter(db: SqliteDatabase, opts: { maxStoredTraceSpa
       isRegression = stmt.regress.run(ev.receivedAt, ev.receivedAt, issueId).changes > 0;
     }
     // 4. the event and the issue's counters
-    stmt.insertEvent.run({
+    const eventRowId = stmt.insertEvent.run({
       projectId, issueId, eventId: ev.eventId, timestamp: ev.timestamp, receivedAt: ev.receivedAt, level: ev.level,
       release: ev.release ?? null, environment: ev.environment, userKey: ev.userKey ?? null, traceId: ev.traceId ?? null,
       title: ev.title, json: ev.storedPayload ?? ev.json,
-    });
+    }).lastInsertRowid;
+    if (isNewIssue || isRegression) stmt.pinEvent.run(eventRowId, issueId, isNewIssue ? "first" : "regression");
     const newUser = ev.userKey ? stmt.addUser.run(issueId, ev.userKey).changes : 0;
     stmt.updateIssue.run({
       issueId, newUser, timestamp: ev.timestamp, release: ev.release ?? null, title: ev.title, culprit: ev.culprit, metadata: metadataJson,
@@ -111,6 +119,9 @@ export function createIngestWriter(db: SqliteDatabase, opts: { maxStoredTraceSpa
     const day = Math.floor(job.receivedAt / 86_400_000);
     for (const [type, count] of job.itemCounts) stmt.upsertItemCount.run(job.projectId, type, day, count);
     if (job.traces) writeTraceSegments(job.projectId, job.traces, job.receivedAt);
+    const accepted = outcomes.reduce((n, o) => n + (o.isDuplicate ? 0 : 1), 0);
+    if (accepted > 0) stmt.addUsage.run(job.projectId, usageMonth(job.receivedAt), accepted);
+    for (const d of job.clientDiscards ?? []) stmt.addOutcome.run(job.projectId, day, "client_discard", d.reason, d.category, d.quantity);
     return outcomes;
   });
 

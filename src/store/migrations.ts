@@ -409,4 +409,51 @@ INSERT INTO alert_rules (project_id, name, status, is_default, definition, creat
   FROM projects;
 `,
   },
+  {
+    // Guardrails (issue 8): per-project limit overrides (NULL = the installation default), the
+    // monthly count of accepted error events the quota reads, what was refused or dropped by
+    // reason (rate limits here, client_report items from SDKs), and the events retention must
+    // never evict (each issue's first event, regression events).
+    name: "007-guardrails",
+    sql: `
+CREATE TABLE project_limits (
+  project_id INTEGER PRIMARY KEY REFERENCES projects(id) ON DELETE CASCADE,
+  events_per_minute INTEGER,
+  monthly_quota INTEGER,
+  max_stored_events INTEGER,
+  max_event_age_days REAL,
+  scrub_data INTEGER,
+  -- JSON array of extra key names to scrub
+  sensitive_fields TEXT NOT NULL DEFAULT '[]'
+);
+
+CREATE TABLE project_usage (
+  project_id INTEGER NOT NULL,
+  -- calendar month (UTC) as YYYYMM
+  month INTEGER NOT NULL,
+  accepted_events INTEGER NOT NULL,
+  PRIMARY KEY (project_id, month)
+) WITHOUT ROWID;
+
+CREATE TABLE project_outcomes (
+  project_id INTEGER NOT NULL,
+  -- epoch day (UTC)
+  day INTEGER NOT NULL,
+  -- rate_limited (refused here) | client_discard (dropped by the SDK, from client_report items)
+  outcome TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  category TEXT NOT NULL,
+  quantity INTEGER NOT NULL,
+  PRIMARY KEY (project_id, day, outcome, reason, category)
+) WITHOUT ROWID;
+
+CREATE TABLE event_pins (
+  event_row_id INTEGER PRIMARY KEY REFERENCES events(id) ON DELETE CASCADE,
+  issue_id INTEGER NOT NULL,
+  -- first | regression
+  reason TEXT NOT NULL
+);
+CREATE INDEX event_pins_by_issue ON event_pins (issue_id);
+`,
+  },
 ];

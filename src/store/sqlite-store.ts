@@ -15,6 +15,8 @@ import { createSourceLinkStore } from "./source-links.ts";
 import { createAlertQueries } from "./alerts.ts";
 import { AlertDecider } from "../alerts/decider.ts";
 import { DEFAULT_RULE } from "../alerts/rule-schema.ts";
+import { createGuardrailQueries } from "./guardrails.ts";
+import { createRetentionQueries } from "./retention.ts";
 
 /** The SQLite Store: synchronous better-sqlite3 calls behind the async Store interface. */
 export function createSqliteStore(db: SqliteDatabase, opts: { maxStoredTraceSpans?: number } = {}): Store {
@@ -35,6 +37,8 @@ export function createSqliteStore(db: SqliteDatabase, opts: { maxStoredTraceSpan
   const events = createEventQueries(db);
   const users = createUserQueries(db);
   const sessions = createSessionQueries(db);
+  const guardrails = createGuardrailQueries(db);
+  const retention = createRetentionQueries(db);
   return {
     ...createReleaseStore(db),
     ...createSourceLinkStore(db),
@@ -69,6 +73,17 @@ export function createSqliteStore(db: SqliteDatabase, opts: { maxStoredTraceSpan
     deleteSession: async (hash) => users.deleteSession(hash),
     sessionHealth: async (projectIds, sinceHour) => sessions.sessionHealth(projectIds, sinceHour),
     sessionSeries: async (projectId, release, sinceHour) => sessions.sessionSeries(projectId, release, sinceHour),
+    getProjectLimits: async (projectId) => guardrails.getProjectLimits(projectId),
+    setProjectLimits: async (projectId, limits) => guardrails.setProjectLimits(projectId, limits),
+    monthlyUsage: async (projectId, month) => guardrails.monthlyUsage(projectId, month),
+    recordOutcomes: async (rows) => guardrails.recordOutcomes(rows),
+    projectOutcomes: async (projectId, sinceDay) => guardrails.outcomes(projectId, sinceDay),
+    isKnownGroup: async (projectId, hash) => guardrails.isKnownGroup(projectId, hash),
+    storedEventCount: async (projectId) => retention.storedEventCount(projectId),
+    issueStoredCounts: async (projectId) => retention.issueStoredCounts(projectId),
+    deleteOldestEvents: async (issueId, limit) => retention.deleteOldestEvents(issueId, limit),
+    deleteEventsOlderThan: async (issueId, cutoff, limit) => retention.deleteEventsOlderThan(issueId, cutoff, limit),
+    releaseFreePages: async () => retention.releaseFreePages(),
     getSetting: async (key) => projects.getSetting(key),
     setSetting: async (key, value) => projects.setSetting(key, value),
     itemCounts: async (projectId) => projects.itemCounts(projectId),

@@ -7,6 +7,8 @@ import type { SessionBucket, SessionHealthRow } from "./sessions.ts";
 import type { ReleaseStore } from "./releases.ts";
 import type { SourceLinkStore } from "./source-links.ts";
 import type { AlertStore } from "./alerts.ts";
+import type { OutcomeCount, OutcomeKind, ProjectLimitOverrides } from "./guardrails.ts";
+import type { IssueStoredCount } from "./retention.ts";
 
 export interface Organization { id: number; slug: string; name: string; createdAt: number }
 
@@ -178,6 +180,21 @@ export interface Store extends ReleaseStore, SourceLinkStore {
   sessionSeries(projectId: number, release: string | undefined, sinceHour: number): Promise<SessionBucket[]>;
   // --- alerts: rules and the outbox (src/store/alerts.ts) ---
   alerts: AlertStore;
+  // --- guardrails: limits, quota usage, outcomes, retention (src/store/guardrails.ts, retention.ts) ---
+  getProjectLimits(projectId: number): Promise<ProjectLimitOverrides>;
+  setProjectLimits(projectId: number, limits: ProjectLimitOverrides): Promise<void>;
+  /** accepted error events of a calendar month (YYYYMM, UTC) */
+  monthlyUsage(projectId: number, month: number): Promise<number>;
+  recordOutcomes(rows: { projectId: number; day: number; outcome: OutcomeKind; reason: string; category: string; quantity: number }[]): Promise<void>;
+  /** refused and SDK-dropped counts since an epoch day, summed by reason and category */
+  projectOutcomes(projectId: number, sinceDay: number): Promise<OutcomeCount[]>;
+  /** whether an issue exists for this grouping hash (the quota lets a new issue's first event through) */
+  isKnownGroup(projectId: number, hash: string): Promise<boolean>;
+  storedEventCount(projectId: number): Promise<number>;
+  issueStoredCounts(projectId: number): Promise<IssueStoredCount[]>;
+  deleteOldestEvents(issueId: number, limit: number): Promise<number>;
+  deleteEventsOlderThan(issueId: number, cutoffSeconds: number, limit: number): Promise<number>;
+  releaseFreePages(): Promise<{ freedPages: number }>;
 
   // --- bookkeeping ---
   getSetting(key: string): Promise<string | undefined>;

@@ -287,17 +287,19 @@ describe("ingest protocol: auth, framing, encodings, CORS", () => {
   });
 
   it("answers 429 with Sentry rate-limit headers over the per-project quota", async () => {
-    const limited = await startTestServer({ rateLimitPerMinute: 2 });
+    const limited = await startTestServer({ eventsPerMinute: 2 });
     try {
       const url = `${limited.url}/api/${limited.projectId}/envelope/?sentry_key=${limited.publicKey}`;
       expect((await post(url, eventEnvelope(errorEvent()))).status).toBe(200);
+      expect((await post(url, eventEnvelope(errorEvent()))).status).toBe(200);
+      // over the limit, one event per issue per minute still passes (test/integration/quotas.test.ts)
       expect((await post(url, eventEnvelope(errorEvent()))).status).toBe(200);
       const third = await post(url, eventEnvelope(errorEvent()));
       expect(third.status).toBe(429);
       const retry = Number(third.headers.get("retry-after"));
       expect(retry).toBeGreaterThan(0);
       expect(retry).toBeLessThanOrEqual(60);
-      expect(third.headers.get("x-sentry-rate-limits")).toBe(`${retry}:error;default:project:event_quota`);
+      expect(third.headers.get("x-sentry-rate-limits")).toBe(`${retry}:error;default:project:events_per_minute`);
       // sessions and other items still pass
       const session = { sid: "q1", init: true, started: new Date().toISOString(), attrs: { release: "r@1" } };
       expect((await post(url, makeEnvelope({}, [{ headers: { type: "session" }, payload: JSON.stringify(session) }]))).status).toBe(200);

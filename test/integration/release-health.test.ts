@@ -28,7 +28,7 @@ describe("release health (sessions)", () => {
 
   beforeAll(async () => {
     // a quota of 2 events a minute: sessions must not count against it
-    t = await startTestServer({ rateLimitPerMinute: 2 });
+    t = await startTestServer({ eventsPerMinute: 2 });
   });
   afterAll(async () => {
     expect(t.errors).toEqual([]);

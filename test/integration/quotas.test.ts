@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "../_helpers/server.ts";
+import { errorEvent, eventEnvelope, makeEnvelope } from "../_helpers/envelopes.ts";
+import { eventually } from "../_helpers/sdk.ts";
+
+/** A clock tests move by hand: quota windows are minutes and months. */
+function manualClock(start: number) {
+  let now = start;
+  return { now: () => now, advance: (ms: number) => void (now += ms) };
+}
+
+const issueEvent = (type: string) => errorEvent({ exception: { values: [{ type, value: "quota test", stacktrace: { frames: [{ function: type, filename: "q.js", in_app: true }] } }] } });
+
+describe("quotas and rate limits", () => {
+  // 5 s into a minute, so a test never straddles a window boundary by accident
+  const clock = manualClock(Math.floor(Date.now() / 60_000) * 60_000 + 5_000);
+  let t: TestServer;
+  let url: string;
+  const send = async (body: Buffer) => {
+    const res = await fetch(url, { method: "POST", body: new Uint8Array(body) });
+    const json = await res.json();
+    return { status: res.status, body: json, headers: res.headers };
+  };
+  const limitsPath = () => `/api/0/projects/lighttrace/my-project/limits/`;
+  const outcomesPath = () => `/api/0/projects/lighttrace/my-project/outcomes/`;
+
+  beforeAll(async () => {
+    // installation defaults from config (what `serve --monthly-quota` sets); the project overrides the rate
+    t = await startTestServer({ monthlyQuota: 6 }, clock);
+    url = `${t.url}/api/${t.projectId}/envelope/?sentry_key=${t.publicKey}`;
+  });
+  afterAll(async () => {
+    expect(t.errors).toEqual([]);
+    await t.close();
+  });
+
+  it("shows defaults and overrides, and validates changes", async () => {
+    const before = await t.api(limitsPath());
+    expect(before.status).toBe(200);
+    expect(before.body.effective).toMatchObject({ eventsPerMinute: 0, monthlyQuota: 6, maxStoredEvents: 10_000, scrubData: true });
+    expect(before.body.overrides.eventsPerMinute).toBeNull();
+    const bad = await t.api(limitsPath(), { method: "PUT", body: JSON.stringify({ eventsPerMinute: -1 }) });
+    expect(bad.status).toBe(400);
+    expect(bad.body.detail).toContain("eventsPerMinute");
+    const unknown = await t.api(limitsPath(), { method: "PUT", body: JSON.stringify({ eventsPerHour: 3 }) });
+    expect(unknown.status).toBe(400);
+    const put = await t.api(limitsPath(), { method: "PUT", body: JSON.stringify({ eventsPerMinute: 3 }) });
+    expect(put.status).toBe(200);
+    expect(put.body.effective).toMatchObject({ eventsPerMinute: 3, monthlyQuota: 6 });
+    expect(put.body.defaults.eventsPerMinute).toBe(0);
+  });
+
+  it("answers 429 with Retry-After and per-category limits, lets new issues and a trickle through", async () => {
+    await new Promise((r) => setTimeout(r, 1_100)); // the ingest side caches limits for a second
+    for (let i = 0; i < 3; i++) expect((await send(eventEnvelope(issueEvent("QuotaA")))).status).toBe(200);
+    // over the per-minute limit: the issue's first over-limit event this minute is the trickle
+    expect((await send(eventEnvelope(issueEvent("QuotaA")))).status).toBe(200);
+    const refused = await send(eventEnvelope(issueEvent("QuotaA")));
+    expect(refused.status).toBe(429);
+    expect(refused.body.detail).toContain("limit of 3 events per minute");
+    const retry = Number(refused.headers.get("retry-after"));
+    expect(retry).toBeGreaterThanOrEqual(1);
+    expect(retry).toBeLessThanOrEqual(55);
+    expect(refused.headers.get("x-sentry-rate-limits")).toBe(`${retry}:error;default:project:events_per_minute`);
+    // a new issue's first event is always admitted
+    expect((await send(eventEnvelope(issueEvent("QuotaB")))).status).toBe(200);
+    expect((await send(eventEnvelope(issueEvent("QuotaB")))).status).toBe(429);
+    // sessions and client reports are not error events: never limited
+    const session = makeEnvelope({}, [{ headers: { type: "session" }, payload: JSON.stringify({ sid: "a", status: "ok", started: new Date().toISOString() }) }]);
+    expect((await send(session)).status).toBe(200);
+  });
+
+  it("enforces the monthly quota with a short back-off, counting only accepted events", async () => {
+    clock.advance(60_000); // next minute: the per-minute window is fresh, the month is not
+    // 5 accepted so far this month (3, the trickle, issue B's first); one more fits
+    expect((await send(eventEnvelope(issueEvent("QuotaA")))).status).toBe(200);
+    // the month is full now; the trickle still admits one event per issue this minute
+    expect((await send(eventEnvelope(issueEvent("QuotaB")))).status).toBe(200);
+    expect((await send(eventEnvelope(issueEvent("QuotaA")))).status).toBe(200);
+    const refused = await send(eventEnvelope(issueEvent("QuotaA")));
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get("retry-after")).toBe("60");
+    expect(refused.headers.get("x-sentry-rate-limits")).toBe("60:error;default:project:monthly_quota");
+    expect(refused.body.detail).toContain("monthly quota of 6 events");
+    const outcomes = await eventually(async () => {
+      const res = await t.api(outcomesPath()); // refused counts are written every 2 s
+      return res.body.rateLimitedTotal === 3 ? res.body : undefined;
+    });
+    expect(outcomes.acceptedThisMonth).toBe(8);
+    expect(outcomes.monthlyQuota).toBe(6);
+    expect(outcomes.rateLimited).toEqual([
+      { reason: "events_per_minute", category: "error", quantity: 2 },
+      { reason: "monthly_quota", category: "error", quantity: 1 },
+    ]);
+  });
+
+  it("stores what SDKs report they dropped, per reason", async () => {
+    const report = {
+      timestamp: Date.now() / 1000,
+      discarded_events: [
+        { reason: "ratelimit_backoff", category: "error", quantity: 4 },
+        { reason: "sample_rate", category: "transaction", quantity: 10 },
+        { reason: "before_send", category: "error", quantity: 1 },
+        { reason: "", category: "error", quantity: 1 }, // malformed entry: skipped, the envelope still succeeds
+      ],
+    };
+    const envelope = makeEnvelope({}, [{ headers: { type: "client_report" }, payload: JSON.stringify(report) }]);
+    expect((await send(envelope)).status).toBe(200);
+    // a report riding with a refused event is still stored
+    const withEvent = makeEnvelope({}, [
+      { headers: { type: "event" }, payload: JSON.stringify(issueEvent("QuotaA")) },
+      { headers: { type: "client_report" }, payload: JSON.stringify({ discarded_events: [{ reason: "ratelimit_backoff", category: "error", quantity: 2 }] }) },
+    ]);
+    expect((await send(withEvent)).status).toBe(429);
+    const outcomes = (await t.api(outcomesPath())).body;
+    expect(outcomes.clientDiscardedTotal).toBe(17);
+    expect(outcomes.clientDiscarded).toEqual([
+      { reason: "sample_rate", category: "transaction", quantity: 10 },
+      { reason: "ratelimit_backoff", category: "error", quantity: 6 },
+      { reason: "before_send", category: "error", quantity: 1 },
+    ]);
+  });
+
+  it("keeps the month's count in the database, not only in memory", async () => {
+    expect((await t.api(outcomesPath())).body.acceptedThisMonth).toBe(8);
+    const count = await t.server.store.monthlyUsage(t.projectId, Number(new Date(clock.now()).toISOString().slice(0, 7).replace("-", "")));
+    expect(count).toBe(8);
+  });
+});

@@ -1,0 +1,132 @@
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.ts";
+import { createLogger } from "../../src/logger.ts";
+import { normalizeEvent } from "../../src/events/normalize.ts";
+import { prepareEvent } from "../../src/process/prepare-event.ts";
+import { resolveLimits } from "../../src/process/project-limits.ts";
+import { RetentionRunner } from "../../src/process/retention.ts";
+import type { PreparedEvent } from "../../src/process/types.ts";
+import { DB_FILENAME, openDb } from "../../src/store/db.ts";
+import type { SqliteDatabase } from "../../src/store/sqlite-binding.ts";
+import { createSqliteStore } from "../../src/store/sqlite-store.ts";
+import type { Store } from "../../src/store/types.ts";
+import { bulkInsertEvents } from "../_helpers/bulk-events.ts";
+
+const DAY = 86_400;
+
+describe("retention", () => {
+  let dir: string;
+  let db: SqliteDatabase;
+  let store: Store;
+  let projectId: number;
+  const errors: string[] = [];
+  const logger = createLogger("warn", (line) => errors.push(line));
+  const base = Math.floor(Date.now() / 1000) - 40 * DAY;
+  let counter = 0;
+
+  /** One event through the real writer (prepared exactly as ingest prepares it). */
+  const writeEvent = async (message: string, timestamp: number): Promise<PreparedEvent> => {
+    const id = (++counter).toString(16).padStart(32, "f");
+    const ev = prepareEvent(normalizeEvent({ event_id: id, message, level: "error", platform: "node", timestamp }, { receivedAt: timestamp * 1000, newEventId: () => id }));
+    const [result] = await store.commitIngestBatch([{ projectId, events: [ev], itemCounts: new Map(), receivedAt: timestamp * 1000 }]);
+    if (result instanceof Error) throw result;
+    return ev;
+  };
+  const issueOf = async (eventId: string) => (await store.getEvent(projectId, eventId))!.issueId;
+  const runner = (limits: Partial<ReturnType<typeof resolveLimits>>) => new RetentionRunner({
+    store, logger, now: () => Date.now(),
+    limitsFor: async () => ({ ...resolveLimits(loadConfig({}), { eventsPerMinute: null, monthlyQuota: null, maxStoredEvents: null, maxEventAgeDays: null, scrubData: null, sensitiveFields: [] }), ...limits }),
+  });
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "lighttrace-retention-"));
+    db = openDb(dir, { synchronous: "normal" });
+    store = createSqliteStore(db);
+    const org = await store.ensureOrganization("lighttrace", "LightTrace");
+    projectId = (await store.createProject({ slug: "flood", name: "Flood", platform: "node", organizationId: org.id })).project.id;
+  });
+  afterAll(() => {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+    expect(errors).toEqual([]);
+  });
+
+  it("1,000,000 events into 3 issues with a 10,000 cap: size bounded, counts exact, first, regression and latest events kept", async () => {
+    // 1. the first event of each issue, through the real writer
+    const firsts = [await writeEvent("checkout failed", base), await writeEvent("login failed", base + 1), await writeEvent("search slow", base + 2)];
+    const issues = await Promise.all(firsts.map((e) => issueOf(e.eventId)));
+    // 2. a regression of the third issue: resolved, then seen again
+    await store.setIssueStatus(issues[2]!, "resolved", base + 3);
+    const regression = await writeEvent("search slow", base + 4);
+    expect((await store.getIssue(issues[2]!))!.substatus).toBe("regressed");
+    // 3. the flood: 999,996 more in 10 rounds (bulk-inserted: the writer's per-event path would take
+    //    minutes on CI), 70% / 20% / 10% over the issues, retention after each round as the server
+    //    runs it after every batch of commits
+    const retention = runner({ maxStoredEvents: 10_000 });
+    const flood = [700_000, 199_998, 99_998];
+    let t = base + 10;
+    let peakBytes = 0;
+    for (let round = 0; round < 10; round++) {
+      for (let i = 0; i < 3; i++) {
+        const n = flood[i]! / 10;
+        bulkInsertEvents(db, { projectId, issueId: issues[i]!, count: Math.floor(n) + (round < flood[i]! % 10 ? 1 : 0), firstTimestamp: t, eventIdPrefix: `${round}${i}` });
+        t += 1;
+      }
+      await retention.run();
+      peakBytes = Math.max(peakBytes, _dbBytes(dir));
+    }
+    // 4. the latest events, through the real writer
+    const latest = [];
+    for (let i = 0; i < 3; i++) latest.push(await writeEvent(["checkout failed", "login failed", "search slow"][i]!, Math.floor(Date.now() / 1000) - 60 + i));
+    const final = await retention.run();
+    db.pragma("wal_checkpoint(TRUNCATE)");
+
+    // stored events within the cap; every issue thinned to the same level (most frequent first)
+    expect(await store.storedEventCount(projectId)).toBeLessThanOrEqual(10_000);
+    const stored = await store.issueStoredCounts(projectId);
+    expect(stored.map((s) => s.storedEvents).reduce((a, b) => a + b)).toBeGreaterThan(9_900);
+    for (const s of stored) expect(s.storedEvents).toBeGreaterThan(3_000);
+    expect(final.evictedByCap).toBeGreaterThan(0);
+    // counters exact: 1,000,000 events in all, hourly buckets add up to the issue counts
+    const counts = await Promise.all(issues.map(async (id) => (await store.getIssue(id))!.eventCount));
+    expect(counts).toEqual([1 + 700_000 + 1, 1 + 199_998 + 1, 2 + 99_998 + 1]);
+    expect(counts.reduce((a, b) => a + b)).toBe(1_000_000 + 3 /* the latest */);
+    for (const id of issues) {
+      const hourly = await store.hourlyCounts([id], 0);
+      expect(hourly.reduce((n, h) => n + h.count, 0)).toBe((await store.getIssue(id))!.eventCount);
+    }
+    // first, regression and latest events still there
+    for (const ev of [...firsts, regression, ...latest]) expect(await store.getEvent(projectId, ev.eventId)).toBeDefined();
+    // the file shrank back (incremental vacuum): ~10k small events, not the 110k of a round
+    const finalBytes = _dbBytes(dir);
+    expect(finalBytes).toBeLessThan(peakBytes / 3);
+    expect(finalBytes).toBeLessThan(12 * 1024 * 1024);
+    expect(db.pragma("integrity_check", { simple: true })).toBe("ok");
+  }, 120_000);
+
+  it("deletes events past the maximum age but keeps each issue's first event", async () => {
+    const old = await writeEvent("aged out", base - 30 * DAY);
+    const older = await writeEvent("aged out", base - 29 * DAY);
+    const recent = await writeEvent("aged out", Math.floor(Date.now() / 1000) - 3600);
+    const result = await runner({ maxStoredEvents: 0, maxEventAgeDays: 30 }).run();
+    expect(result.evictedByAge).toBeGreaterThan(0);
+    expect(await store.getEvent(projectId, old.eventId)).toBeDefined(); // the issue's first event
+    expect(await store.getEvent(projectId, older.eventId)).toBeUndefined();
+    expect(await store.getEvent(projectId, recent.eventId)).toBeDefined();
+    expect((await store.getIssue(await issueOf(old.eventId)))!.eventCount).toBe(3);
+  });
+});
+
+function _dbBytes(dir: string): number {
+  const size = (f: string) => {
+    try {
+      return statSync(join(dir, f)).size;
+    } catch {
+      return 0;
+    }
+  };
+  return size(DB_FILENAME) + size(DB_FILENAME + "-wal");
+}
