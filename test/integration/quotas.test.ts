@@ -66,7 +66,7 @@ describe("quotas and rate limits", () => {
     expect((await send(eventEnvelope(issueEvent("QuotaB")))).status).toBe(200);
     expect((await send(eventEnvelope(issueEvent("QuotaB")))).status).toBe(429);
     // sessions and client reports are not error events: never limited
-    const session = makeEnvelope({}, [{ headers: { type: "session" }, payload: JSON.stringify({ sid: "a", status: "ok", started: new Date().toISOString() }) }]);
+    const session = makeEnvelope({}, [{ headers: { type: "session" }, payload: JSON.stringify({ sid: "a", init: true, status: "ok", started: new Date().toISOString(), attrs: { release: "app@1.0" } }) }]);
     expect((await send(session)).status).toBe(200);
   });
 
