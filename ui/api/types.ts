@@ -125,3 +125,30 @@ export interface SentryEvent {
 }
 
 export interface SessionInfo { user: { id: string; email: string; isLocalAdmin: boolean }; autoSignedIn: boolean }
+
+/** A project's limits (src/api/guardrails.ts); in `overrides`, null = the installation default. */
+export interface LimitValues {
+  eventsPerMinute: number | null;
+  monthlyQuota: number | null;
+  maxStoredEvents: number | null;
+  maxEventAgeDays: number | null;
+  scrubData: boolean | null;
+  sensitiveFields: string[];
+}
+export interface EffectiveLimitValues { eventsPerMinute: number; monthlyQuota: number; maxStoredEvents: number; maxEventAgeDays: number; scrubData: boolean; sensitiveFields: string[] }
+export interface ProjectLimits { overrides: LimitValues; defaults: EffectiveLimitValues; effective: EffectiveLimitValues }
+
+export interface OutcomeRow { reason: string; category: string; quantity: number }
+export interface ProjectOutcomes {
+  days: number;
+  month: string;
+  acceptedThisMonth: number;
+  monthlyQuota: number;
+  eventsPerMinute: number;
+  storedEvents: number;
+  maxStoredEvents: number;
+  rateLimitedTotal: number;
+  rateLimited: OutcomeRow[];
+  clientDiscardedTotal: number;
+  clientDiscarded: OutcomeRow[];
+}

@@ -10,6 +10,7 @@ import { navigate } from "../hooks/use-location.ts";
 import { issueListPath, projectPath } from "../lib/routes.ts";
 import { SNIPPET_PLATFORMS, setupSnippet, type SnippetPlatform } from "../lib/snippets.ts";
 import { useFormSubmit } from "../hooks/use-form-submit.ts";
+import { ProjectGuardrails } from "../components/ProjectGuardrails.tsx";
 
 /** The team slug project creation goes through (LightTrace's one implicit team, src/api/teams.ts). */
 const TEAM_SLUG = "default";
@@ -47,7 +48,12 @@ export function Projects(props: { org: string; selected?: string | undefined }) 
             navigate(projectPath(slug));
           }} />
         </div>
-        {selected && <ProjectSetup key={selected} org={props.org} slug={selected} project={projects.data?.find((p) => p.slug === selected)} />}
+        {selected && (
+          <div class="project-panels">
+            <ProjectSetup key={selected} org={props.org} slug={selected} project={projects.data?.find((p) => p.slug === selected)} />
+            <ProjectGuardrails key={`limits-${selected}`} org={props.org} slug={selected} />
+          </div>
+        )}
       </div>
     </section>
   );
