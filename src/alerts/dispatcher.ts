@@ -51,7 +51,7 @@ export class AlertDispatcher {
   start(): void {
     this.stopped = false;
     this.housekeeping = setInterval(() => void this._housekeeping(), HOUSEKEEPING_MS).unref();
-    void this._housekeeping();
+    void this.deps.store.alerts.retryPendingNow(this._nowSec()).then(() => this._housekeeping());
   }
 
   /** Something was enqueued: send it now. */

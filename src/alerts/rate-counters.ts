@@ -25,8 +25,9 @@ export class IssueRateCounters {
     c.counts[slot]! += 1;
     if (trackUsers && userKey) {
       c.users ??= new Map();
-      c.users.delete(userKey); // re-insert: the map stays ordered by last sight
+      const known = c.users.delete(userKey); // re-insert: the map stays ordered by last sight
       c.users.set(userKey, nowSec);
+      if (!known) c.usersCache = undefined; // a new user changes the count now, not in a second
       if (c.users.size > MAX_USERS_PER_ISSUE) c.users.delete(c.users.keys().next().value!);
     }
     if (++this.sinceSweep >= SWEEP_EVERY) this._sweep(nowSec);

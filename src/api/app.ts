@@ -1,6 +1,7 @@
 import { H3, HTTPError, type H3Event } from "h3";
 import { requireApiAuth } from "./auth.ts";
 import type { ApiDeps } from "./context.ts";
+import { mountAlertRoutes } from "./alerts.ts";
 import { mountEventRoutes } from "./events.ts";
 import { mountIssueRoutes, type RouteFn } from "./issues.ts";
 import { mountProjectRoutes } from "./projects.ts";
@@ -39,6 +40,7 @@ export function createApiApp(deps: ApiDeps): H3 {
   mountIssueRoutes(deps, route);
   mountEventRoutes(deps, route);
   mountTeamRoutes(deps, route);
+  mountAlertRoutes(deps, route);
   mountTraceRoutes(deps, route);
   mountReleaseWriteRoutes(deps, route);
   mountSourceLinkRoutes(deps, route);

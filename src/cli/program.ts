@@ -4,6 +4,7 @@ import { runProjectsCreate, runProjectsList } from "./projects.ts";
 import { runTokensCreate, runTokensList } from "./tokens.ts";
 import { runUsersCreate, runUsersList } from "./users.ts";
 import { runExplain } from "./explain.ts";
+import { addAlertCommands } from "./alerts-commands.ts";
 import { LIGHTTRACE_VERSION } from "../version.ts";
 
 /** The `lighttrace` command line: declares the commands and maps each to a cli/* function. */
@@ -23,6 +24,10 @@ export function buildProgram(): Command {
     .addOption(new Option("--public-url <url>", "URL SDKs use to reach this server (env LIGHTTRACE_PUBLIC_URL)"))
     .addOption(new Option("--events-per-minute <n>", "default error events per minute per project, 0 = off (env LIGHTTRACE_EVENTS_PER_MINUTE)").argParser(_count))
     .addOption(new Option("--monthly-quota <n>", "default error events per project per month, 0 = off (env LIGHTTRACE_MONTHLY_QUOTA)").argParser(_count))
+    .addOption(new Option("--alert-to <addresses>", "comma-separated addresses every project's default alert rule mails (env LIGHTTRACE_ALERT_TO)"))
+    .addOption(new Option("--smtp-url <url>", "SMTP server for alerts, e.g. smtp://user:pass@host:587 (env LIGHTTRACE_SMTP_URL)"))
+    .addOption(new Option("--smtp-from <address>", "sender of alert emails (env LIGHTTRACE_SMTP_FROM)"))
+    .addOption(new Option("--base-url <url>", "base of links in alerts (env LIGHTTRACE_BASE_URL; default: the server's address)"))
     .action(runServe);
 
   const projects = program.command("projects").description("manage projects and their DSNs");
@@ -81,6 +86,7 @@ export function buildProgram(): Command {
     .addOption(_dataOption())
     .option("--json", "machine-readable output")
     .action(runExplain);
+  addAlertCommands(program);
 
   for (const cmd of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
     cmd.showHelpAfterError("(run with --help for usage)");

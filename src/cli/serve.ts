@@ -12,13 +12,18 @@ export interface ServeFlags {
   publicUrl?: string;
   eventsPerMinute?: number;
   monthlyQuota?: number;
+  alertTo?: string;
+  smtpUrl?: string;
+  smtpFrom?: string;
+  baseUrl?: string;
 }
 
 /** `lighttrace serve`: start, print where to point SDKs, shut down cleanly on SIGTERM/SIGINT. */
 export async function runServe(flags: ServeFlags): Promise<void> {
   const config = fail.onConfigError(() =>
     loadConfig(process.env, { host: flags.host, port: flags.port, dataDir: flags.data, publicUrl: flags.publicUrl,
-      eventsPerMinute: flags.eventsPerMinute, monthlyQuota: flags.monthlyQuota }),
+      eventsPerMinute: flags.eventsPerMinute, monthlyQuota: flags.monthlyQuota,
+      alertTo: flags.alertTo, smtpUrl: flags.smtpUrl, smtpFrom: flags.smtpFrom, baseUrl: flags.baseUrl }),
   );
   const logger = createLogger(config.logLevel);
   let server;

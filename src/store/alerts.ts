@@ -45,6 +45,8 @@ export interface AlertStore {
 
   /** pending rows due at `nowSec`, oldest first */
   dueOutbox(nowSec: number, limit: number): Promise<OutboxRow[]>;
+  /** a (re)start retries every pending row now rather than after its backoff */
+  retryPendingNow(nowSec: number): Promise<void>;
   /** the earliest next attempt of any pending row */
   nextDueAt(): Promise<number | undefined>;
   markSent(id: number, nowSec: number): Promise<void>;
@@ -87,6 +89,7 @@ export function createAlertQueries(db: SqliteDatabase) {
         action_key, payload, status, next_attempt_at, created_at)
       VALUES (@idempotencyKey, @projectId, @ruleId, @issueId, @eventId, @trigger, @action, @actionKey, @payload, 'pending', @now, @now)`),
     due: db.prepare("SELECT * FROM alert_outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?"),
+    retryNow: db.prepare("UPDATE alert_outbox SET next_attempt_at = ? WHERE status = 'pending' AND next_attempt_at > ?"),
     nextDue: db.prepare("SELECT min(next_attempt_at) FROM alert_outbox WHERE status = 'pending'").pluck(),
     markSent: db.prepare("UPDATE alert_outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?"),
     markRetry: db.prepare("UPDATE alert_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?"),
@@ -171,6 +174,7 @@ export function createAlertQueries(db: SqliteDatabase) {
     deleteRule: async (id) => deleteRule.immediate(id),
     digestRules: async () => stmt.digestRules.all().map(_rule),
     dueOutbox: async (now, limit) => stmt.due.all(now, limit).map(_outbox),
+    retryPendingNow: async (now) => void stmt.retryNow.run(now, now),
     nextDueAt: async () => (stmt.nextDue.get() as number | null) ?? undefined,
     markSent: async (id, now) => void stmt.markSent.run(now, id),
     markRetry: async (id, error, nextAt) => void stmt.markRetry.run(error.slice(0, 2000), nextAt, id),

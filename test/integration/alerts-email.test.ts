@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorEvent, eventEnvelope } from "../_helpers/envelopes.ts";
 import { eventually } from "../_helpers/sdk.ts";
 import { startTestServer, type TestServer } from "../_helpers/server.ts";
-import { startTestSmtp, type TestSmtp } from "../_helpers/smtp.ts";
+import { freePort, startTestSmtp, type TestSmtp } from "../_helpers/smtp.ts";
 
 /** An event of the checkout TypeError (one issue), with the facts the email must carry. */
 function checkoutError(overrides: Record<string, unknown> = {}) {
@@ -48,9 +48,17 @@ describe("email alerts over real SMTP", () => {
     t = await startTestServer({ smtpUrl: smtp.url, smtpFrom: "LightTrace <alerts@example.com>", alertTo: "ops@example.com, oncall@example.com", baseUrl: "https://errors.example.com" });
   });
   afterAll(async () => {
+    expect(t.errors).toEqual([]);
     await t?.close();
     await smtp?.close();
   });
+  const addRule = async (rule: Record<string, unknown>) => {
+    const res = await t.api("/api/0/projects/lighttrace/my-project/rules/", { method: "POST", body: JSON.stringify(rule) });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+  };
+  const mailsTo = (address: string) => smtp.mails.filter((m) => (Array.isArray(m.to) ? m.to : [m.to]).some((a) => a?.value.some((v) => v.address === address)));
+  const typed = (type: string, overrides: Record<string, unknown> = {}) =>
+    errorEvent({ exception: { values: [{ type, value: "boom", stacktrace: { frames: [{ filename: "/srv/app/x.js", function: type, lineno: 1, in_app: true }] } }] }, ...overrides });
 
   it("mails a new issue once, with subject and body facts, to LIGHTTRACE_ALERT_TO", async () => {
     await send(checkoutError());
@@ -91,5 +99,68 @@ describe("email alerts over real SMTP", () => {
     expect(mail.text).toContain("this issue was resolved and happened again");
     await settle();
     expect(smtp.mails).toHaveLength(2);
+  });
+
+  it("mails one spike when an issue's rate passes the floor and its baseline, then stays quiet", async () => {
+    await addRule({ name: "spikes", triggers: { spike: { minEvents: 20, factor: 3, windowMinutes: 5 } }, actions: [{ type: "email", to: ["spikes@example.com"] }] });
+    for (let round = 0; round < 4; round++) await Promise.all(Array.from({ length: 15 }, () => send(typed("SpikeError"))));
+    await settle();
+    const spikes = mailsTo("spikes@example.com");
+    expect(spikes.map((m) => m.subject)).toEqual(["[my-project] Spike: SpikeError: boom"]);
+    expect(spikes[0]!.text).toMatch(/Why:\s+20 events in the last 5 min; the issue's usual rate is 0 per 5 min/);
+    // the new-issue mail of the default rule went out too, once
+    expect(smtp.mails.filter((m) => m.subject === "[my-project] New issue: SpikeError: boom")).toHaveLength(1);
+  });
+
+  it("mails when enough distinct users are affected", async () => {
+    await addRule({ name: "users", triggers: { usersAffected: { minUsers: 3, windowMinutes: 60 } }, actions: [{ type: "email", to: ["users@example.com"] }] });
+    for (const id of ["a", "b", "b", "c", "d"]) await send(typed("UsersError", { user: { id } }));
+    await settle();
+    const mails = mailsTo("users@example.com");
+    expect(mails.map((m) => m.subject)).toEqual(["[my-project] Users affected: UsersError: boom"]);
+    expect(mails[0]!.text).toMatch(/3 users affected in the last 60 min/);
+  });
+
+  it("applies environment, level and tag filters to the triggering event", async () => {
+    await addRule({
+      name: "billing prod", triggers: { newIssue: true },
+      filters: { environments: ["production"], levels: ["error"], tags: ["team:billing"] },
+      actions: [{ type: "email", to: ["billing@example.com"] }],
+    });
+    await send(typed("StagingError", { environment: "staging", tags: { team: "billing" } }));
+    await send(typed("GrowthError", { environment: "production", tags: { team: "growth" } }));
+    await send(typed("WarningOnly", { environment: "production", level: "warning", tags: { team: "billing" } }));
+    await send(typed("BillingError", { environment: "production", tags: { team: "billing", component: "checkout" } }));
+    await settle();
+    expect(mailsTo("billing@example.com").map((m) => m.subject)).toEqual(["[my-project] New issue: BillingError: boom"]);
+  });
+});
+
+describe("email alerts when the SMTP server is down", () => {
+  it("retries with backoff and delivers once the server is back, exactly once", async () => {
+    const port = await freePort();
+    const t = await startTestServer({ smtpUrl: `smtp://127.0.0.1:${port}`, alertTo: "ops@example.com" });
+    let smtp: TestSmtp | undefined;
+    try {
+      const res = await fetch(`${t.url}/api/${t.projectId}/envelope/?sentry_key=${t.publicKey}`, { method: "POST", body: new Uint8Array(eventEnvelope(errorEvent())) });
+      expect(res.status).toBe(200);
+      const failed = await eventually(async () => {
+        const rows = (await t.api("/api/0/projects/lighttrace/my-project/alert-deliveries/")).body;
+        return rows[0]?.attempts >= 1 ? rows[0] : undefined;
+      });
+      expect(failed).toMatchObject({ status: "pending", trigger: "new_issue", lastError: expect.stringMatching(/connection refused/) });
+      expect(t.errors.join("\n")).toMatch(/alert delivery failed, will retry/);
+      smtp = await startTestSmtp(port);
+      const mail = await eventually(async () => smtp!.mails[0], 20_000);
+      expect(mail.subject).toBe("[my-project] New issue: TypeError: x is undefined");
+      const sent = (await t.api("/api/0/projects/lighttrace/my-project/alert-deliveries/")).body[0];
+      expect(sent).toMatchObject({ status: "sent", lastError: null });
+      expect(sent.attempts).toBeGreaterThanOrEqual(2);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(smtp.mails).toHaveLength(1);
+    } finally {
+      await t.close();
+      await smtp?.close();
+    }
   });
 });

@@ -89,7 +89,10 @@ export function createEmailChannel(config: AlertConfig): EmailChannel {
 export function describeSmtpError(err: unknown, server: string): SmtpError {
   const e = err as { code?: string; responseCode?: number; response?: string; message?: string };
   const response = e.response ? ` (server said: ${e.response.trim().slice(0, 300)})` : "";
-  switch (e.code) {
+  // nodemailer reports socket failures as ESOCKET/ECONNECTION with the system error in the message
+  const system = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|EHOSTUNREACH)\b/.exec(e.message ?? "")?.[1];
+  const code = system === "EAI_AGAIN" ? "ENOTFOUND" : system === "ECONNRESET" || system === "EHOSTUNREACH" ? "ECONNECTION" : system ?? e.code;
+  switch (code) {
     case "ECONNREFUSED":
       return new SmtpError(`could not connect to ${server}: connection refused (is the SMTP server running on that port?)`, false);
     case "ENOTFOUND":
