@@ -1,11 +1,12 @@
 import type { H3Event } from "h3";
 import { z } from "zod";
-import type { Issue, IssueFilter, IssueStatus, Project, SpikeStats } from "../store/types.ts";
+import type { Issue, IssueFilter, Project, SpikeStats } from "../store/types.ts";
 import { badRequest, notFound, param, parseJsonBody, parseQuery, requireOrganization, requireProject, type ApiDeps } from "./context.ts";
 import { CURSOR_PARAM, linkHeader, parseCursor } from "./pagination.ts";
 import { parseIssueQuery, QuerySyntaxError } from "./query.ts";
 import { serializeIssue, serializeIssueDetail, serializeTagKey } from "./serialize.ts";
 import { buildStatsSeries, periodStartHour, type StatsPeriod } from "./stats.ts";
+import { applyStatusChange, planStatusChange, releaseFacts, statusChangeSchema, type StatusChange } from "./issue-resolution.ts";
 
 const listQuerySchema = z.object({
   query: z.string().max(2000).optional(),
@@ -18,8 +19,6 @@ const listQuerySchema = z.object({
   environment: z.union([z.string(), z.array(z.string())]).optional(),
   id: z.union([z.string(), z.array(z.string())]).optional(),
 }).loose();
-
-const statusSchema = z.object({ status: z.enum(["resolved", "unresolved", "ignored"]) }).loose();
 
 /** Issue list (per project and across the organization), detail, status changes, tags. */
 export function mountIssueRoutes(deps: ApiDeps, route: RouteFn): void {
@@ -47,13 +46,13 @@ export function mountIssueRoutes(deps: ApiDeps, route: RouteFn): void {
       const tags = await deps.store.issueTagSummary(issue.id, 0);
       const stats = { "24h": buildStatsSeries(counts, issue.id, "24h", now), "30d": buildStatsSeries(counts, issue.id, "30d", now) };
       const [spike] = await deps.store.spikeStats([issue.id], now);
-      return { ...serializeIssueDetail(issue, project, deps.publicUrl(), tags, stats), ..._triageFields(spike) };
+      return { ...serializeIssueDetail(issue, project, deps.publicUrl(), tags, stats), ..._triageFields(spike), ...(await releaseFacts(deps, issue)) };
     });
     route("PUT", prefix, async (event) => {
       const { issue, project } = await loadIssue(deps, event);
-      const body = await parseJsonBody(event, statusSchema);
-      const updated = await deps.store.setIssueStatus(issue.id, body.status as IssueStatus, deps.clock.now() / 1000);
-      return serializeIssue(updated!, project, deps.publicUrl());
+      const change = await planStatusChange(deps, project, await parseJsonBody(event, statusChangeSchema));
+      const updated = await applyStatusChange(deps, issue.id, change);
+      return { ...serializeIssue(updated!, project, deps.publicUrl()), statusDetails: change.statusDetails };
     });
   }
   route("GET", "/api/0/issues/:id/tags", async (event) => {
@@ -134,15 +133,24 @@ async function bulkUpdate(event: H3Event, deps: ApiDeps) {
   const ids = _asArray(parseQuery(event, listQuerySchema).id);
   if (ids.length === 0) throw badRequest("bulk update needs one or more ?id= parameters");
   if (ids.length > 1000) throw badRequest("at most 1000 issues per bulk update");
-  const body = await parseJsonBody(event, statusSchema);
-  const now = deps.clock.now() / 1000;
+  const body = await parseJsonBody(event, statusChangeSchema);
+  const issues: Issue[] = [];
   for (const id of ids) {
     if (!/^\d+$/.test(id)) throw badRequest(`invalid issue id "${id.slice(0, 40)}"`);
     const issue = await deps.store.getIssue(Number(id));
     if (!issue || (project && issue.projectId !== project.id)) throw notFound(`issue ${id} does not exist`);
+    issues.push(issue);
   }
-  for (const id of ids) await deps.store.setIssueStatus(Number(id), body.status as IssueStatus, now);
-  return { status: body.status, statusDetails: {} };
+  // every project's releases are checked before any issue changes (an unknown release is a 400)
+  const changes = new Map<number, StatusChange>();
+  for (const issue of issues) {
+    if (changes.has(issue.projectId)) continue;
+    const owner = project ?? (await deps.store.getProject(issue.projectId))!;
+    changes.set(issue.projectId, await planStatusChange(deps, owner, body));
+  }
+  for (const issue of issues) await applyStatusChange(deps, issue.id, changes.get(issue.projectId)!);
+  const first = changes.values().next().value;
+  return { status: first?.status ?? body.status, statusDetails: first?.statusDetails ?? {} };
 }
 
 /** LightTrace's addition to Sentry's issue shape: the spike verdict the triage view badges. */

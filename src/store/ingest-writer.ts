@@ -3,6 +3,7 @@ import type { SqliteDatabase } from "./sqlite-binding.ts";
 import { createTraceWriter } from "./traces.ts";
 import { createSessionWriter } from "./sessions.ts";
 import { usageMonth } from "../process/quota.ts";
+import { createRegressionGate } from "./resolutions.ts";
 
 /** Called inside the ingest transaction (alerts decide their outbox rows here, src/alerts/decider.ts). */
 export interface IngestWriterHooks {
@@ -68,6 +69,8 @@ export function createIngestWriter(db: SqliteDatabase, opts: { maxStoredTraceSpa
       ON CONFLICT (project_id, item_type, day) DO UPDATE SET item_count = item_count + excluded.item_count`),
   };
 
+  const regressions = createRegressionGate(db);
+
   const writeEvent = (projectId: number, ev: PreparedEvent): EventOutcome => {
     // 1. dedupe: SDK retries and offline caches resend the same event_id
     if (stmt.eventExists.get(projectId, ev.eventId)) {
@@ -87,9 +90,11 @@ export function createIngestWriter(db: SqliteDatabase, opts: { maxStoredTraceSpa
       }).lastInsertRowid);
       stmt.insertGrouping.run(projectId, ev.grouping.hash, issueId, ev.grouping.key, ev.grouping.mechanism, ev.receivedAt);
       isNewIssue = true;
-    } else if (existing!.status === "resolved") {
-      // 3. a resolved issue that happens again is a regression
+    } else if (existing!.status === "resolved" && regressions.reopens(projectId, issueId, ev.release, ev.timestamp)) {
+      // 3. a resolved issue that happens again is a regression, unless it was resolved in a
+      // release newer than this event's (store/resolutions.ts)
       isRegression = stmt.regress.run(ev.receivedAt, ev.receivedAt, issueId).changes > 0;
+      if (isRegression) regressions.recordRegression(projectId, issueId, ev.release, ev.receivedAt);
     }
     // 4. the event and the issue's counters
     const eventRowId = stmt.insertEvent.run({

@@ -456,4 +456,28 @@ CREATE TABLE event_pins (
 CREATE INDEX event_pins_by_issue ON event_pins (issue_id);
 `,
   },
+  {
+    // Resolve in release (issue 7): how a resolved issue was resolved (Sentry's statusDetails
+    // inRelease / inNextRelease; see store/resolutions.ts) and which release regressed which issue.
+    name: "008-issue-resolutions",
+    sql: `
+CREATE TABLE issue_resolutions (
+  issue_id INTEGER PRIMARY KEY REFERENCES issues(id) ON DELETE CASCADE,
+  -- in_release | in_next_release
+  type TEXT NOT NULL,
+  -- the fix release; for in_next_release the project's latest release when it was resolved
+  release TEXT NOT NULL,
+  resolved_at REAL NOT NULL
+);
+
+CREATE TABLE release_regressions (
+  project_id INTEGER NOT NULL,
+  release TEXT NOT NULL,
+  issue_id INTEGER NOT NULL REFERENCES issues(id) ON DELETE CASCADE,
+  regressed_at REAL NOT NULL,
+  PRIMARY KEY (project_id, release, issue_id)
+) WITHOUT ROWID;
+CREATE INDEX release_regressions_by_issue ON release_regressions (issue_id);
+`,
+  },
 ];

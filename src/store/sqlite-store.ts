@@ -17,6 +17,7 @@ import { AlertDecider } from "../alerts/decider.ts";
 import { DEFAULT_RULE } from "../alerts/rule-schema.ts";
 import { createGuardrailQueries } from "./guardrails.ts";
 import { createRetentionQueries } from "./retention.ts";
+import { createResolutionQueries } from "./resolutions.ts";
 
 /** The SQLite Store: synchronous better-sqlite3 calls behind the async Store interface. */
 export function createSqliteStore(db: SqliteDatabase, opts: { maxStoredTraceSpans?: number } = {}): Store {
@@ -39,6 +40,7 @@ export function createSqliteStore(db: SqliteDatabase, opts: { maxStoredTraceSpan
   const sessions = createSessionQueries(db);
   const guardrails = createGuardrailQueries(db);
   const retention = createRetentionQueries(db);
+  const resolutions = createResolutionQueries(db);
   return {
     ...createReleaseStore(db),
     ...createSourceLinkStore(db),
@@ -84,6 +86,10 @@ export function createSqliteStore(db: SqliteDatabase, opts: { maxStoredTraceSpan
     deleteOldestEvents: async (issueId, limit) => retention.deleteOldestEvents(issueId, limit),
     deleteEventsOlderThan: async (issueId, cutoff, limit) => retention.deleteEventsOlderThan(issueId, cutoff, limit),
     releaseFreePages: async () => retention.releaseFreePages(),
+    setIssueResolution: async (issueId, resolution, now) => resolutions.setIssueResolution(issueId, resolution, now),
+    getIssueResolution: async (issueId) => resolutions.getIssueResolution(issueId),
+    projectReleases: async (projectId) => resolutions.projectReleases(projectId),
+    issueReleaseCounts: async (issueId) => resolutions.issueReleaseCounts(issueId),
     getSetting: async (key) => projects.getSetting(key),
     setSetting: async (key, value) => projects.setSetting(key, value),
     itemCounts: async (projectId) => projects.itemCounts(projectId),

@@ -9,6 +9,8 @@ import type { SourceLinkStore } from "./source-links.ts";
 import type { AlertStore } from "./alerts.ts";
 import type { OutcomeCount, OutcomeKind, ProjectLimitOverrides } from "./guardrails.ts";
 import type { IssueStoredCount } from "./retention.ts";
+import type { IssueReleaseCount, StoredResolution } from "./resolutions.ts";
+import type { ReleaseRef } from "../releases/order.ts";
 
 export interface Organization { id: number; slug: string; name: string; createdAt: number }
 
@@ -195,6 +197,16 @@ export interface Store extends ReleaseStore, SourceLinkStore {
   deleteOldestEvents(issueId: number, limit: number): Promise<number>;
   deleteEventsOlderThan(issueId: number, cutoffSeconds: number, limit: number): Promise<number>;
   releaseFreePages(): Promise<{ freedPages: number }>;
+
+  // --- resolve in release ---
+  /** Records (or with null clears) how the issue was resolved; call right after setIssueStatus. */
+  setIssueResolution(issueId: number, resolution: { type: StoredResolution["type"]; release: string } | null, now: number): Promise<void>;
+  /** The resolution of a still-resolved issue, if it was resolved in a release. */
+  getIssueResolution(issueId: number): Promise<StoredResolution | undefined>;
+  /** The project's releases with first-seen times (for ordering; unordered). */
+  projectReleases(projectId: number): Promise<ReleaseRef[]>;
+  /** The issue's event counts per release. */
+  issueReleaseCounts(issueId: number): Promise<IssueReleaseCount[]>;
 
   // --- bookkeeping ---
   getSetting(key: string): Promise<string | undefined>;

@@ -1,0 +1,108 @@
+import { z } from "zod";
+import { toIsoString } from "../events/timestamps.ts";
+import { isRegression } from "../process/regressions.ts";
+import { compareReleases, latestRelease, type ReleaseRef } from "../releases/order.ts";
+import type { IssueReleaseCount, StoredResolution } from "../store/resolutions.ts";
+import type { Issue, IssueStatus, Project } from "../store/types.ts";
+import { badRequest, type ApiDeps } from "./context.ts";
+
+/**
+ * Issue status changes with Sentry's `statusDetails`: `{"status":"resolved","statusDetails":{"inRelease":"web@1.2.0"}}`
+ * (or `"latest"`), `{"inNextRelease":true}`, and the `resolvedInNextRelease` status shorthand.
+ */
+export const statusChangeSchema = z.object({
+  status: z.enum(["resolved", "unresolved", "ignored", "resolvedInNextRelease"]),
+  statusDetails: z.object({
+    inRelease: z.string().trim().min(1).max(200).optional(),
+    inNextRelease: z.boolean().optional(),
+  }).loose().optional(),
+}).loose();
+
+export type StatusChangeBody = z.infer<typeof statusChangeSchema>;
+
+/** What a status change does to the issues of one project. */
+export interface StatusChange {
+  status: IssueStatus;
+  resolution: { type: StoredResolution["type"]; release: string } | null;
+  statusDetails: Record<string, unknown>;
+}
+
+/**
+ * Checks the body against the project's releases: an unknown `inRelease` is a 400 naming it, and
+ * "in next release" needs a release to be next after.
+ */
+export async function planStatusChange(deps: ApiDeps, project: Project, body: StatusChangeBody): Promise<StatusChange> {
+  const inNext = body.status === "resolvedInNextRelease" || body.statusDetails?.inNextRelease === true;
+  const inRelease = body.statusDetails?.inRelease;
+  const status: IssueStatus = body.status === "resolvedInNextRelease" ? "resolved" : body.status;
+  if (!inNext && !inRelease) return { status, resolution: null, statusDetails: {} };
+  if (status !== "resolved") throw badRequest(`statusDetails.${inNext ? "inNextRelease" : "inRelease"} needs status "resolved", not "${status}"`);
+  if (inNext && inRelease) throw badRequest("give statusDetails.inRelease or statusDetails.inNextRelease, not both");
+  const releases = await deps.store.projectReleases(project.id);
+  const latest = latestRelease(releases);
+  if (inNext) {
+    if (!latest) throw badRequest(`No release data present in project "${project.slug}" to form a basis for 'Next Release'`);
+    return { status, resolution: { type: "in_next_release", release: latest.version }, statusDetails: { inNextRelease: true, actor: null } };
+  }
+  const release = inRelease === "latest" ? latest : releases.find((r) => r.version === inRelease);
+  if (!release) {
+    throw badRequest(inRelease === "latest" ? `project "${project.slug}" has no release yet` : `unknown release "${inRelease}" in project "${project.slug}"`);
+  }
+  return { status, resolution: { type: "in_release", release: release.version }, statusDetails: { inRelease: release.version, actor: null } };
+}
+
+/** Applies a planned change to one issue: its status, then its resolution (cleared when not in a release). */
+export async function applyStatusChange(deps: ApiDeps, issueId: number, change: StatusChange): Promise<Issue | undefined> {
+  const now = deps.clock.now() / 1000;
+  const updated = await deps.store.setIssueStatus(issueId, change.status, now);
+  await deps.store.setIssueResolution(issueId, change.resolution, now);
+  return updated;
+}
+
+/** Sentry's statusDetails of a stored resolution. */
+export function resolutionStatusDetails(resolution: StoredResolution | undefined): Record<string, unknown> {
+  if (!resolution) return {};
+  return resolution.type === "in_release" ? { inRelease: resolution.release, actor: null } : { inNextRelease: true, actor: null };
+}
+
+/**
+ * LightTrace's additions to issue detail: events per release (oldest release first) and, for an
+ * issue resolved in a release, the facts that confirm the alert stops: events from the fix
+ * release or newer (count, last) and the last event from an older release.
+ */
+export async function releaseFacts(deps: ApiDeps, issue: Issue) {
+  const [releases, counts, resolution] = await Promise.all([
+    deps.store.projectReleases(issue.projectId),
+    deps.store.issueReleaseCounts(issue.id),
+    issue.status === "resolved" ? deps.store.getIssueResolution(issue.id) : Promise.resolve(undefined),
+  ]);
+  const refOf = new Map(releases.map((r) => [r.version, r]));
+  const ref = (c: IssueReleaseCount): ReleaseRef => refOf.get(c.version) ?? { version: c.version, firstSeen: c.firstSeen };
+  const ordered = [...counts].sort((a, b) => compareReleases(ref(a), ref(b)));
+  return {
+    statusDetails: resolutionStatusDetails(resolution),
+    releaseCounts: ordered.map((c) => ({ version: c.version, count: c.count, firstSeen: toIsoString(c.firstSeen), lastSeen: toIsoString(c.lastSeen) })),
+    resolution: resolution ? _confirmation(resolution, ordered, ref, refOf) : null,
+  };
+}
+
+// --- Internal ---
+
+function _confirmation(resolution: StoredResolution, counts: IssueReleaseCount[], ref: (c: IssueReleaseCount) => ReleaseRef, refOf: Map<string, ReleaseRef>) {
+  const fix = refOf.get(resolution.release) ?? { version: resolution.release, firstSeen: Number.POSITIVE_INFINITY };
+  // "fixed" releases are the ones whose events would reopen the issue
+  const fixed = counts.filter((c) => isRegression({ type: resolution.type, release: fix }, ref(c)));
+  const older = counts.filter((c) => !fixed.includes(c));
+  const lastFixed = fixed.reduce<IssueReleaseCount | undefined>((a, c) => (!a || c.lastSeen > a.lastSeen ? c : a), undefined);
+  const lastOlder = older.reduce<IssueReleaseCount | undefined>((a, c) => (!a || c.lastSeen > a.lastSeen ? c : a), undefined);
+  return {
+    type: resolution.type === "in_release" ? "inRelease" : "inNextRelease",
+    release: resolution.release,
+    resolvedAt: toIsoString(resolution.resolvedAt),
+    fixedReleaseEventCount: fixed.reduce((n, c) => n + c.count, 0),
+    lastFixedReleaseEvent: lastFixed ? { release: lastFixed.version, at: toIsoString(lastFixed.lastSeen) } : null,
+    lastOlderReleaseEvent: lastOlder ? { release: lastOlder.version, at: toIsoString(lastOlder.lastSeen) } : null,
+    // none from the fix release or newer since then
+    quietSince: toIsoString(Math.max(resolution.resolvedAt, lastFixed?.lastSeen ?? 0)),
+  };
+}

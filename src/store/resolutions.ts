@@ -1,0 +1,89 @@
+import { isRegression, type Resolution } from "../process/regressions.ts";
+import type { ReleaseRef } from "../releases/order.ts";
+import type { SqliteDatabase } from "./sqlite-binding.ts";
+
+/**
+ * "Resolved in a release": the resolution beside the issue's status, which releases a project
+ * knows (with first-seen times, for ordering), and which release regressed which issue.
+ * A resolution only holds while the issue is still in the resolved state it was recorded with
+ * (`resolved_at` ≥ the issue's `status_changed_at`), so any later status change voids it.
+ */
+export interface StoredResolution {
+  type: Resolution["type"];
+  release: string;
+  /** seconds since epoch */
+  resolvedAt: number;
+}
+
+/** An issue's events in one release (from the issue's `release` tag counts). */
+export interface IssueReleaseCount { version: string; count: number; firstSeen: number; lastSeen: number }
+
+/**
+ * The releases of a project with the time each was first seen: by an event (per-project
+ * `releases` rows) or by its creation (sentry-cli `releases new`, store/releases.ts). One SQL
+ * source, so the writer and the API order releases alike. Parameter: @projectId.
+ */
+const PROJECT_RELEASES_SQL = `SELECT version, first_event AS first_seen FROM releases WHERE project_id = @projectId
+  UNION ALL SELECT r.version, r.date_created FROM org_releases r JOIN org_release_projects rp ON rp.release_id = r.id
+  WHERE rp.project_id = @projectId`;
+
+/** The writer's side: does this event reopen its resolved issue? Runs inside the ingest transaction. */
+export function createRegressionGate(db: SqliteDatabase) {
+  const stmt = {
+    resolution: db.prepare(`SELECT r.type, r.release FROM issue_resolutions r JOIN issues i ON i.id = r.issue_id
+      WHERE r.issue_id = ? AND r.resolved_at >= coalesce(i.status_changed_at, 0)`),
+    firstSeen: db.prepare(`SELECT min(first_seen) FROM (${PROJECT_RELEASES_SQL}) WHERE version = @version`).pluck(),
+    recordRegression: db.prepare(`INSERT INTO release_regressions (project_id, release, issue_id, regressed_at) VALUES (?, ?, ?, ?)
+      ON CONFLICT (project_id, release, issue_id) DO UPDATE SET regressed_at = excluded.regressed_at`),
+  };
+  const ref = (projectId: number, version: string, fallback: number): ReleaseRef => {
+    const seen = stmt.firstSeen.get({ projectId, version }) as number | null;
+    return { version, firstSeen: seen ?? fallback };
+  };
+  return {
+    /** Whether an event from `release` (at `timestamp`, seconds) reopens the resolved issue. */
+    reopens(projectId: number, issueId: number, release: string | undefined, timestamp: number): boolean {
+      const row = stmt.resolution.get(issueId) as { type: Resolution["type"]; release: string } | undefined;
+      if (!row) return true;
+      // a release never seen before is the newest one: its first event is this one
+      const resolution: Resolution = { type: row.type, release: ref(projectId, row.release, Number.POSITIVE_INFINITY) };
+      return isRegression(resolution, release ? ref(projectId, release, timestamp) : undefined);
+    },
+    /** Remembers that `release` regressed the issue (for "regressed issues" of a release). */
+    recordRegression(projectId: number, issueId: number, release: string | undefined, at: number): void {
+      if (release) stmt.recordRegression.run(projectId, release, issueId, at);
+    },
+  };
+}
+
+/** The API's side: set, read and explain resolutions; a project's releases; an issue's releases. */
+export function createResolutionQueries(db: SqliteDatabase) {
+  const stmt = {
+    set: db.prepare(`INSERT INTO issue_resolutions (issue_id, type, release, resolved_at) VALUES (?, ?, ?, ?)
+      ON CONFLICT (issue_id) DO UPDATE SET type = excluded.type, release = excluded.release, resolved_at = excluded.resolved_at`),
+    clear: db.prepare("DELETE FROM issue_resolutions WHERE issue_id = ?"),
+    get: db.prepare(`SELECT r.type, r.release, r.resolved_at FROM issue_resolutions r JOIN issues i ON i.id = r.issue_id
+      WHERE r.issue_id = ? AND i.status = 'resolved' AND r.resolved_at >= coalesce(i.status_changed_at, 0)`),
+    releases: db.prepare(`SELECT version, min(first_seen) AS first_seen FROM (${PROJECT_RELEASES_SQL}) GROUP BY version`),
+    issueReleases: db.prepare(`SELECT value, times_seen, first_seen, last_seen FROM issue_tag_values WHERE issue_id = ? AND key = 'release'
+      ORDER BY first_seen`),
+  };
+  return {
+    setIssueResolution(issueId: number, resolution: { type: Resolution["type"]; release: string } | null, now: number): void {
+      if (resolution) stmt.set.run(issueId, resolution.type, resolution.release, now);
+      else stmt.clear.run(issueId);
+    },
+    getIssueResolution(issueId: number): StoredResolution | undefined {
+      const r = stmt.get.get(issueId) as { type: Resolution["type"]; release: string; resolved_at: number } | undefined;
+      return r ? { type: r.type, release: r.release, resolvedAt: r.resolved_at } : undefined;
+    },
+    projectReleases(projectId: number): ReleaseRef[] {
+      return (stmt.releases.all({ projectId }) as { version: string; first_seen: number }[]).map((r) => ({ version: r.version, firstSeen: r.first_seen }));
+    },
+    issueReleaseCounts(issueId: number): IssueReleaseCount[] {
+      return (stmt.issueReleases.all(issueId) as Record<string, unknown>[]).map((r) => ({
+        version: String(r.value), count: Number(r.times_seen), firstSeen: Number(r.first_seen), lastSeen: Number(r.last_seen),
+      }));
+    },
+  };
+}
