@@ -92,6 +92,17 @@ describe("resolve in release", () => {
     expect(wrong).toMatchObject({ status: 400, body: { detail: 'statusDetails.inNextRelease needs status "resolved", not "ignored"' } });
   });
 
+  it("accepts a release created through the API (sentry-cli releases new) before any event names it", async () => {
+    const f = await issueOf(await send("F", "web@3.0.0"));
+    const created = await t.api("/api/0/organizations/lighttrace/releases/", { method: "POST", body: JSON.stringify({ version: "web@4.0.0", projects: ["my-project"] }) });
+    expect(created.status).toBe(201);
+    expect((await put(f, { status: "resolved", statusDetails: { inRelease: "web@4.0.0" } })).status).toBe(200);
+    await send("F", "web@3.0.0");
+    expect((await detail(f)).status).toBe("resolved");
+    await send("F", "web@4.0.0");
+    expect((await detail(f)).substatus).toBe("regressed");
+  });
+
   it("a plain resolution still regresses on any event", async () => {
     const e = await issueOf(await send("E", "web@2.0.0"));
     await put(e, { status: "resolved" });
