@@ -50,8 +50,8 @@ export class AlertDispatcher {
   /** Starts sending (pending rows left by a previous run go first). */
   start(): void {
     this.stopped = false;
-    this.housekeeping = setInterval(() => void this._housekeeping(), HOUSEKEEPING_MS).unref();
-    void this.deps.store.alerts.retryPendingNow(this._nowSec()).then(() => this._housekeeping());
+    this.housekeeping = setInterval(() => void this.tick(), HOUSEKEEPING_MS).unref();
+    void this.deps.store.alerts.retryPendingNow(this._nowSec()).then(() => this.tick());
   }
 
   /** Something was enqueued: send it now. */
@@ -112,7 +112,8 @@ export class AlertDispatcher {
     this.timer = setTimeout(() => this.wake(), delay).unref();
   }
 
-  private async _housekeeping(): Promise<void> {
+  /** The periodic work, also callable directly: today's daily digests, then a send pass (which collapses held alerts). */
+  async tick(): Promise<void> {
     try {
       const rules = await this.deps.store.alerts.digestRules();
       if (rules.length) await enqueueDailyDigests(this.deps.store.alerts, rules, this.deps.clock.now(), this.deps.config.alertDigestHour);
@@ -120,6 +121,7 @@ export class AlertDispatcher {
       this.deps.logger.error("daily digest failed", { error: err });
     }
     this.wake();
+    await this.idle();
   }
 
   /** Held alerts of an action become one digest as soon as the action's last hour has room again. */

@@ -101,7 +101,7 @@ export function createAlertQueries(db: SqliteDatabase) {
     byKey: db.prepare("SELECT * FROM alert_outbox WHERE idempotency_key = ?"),
     byId: db.prepare("SELECT * FROM alert_outbox WHERE id = ?"),
     history: db.prepare("SELECT * FROM alert_outbox WHERE project_id = ? ORDER BY id DESC LIMIT ?"),
-    digestIssues: db.prepare(`SELECT id, CASE WHEN first_seen >= @since THEN 'new' ELSE 'regressed' END AS kind FROM issues
+    digestIssues: db.prepare(`SELECT id, CASE WHEN regressed_at >= @since AND status = 'unresolved' THEN 'regressed' ELSE 'new' END AS kind FROM issues
       WHERE project_id = @projectId AND (first_seen >= @since OR (regressed_at >= @since AND status = 'unresolved'))
       ORDER BY last_seen DESC LIMIT 200`),
   };

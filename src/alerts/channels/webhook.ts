@@ -18,10 +18,10 @@ export interface WebhookOptions {
  * connecting; the connection then goes to the address that was checked (no DNS rebinding).
  * Resolves with a short description of the answer; rejects on anything but 2xx.
  */
-export function postWebhook(url: string, body: string, opts: WebhookOptions): Promise<string> {
+export async function postWebhook(url: string, body: string, opts: WebhookOptions): Promise<string> {
   const u = checkWebhookUrl(url, opts.allowPrivate);
   const host = u.hostname.replace(/^\[|\]$/g, "");
-  if (!opts.allowPrivate && isIP(host) && isPrivateAddress(host)) return Promise.reject(new UrlPolicyError(`webhook address ${host} is private`));
+  if (!opts.allowPrivate && isIP(host) && isPrivateAddress(host)) throw new UrlPolicyError(`webhook address ${host} is private`);
   const request = u.protocol === "https:" ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const req = request(u, {
