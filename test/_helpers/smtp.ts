@@ -10,6 +10,8 @@ export interface TestSmtp {
   mails: ParsedMail[];
   /** ms since epoch at which each message was accepted (same order as `mails`) */
   acceptedAt: number[];
+  /** resolves once every message accepted so far is parsed into `mails` */
+  parsed(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -20,6 +22,7 @@ export interface TestSmtp {
 export async function startTestSmtp(port = 0): Promise<TestSmtp> {
   const mails: ParsedMail[] = [];
   const acceptedAt: number[] = [];
+  const parsing: Promise<void>[] = [];
   const server = new SMTPServer({
     disabledCommands: ["STARTTLS", "AUTH"],
     logger: false,
@@ -28,7 +31,7 @@ export async function startTestSmtp(port = 0): Promise<TestSmtp> {
       stream.on("data", (c: Buffer) => chunks.push(c));
       stream.on("end", () => {
         acceptedAt.push(Date.now());
-        simpleParser(Buffer.concat(chunks)).then((m) => mails.push(m), () => {});
+        parsing.push(simpleParser(Buffer.concat(chunks)).then((m) => void mails.push(m), () => {}));
         callback();
       });
     },
@@ -43,6 +46,7 @@ export async function startTestSmtp(port = 0): Promise<TestSmtp> {
     url: `smtp://127.0.0.1:${actual}`,
     mails,
     acceptedAt,
+    parsed: async () => void (await Promise.all(parsing)),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

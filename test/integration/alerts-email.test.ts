@@ -40,7 +40,7 @@ describe("email alerts over real SMTP", () => {
   };
   const settle = async () => {
     await t.server.alerts.idle();
-    await new Promise((r) => setTimeout(r, 150)); // mailparser finishes after the SMTP answer
+    await smtp.parsed(); // mailparser finishes after the SMTP answer
   };
 
   beforeAll(async () => {

@@ -17,7 +17,7 @@ describe("alert noise control: hourly cap, digests, cooldown", () => {
   };
   const settle = async () => {
     await t.server.alerts.idle();
-    await new Promise((r) => setTimeout(r, 200));
+    await smtp.parsed();
   };
   const subjects = () => smtp.mails.map((m) => m.subject).sort();
 
