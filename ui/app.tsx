@@ -9,6 +9,7 @@ import { IssueDetail } from "./pages/IssueDetail.tsx";
 import { IssueList } from "./pages/IssueList.tsx";
 import { Login } from "./pages/Login.tsx";
 import { Projects } from "./pages/Projects.tsx";
+import { TraceView } from "./pages/TraceView.tsx";
 
 type Boot =
   | { state: "loading" }
@@ -78,6 +79,7 @@ function Shell(props: { org: Organization; session: SessionInfo; onSignedOut: ()
         {route.name === "issues" && <IssueList org={props.org.slug} project={route.project} search={location.search} />}
         {route.name === "issue" && <IssueDetail org={props.org.slug} issueId={route.issueId} eventId={route.eventId} />}
         {route.name === "projects" && <Projects org={props.org.slug} selected={route.project} />}
+        {route.name === "trace" && <TraceView org={props.org.slug} traceId={route.traceId} highlightEventId={new URLSearchParams(location.search).get("event") ?? undefined} />}
         {route.name === "notFound" && (
           <ErrorBox title="Page not found" message={`Nothing lives at ${route.path}.`} action={<Link href="/">Go to the issue list</Link>} />
         )}

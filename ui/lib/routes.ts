@@ -3,6 +3,7 @@ export type Route =
   | { name: "issues"; project?: string }
   | { name: "issue"; issueId: string; eventId?: string }
   | { name: "projects"; project?: string }
+  | { name: "trace"; traceId: string; eventId?: string }
   | { name: "notFound"; path: string };
 
 /**
@@ -22,6 +23,7 @@ export function parseRoute(pathname: string): Route {
     if (parts.length === 2) return { name: "issue", issueId: b };
     if (c === "events" && d && parts.length === 4) return { name: "issue", issueId: b, eventId: d };
   }
+  if (a === "traces" && b && /^[0-9a-f]{32}$/i.test(b) && parts.length === 2) return { name: "trace", traceId: b.toLowerCase() };
   if (a === "projects") {
     if (parts.length === 1) return { name: "projects" };
     if (b && parts.length === 2) return { name: "projects", project: b };
@@ -42,4 +44,9 @@ export function issueListPath(project?: string, search?: URLSearchParams): strin
 
 export function projectPath(project?: string): string {
   return project ? `/projects/${encodeURIComponent(project)}/` : "/projects/";
+}
+
+/** The trace view; `eventId` marks the error the user came from. */
+export function tracePath(traceId: string, eventId?: string): string {
+  return `/traces/${encodeURIComponent(traceId)}/${eventId ? `?event=${encodeURIComponent(eventId)}` : ""}`;
 }

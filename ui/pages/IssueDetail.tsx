@@ -3,6 +3,7 @@ import { apiSend, describeError } from "../api/client.ts";
 import type { IssueDetail as IssueDetailData, IssueStatus, SentryEvent, TagSummary } from "../api/types.ts";
 import { ErrorBox } from "../components/ErrorBox.tsx";
 import { EventView } from "../components/EventView.tsx";
+import { ExplainPanel } from "../components/ExplainPanel.tsx";
 import { EventsChart } from "../components/EventsChart.tsx";
 import { LevelBadge } from "../components/LevelBadge.tsx";
 import { Link } from "../components/Link.tsx";
@@ -11,7 +12,7 @@ import { TriageBadges } from "../components/TriageBadges.tsx";
 import { formatCount, formatDateTime, formatRelativeTime } from "../format.ts";
 import { useApi } from "../hooks/use-api.ts";
 import { navigate } from "../hooks/use-location.ts";
-import { issueListPath, issuePath } from "../lib/routes.ts";
+import { issueListPath, issuePath, tracePath } from "../lib/routes.ts";
 import { triageBadges } from "../lib/triage.ts";
 
 /**
@@ -123,6 +124,8 @@ export function IssueDetail(props: { org: string; issueId: string; eventId?: str
         </section>
       </div>
 
+      {event.data && <ExplainPanel key={event.data.eventID} issueId={data.id} eventId={event.data.eventID} />}
+
       <section class="panel event-panel">
         <div class="panel-head event-nav">
           <h2>
@@ -134,6 +137,9 @@ export function IssueDetail(props: { org: string; issueId: string; eventId?: str
             <button type="button" disabled={!event.data?.previousEventID} onClick={() => event.data?.previousEventID && navigate(issuePath(data.id, event.data.previousEventID))}>‹ Older</button>
             <button type="button" disabled={!event.data?.nextEventID} onClick={() => event.data?.nextEventID && navigate(issuePath(data.id, event.data.nextEventID))}>Newer ›</button>
             <button type="button" onClick={() => navigate(issuePath(data.id))} disabled={which === "latest"}>Latest</button>
+            {typeof event.data?.contexts.trace?.trace_id === "string" && (
+              <Link class="button" href={tracePath(event.data.contexts.trace.trace_id, event.data.eventID)}>View trace</Link>
+            )}
             {event.data && (
               <a
                 class="button"
