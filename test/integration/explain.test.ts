@@ -92,8 +92,10 @@ describe("Explain: offline analyser and an OpenAI-compatible LLM", () => {
       "TypeError: Cannot read properties of undefined (reading 'id')", "recordCharge at /srv/checkout/src/payments.js:57:22  <-- crashed here",
       "await db.insert({ order: order.id, charge: charge.data.id });", "Release: checkout@7.1.0", `Trace id: ${TRACE}`, "User id: user-42",
       "POST https://shop.example/api/checkout?coupon=SPRING", "https://payments.example/v1/charges", "502", "region=eu-west",
-      "Authorization: [redacted]", "Cookie: [redacted]", "X-Forwarded-For: [ip]", "charging card [card] with key [token]",
+      "Authorization: [redacted]", "Cookie: [redacted]", "X-Forwarded-For: [ip]",
     ]) expect(prompt).toContain(fact);
+    // ingest's own data scrubbing may get to the card number first ([Filtered]); either way it is gone
+    expect(prompt).toMatch(/charging card \[(card|Filtered)\] with key \[(token|Filtered)\]/);
     for (const secret of PII) expect(prompt).not.toContain(secret);
     expect(preview.body.prompt.system).toContain("### Likely root cause");
   });
