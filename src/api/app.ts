@@ -1,5 +1,6 @@
 import { H3, HTTPError, type H3Event } from "h3";
-import { requireApiAuth } from "./auth.ts";
+import { requireApiAuth, type ApiPrincipal } from "./auth.ts";
+import { levelForMethod, requireScopeLevel } from "./scopes.ts";
 import type { ApiDeps } from "./context.ts";
 import { mountAlertRoutes } from "./alerts.ts";
 import { mountEventRoutes } from "./events.ts";
@@ -27,7 +28,8 @@ export function createApiApp(deps: ApiDeps): H3 {
   // Sentry's paths end in "/"; accept both spellings rather than redirecting (clients POST/PUT here).
   const route: RouteFn = (method, path, handler) => {
     const authed = async (event: H3Event) => {
-      await requireApiAuth(event, deps);
+      event.context.principal = await requireApiAuth(event, deps);
+      requireScopeLevel(event, levelForMethod(event.req.method));
       return handler(event);
     };
     app.on(method, path, authed);
@@ -35,7 +37,10 @@ export function createApiApp(deps: ApiDeps): H3 {
   };
 
   mountSessionRoutes(app, deps);
-  route("GET", "/api/0", async () => ({ version: "0", auth: { scopes: ADMIN_SCOPES }, user: null }));
+  route("GET", "/api/0", async (event) => {
+    const principal = event.context.principal as ApiPrincipal;
+    return { version: "0", auth: { scopes: principal.kind === "token" ? principal.token.scopes : ADMIN_SCOPES }, user: null };
+  });
   mountProjectRoutes(deps, route);
   mountIssueRoutes(deps, route);
   mountEventRoutes(deps, route);

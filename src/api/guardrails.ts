@@ -4,6 +4,7 @@ import { usageMonth } from "../process/quota.ts";
 import type { ProjectLimitOverrides } from "../store/guardrails.ts";
 import { param, parseJsonBody, parseQuery, requireOrganization, requireProject, type ApiDeps } from "./context.ts";
 import type { RouteFn } from "./issues.ts";
+import { requireScopeLevel } from "./scopes.ts";
 
 const count = z.number().int().min(0).max(1e12).nullable();
 
@@ -41,6 +42,7 @@ export function mountGuardrailRoutes(deps: ApiDeps, route: RouteFn): void {
   });
 
   route("PUT", "/api/0/projects/:org/:project/limits", async (event) => {
+    requireScopeLevel(event, "admin");
     await requireOrganization(deps, param(event, "org"));
     const project = await requireProject(deps, param(event, "project"));
     const patch = await parseJsonBody(event, limitsSchema);

@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
 
-/** Scopes a LightTrace API token carries: everything the Sentry API surface here needs. */
-export const ADMIN_SCOPES = [
-  "org:read", "org:write", "org:ci", "project:read", "project:write", "project:releases", "event:read", "event:write", "event:admin",
-];
+import { SCOPES_BY_LEVEL } from "./scopes.ts";
+
+/** Scopes of an admin token: everything the Sentry API surface here needs (levels: src/api/scopes.ts). */
+export const ADMIN_SCOPES = [...SCOPES_BY_LEVEL.admin];
 
 /**
  * Mints an organization token in Sentry's `sntrys_` format: sentry-cli reads the base URL and the

@@ -51,6 +51,7 @@ export function buildProgram(): Command {
     .command("create")
     .description("create an API token and print it (shown once)")
     .option("--name <name>", "what the token is for", "cli")
+    .option("--scope <level>", "read (GET only), write (changes, releases, uploads) or admin (also limits and settings)", "write")
     .addOption(_dataOption())
     .option("--json", "machine-readable output")
     .action(runTokensCreate);
