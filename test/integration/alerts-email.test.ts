@@ -101,6 +101,23 @@ describe("email alerts over real SMTP", () => {
     expect(smtp.mails).toHaveLength(2);
   });
 
+  it("sends no regression for an event from a release older than the one the issue was resolved in", async () => {
+    const release = (r: string) => checkoutError({ release: r, fingerprint: ["release-check"] });
+    await send(release("shop@2.0.0"));
+    await send(release("shop@2.1.0"));
+    await settle();
+    const before = smtp.mails.length;
+    const issue = (await t.api("/api/0/projects/lighttrace/my-project/issues/?query=")).body.find((i: { count: string; lastSeen: string }) => i.count === "2");
+    const resolved = await t.api(`/api/0/issues/${issue.id}/`, { method: "PUT", body: JSON.stringify({ status: "resolved", statusDetails: { inRelease: "shop@2.1.0" } }) });
+    expect(resolved.status, JSON.stringify(resolved.body)).toBe(200);
+    await send(release("shop@2.0.0")); // an old deployment still failing: not a regression
+    await settle();
+    expect(smtp.mails.slice(before).map((m) => m.subject)).toEqual([]);
+    await send(release("shop@2.2.0")); // a newer release: a regression
+    await settle();
+    expect(smtp.mails.slice(before).map((m) => m.subject)).toEqual(["[my-project] Regression: TypeError: Cannot read properties of undefined (reading 'orderId')"]);
+  });
+
   it("mails one spike when an issue's rate passes the floor and its baseline, then stays quiet", async () => {
     await addRule({ name: "spikes", triggers: { spike: { minEvents: 20, factor: 3, windowMinutes: 5 } }, actions: [{ type: "email", to: ["spikes@example.com"] }] });
     for (let round = 0; round < 4; round++) await Promise.all(Array.from({ length: 15 }, () => send(typed("SpikeError"))));
