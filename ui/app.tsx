@@ -9,6 +9,7 @@ import { IssueDetail } from "./pages/IssueDetail.tsx";
 import { IssueList } from "./pages/IssueList.tsx";
 import { Login } from "./pages/Login.tsx";
 import { Projects } from "./pages/Projects.tsx";
+import { ProjectAlerts } from "./pages/ProjectAlerts.tsx";
 import { TraceView } from "./pages/TraceView.tsx";
 
 type Boot =
@@ -59,7 +60,7 @@ export function App() {
 function Shell(props: { org: Organization; session: SessionInfo; onSignedOut: () => void }) {
   const location = useLocation();
   const route = parseRoute(location.pathname);
-  const section = route.name === "projects" ? "projects" : "issues";
+  const section = route.name === "projects" || route.name === "alerts" ? "projects" : "issues";
   return (
     <>
       <header class="topbar">
@@ -79,6 +80,7 @@ function Shell(props: { org: Organization; session: SessionInfo; onSignedOut: ()
         {route.name === "issues" && <IssueList org={props.org.slug} project={route.project} search={location.search} />}
         {route.name === "issue" && <IssueDetail org={props.org.slug} issueId={route.issueId} eventId={route.eventId} />}
         {route.name === "projects" && <Projects org={props.org.slug} selected={route.project} />}
+        {route.name === "alerts" && <ProjectAlerts org={props.org.slug} project={route.project} />}
         {route.name === "trace" && <TraceView org={props.org.slug} traceId={route.traceId} highlightEventId={new URLSearchParams(location.search).get("event") ?? undefined} />}
         {route.name === "notFound" && (
           <ErrorBox title="Page not found" message={`Nothing lives at ${route.path}.`} action={<Link href="/">Go to the issue list</Link>} />

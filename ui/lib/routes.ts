@@ -4,6 +4,7 @@ export type Route =
   | { name: "issue"; issueId: string; eventId?: string }
   | { name: "projects"; project?: string }
   | { name: "trace"; traceId: string; eventId?: string }
+  | { name: "alerts"; project: string }
   | { name: "notFound"; path: string };
 
 /**
@@ -28,6 +29,7 @@ export function parseRoute(pathname: string): Route {
     if (parts.length === 1) return { name: "projects" };
     if (b && parts.length === 2) return { name: "projects", project: b };
     if (b && c === "issues" && parts.length === 3) return { name: "issues", project: b };
+    if (b && c === "alerts" && parts.length === 3) return { name: "alerts", project: b };
   }
   return { name: "notFound", path: pathname };
 }
@@ -49,4 +51,9 @@ export function projectPath(project?: string): string {
 /** The trace view; `eventId` marks the error the user came from. */
 export function tracePath(traceId: string, eventId?: string): string {
   return `/traces/${encodeURIComponent(traceId)}/${eventId ? `?event=${encodeURIComponent(eventId)}` : ""}`;
+}
+
+/** A project's alert rules and deliveries. */
+export function alertsPath(project: string): string {
+  return `/projects/${encodeURIComponent(project)}/alerts/`;
 }
