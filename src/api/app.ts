@@ -10,6 +10,7 @@ import { mountSessionRoutes } from "./sessions.ts";
 import { mountTeamRoutes } from "./teams.ts";
 import { mountTraceRoutes } from "./traces.ts";
 import { mountReleaseWriteRoutes } from "./releases-write.ts";
+import { mountReleaseReadRoutes } from "./releases-read.ts";
 import { mountSourceLinkRoutes } from "./source-link-settings.ts";
 import { mountExplainRoutes } from "./explain.ts";
 import { mountGuardrailRoutes } from "./guardrails.ts";
@@ -48,6 +49,7 @@ export function createApiApp(deps: ApiDeps): H3 {
   mountAlertRoutes(deps, route);
   mountTraceRoutes(deps, route);
   mountReleaseWriteRoutes(deps, route);
+  mountReleaseReadRoutes(deps, route);
   mountSourceLinkRoutes(deps, route);
   mountExplainRoutes(deps, route);
   mountGuardrailRoutes(deps, route);

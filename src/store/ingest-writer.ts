@@ -4,6 +4,7 @@ import { createTraceWriter } from "./traces.ts";
 import { createSessionWriter } from "./sessions.ts";
 import { usageMonth } from "../process/quota.ts";
 import { createRegressionGate } from "./resolutions.ts";
+import { createReleaseEventCounter } from "./release-stats.ts";
 
 /** Called inside the ingest transaction (alerts decide their outbox rows here, src/alerts/decider.ts). */
 export interface IngestWriterHooks {
@@ -70,6 +71,7 @@ export function createIngestWriter(db: SqliteDatabase, opts: { maxStoredTraceSpa
   };
 
   const regressions = createRegressionGate(db);
+  const countReleaseEvent = createReleaseEventCounter(db);
 
   const writeEvent = (projectId: number, ev: PreparedEvent): EventOutcome => {
     // 1. dedupe: SDK retries and offline caches resend the same event_id
@@ -110,7 +112,10 @@ export function createIngestWriter(db: SqliteDatabase, opts: { maxStoredTraceSpa
     });
     for (const [key, value] of ev.tags) stmt.upsertTag.run(issueId, key, value, ev.timestamp, ev.timestamp);
     stmt.upsertHourly.run(issueId, Math.floor(ev.timestamp / 3600));
-    if (ev.release) stmt.upsertRelease.run(projectId, ev.release, ev.timestamp, ev.timestamp);
+    if (ev.release) {
+      stmt.upsertRelease.run(projectId, ev.release, ev.timestamp, ev.timestamp);
+      countReleaseEvent(projectId, ev.release, ev.environment, ev.timestamp);
+    }
     const outcome = { eventId: ev.eventId, issueId, isNewIssue, isRegression, isDuplicate: false };
     hooks?.afterEvent(projectId, ev, outcome);
     return outcome;

@@ -480,4 +480,23 @@ CREATE TABLE release_regressions (
 CREATE INDEX release_regressions_by_issue ON release_regressions (issue_id);
 `,
   },
+  {
+    // Release list and detail (issue 7): events per release, environment and hour, for event
+    // counts and adoption (share of the last 24 h); backfilled from the stored events.
+    name: "009-release-hourly-events",
+    sql: `
+CREATE TABLE release_hourly_events (
+  project_id INTEGER NOT NULL,
+  release TEXT NOT NULL,
+  environment TEXT NOT NULL,
+  hour INTEGER NOT NULL,
+  event_count INTEGER NOT NULL,
+  PRIMARY KEY (project_id, release, environment, hour)
+) WITHOUT ROWID;
+
+INSERT INTO release_hourly_events (project_id, release, environment, hour, event_count)
+  SELECT project_id, release, coalesce(environment, 'production'), CAST(timestamp / 3600 AS INTEGER), count(*)
+  FROM events WHERE release IS NOT NULL GROUP BY 1, 2, 3, 4;
+`,
+  },
 ];

@@ -29,6 +29,11 @@ export interface SessionBucket {
   crashed: number;
 }
 
+export interface SessionReleaseBucket extends SessionBucket {
+  release: string;
+  environment: string;
+}
+
 /** Hours of session states to keep: Relay drops sessions started more than 5 days ago, plus a day. */
 const STATE_RETENTION_HOURS = 6 * 24;
 
@@ -49,7 +54,13 @@ export function createSessionWriter(db: SqliteDatabase) {
     putUser: db.prepare(`INSERT INTO session_users (project_id, release, environment, did, last_hour, crashed_hour) VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT (project_id, release, environment, did) DO UPDATE SET last_hour = excluded.last_hour, crashed_hour = excluded.crashed_hour`),
     prune: db.prepare("DELETE FROM session_states WHERE hour < ?"),
+    // a release named only by sessions is a release too (as one named by an event, store/releases.ts)
+    addRelease: db.prepare(`INSERT OR IGNORE INTO org_releases (organization_id, version, date_created)
+      SELECT organization_id, @release, @now FROM projects WHERE id = @projectId`),
+    addReleaseProject: db.prepare(`INSERT OR IGNORE INTO org_release_projects (release_id, project_id)
+      SELECT r.id, p.id FROM projects p JOIN org_releases r ON r.organization_id = p.organization_id AND r.version = @release WHERE p.id = @projectId`),
   };
+
   let prunedAtHour = 0;
 
   return function writeSessions(projectId: number, updates: readonly SessionUpdate[], aggregates: readonly SessionAggregate[], receivedAtMs: number): void {
@@ -73,8 +84,16 @@ export function createSessionWriter(db: SqliteDatabase) {
       _addCounts(bucket(agg.release, agg.environment, hour), aggregateCounts(agg));
       if (agg.did) _touchUser({ release: agg.release, environment: agg.environment, did: agg.did, hour, crashed: agg.crashed > 0 }, projectId, stmt, bucket);
     }
-    // 2. one upsert per touched bucket
-    for (const d of deltas.values()) stmt.addCounts.run({ projectId, ...d });
+    // 2. one upsert per touched bucket, and each release made known (INSERT OR IGNORE)
+    const releases = new Set<string>();
+    for (const d of deltas.values()) {
+      stmt.addCounts.run({ projectId, ...d });
+      releases.add(d.release);
+    }
+    for (const release of releases) {
+      stmt.addRelease.run({ projectId, release, now: receivedAtMs / 1000 });
+      stmt.addReleaseProject.run({ projectId, release });
+    }
     // 3. once an hour, forget the states of sessions too old to be updated
     const hour = epochHour(receivedAtMs / 1000);
     if (hour > prunedAtHour) {
@@ -92,6 +111,8 @@ export function createSessionQueries(db: SqliteDatabase) {
       FROM session_hourly WHERE project_id = ? AND hour >= ? GROUP BY release, environment`),
     series: db.prepare(`SELECT hour, sum(sessions) AS sessions, sum(errored) AS errored, sum(abnormal) AS abnormal, sum(crashed) AS crashed
       FROM session_hourly WHERE project_id = ? AND release = ? AND hour >= ? GROUP BY hour ORDER BY hour`),
+    buckets: db.prepare(`SELECT release, environment, hour, sessions, errored, abnormal, crashed FROM session_hourly
+      WHERE project_id = ? AND hour >= ?`),
     seriesAll: db.prepare(`SELECT hour, sum(sessions) AS sessions, sum(errored) AS errored, sum(abnormal) AS abnormal, sum(crashed) AS crashed
       FROM session_hourly WHERE project_id = ? AND hour >= ? GROUP BY hour ORDER BY hour`),
   };
@@ -108,6 +129,13 @@ export function createSessionQueries(db: SqliteDatabase) {
         }
       }
       return out;
+    },
+    /** Every (release, environment, hour) bucket of the project since `sinceHour` (charts of many releases). */
+    sessionBuckets(projectId: number, sinceHour: number): SessionReleaseBucket[] {
+      return (stmt.buckets.all(projectId, sinceHour) as Record<string, unknown>[]).map((r) => ({
+        release: String(r.release), environment: String(r.environment), hour: Number(r.hour), sessions: Number(r.sessions),
+        errored: Number(r.errored), abnormal: Number(r.abnormal), crashed: Number(r.crashed),
+      }));
     },
     /** Hourly session counts of one release (or all, when release is undefined) since `sinceHour`. */
     sessionSeries(projectId: number, release: string | undefined, sinceHour: number): SessionBucket[] {

@@ -18,6 +18,7 @@ import { DEFAULT_RULE } from "../alerts/rule-schema.ts";
 import { createGuardrailQueries } from "./guardrails.ts";
 import { createRetentionQueries } from "./retention.ts";
 import { createResolutionQueries } from "./resolutions.ts";
+import { createReleaseStatsQueries } from "./release-stats.ts";
 
 /** The SQLite Store: synchronous better-sqlite3 calls behind the async Store interface. */
 export function createSqliteStore(db: SqliteDatabase, opts: { maxStoredTraceSpans?: number } = {}): Store {
@@ -41,6 +42,7 @@ export function createSqliteStore(db: SqliteDatabase, opts: { maxStoredTraceSpan
   const guardrails = createGuardrailQueries(db);
   const retention = createRetentionQueries(db);
   const resolutions = createResolutionQueries(db);
+  const releaseStats = createReleaseStatsQueries(db);
   return {
     ...createReleaseStore(db),
     ...createSourceLinkStore(db),
@@ -86,6 +88,10 @@ export function createSqliteStore(db: SqliteDatabase, opts: { maxStoredTraceSpan
     deleteOldestEvents: async (issueId, limit) => retention.deleteOldestEvents(issueId, limit),
     deleteEventsOlderThan: async (issueId, cutoff, limit) => retention.deleteEventsOlderThan(issueId, cutoff, limit),
     releaseFreePages: async () => retention.releaseFreePages(),
+    sessionBuckets: async (projectId, sinceHour) => sessions.sessionBuckets(projectId, sinceHour),
+    releaseEventCounts: async (projectIds, sinceHour) => releaseStats.releaseEventCounts(projectIds, sinceHour),
+    releaseIssueCounts: async (projectIds) => releaseStats.releaseIssueCounts(projectIds),
+    releaseIssueIds: async (projectId, release, limit) => releaseStats.releaseIssueIds(projectId, release, limit),
     setIssueResolution: async (issueId, resolution, now) => resolutions.setIssueResolution(issueId, resolution, now),
     getIssueResolution: async (issueId) => resolutions.getIssueResolution(issueId),
     projectReleases: async (projectId) => resolutions.projectReleases(projectId),

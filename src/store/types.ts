@@ -3,7 +3,8 @@ import type { NormalizedEvent } from "../events/types.ts";
 import type { EventOutcome, IngestJob } from "../process/types.ts";
 import type { StoredTrace } from "./traces.ts";
 import type { StoredExplanation } from "./explanations.ts";
-import type { SessionBucket, SessionHealthRow } from "./sessions.ts";
+import type { SessionBucket, SessionHealthRow, SessionReleaseBucket } from "./sessions.ts";
+import type { ReleaseEventCount, ReleaseIssueCount } from "./release-stats.ts";
 import type { ReleaseStore } from "./releases.ts";
 import type { SourceLinkStore } from "./source-links.ts";
 import type { AlertStore } from "./alerts.ts";
@@ -197,6 +198,15 @@ export interface Store extends ReleaseStore, SourceLinkStore {
   deleteOldestEvents(issueId: number, limit: number): Promise<number>;
   deleteEventsOlderThan(issueId: number, cutoffSeconds: number, limit: number): Promise<number>;
   releaseFreePages(): Promise<{ freedPages: number }>;
+
+  /** Every (release, environment, hour) session bucket of the project since `sinceHour`. */
+  sessionBuckets(projectId: number, sinceHour: number): Promise<SessionReleaseBucket[]>;
+  /** Events per (project, release, environment) since `sinceHour` (0: all time). */
+  releaseEventCounts(projectIds: readonly number[], sinceHour: number): Promise<ReleaseEventCount[]>;
+  /** New and regressed issue counts per (project, release). */
+  releaseIssueCounts(projectIds: readonly number[]): Promise<ReleaseIssueCount[]>;
+  /** The issues first seen in a release and those it regressed (ids, at most `limit` each). */
+  releaseIssueIds(projectId: number, release: string, limit: number): Promise<{ newIssueIds: number[]; regressedIssueIds: number[] }>;
 
   // --- resolve in release ---
   /** Records (or with null clears) how the issue was resolved; call right after setIssueStatus. */

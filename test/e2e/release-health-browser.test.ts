@@ -33,7 +33,7 @@ describe("@sentry/browser sessions in headless Chromium", () => {
     const js = bundle.outputFiles[0]!.text;
     site = createServer((req, res) => {
       if (req.url?.startsWith("/app.js")) res.writeHead(200, { "Content-Type": "text/javascript" }).end(js);
-      else res.writeHead(200, { "Content-Type": "text/html" }).end(`<!doctype html><title>shop</title><script src="/app.js${req.url?.slice(1) ?? ""}"></script>`);
+      else res.writeHead(200, { "Content-Type": "text/html" }).end(`<!doctype html><title>shop</title><script src="/app.js"></script>`);
     });
     await new Promise<void>((r) => site.listen(0, "127.0.0.1", r));
     siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}/`;
@@ -68,5 +68,8 @@ describe("@sentry/browser sessions in headless Chromium", () => {
     const h = computeHealth(total);
     expect(h.crashFreeSessions).toBeCloseTo(66.6667, 3);
     expect(h.crashFreeUsers).toBeCloseTo(66.6667, 3);
+    const list = (await t.api(`/api/0/organizations/lighttrace/releases/?project=${t.projectId}&health=1`)).body;
+    expect(list.map((r: any) => r.version)).toEqual(["web@5.0.0"]);
+    expect(list[0].projects[0].healthData).toMatchObject({ crashFreeSessions: 66.6667, crashFreeUsers: 66.6667, sessionsCrashed: 1, sessionsErrored: 1, totalSessions: 3 });
   });
 });

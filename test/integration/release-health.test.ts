@@ -125,5 +125,8 @@ describe("release health (sessions)", () => {
     });
     expect(total).toMatchObject({ sessions: 8, errored: 3, crashed: 1, abnormal: 0 });
     expect(computeHealth(total).crashFreeSessions).toBe(87.5);
+    // the same figures through Sentry's API shape
+    const release = (await t.api(`/api/0/organizations/lighttrace/releases/api@3.0.0/?health=1`)).body;
+    expect(release.projects[0].healthData).toMatchObject({ crashFreeSessions: 87.5, sessionsCrashed: 1, sessionsErrored: 3, totalSessions: 8 });
   });
 });

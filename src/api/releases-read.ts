@@ -1,0 +1,141 @@
+import type { H3Event } from "h3";
+import { z } from "zod";
+import { toIsoString } from "../events/timestamps.ts";
+import { compareReleases, type ReleaseRef } from "../releases/order.ts";
+import type { ReleaseRecord } from "../store/releases.ts";
+import type { Organization, Project } from "../store/types.ts";
+import { notFound, param, parseQuery, requireOrganization, requireProject, type ApiDeps } from "./context.ts";
+import type { RouteFn } from "./issues.ts";
+import { CURSOR_PARAM, linkHeader, parseCursor } from "./pagination.ts";
+import { serializeDeploy, serializeRelease } from "./release-serialize.ts";
+import { loadDeploySummaries, loadReleaseContext, releaseProjectExtras, type ReleaseContext } from "./release-context.ts";
+import { serializeIssue } from "./serialize.ts";
+
+const PERIOD = z.enum(["24h", "7d", "14d", "30d", "90d"]);
+const LIST = z.union([z.string(), z.array(z.string())]).optional().transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]));
+const FLAG = z.enum(["0", "1", "true", "false"]).optional().transform((v) => v === "1" || v === "true");
+
+const listQuerySchema = z.object({
+  project: LIST,
+  environment: LIST,
+  health: FLAG,
+  healthStatsPeriod: PERIOD.default("24h"),
+  summaryStatsPeriod: PERIOD.default("14d"),
+  query: z.string().max(200).optional(),
+  status: z.enum(["open", "archived"]).default("open"),
+  per_page: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: CURSOR_PARAM,
+}).loose();
+
+const detailQuerySchema = listQuerySchema.pick({ project: true, environment: true, health: true, healthStatsPeriod: true, summaryStatsPeriod: true });
+
+/** At most this many releases are ordered per list request (newest created first before ordering). */
+const MAX_RELEASES = 1000;
+
+/**
+ * The read side of releases, in Sentry's shapes: the list (org or project; `health=1` adds
+ * `projects[].healthData`) ordered newest first by semver else first seen, and the detail with
+ * new and regressed issues, deploys per environment and a health chart.
+ */
+export function mountReleaseReadRoutes(deps: ApiDeps, route: RouteFn): void {
+  route("GET", "/api/0/organizations/:org/releases", async (event) => {
+    const org = await requireOrganization(deps, param(event, "org"));
+    const q = parseQuery(event, listQuerySchema);
+    return listReleases(event, deps, org, await _scope(deps, q.project), q);
+  });
+  route("GET", "/api/0/projects/:org/:project/releases", async (event) => {
+    const org = await requireOrganization(deps, param(event, "org"));
+    const q = parseQuery(event, listQuerySchema);
+    return listReleases(event, deps, org, [await requireProject(deps, param(event, "project"))], q);
+  });
+  for (const path of ["/api/0/organizations/:org/releases/:version", "/api/0/projects/:org/:project/releases/:version"]) {
+    route("GET", path, async (event) => {
+      const org = await requireOrganization(deps, param(event, "org"));
+      const q = parseQuery(event, detailQuerySchema);
+      const projectParam = event.context.params?.project ? [param(event, "project")] : q.project;
+      const release = await deps.store.getRelease(org.id, param(event, "version"));
+      if (!release) throw notFound(`release ${param(event, "version")} does not exist`);
+      const scope = await _scope(deps, projectParam);
+      const inScope = release.projects.filter((p) => scope.some((s) => s.id === p.id));
+      if (!inScope.length) throw notFound(`release ${release.version} does not exist`);
+      const ctx = await loadReleaseContext(deps, inScope.map((p) => p.id), q);
+      return releaseDetail(deps, release, ctx, inScope.map((p) => p.id));
+    });
+  }
+}
+
+// --- Internal ---
+
+type ListQuery = z.infer<typeof listQuerySchema>;
+
+async function listReleases(event: H3Event, deps: ApiDeps, org: Organization, projects: Project[], q: ListQuery) {
+  const byId = new Map<number, ReleaseRecord>();
+  for (const p of projects) {
+    for (const r of await deps.store.listReleases(org.id, { projectId: p.id, offset: 0, limit: MAX_RELEASES })) byId.set(r.id, r);
+  }
+  const ctx = await loadReleaseContext(deps, projects.map((p) => p.id), q);
+  const needle = q.query?.toLowerCase();
+  const releases = [...byId.values()]
+    .filter((r) => r.status === q.status && (!needle || r.version.toLowerCase().includes(needle)))
+    .sort((a, b) => compareReleases(_ref(b, ctx), _ref(a, ctx)));
+  const offset = parseCursor(q.cursor);
+  const page = releases.slice(offset, offset + q.per_page);
+  event.res.headers.set("Link", linkHeader(event.url, offset, q.per_page, releases.length > offset + q.per_page));
+  event.res.headers.set("X-Hits", String(releases.length));
+  await loadDeploySummaries(deps, ctx, page.map((r) => r.id));
+  return page.map((r) => _serialize(r, ctx, projects.map((p) => p.id), q.health));
+}
+
+async function releaseDetail(deps: ApiDeps, release: ReleaseRecord, ctx: ReleaseContext, projectIds: number[]) {
+  const deploys = await deps.store.listDeploys(release.id);
+  await loadDeploySummaries(deps, ctx, [release.id]);
+  const issueLists = await Promise.all(projectIds.map(async (projectId) => {
+    const ids = await deps.store.releaseIssueIds(projectId, release.version, 25);
+    const project = (await deps.store.getProject(projectId))!;
+    const load = async (issueIds: number[]) => (await Promise.all(issueIds.map((id) => deps.store.getIssue(id))))
+      .filter((i) => i !== undefined).map((i) => serializeIssue(i, project, deps.publicUrl()));
+    return { newIssues: await load(ids.newIssueIds), regressedIssues: await load(ids.regressedIssueIds) };
+  }));
+  return {
+    ..._serialize(release, ctx, projectIds, true),
+    deploys: deploys.map(serializeDeploy),
+    newIssues: issueLists.flatMap((l) => l.newIssues),
+    regressedIssues: issueLists.flatMap((l) => l.regressedIssues),
+  };
+}
+
+function _serialize(r: ReleaseRecord, ctx: ReleaseContext, scope: number[], health: boolean) {
+  const base = serializeRelease(r);
+  const extras = scope.filter((id) => r.projects.some((p) => p.id === id)).map((id) => releaseProjectExtras(ctx, id, r.version));
+  const sum = (k: "eventCount" | "eventCount24h" | "regressedGroups") => extras.reduce((n, e) => n + e[k], 0);
+  const firstSeen = _ref(r, ctx).firstSeen;
+  return {
+    ...base,
+    projects: base.projects.map((p) => {
+      const extra = ctx.projectIds.includes(p.id) ? releaseProjectExtras(ctx, p.id, r.version) : undefined;
+      return {
+        ...p,
+        newGroups: extra?.newGroups ?? 0,
+        ...(health && extra ? { healthData: extra.healthData, healthSeries: extra.healthSeries } : {}),
+      };
+    }),
+    // LightTrace additions: when it was first seen, event counts, regressions, adoption, deploys per environment
+    firstSeen: Number.isFinite(firstSeen) ? toIsoString(firstSeen) : base.dateCreated,
+    eventCount: sum("eventCount"),
+    eventCount24h: sum("eventCount24h"),
+    regressedGroups: sum("regressedGroups"),
+    adoption: extras.length === 1 ? extras[0]!.healthData.adoption : null,
+    deploysByEnvironment: ctx.deploysByRelease.get(r.id) ?? [],
+  };
+}
+
+function _ref(r: ReleaseRecord, ctx: ReleaseContext): ReleaseRef {
+  return { version: r.version, firstSeen: Math.min(r.dateCreated, ctx.firstSeen.get(r.version) ?? Number.POSITIVE_INFINITY) };
+}
+
+/** The projects named by `project` (ids, slugs; none or -1 = every project). */
+async function _scope(deps: ApiDeps, wanted: string[]): Promise<Project[]> {
+  const all = await deps.store.listProjects();
+  if (!wanted.length || wanted.includes("-1")) return all;
+  return all.filter((p) => wanted.includes(String(p.id)) || wanted.includes(p.slug));
+}

@@ -1,0 +1,59 @@
+import type { SqliteDatabase } from "./sqlite-binding.ts";
+
+/**
+ * What the release list and detail show beside the release itself: events per release (hourly, so
+ * "adoption in the last 24 h" is a cheap read), issues new in a release, issues a release
+ * regressed. `release_hourly_events` is filled by the ingest writer; the rest is read from issues.
+ */
+export interface ReleaseEventCount { projectId: number; release: string; environment: string; events: number }
+export interface ReleaseIssueCount { projectId: number; release: string; newIssues: number; regressedIssues: number }
+
+/** The writer's hook: counts an event in its release's hour (inside the ingest transaction). */
+export function createReleaseEventCounter(db: SqliteDatabase) {
+  const upsert = db.prepare(`INSERT INTO release_hourly_events (project_id, release, environment, hour, event_count) VALUES (?, ?, ?, ?, 1)
+    ON CONFLICT (project_id, release, environment, hour) DO UPDATE SET event_count = event_count + 1`);
+  return (projectId: number, release: string, environment: string, timestamp: number): void => {
+    upsert.run(projectId, release, environment, Math.floor(timestamp / 3600));
+  };
+}
+
+export function createReleaseStatsQueries(db: SqliteDatabase) {
+  const stmt = {
+    events: db.prepare(`SELECT release, environment, sum(event_count) AS events FROM release_hourly_events
+      WHERE project_id = ? AND hour >= ? GROUP BY release, environment`),
+    newIssues: db.prepare("SELECT first_release AS release, count(*) AS n FROM issues WHERE project_id = ? AND first_release IS NOT NULL GROUP BY first_release"),
+    regressed: db.prepare("SELECT release, count(*) AS n FROM release_regressions WHERE project_id = ? GROUP BY release"),
+    newIssueIds: db.prepare("SELECT id FROM issues WHERE project_id = ? AND first_release = ? ORDER BY event_count DESC, id LIMIT ?").pluck(),
+    regressedIssueIds: db.prepare("SELECT issue_id FROM release_regressions WHERE project_id = ? AND release = ? ORDER BY regressed_at DESC LIMIT ?").pluck(),
+  };
+  return {
+    /** Events per (project, release, environment) since `sinceHour` (0 for all time). */
+    releaseEventCounts(projectIds: readonly number[], sinceHour: number): ReleaseEventCount[] {
+      return projectIds.flatMap((projectId) => (stmt.events.all(projectId, sinceHour) as Record<string, unknown>[]).map((r) => ({
+        projectId, release: String(r.release), environment: String(r.environment), events: Number(r.events),
+      })));
+    },
+    /** New and regressed issue counts per (project, release). */
+    releaseIssueCounts(projectIds: readonly number[]): ReleaseIssueCount[] {
+      const out = new Map<string, ReleaseIssueCount>();
+      const get = (projectId: number, release: string) => {
+        const key = `${projectId}\u0000${release}`;
+        let c = out.get(key);
+        if (!c) out.set(key, c = { projectId, release, newIssues: 0, regressedIssues: 0 });
+        return c;
+      };
+      for (const projectId of projectIds) {
+        for (const r of stmt.newIssues.all(projectId) as { release: string; n: number }[]) get(projectId, r.release).newIssues = r.n;
+        for (const r of stmt.regressed.all(projectId) as { release: string; n: number }[]) get(projectId, r.release).regressedIssues = r.n;
+      }
+      return [...out.values()];
+    },
+    /** Ids of the issues first seen in the release (biggest first) and of those it regressed (latest first). */
+    releaseIssueIds(projectId: number, release: string, limit: number): { newIssueIds: number[]; regressedIssueIds: number[] } {
+      return {
+        newIssueIds: stmt.newIssueIds.all(projectId, release, limit) as number[],
+        regressedIssueIds: stmt.regressedIssueIds.all(projectId, release, limit) as number[],
+      };
+    },
+  };
+}
