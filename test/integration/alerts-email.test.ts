@@ -46,6 +46,9 @@ describe("email alerts over real SMTP", () => {
   beforeAll(async () => {
     smtp = await startTestSmtp();
     t = await startTestServer({ smtpUrl: smtp.url, smtpFrom: "LightTrace <alerts@example.com>", alertTo: "ops@example.com, oncall@example.com", baseUrl: "https://errors.example.com" });
+    // a signed-up user is an admin (one organization, no roles); the passwordless local admin has no mailbox
+    await t.server.store.createUser({ email: "admin@example.com", passwordHash: "not-used-here" });
+    await t.server.store.ensureLocalAdmin();
   });
   afterAll(async () => {
     expect(t.errors).toEqual([]);
@@ -60,12 +63,12 @@ describe("email alerts over real SMTP", () => {
   const typed = (type: string, overrides: Record<string, unknown> = {}) =>
     errorEvent({ exception: { values: [{ type, value: "boom", stacktrace: { frames: [{ filename: "/srv/app/x.js", function: type, lineno: 1, in_app: true }] } }] }, ...overrides });
 
-  it("mails a new issue once, with subject and body facts, to LIGHTTRACE_ALERT_TO", async () => {
+  it("mails a new issue once, with subject and body facts, to the users and LIGHTTRACE_ALERT_TO", async () => {
     await send(checkoutError());
     const mail = await eventually(async () => smtp.mails[0]);
     expect(mail.subject).toBe("[my-project] New issue: TypeError: Cannot read properties of undefined (reading 'orderId')");
     expect(mail.from?.text).toBe('"LightTrace" <alerts@example.com>');
-    expect((Array.isArray(mail.to) ? mail.to : [mail.to]).flatMap((a) => a!.value.map((v) => v.address)).sort()).toEqual(["oncall@example.com", "ops@example.com"]);
+    expect((Array.isArray(mail.to) ? mail.to : [mail.to]).flatMap((a) => a!.value.map((v) => v.address)).sort()).toEqual(["admin@example.com", "oncall@example.com", "ops@example.com"]);
     const issue = (await t.api("/api/0/projects/lighttrace/my-project/issues/")).body[0];
     const text = mail.text!;
     expect(text).toContain("Culprit:");

@@ -19,8 +19,9 @@ describe("alert outbox across kill -9", () => {
 
   it("delivers an alert that was pending when the server was killed, once, after the restart", async () => {
     const port = await freePort(); // the SMTP server is down at first
-    const env = { LIGHTTRACE_SMTP_URL: `smtp://127.0.0.1:${port}`, LIGHTTRACE_ALERT_TO: "ops@example.com" };
-    server = await startChildServer(dataDir, [], env);
+    const env = { LIGHTTRACE_SMTP_URL: `smtp://127.0.0.1:${port}` };
+    const flags = ["--alert-to", "ops@example.com"]; // `serve --alert-to`, the flag form of LIGHTTRACE_ALERT_TO
+    server = await startChildServer(dataDir, flags, env);
     const dsn = new URL(JSON.parse((await runCli(["projects", "list", "--data", dataDir, "--json"])).stdout)[0].dsn);
     const res = await fetch(`${server.url}/api/${dsn.pathname.slice(1)}/envelope/?sentry_key=${dsn.username}`, {
       method: "POST", body: new Uint8Array(eventEnvelope(errorEvent({ exception: { values: [{ type: "KilledWhilePending", value: "boom" }] } }))),
@@ -38,9 +39,10 @@ describe("alert outbox across kill -9", () => {
     await exited;
 
     smtp = await startTestSmtp(port);
-    server = await startChildServer(dataDir, [], env);
+    server = await startChildServer(dataDir, flags, env);
     const mail = await eventually(async () => smtp!.mails[0], 20_000);
     expect(mail.subject).toBe("[my-project] New issue: KilledWhilePending: boom");
+    expect(mail.to).toMatchObject({ text: "ops@example.com" });
     await new Promise((r) => setTimeout(r, 1500));
     expect(smtp.mails).toHaveLength(1);
     const rows = await history();
