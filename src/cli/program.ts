@@ -6,6 +6,8 @@ import { runUsersCreate, runUsersList } from "./users.ts";
 import { runExplain } from "./explain.ts";
 import { addAlertCommands } from "./alerts-commands.ts";
 import { LIGHTTRACE_VERSION } from "../version.ts";
+import { runSelftestBomb } from "./selftest.ts";
+import { runBackup } from "./backup.ts";
 
 /** The `lighttrace` command line: declares the commands and maps each to a cli/* function. */
 export function buildProgram(): Command {
@@ -88,6 +90,20 @@ export function buildProgram(): Command {
     .option("--json", "machine-readable output")
     .action(runExplain);
   addAlertCommands(program);
+
+  const selftest = program.command("selftest").description("check this build's defences on this machine");
+  selftest
+    .command("bomb")
+    .description("send gzip/deflate/br decompression bombs (1 GiB each) to a throw-away server: expect 413 and flat memory")
+    .addOption(new Option("--size <mib>", "decompressed size of each bomb in MiB (default 1024)").argParser(_count))
+    .option("--json", "machine-readable output")
+    .action(runSelftestBomb);
+  program
+    .command("backup <file>")
+    .description("copy the database to <file> with SQLite's online backup (safe while the server runs)")
+    .addOption(_dataOption())
+    .option("--json", "machine-readable output")
+    .action(runBackup);
 
   for (const cmd of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
     cmd.showHelpAfterError("(run with --help for usage)");

@@ -4,7 +4,7 @@
  * the one source of truth and every filter is visible, editable text.
  */
 
-interface Term { raw: string; key?: string; value?: string; negate: boolean }
+interface Term { raw: string; key?: string; value?: string; negate: boolean; quoted: boolean }
 
 const TERM = /(!?)([A-Za-z_][\w.\-]*):(?:"((?:[^"\\]|\\.)*)"|(\S*))|"((?:[^"\\]|\\.)*)"|(\S+)/g;
 
@@ -12,9 +12,9 @@ const TERM = /(!?)([A-Za-z_][\w.\-]*):(?:"((?:[^"\\]|\\.)*)"|(\S*))|"((?:[^"\\]|
 export function tokenizeQuery(query: string): Term[] {
   const terms: Term[] = [];
   for (const m of query.matchAll(TERM)) {
-    const [raw, bang, key, quoted, bare] = m;
-    if (key !== undefined) terms.push({ raw, key: key.toLowerCase(), value: (quoted ?? bare ?? "").replace(/\\(.)/g, "$1"), negate: bang === "!" });
-    else terms.push({ raw, negate: false });
+    const [raw, bang, key, quoted, bare, quotedText] = m;
+    if (key !== undefined) terms.push({ raw, key: key.toLowerCase(), value: (quoted ?? bare ?? "").replace(/\\(.)/g, "$1"), negate: bang === "!", quoted: quoted !== undefined });
+    else terms.push({ raw, negate: false, quoted: quotedText !== undefined });
   }
   return terms;
 }
@@ -44,15 +44,17 @@ export function setQueryFilter(query: string, key: string, value: string | undef
       placed = true;
       continue;
     }
-    out.push(t.raw);
+    // a stray quote in a bare term would pair with the quotes of a term written after it: escape it
+    // (the parser reads `\"` in a bare term as `"`, so the term means the same)
+    out.push(t.quoted ? t.raw : t.raw.replace(/(?<!\\)"/g, '\\"'));
   }
   if (!placed && replacement) out.push(replacement);
   return out.join(" ");
 }
 
-/** Quotes a filter value that contains spaces or quotes. */
+/** Quotes a filter value that contains spaces, quotes or backslashes (the parser unescapes `\x` even in bare values). */
 export function quoteValue(value: string): string {
-  return /[\s"]/.test(value) ? `"${value.replace(/(["\\])/g, "\\$1")}"` : value;
+  return /[\s"\\]/.test(value) ? `"${value.replace(/(["\\])/g, "\\$1")}"` : value;
 }
 
 /** The default triage search: what `/` shows. */
