@@ -15,12 +15,15 @@ const explainBody = z.object({
 }).strict();
 
 const previewQuery = z.object({ eventId: EVENT_REF.optional() }).loose();
+const explainQuery = z.object({ stream: z.enum(["0", "1", "true", "false"]).optional() }).loose();
 
 /**
  * Explain: `POST /api/0/issues/{id}/explain/` (`{"eventId"?, "regenerate"?, "provider"?}`) answers
  * `{provider, explanation, culprit, findings, …}`; `GET` the same path shows, without sending
  * anything, whether an LLM is configured, the exact prompt it would get, and the cached result.
  * The event is read through the event API's own load path, so Explain sees what the event page shows.
+ * With `?stream=1` the answer comes as server-sent events: `delta` pieces of the LLM's text as
+ * they arrive, then one `result` (the same JSON as without streaming).
  */
 export function mountExplainRoutes(deps: ApiDeps, route: RouteFn): void {
   const explainDeps: ExplainDeps = { store: deps.store, config: deps.config, logger: deps.logger, now: () => deps.clock.now() };
@@ -33,7 +36,32 @@ export function mountExplainRoutes(deps: ApiDeps, route: RouteFn): void {
   route("POST", "/api/0/issues/:id/explain", async (event) => {
     const { issue } = await loadIssue(deps, event);
     const body = await parseJsonBody(event, explainBody);
+    const stream = ["1", "true"].includes(parseQuery(event, explainQuery).stream ?? "");
     const apiEvent = await loadIssueEvent(deps, issue, body.eventId ?? "latest");
-    return explainIssueEvent(explainDeps, issue, apiEvent, { regenerate: body.regenerate ?? false, offlineOnly: body.provider === "offline" });
+    const opts = { regenerate: body.regenerate ?? false, offlineOnly: body.provider === "offline" };
+    if (!stream) return explainIssueEvent(explainDeps, issue, apiEvent, opts);
+    return _eventStream(async (send) => {
+      send("result", await explainIssueEvent(explainDeps, issue, apiEvent, { ...opts, onDelta: (text) => send("delta", { text }) }));
+    }, deps);
   });
+}
+
+// --- Internal ---
+
+/** A text/event-stream response fed by `produce`; an unexpected failure ends it with an `error` event. */
+function _eventStream(produce: (send: (event: string, data: unknown) => void) => Promise<void>, deps: ApiDeps): Response {
+  const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      const send = (event: string, data: unknown) => controller.enqueue(encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`));
+      try {
+        await produce(send);
+      } catch (err) {
+        deps.logger.error("explain stream failed", { error: err });
+        send("error", { detail: "Internal Error" });
+      }
+      controller.close();
+    },
+  });
+  return new Response(body, { headers: { "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache" } });
 }

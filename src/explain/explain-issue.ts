@@ -4,7 +4,7 @@ import type { Logger } from "../logger.ts";
 import { toIsoString } from "../events/timestamps.ts";
 import type { Issue, Store } from "../store/types.ts";
 import { collectEventFacts } from "./event-facts.ts";
-import { chatCompletionsUrl, completeChat, LlmError, type LlmSettings } from "./llm-client.ts";
+import { chatCompletionsUrl, completeChat, LlmError, streamChat, type LlmSettings } from "./llm-client.ts";
 import { analyseOffline } from "./offline-analyser.ts";
 import { buildExplainPrompt } from "./prompt.ts";
 import type { ExplainPrompt, ExplainResult } from "./types.ts";
@@ -32,7 +32,8 @@ export interface ExplainPreview {
  * cached, so the next request tries the LLM again.
  */
 export async function explainIssueEvent(
-  deps: ExplainDeps, issue: Issue, event: ApiEvent, opts: { regenerate?: boolean; offlineOnly?: boolean } = {},
+  deps: ExplainDeps, issue: Issue, event: ApiEvent,
+  opts: { regenerate?: boolean; offlineOnly?: boolean; /** receives the LLM's answer piece by piece (streaming) */ onDelta?: (text: string) => void } = {},
 ): Promise<ExplainResult> {
   if (!opts.regenerate) {
     const cached = await deps.store.getExplanation(issue.id, event.eventID);
@@ -48,7 +49,8 @@ export async function explainIssueEvent(
   let result: ExplainResult = { provider: "offline", explanation: offline.explanation, ...base };
   if (llm.settings && !opts.offlineOnly) {
     try {
-      const answer = await completeChat(llm.settings, buildExplainPrompt(facts));
+      const prompt = buildExplainPrompt(facts);
+      const answer = opts.onDelta ? await streamChat(llm.settings, prompt, opts.onDelta) : await completeChat(llm.settings, prompt);
       result = { provider: "llm", explanation: answer, model: llm.settings.model, ...base };
     } catch (err) {
       if (!(err instanceof LlmError)) throw err;

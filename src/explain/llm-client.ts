@@ -60,6 +60,107 @@ export async function completeChat(settings: LlmSettings, prompt: ExplainPrompt)
   if (!res.ok) {
     throw new LlmError(`the AI endpoint at ${where} answered HTTP ${res.status}${_errorDetail(text)}`);
   }
+  return _completionContent(text, where);
+}
+
+/**
+ * The same request with `stream: true`: the answer arrives as server-sent events
+ * (`data: {"choices":[{"delta":{"content":"…"}}]}` … `data: [DONE]`) and each piece is handed to
+ * `onDelta` as it comes. The timeout is an idle timeout: it restarts with every piece, so a long
+ * answer that keeps coming is not cut off. A server that ignores `stream` and answers with one
+ * JSON completion is accepted too. Resolves with the whole answer.
+ */
+export async function streamChat(settings: LlmSettings, prompt: ExplainPrompt, onDelta: (text: string) => void): Promise<string> {
+  const endpoint = chatCompletionsUrl(settings.url);
+  const where = _describe(endpoint);
+  const controller = new AbortController();
+  let timedOut = false;
+  let timer: NodeJS.Timeout | undefined;
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, settings.timeoutMs);
+  };
+  const fail = (err: unknown): never => {
+    if (err instanceof LlmError) throw err;
+    if (timedOut) throw new LlmError(`the AI endpoint at ${where} did not answer within ${_duration(settings.timeoutMs)}`);
+    throw new LlmError(_networkFailure(err, where, settings.timeoutMs));
+  };
+  arm();
+  try {
+    let res: Response;
+    try {
+      res = await fetch(endpoint, {
+        method: "POST",
+        redirect: "manual",
+        signal: controller.signal,
+        headers: { "Content-Type": "application/json", Accept: "text/event-stream, application/json", ...(settings.key ? { Authorization: `Bearer ${settings.key}` } : {}) },
+        body: JSON.stringify({
+          model: settings.model, temperature: 0.2, stream: true,
+          messages: [{ role: "system", content: prompt.system }, { role: "user", content: prompt.user }],
+        }),
+      });
+    } catch (err) {
+      return fail(err);
+    }
+    if (res.status >= 300 && res.status < 400) {
+      throw new LlmError(`the AI endpoint at ${where} answered with a redirect (HTTP ${res.status}); redirects are not followed, configure the final URL`);
+    }
+    if (!res.ok || !(res.headers.get("content-type") ?? "").includes("text/event-stream")) {
+      // an error, or a server that answered with one JSON completion: read it as completeChat does
+      let text: string;
+      try {
+        text = await _readCapped(res);
+      } catch (err) {
+        return fail(err);
+      }
+      if (!res.ok) throw new LlmError(`the AI endpoint at ${where} answered HTTP ${res.status}${_errorDetail(text)}`);
+      const content = _completionContent(text, where);
+      onDelta(content);
+      return content;
+    }
+    let answer = "";
+    let buffered = "";
+    try {
+      const decoder = new TextDecoder();
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        arm();
+        buffered += decoder.decode(chunk, { stream: true });
+        if (buffered.length + answer.length > MAX_ANSWER_BYTES) throw new LlmError(`the AI endpoint's answer exceeded ${MAX_ANSWER_BYTES} bytes`);
+        let nl: number;
+        while ((nl = buffered.indexOf("\n")) >= 0) {
+          const line = buffered.slice(0, nl).trim();
+          buffered = buffered.slice(nl + 1);
+          if (!line.startsWith("data:")) continue;
+          const data = line.slice(5).trim();
+          if (data === "[DONE]") continue;
+          let piece: unknown;
+          try {
+            piece = (JSON.parse(data) as { choices?: { delta?: { content?: unknown } }[] }).choices?.[0]?.delta?.content;
+          } catch {
+            throw new LlmError(`the AI endpoint at ${where} sent a stream event that is not JSON: ${JSON.stringify(data.slice(0, 80))}`);
+          }
+          if (typeof piece === "string" && piece) {
+            answer += piece;
+            onDelta(piece);
+          }
+        }
+      }
+    } catch (err) {
+      return fail(err);
+    }
+    if (!answer.trim()) throw new LlmError(`the AI endpoint at ${where} streamed no answer text`);
+    return answer.trim();
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// --- Internal ---
+
+function _completionContent(text: string, where: string): string {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -72,8 +173,6 @@ export async function completeChat(settings: LlmSettings, prompt: ExplainPrompt)
   }
   return content.trim();
 }
-
-// --- Internal ---
 
 function _describe(endpoint: string): string {
   try {

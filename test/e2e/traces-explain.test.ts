@@ -28,6 +28,7 @@ describe("distributed trace from real SDKs, trace view and Explain in a real bro
   let service: ChildProcess | undefined;
   let llm: Server;
   const llmPrompts: string[] = [];
+  let releaseLlm: () => void = () => {};
   let tmp: string;
   let traceId: string;
   let serverIssue: { id: string; title: string };
@@ -43,8 +44,11 @@ describe("distributed trace from real SDKs, trace view and Explain in a real bro
       req.on("data", (d) => (body += d));
       req.on("end", () => {
         llmPrompts.push(JSON.parse(body).messages[1].content);
-        res.writeHead(200, { "Content-Type": "application/json" });
-        res.end(JSON.stringify({ choices: [{ message: { role: "assistant", content: "### What broke\n`loadCustomer` returned **undefined** for `c-404`.\n### Suggested fix\n- Handle the unknown customer." } }] }));
+        // a streaming chat completion that holds its second half until the test has seen the first
+        const chunk = (text: string) => `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: text } }] })}\n\n`;
+        res.writeHead(200, { "Content-Type": "text/event-stream" });
+        res.write(chunk("### What broke\n`loadCustomer` returned **undefined** for `c-404`.\n"));
+        new Promise<void>((r) => (releaseLlm = r)).then(() => res.end(chunk("### Suggested fix\n- Handle the unknown customer.") + "data: [DONE]\n\n"));
       });
     });
     await new Promise<void>((r) => llm.listen(0, "127.0.0.1", r));
@@ -176,6 +180,12 @@ describe("distributed trace from real SDKs, trace view and Explain in a real bro
     // regenerate with the AI: the prompt is shown again, then sent exactly as shown
     await page.getByRole("button", { name: "Regenerate" }).click();
     await page.getByRole("button", { name: "Send to the AI" }).click();
+    // the answer streams in: its first part is on screen while the LLM still holds the rest
+    const streaming = page.locator('[data-testid="explain-streaming"]');
+    await streaming.locator("h4", { hasText: "What broke" }).waitFor();
+    expect(await streaming.textContent()).not.toContain("Suggested fix");
+    await page.screenshot({ path: `${SHOTS}/explain-streaming.png` });
+    releaseLlm();
     await page.locator('[data-testid="explain-provider"]', { hasText: "AI · local-test" }).waitFor();
     expect(llmPrompts).toHaveLength(1);
     expect(shown.endsWith(llmPrompts[0]!)).toBe(true);

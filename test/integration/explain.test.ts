@@ -40,7 +40,9 @@ function piiEvent() {
 describe("Explain: offline analyser and an OpenAI-compatible LLM", () => {
   let llm: Server;
   let llmUrl: string;
-  let mode: "ok" | "slow" | "error" | "garbage" = "ok";
+  let mode: "ok" | "slow" | "error" | "garbage" | "stream" = "ok";
+  // the streaming LLM holds its answer's second half until the test has seen the first half arrive
+  let releaseRest: () => void = () => {};
   const requests: { headers: Record<string, unknown>; body: any }[] = [];
   let t: TestServer;
   let issueId: string;
@@ -59,6 +61,14 @@ describe("Explain: offline analyser and an OpenAI-compatible LLM", () => {
           return void res.end(JSON.stringify({ error: { message: "model 'tiny' is not loaded" } }));
         }
         if (mode === "garbage") return void res.end("<html>proxy error</html>");
+        if (mode === "stream") {
+          const chunk = (text: string) => `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: text } }] })}\n\n`;
+          res.writeHead(200, { "Content-Type": "text/event-stream" });
+          res.write(chunk("### What broke\n"));
+          res.write(chunk("`charge.data` was "));
+          const rest = new Promise<void>((r) => (releaseRest = r));
+          return void rest.then(() => res.end(chunk("undefined.") + "data: [DONE]\n\n"));
+        }
         res.writeHead(200, { "Content-Type": "application/json" });
         res.end(JSON.stringify({
           id: "chatcmpl-1", object: "chat.completion", model: "tiny",
@@ -143,6 +153,41 @@ describe("Explain: offline analyser and an OpenAI-compatible LLM", () => {
     mode = "ok";
     // failures are not cached: the last good LLM answer is still what the cache holds
     expect((await t.api(`/api/0/issues/${issueId}/explain/`, { method: "POST", body: "{}" })).body).toMatchObject({ provider: "llm", cached: true });
+  });
+
+  it("streams the LLM's answer as server-sent events while it arrives (?stream=1)", async () => {
+    mode = "stream";
+    const res = await fetch(`${t.url}/api/0/issues/${issueId}/explain/?stream=1`, {
+      method: "POST", headers: { Authorization: `Bearer ${t.token}`, "Content-Type": "application/json" }, body: JSON.stringify({ eventId, regenerate: true }),
+    });
+    expect(res.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = "";
+    // 1. the first pieces arrive while the LLM is still holding back the rest of its answer
+    while (!text.includes("`charge.data` was ")) text += decoder.decode((await reader.read()).value, { stream: true });
+    expect(text).not.toContain("event: result");
+    releaseRest();
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+    const events = text.trim().split("\n\n").map((block) => {
+      const [event, data] = block.split("\n");
+      return { event: event!.slice("event: ".length), data: JSON.parse(data!.slice("data: ".length)) };
+    });
+    expect(events.map((e) => e.event)).toEqual(["delta", "delta", "delta", "result"]);
+    const deltas = events.filter((e) => e.event === "delta").map((e) => e.data.text).join("");
+    expect(deltas).toBe("### What broke\n`charge.data` was undefined.");
+    expect(events[3]!.data).toMatchObject({ provider: "llm", model: "tiny", cached: false, explanation: deltas });
+    expect(requests[requests.length - 1]!.body.stream).toBe(true);
+    mode = "ok";
+    // offline answers stream as one result event
+    const offline = await (await fetch(`${t.url}/api/0/issues/${issueId}/explain/?stream=1`, {
+      method: "POST", headers: { Authorization: `Bearer ${t.token}` }, body: JSON.stringify({ provider: "offline", regenerate: true }),
+    })).text();
+    expect(offline).toMatch(/^event: result\ndata: \{"provider":"offline"/);
   });
 
   it("validates input in words", async () => {

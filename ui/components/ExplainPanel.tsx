@@ -1,5 +1,6 @@
 import { useState } from "preact/hooks";
-import { apiGet, apiSend, describeError } from "../api/client.ts";
+import { apiGet, describeError } from "../api/client.ts";
+import { postExplainStream } from "../api/explain-stream.ts";
 import type { ExplainPreview, ExplainResult } from "../api/diagnosis-types.ts";
 import { Markdown } from "./Markdown.tsx";
 import "../diagnosis.css";
@@ -7,6 +8,7 @@ import "../diagnosis.css";
 type State =
   | { step: "idle" }
   | { step: "loading"; what: string }
+  | { step: "streaming"; text: string; preview: ExplainPreview }
   | { step: "confirm"; preview: ExplainPreview; regenerate: boolean }
   | { step: "result"; result: ExplainResult; preview: ExplainPreview }
   | { step: "failed"; message: string };
@@ -25,7 +27,12 @@ export function ExplainPanel(props: { issueId: string; eventId: string }) {
   const run = async (preview: ExplainPreview, body: { regenerate?: boolean; provider?: "offline" | "llm" }) => {
     setState({ step: "loading", what: body.provider !== "offline" && preview.llm.enabled ? `Asking ${preview.llm.model ?? "the AI"}…` : "Analysing…" });
     try {
-      const result = await apiSend<ExplainResult>("POST", base, { eventId: props.eventId, ...body });
+      // the AI's answer shows as it arrives; the final result replaces it (or the offline analysis, if the AI failed midway)
+      let text = "";
+      const result = await postExplainStream(base, { eventId: props.eventId, ...body }, (piece) => {
+        text += piece;
+        setState({ step: "streaming", text, preview });
+      });
       setState({ step: "result", result, preview });
     } catch (err) {
       setState({ step: "failed", message: describeError(err) });
@@ -70,6 +77,11 @@ export function ExplainPanel(props: { issueId: string; eventId: string }) {
       {state.step === "idle" && <p class="muted small">A diagnosis of this event: the crashing line, what the error means, what happened just before, and a suggested fix.</p>}
       {state.step === "loading" && <p class="muted" role="status"><span class="explain-streaming">{state.what}</span></p>}
       {state.step === "failed" && <p class="error-text" role="alert">Explain failed: {state.message}</p>}
+      {state.step === "streaming" && (
+        <div class="explain-result" aria-busy="true" data-testid="explain-streaming">
+          <Markdown text={state.text} class="explain-streaming" />
+        </div>
+      )}
 
       {state.step === "confirm" && (
         <div class="explain-confirm">
