@@ -14,6 +14,10 @@ import { IngestQueue } from "./process/ingest-queue.ts";
 import { Guardrails } from "./process/guardrails.ts";
 import { KeyCache } from "./ingest/key-cache.ts";
 import { createIngestHandler } from "./ingest/routes.ts";
+import { Symbolicator } from "./sourcemaps/symbolicate.ts";
+import { SourceMapCache } from "./sourcemaps/map-cache.ts";
+import { SOURCE_MAP_CACHE_WEIGHT } from "./sourcemaps/limits.ts";
+import { createJobSymbolicator } from "./process/symbolicate-job.ts";
 import type { NodeRequestHandler } from "./api/node-handler.ts";
 import { createHttpServer, listen } from "./http/server.ts";
 import { bootstrapInstallation, type BootstrapResult } from "./bootstrap.ts";
@@ -63,7 +67,10 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
       if (store.alerts.takeEnqueuedCount() > 0) alerts.wake();
     },
   });
-  const ingest = createIngestHandler({ config, logger, clock, queue, keys: new KeyCache(store, () => clock.now()), guardrails });
+  const symbolicator = new Symbolicator({ store, cache: new SourceMapCache(SOURCE_MAP_CACHE_WEIGHT) });
+  const ingest = createIngestHandler({
+    config, logger, clock, queue, keys: new KeyCache(store, () => clock.now()), guardrails, symbolicate: createJobSymbolicator(symbolicator),
+  });
   // The web API (h3, and through it Node's fetch classes) is loaded once the server is ready:
   // ingest and /health do not need it, and loading it is a large part of the start-up time.
   // API requests that arrive earlier wait for it.
@@ -99,7 +106,7 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
   ready = true;
   setImmediate(() => {
     import("./api/node-handler.ts").then(
-      ({ createApiNodeHandler }) => resolveApi(createApiNodeHandler({ config, store, clock, logger, publicUrl: () => publicUrl, alertEmail })),
+      ({ createApiNodeHandler }) => resolveApi(createApiNodeHandler({ config, store, clock, logger, publicUrl: () => publicUrl, alertEmail, symbolicator })),
       (err: unknown) => {
         logger.error("the web API failed to load", { error: err });
         rejectApi(err);

@@ -14,6 +14,8 @@ import { mountReleaseReadRoutes } from "./releases-read.ts";
 import { mountSourceLinkRoutes } from "./source-link-settings.ts";
 import { mountExplainRoutes } from "./explain.ts";
 import { mountGuardrailRoutes } from "./guardrails.ts";
+import { mountArtifactUploadRoutes } from "./artifact-uploads.ts";
+import { mountReleaseFileRoutes } from "./release-files.ts";
 import { ADMIN_SCOPES } from "./tokens.ts";
 
 /**
@@ -53,6 +55,8 @@ export function createApiApp(deps: ApiDeps): H3 {
   mountSourceLinkRoutes(deps, route);
   mountExplainRoutes(deps, route);
   mountGuardrailRoutes(deps, route);
+  mountArtifactUploadRoutes(deps, route);
+  mountReleaseFileRoutes(deps, route);
   app.all("/api/0/**", async (event) => {
     await requireApiAuth(event, deps);
     throw new HTTPError({ status: 404, message: `no API endpoint ${event.req.method} ${event.url.pathname}` });

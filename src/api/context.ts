@@ -4,6 +4,7 @@ import type { Clock } from "../clock.ts";
 import type { Config } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import type { Organization, Project, Store } from "../store/types.ts";
+import type { Symbolicator } from "../sourcemaps/symbolicate.ts";
 import type { EmailChannel } from "../alerts/channels/email.ts";
 
 /** What every API handler needs; built once in the composition root. */
@@ -16,6 +17,8 @@ export interface ApiDeps {
   publicUrl: () => string;
   /** the alert SMTP channel (the "send a test email" action) */
   alertEmail?: EmailChannel;
+  /** source-map symbolication: events viewed before their maps were uploaded are symbolicated on read */
+  symbolicator?: Symbolicator;
 }
 
 /** Sentry's wording for a missing object. */
@@ -40,6 +43,17 @@ export async function requireProject(deps: ApiDeps, slugOrId: string): Promise<P
   const project = (await deps.store.getProject(slugOrId)) ?? (/^\d+$/.test(slugOrId) ? await deps.store.getProject(Number(slugOrId)) : undefined);
   if (!project) throw notFound();
   return project;
+}
+
+/** Projects named by slug or id in a request body (sentry-cli sends ids as numbers); 400 names an unknown one. */
+export async function resolveProjectRefs(deps: ApiDeps, refs: (string | number)[]): Promise<Project[]> {
+  const out: Project[] = [];
+  for (const ref of refs) {
+    const project = await deps.store.getProject(ref) ?? (typeof ref === "string" && /^\d+$/.test(ref) ? await deps.store.getProject(Number(ref)) : undefined);
+    if (!project) throw badRequest(`Invalid project ids or slugs: ${String(ref).slice(0, 100)}`);
+    if (!out.some((p) => p.id === project.id)) out.push(project);
+  }
+  return out;
 }
 
 /** Validates query parameters (repeated ones as arrays) with a zod schema; 400 names the bad one. */

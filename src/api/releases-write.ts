@@ -3,7 +3,7 @@ import { z } from "zod";
 import { parseTimestamp, toIsoString } from "../events/timestamps.ts";
 import type { Organization, Project } from "../store/types.ts";
 import type { ReleaseChanges } from "../store/releases.ts";
-import { badRequest, notFound, param, parseJsonBody, requireOrganization, requireProject, type ApiDeps } from "./context.ts";
+import { badRequest, notFound, param, parseJsonBody, requireOrganization, requireProject, resolveProjectRefs, type ApiDeps } from "./context.ts";
 import type { RouteFn } from "./issues.ts";
 import { serializeDeploy, serializeRelease } from "./release-serialize.ts";
 
@@ -17,7 +17,7 @@ export function mountReleaseWriteRoutes(deps: ApiDeps, route: RouteFn): void {
   route("POST", "/api/0/organizations/:org/releases", async (event) => {
     const org = await requireOrganization(deps, param(event, "org"));
     const body = await parseJsonBody(event, NEW_RELEASE);
-    const projects = await _projects(deps, body.projects);
+    const projects = await resolveProjectRefs(deps, body.projects);
     return _create(event, deps, org, body, projects);
   });
   route("POST", "/api/0/projects/:org/:project/releases", async (event) => {
@@ -33,7 +33,7 @@ export function mountReleaseWriteRoutes(deps: ApiDeps, route: RouteFn): void {
       const version = param(event, "version");
       const body = await parseJsonBody(event, UPDATE_RELEASE);
       const changes: ReleaseChanges = _dates(body);
-      if (body.projects) changes.projectIds = (await _projects(deps, body.projects)).map((p) => p.id);
+      if (body.projects) changes.projectIds = (await resolveProjectRefs(deps, body.projects)).map((p) => p.id);
       if (body.status) changes.status = body.status;
       if (body.commits) changes.commits = body.commits.map(_commit);
       if (body.refs) changes.headCommits = await _refs(deps, body.refs);
@@ -52,7 +52,7 @@ export function mountReleaseWriteRoutes(deps: ApiDeps, route: RouteFn): void {
     const release = await deps.store.getRelease(org.id, param(event, "version"));
     if (!release) throw notFound(`release ${param(event, "version")} does not exist`);
     const body = await parseJsonBody(event, NEW_DEPLOY);
-    const projects = body.projects?.length ? await _projects(deps, body.projects) : [];
+    const projects = body.projects?.length ? await resolveProjectRefs(deps, body.projects) : [];
     const outside = projects.find((p) => !release.projects.some((rp) => rp.id === p.id));
     if (outside) throw badRequest(`project "${outside.slug}" is not part of release ${release.version}`);
     const deploy = await deps.store.addDeploy(release.id, {
@@ -138,16 +138,6 @@ async function _create(event: H3Event, deps: ApiDeps, org: Organization, body: {
   // Sentry: 201 when created; re-creating an existing version is normal in CI and answers 200
   event.res.status = created ? 201 : 200;
   return serializeRelease(release);
-}
-
-async function _projects(deps: ApiDeps, refs: (string | number)[]): Promise<Project[]> {
-  const out: Project[] = [];
-  for (const ref of refs) {
-    const project = typeof ref === "number" ? await deps.store.getProject(ref) : await deps.store.getProject(ref) ?? (/^\d+$/.test(ref) ? await deps.store.getProject(Number(ref)) : undefined);
-    if (!project) throw badRequest(`Invalid project ids or slugs: ${String(ref).slice(0, 100)}`);
-    if (!out.some((p) => p.id === project.id)) out.push(project);
-  }
-  return out;
 }
 
 function _dates(body: { dateStarted?: unknown; dateReleased?: unknown; url?: string | null | undefined; ref?: string | null | undefined }): ReleaseChanges {

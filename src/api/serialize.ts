@@ -2,6 +2,7 @@ import type { Breadcrumb, ExceptionValue, Frame, NormalizedEvent, Stacktrace } f
 import { toIsoString } from "../events/timestamps.ts";
 import type { Issue, Organization, Project, ProjectKey, StoredEvent, TagKeySummary } from "../store/types.ts";
 import { formatDsn } from "../bootstrap.ts";
+import { frameSymbolicationErrors } from "../sourcemaps/frame-errors.ts";
 
 /** The only place that shapes API output: Sentry's field names, so Sentry clients and scripts work. */
 
@@ -225,7 +226,9 @@ export function serializeFrame(f: Frame) {
     inApp: f.in_app === true,
     vars: f.vars ?? null,
     trust: null,
-    errors: null,
+    // source maps (issue 5): how the frame was resolved, or why it was not
+    data: f.data && typeof f.data === "object" ? f.data : null,
+    errors: frameSymbolicationErrors(f),
   };
 }
 
@@ -243,7 +246,7 @@ function _exception(e: ExceptionValue) {
     module: e.module ?? null,
     mechanism: e.mechanism ?? null,
     threadId: e.thread_id ?? null,
-    rawStacktrace: null,
+    rawStacktrace: e.raw_stacktrace ? _stacktrace(e.raw_stacktrace as Stacktrace) : null,
     stacktrace: e.stacktrace ? _stacktrace(e.stacktrace) : null,
   };
 }

@@ -4,6 +4,7 @@ import type { Logger } from "../logger.ts";
 import type { Clock } from "../clock.ts";
 import { IngestQueue, QueueFullError } from "../process/ingest-queue.ts";
 import type { Guardrails } from "../process/guardrails.ts";
+import type { IngestJob } from "../process/types.ts";
 import { rateLimitHeader } from "../process/quota.ts";
 import { MAX_CLIENT_REPORT_BYTES } from "./client-report.ts";
 import { extractDsnAuth, extractRequestAuth, type SentryAuth } from "./auth.ts";
@@ -24,6 +25,8 @@ export interface IngestDeps {
   queue: IngestQueue;
   keys: KeyCache;
   guardrails: Guardrails;
+  /** maps minified JavaScript frames to original sources before grouping (src/process/symbolicate-job.ts) */
+  symbolicate?: (job: IngestJob) => Promise<void>;
 }
 
 /**
@@ -68,6 +71,7 @@ export function createIngestHandler(deps: IngestDeps) {
         built = buildEnvelopeJob(envelope, ctx);
       }
 
+      if (deps.symbolicate && built.job.events.length) await deps.symbolicate(built.job);
       // 429 carries per-category limits: a bare 429 makes SDKs drop every category (protocol notes §5)
       const verdict = await deps.guardrails.admit(built.job, projectLimits);
       if (!verdict.admitted) {

@@ -18,6 +18,8 @@ export interface PreparedEvent {
   culprit: string;
   metadata: EventMetadata;
   grouping: Grouping;
+  /** groupings that identify the same issue too (a symbolicated event's minified grouping), tried in order when `grouping` is new */
+  fallbackGroupings?: Grouping[];
   release?: string;
   environment: string;
   /** "id:…", "email:…", "ip:…" or "username:…": who was affected */

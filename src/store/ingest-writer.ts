@@ -32,6 +32,8 @@ export function createIngestWriter(db: SqliteDatabase, opts: { maxStoredTraceSpa
         @isUnhandled, @timestamp, @timestamp, @release, @release, 0, 0)`),
     insertGrouping: db.prepare(`INSERT INTO groupings (project_id, hash, issue_id, grouping_key, mechanism, created_at)
       VALUES (?, ?, ?, ?, ?, ?)`),
+    claimGrouping: db.prepare(`INSERT OR IGNORE INTO groupings (project_id, hash, issue_id, grouping_key, mechanism, created_at)
+      VALUES (?, ?, ?, ?, ?, ?)`),
     insertEvent: db.prepare(`INSERT INTO events (project_id, issue_id, event_id, timestamp, received_at, level, release, environment,
         user_key, trace_id, title, data)
       VALUES (@projectId, @issueId, @eventId, @timestamp, @receivedAt, @level, @release, @environment, @userKey, @traceId, @title, @json)`),
@@ -80,7 +82,14 @@ export function createIngestWriter(db: SqliteDatabase, opts: { maxStoredTraceSpa
     }
     const metadataJson = JSON.stringify(ev.metadata);
     // 2. the issue, through its grouping hash
-    const existing = stmt.findIssue.get(projectId, ev.grouping.hash) as { id: number; status: string } | undefined;
+    let existing = stmt.findIssue.get(projectId, ev.grouping.hash) as { id: number; status: string } | undefined;
+    // a symbolicated event also tries its minified grouping: events from before the source map
+    // was uploaded made the issue, and the map must not split it (the issue then claims the new hash)
+    for (const fallback of ev.fallbackGroupings ?? []) {
+      if (existing) break;
+      existing = stmt.findIssue.get(projectId, fallback.hash) as { id: number; status: string } | undefined;
+      if (existing) stmt.claimGrouping.run(projectId, ev.grouping.hash, existing.id, ev.grouping.key, ev.grouping.mechanism, ev.receivedAt);
+    }
     let issueId = existing?.id;
     let isNewIssue = false;
     let isRegression = false;
@@ -91,6 +100,7 @@ export function createIngestWriter(db: SqliteDatabase, opts: { maxStoredTraceSpa
         metadata: metadataJson, isUnhandled: ev.isUnhandled ? 1 : 0, timestamp: ev.timestamp, release: ev.release ?? null,
       }).lastInsertRowid);
       stmt.insertGrouping.run(projectId, ev.grouping.hash, issueId, ev.grouping.key, ev.grouping.mechanism, ev.receivedAt);
+      for (const g of ev.fallbackGroupings ?? []) stmt.claimGrouping.run(projectId, g.hash, issueId, g.key, g.mechanism, ev.receivedAt);
       isNewIssue = true;
     } else if (existing!.status === "resolved" && regressions.reopens(projectId, issueId, ev.release, ev.timestamp)) {
       // 3. a resolved issue that happens again is a regression, unless it was resolved in a

@@ -499,4 +499,60 @@ INSERT INTO release_hourly_events (project_id, release, environment, hour, event
   FROM events WHERE release IS NOT NULL GROUP BY 1, 2, 3, 4;
 `,
   },
+  {
+    // Source maps (issue 5). Uploaded chunks wait in upload_chunks (by SHA-1) until an assemble
+    // request names them; a bundle is then stored whole, in one transaction, and its chunks
+    // dropped. Files keep the archive's deflate stream as is. Lookups: by (project, debug id) and
+    // by (project, release, dist, url). Legacy release-file uploads are one-file bundles.
+    name: "010-artifact-bundles",
+    sql: `
+CREATE TABLE upload_chunks (
+  id INTEGER PRIMARY KEY,
+  checksum TEXT NOT NULL UNIQUE,
+  data BLOB NOT NULL,
+  created_at REAL NOT NULL
+);
+CREATE INDEX upload_chunks_by_age ON upload_chunks (created_at);
+
+CREATE TABLE artifact_bundles (
+  id INTEGER PRIMARY KEY,
+  organization_id INTEGER NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+  -- SHA-1 of the uploaded bundle; NULL for a legacy release-file upload
+  checksum TEXT,
+  bundle_id TEXT,
+  release TEXT,
+  dist TEXT,
+  file_count INTEGER NOT NULL,
+  size INTEGER NOT NULL,
+  created_at REAL NOT NULL
+);
+CREATE UNIQUE INDEX artifact_bundles_by_checksum ON artifact_bundles (organization_id, checksum) WHERE checksum IS NOT NULL;
+CREATE INDEX artifact_bundles_by_release ON artifact_bundles (release, dist) WHERE release IS NOT NULL;
+
+CREATE TABLE artifact_bundle_projects (
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  bundle_id INTEGER NOT NULL REFERENCES artifact_bundles(id) ON DELETE CASCADE,
+  PRIMARY KEY (project_id, bundle_id)
+) WITHOUT ROWID;
+CREATE INDEX artifact_bundle_projects_by_bundle ON artifact_bundle_projects (bundle_id);
+
+CREATE TABLE artifact_files (
+  id INTEGER PRIMARY KEY,
+  bundle_id INTEGER NOT NULL REFERENCES artifact_bundles(id) ON DELETE CASCADE,
+  -- minified_source | source_map | source | indexed_ram_bundle
+  type TEXT NOT NULL,
+  url TEXT NOT NULL,
+  debug_id TEXT,
+  -- the Sourcemap / X-SourceMap header of a minified file
+  sourcemap TEXT,
+  size INTEGER NOT NULL,
+  -- deflate-raw | identity
+  encoding TEXT NOT NULL,
+  content BLOB NOT NULL
+);
+CREATE INDEX artifact_files_by_bundle ON artifact_files (bundle_id);
+CREATE INDEX artifact_files_by_debug_id ON artifact_files (debug_id, type) WHERE debug_id IS NOT NULL;
+CREATE INDEX artifact_files_by_url ON artifact_files (url);
+`,
+  },
 ];

@@ -19,6 +19,7 @@ import { createGuardrailQueries } from "./guardrails.ts";
 import { createRetentionQueries } from "./retention.ts";
 import { createResolutionQueries } from "./resolutions.ts";
 import { createReleaseStatsQueries } from "./release-stats.ts";
+import { createArtifactStore } from "./artifacts.ts";
 
 /** The SQLite Store: synchronous better-sqlite3 calls behind the async Store interface. */
 export function createSqliteStore(db: SqliteDatabase, opts: { maxStoredTraceSpans?: number } = {}): Store {
@@ -46,6 +47,7 @@ export function createSqliteStore(db: SqliteDatabase, opts: { maxStoredTraceSpan
   return {
     ...createReleaseStore(db),
     ...createSourceLinkStore(db),
+    ...createArtifactStore(db),
     commitIngestBatch: async (jobs) => writeBatch(jobs),
     encodeEventPayload: async (json) => encodeEventData(json),
     ensureOrganization: async (slug, name) => projects.ensureOrganization(slug, name),

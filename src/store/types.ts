@@ -12,6 +12,7 @@ import type { OutcomeCount, OutcomeKind, ProjectLimitOverrides } from "./guardra
 import type { IssueStoredCount } from "./retention.ts";
 import type { IssueReleaseCount, StoredResolution } from "./resolutions.ts";
 import type { ReleaseRef } from "../releases/order.ts";
+import type { ArtifactStore } from "./artifacts.ts";
 
 export interface Organization { id: number; slug: string; name: string; createdAt: number }
 
@@ -125,7 +126,7 @@ export interface ItemCount { projectId: number; itemType: string; day: number; c
  * Everything LightTrace persists. The SQLite implementation answers synchronously inside; the
  * boundary is async so that a PostgreSQL implementation can be added without touching callers.
  */
-export interface Store extends ReleaseStore, SourceLinkStore {
+export interface Store extends ReleaseStore, SourceLinkStore, ArtifactStore {
   // --- ingest (group commit) ---
   /** Commits every job in one transaction; a job that fails rolls back alone and gets its Error. */
   commitIngestBatch(jobs: IngestJob[]): Promise<(EventOutcome[] | Error)[]>;

@@ -1,0 +1,56 @@
+import { computeGrouping } from "../grouping/fingerprint.ts";
+import type { Logger } from "../logger.ts";
+import type { StoredEvent, Store } from "../store/types.ts";
+import type { Symbolicator } from "./symbolicate.ts";
+
+/**
+ * Symbolicates a stored event for display when it arrived before its source maps (or they changed
+ * since). When that resolves frames, the event's issue claims the grouping the resolved event has,
+ * unless another issue has it: later events from any build then join this issue instead of
+ * starting a new one. The stored event itself stays as received.
+ */
+export async function symbolicateStoredEvent(deps: { store: Store; symbolicator?: Symbolicator | undefined }, stored: StoredEvent): Promise<void> {
+  const { symbolicator } = deps;
+  if (!symbolicator || !_needsSymbolication(stored)) return;
+  const result = await symbolicator.symbolicate(stored.projectId, stored.event);
+  if (result && result.resolved > 0) {
+    await deps.store.addIssueGrouping(stored.projectId, stored.issueId, computeGrouping(stored.event), stored.receivedAt);
+  }
+}
+
+/**
+ * After an upload: the projects' recently seen issues symbolicate their latest event and claim
+ * the resolved grouping, so the first event of a new build (grouped on original frames) finds the
+ * issue that older, minified events of the same bug made. Bounded to the newest issues.
+ */
+export async function claimResolvedGroupings(deps: { store: Store; symbolicator: Symbolicator; logger: Logger }, projectIds: number[], maxIssues = 200): Promise<number> {
+  let claimed = 0;
+  const issues = await deps.store.listIssues({ projectIds, tags: [], text: [], sort: "date", offset: 0, limit: maxIssues });
+  for (const issue of issues) {
+    if (issue.platform !== "javascript" && issue.platform !== "node") continue;
+    const [latest] = await deps.store.listIssueEvents(issue.id, { offset: 0, limit: 1, newestFirst: true });
+    if (!latest || !_needsSymbolication(latest)) continue;
+    try {
+      const result = await deps.symbolicator.symbolicate(latest.projectId, latest.event);
+      if (result && result.resolved > 0) {
+        await deps.store.addIssueGrouping(latest.projectId, issue.id, computeGrouping(latest.event), latest.receivedAt);
+        claimed++;
+      }
+    } catch (err) {
+      deps.logger.warn("could not symbolicate an earlier event after an upload", { issueId: issue.id, error: err });
+    }
+  }
+  return claimed;
+}
+
+// --- Internal ---
+
+/** Some candidate frame was not resolved when the event was stored (no map then, or an error). */
+function _needsSymbolication(stored: StoredEvent): boolean {
+  const exceptions = stored.event.exception?.values ?? [];
+  const stacks = [...exceptions.map((e) => e.stacktrace?.frames ?? []), stored.event.stacktrace?.frames ?? []];
+  return stacks.some((frames) => frames.some((f) => {
+    const data = f.data as { symbolicated?: boolean } | undefined;
+    return data?.symbolicated !== true && typeof f.colno === "number";
+  }));
+}
