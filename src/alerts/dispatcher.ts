@@ -26,6 +26,9 @@ const RETRY_MAX_MS = 10 * 60_000;
 const MAX_ATTEMPTS = 40;
 /** How often held alerts (hourly cap) and daily digests are looked at. */
 const HOUSEKEEPING_MS = 30_000;
+/** Finished deliveries are kept this long for the history (cooldowns are at most 7 days). */
+const KEEP_DELIVERIES_SECONDS = 30 * 86_400;
+const KEEP_COOLDOWNS_SECONDS = 8 * 86_400;
 
 /**
  * Sends what the ingest transaction put in the outbox, after commit: woken right after each
@@ -114,9 +117,11 @@ export class AlertDispatcher {
 
   /** The periodic work, also callable directly: today's daily digests, then a send pass (which collapses held alerts). */
   async tick(): Promise<void> {
+    if (this.stopped) return;
     try {
       const rules = await this.deps.store.alerts.digestRules();
       if (rules.length) await enqueueDailyDigests(this.deps.store.alerts, rules, this.deps.clock.now(), this.deps.config.alertDigestHour);
+      await this.deps.store.alerts.pruneOutbox(this._nowSec() - KEEP_DELIVERIES_SECONDS, this._nowSec() - KEEP_COOLDOWNS_SECONDS);
     } catch (err) {
       this.deps.logger.error("daily digest failed", { error: err });
     }
@@ -143,6 +148,11 @@ export class AlertDispatcher {
       return;
     }
     try {
+      const rule = await store.alerts.getRule(row.ruleId);
+      if (rule?.status !== "active") {
+        await store.alerts.markDone(row.id, "skipped", "the rule was disabled before this alert went out");
+        return;
+      }
       const content = await this._compose(row);
       if (!content) {
         await store.alerts.markDone(row.id, "skipped", "the issue no longer exists");
@@ -204,7 +214,7 @@ export class AlertDispatcher {
     if (!issue) return undefined;
     const stored = row.eventId ? await store.getEvent(row.projectId, row.eventId) : undefined;
     const facts: AlertFacts = {
-      trigger: row.trigger, project, issue, event: stored?.event, tags: [], details: row.payload, link: this._link(issue.id),
+      trigger: row.trigger, project, issue, event: stored?.event, details: row.payload, link: this._link(issue.id),
     };
     const bodies = alertBodies(facts);
     return { subject: alertSubject(facts), ...bodies, json: webhookJson(facts, row.idempotencyKey), slackText: String(webhookSlack(facts).text) };

@@ -1,5 +1,5 @@
 import type { Breadcrumb, Frame, NormalizedEvent } from "../events/types.ts";
-import type { Issue, Project, TagKeySummary } from "../store/types.ts";
+import type { Issue, Project } from "../store/types.ts";
 
 /** Everything one alert message is made of, loaded by the dispatcher when it sends. */
 export interface AlertFacts {
@@ -8,7 +8,6 @@ export interface AlertFacts {
   issue: Issue;
   /** the event that triggered the alert (absent if it was evicted meanwhile) */
   event: NormalizedEvent | undefined;
-  tags: TagKeySummary[];
   details: Record<string, unknown> | null;
   /** link to the issue in the web UI */
   link: string;

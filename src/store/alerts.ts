@@ -59,6 +59,8 @@ export interface AlertStore {
   /** enqueues the daily digest of `rule` for `day` (epoch days) if anything happened; true when a row was added */
   enqueueDailyDigest(rule: AlertRule, day: number, nowSec: number): Promise<boolean>;
   listOutbox(projectId: number, limit: number): Promise<OutboxRow[]>;
+  /** forgets finished deliveries created before `beforeSec` and cooldowns that fired before `cooldownBeforeSec` */
+  pruneOutbox(beforeSec: number, cooldownBeforeSec: number): Promise<number>;
   getOutboxRow(id: number): Promise<OutboxRow | undefined>;
   /** rows the ingest writer enqueued since the last call (in-process; wakes the dispatcher) */
   takeEnqueuedCount(): number;
@@ -100,6 +102,10 @@ export function createAlertQueries(db: SqliteDatabase) {
     collapse: db.prepare("UPDATE alert_outbox SET status = 'collapsed', digest_id = ? WHERE status = 'held' AND action_key = ? AND id <= ?"),
     byKey: db.prepare("SELECT * FROM alert_outbox WHERE idempotency_key = ?"),
     byId: db.prepare("SELECT * FROM alert_outbox WHERE id = ?"),
+    keyExists: db.prepare("SELECT 1 FROM alert_outbox WHERE idempotency_key = ?").pluck(),
+    pruneOutbox: db.prepare(`DELETE FROM alert_outbox WHERE id IN (SELECT id FROM alert_outbox
+      WHERE status IN ('sent', 'failed', 'skipped', 'collapsed') AND created_at < ? ORDER BY id LIMIT 5000)`),
+    pruneCooldowns: db.prepare("DELETE FROM alert_cooldowns WHERE fired_at < ?"),
     history: db.prepare("SELECT * FROM alert_outbox WHERE project_id = ? ORDER BY id DESC LIMIT ?"),
     digestIssues: db.prepare(`SELECT id, CASE WHEN regressed_at >= @since AND status = 'unresolved' THEN 'regressed' ELSE 'new' END AS kind FROM issues
       WHERE project_id = @projectId AND (first_seen >= @since OR (regressed_at >= @since AND status = 'unresolved'))
@@ -138,6 +144,7 @@ export function createAlertQueries(db: SqliteDatabase) {
     return digest;
   });
   const enqueueDailyDigest = db.transaction((rule: AlertRule, day: number, now: number): boolean => {
+    if (stmt.keyExists.get(`daily:${rule.id}:${day}:0`)) return false; // already done today
     const items = stmt.digestIssues.all({ projectId: rule.projectId, since: now - 86_400 }) as { id: number; kind: string }[];
     if (items.length === 0) return false;
     let added = false;
@@ -184,6 +191,7 @@ export function createAlertQueries(db: SqliteDatabase) {
     collapseHeld: async (key, now) => collapseHeld.immediate(key, now),
     enqueueDailyDigest: async (rule, day, now) => enqueueDailyDigest.immediate(rule, day, now),
     listOutbox: async (projectId, limit) => stmt.history.all(projectId, limit).map(_outbox),
+    pruneOutbox: async (before, cooldownBefore) => stmt.pruneOutbox.run(before).changes + stmt.pruneCooldowns.run(cooldownBefore).changes,
     getOutboxRow: async (id) => {
       const row = stmt.byId.get(id);
       return row ? _outbox(row) : undefined;
