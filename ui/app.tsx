@@ -9,6 +9,8 @@ import { IssueDetail } from "./pages/IssueDetail.tsx";
 import { IssueList } from "./pages/IssueList.tsx";
 import { Login } from "./pages/Login.tsx";
 import { Projects } from "./pages/Projects.tsx";
+import { Releases } from "./pages/Releases.tsx";
+import { ReleaseDetail } from "./pages/ReleaseDetail.tsx";
 import { ProjectAlerts } from "./pages/ProjectAlerts.tsx";
 import { TraceView } from "./pages/TraceView.tsx";
 
@@ -60,7 +62,8 @@ export function App() {
 function Shell(props: { org: Organization; session: SessionInfo; onSignedOut: () => void }) {
   const location = useLocation();
   const route = parseRoute(location.pathname);
-  const section = route.name === "projects" || route.name === "alerts" ? "projects" : "issues";
+  const section = route.name === "projects" || route.name === "alerts" ? "projects"
+    : route.name === "releases" || route.name === "release" ? "releases" : "issues";
   return (
     <>
       <header class="topbar">
@@ -69,6 +72,7 @@ function Shell(props: { org: Organization; session: SessionInfo; onSignedOut: ()
         </Link>
         <nav class="topnav" aria-label="Main">
           <Link href="/" class={section === "issues" ? "active" : ""}>Issues</Link>
+          <Link href="/releases/" class={section === "releases" ? "active" : ""}>Releases</Link>
           <Link href="/projects/" class={section === "projects" ? "active" : ""}>Projects</Link>
         </nav>
         <span class="topbar-user" title={props.session.user.email}>
@@ -80,6 +84,8 @@ function Shell(props: { org: Organization; session: SessionInfo; onSignedOut: ()
         {route.name === "issues" && <IssueList org={props.org.slug} project={route.project} search={location.search} />}
         {route.name === "issue" && <IssueDetail org={props.org.slug} issueId={route.issueId} eventId={route.eventId} />}
         {route.name === "projects" && <Projects org={props.org.slug} selected={route.project} />}
+        {route.name === "releases" && <Releases org={props.org.slug} project={route.project} />}
+        {route.name === "release" && <ReleaseDetail org={props.org.slug} version={route.version} />}
         {route.name === "alerts" && <ProjectAlerts org={props.org.slug} project={route.project} />}
         {route.name === "trace" && <TraceView org={props.org.slug} traceId={route.traceId} highlightEventId={new URLSearchParams(location.search).get("event") ?? undefined} />}
         {route.name === "notFound" && (

@@ -29,9 +29,6 @@ const listQuerySchema = z.object({
 
 const detailQuerySchema = listQuerySchema.pick({ project: true, environment: true, health: true, healthStatsPeriod: true, summaryStatsPeriod: true });
 
-/** At most this many releases are ordered per list request (newest created first before ordering). */
-const MAX_RELEASES = 1000;
-
 /**
  * The read side of releases, in Sentry's shapes: the list (org or project; `health=1` adds
  * `projects[].healthData`) ordered newest first by semver else first seen, and the detail with
@@ -69,19 +66,18 @@ export function mountReleaseReadRoutes(deps: ApiDeps, route: RouteFn): void {
 type ListQuery = z.infer<typeof listQuerySchema>;
 
 async function listReleases(event: H3Event, deps: ApiDeps, org: Organization, projects: Project[], q: ListQuery) {
-  const byId = new Map<number, ReleaseRecord>();
-  for (const p of projects) {
-    for (const r of await deps.store.listReleases(org.id, { projectId: p.id, offset: 0, limit: MAX_RELEASES })) byId.set(r.id, r);
-  }
+  // order the lightweight heads, then load only the page's releases
+  const heads = await deps.store.releaseHeads(org.id, projects.map((p) => p.id));
   const ctx = await loadReleaseContext(deps, projects.map((p) => p.id), q);
   const needle = q.query?.toLowerCase();
-  const releases = [...byId.values()]
+  const ordered = heads
     .filter((r) => r.status === q.status && (!needle || r.version.toLowerCase().includes(needle)))
     .sort((a, b) => compareReleases(_ref(b, ctx), _ref(a, ctx)));
   const offset = parseCursor(q.cursor);
-  const page = releases.slice(offset, offset + q.per_page);
-  event.res.headers.set("Link", linkHeader(event.url, offset, q.per_page, releases.length > offset + q.per_page));
-  event.res.headers.set("X-Hits", String(releases.length));
+  const pageHeads = ordered.slice(offset, offset + q.per_page);
+  const page = (await Promise.all(pageHeads.map((h) => deps.store.getRelease(org.id, h.version)))).filter((r) => r !== undefined);
+  event.res.headers.set("Link", linkHeader(event.url, offset, q.per_page, ordered.length > offset + q.per_page));
+  event.res.headers.set("X-Hits", String(ordered.length));
   await loadDeploySummaries(deps, ctx, page.map((r) => r.id));
   return page.map((r) => _serialize(r, ctx, projects.map((p) => p.id), q.health));
 }
@@ -129,7 +125,7 @@ function _serialize(r: ReleaseRecord, ctx: ReleaseContext, scope: number[], heal
   };
 }
 
-function _ref(r: ReleaseRecord, ctx: ReleaseContext): ReleaseRef {
+function _ref(r: { version: string; dateCreated: number }, ctx: ReleaseContext): ReleaseRef {
   return { version: r.version, firstSeen: Math.min(r.dateCreated, ctx.firstSeen.get(r.version) ?? Number.POSITIVE_INFINITY) };
 }
 

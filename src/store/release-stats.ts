@@ -7,6 +7,8 @@ import type { SqliteDatabase } from "./sqlite-binding.ts";
  */
 export interface ReleaseEventCount { projectId: number; release: string; environment: string; events: number }
 export interface ReleaseIssueCount { projectId: number; release: string; newIssues: number; regressedIssues: number }
+/** Just enough of an organization release to order and filter a list before loading a page. */
+export interface ReleaseHead { id: number; version: string; dateCreated: number; status: string }
 
 /** The writer's hook: counts an event in its release's hour (inside the ingest transaction). */
 export function createReleaseEventCounter(db: SqliteDatabase) {
@@ -24,6 +26,8 @@ export function createReleaseStatsQueries(db: SqliteDatabase) {
     newIssues: db.prepare("SELECT first_release AS release, count(*) AS n FROM issues WHERE project_id = ? AND first_release IS NOT NULL GROUP BY first_release"),
     regressed: db.prepare("SELECT release, count(*) AS n FROM release_regressions WHERE project_id = ? GROUP BY release"),
     newIssueIds: db.prepare("SELECT id FROM issues WHERE project_id = ? AND first_release = ? ORDER BY event_count DESC, id LIMIT ?").pluck(),
+    heads: db.prepare(`SELECT DISTINCT r.id, r.version, r.date_created, r.status FROM org_releases r
+      JOIN org_release_projects rp ON rp.release_id = r.id WHERE r.organization_id = ? AND rp.project_id = ?`),
     regressedIssueIds: db.prepare("SELECT issue_id FROM release_regressions WHERE project_id = ? AND release = ? ORDER BY regressed_at DESC LIMIT ?").pluck(),
   };
   return {
@@ -47,6 +51,16 @@ export function createReleaseStatsQueries(db: SqliteDatabase) {
         for (const r of stmt.regressed.all(projectId) as { release: string; n: number }[]) get(projectId, r.release).regressedIssues = r.n;
       }
       return [...out.values()];
+    },
+    /** The releases of the given projects (id, version, creation, status), unordered. */
+    releaseHeads(organizationId: number, projectIds: readonly number[]): ReleaseHead[] {
+      const byId = new Map<number, ReleaseHead>();
+      for (const projectId of projectIds) {
+        for (const r of stmt.heads.all(organizationId, projectId) as Record<string, unknown>[]) {
+          byId.set(Number(r.id), { id: Number(r.id), version: String(r.version), dateCreated: Number(r.date_created), status: String(r.status) });
+        }
+      }
+      return [...byId.values()];
     },
     /** Ids of the issues first seen in the release (biggest first) and of those it regressed (latest first). */
     releaseIssueIds(projectId: number, release: string, limit: number): { newIssueIds: number[]; regressedIssueIds: number[] } {

@@ -92,6 +92,7 @@ export function createSqliteStore(db: SqliteDatabase, opts: { maxStoredTraceSpan
     releaseFreePages: async () => retention.releaseFreePages(),
     sessionBuckets: async (projectId, sinceHour) => sessions.sessionBuckets(projectId, sinceHour),
     releaseEventCounts: async (projectIds, sinceHour) => releaseStats.releaseEventCounts(projectIds, sinceHour),
+    releaseHeads: async (organizationId, projectIds) => releaseStats.releaseHeads(organizationId, projectIds),
     releaseIssueCounts: async (projectIds) => releaseStats.releaseIssueCounts(projectIds),
     releaseIssueIds: async (projectId, release, limit) => releaseStats.releaseIssueIds(projectId, release, limit),
     setIssueResolution: async (issueId, resolution, now) => resolutions.setIssueResolution(issueId, resolution, now),

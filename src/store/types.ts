@@ -4,7 +4,7 @@ import type { EventOutcome, IngestJob } from "../process/types.ts";
 import type { StoredTrace } from "./traces.ts";
 import type { StoredExplanation } from "./explanations.ts";
 import type { SessionBucket, SessionHealthRow, SessionReleaseBucket } from "./sessions.ts";
-import type { ReleaseEventCount, ReleaseIssueCount } from "./release-stats.ts";
+import type { ReleaseEventCount, ReleaseHead, ReleaseIssueCount } from "./release-stats.ts";
 import type { ReleaseStore } from "./releases.ts";
 import type { SourceLinkStore } from "./source-links.ts";
 import type { AlertStore } from "./alerts.ts";
@@ -204,6 +204,8 @@ export interface Store extends ReleaseStore, SourceLinkStore, ArtifactStore {
   sessionBuckets(projectId: number, sinceHour: number): Promise<SessionReleaseBucket[]>;
   /** Events per (project, release, environment) since `sinceHour` (0: all time). */
   releaseEventCounts(projectIds: readonly number[], sinceHour: number): Promise<ReleaseEventCount[]>;
+  /** The organization releases of the given projects (id, version, creation, status; unordered). */
+  releaseHeads(organizationId: number, projectIds: readonly number[]): Promise<ReleaseHead[]>;
   /** New and regressed issue counts per (project, release). */
   releaseIssueCounts(projectIds: readonly number[]): Promise<ReleaseIssueCount[]>;
   /** The issues first seen in a release and those it regressed (ids, at most `limit` each). */

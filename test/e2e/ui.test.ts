@@ -121,7 +121,7 @@ describe("web UI in a real browser", () => {
     await page.screenshot({ path: `${SHOTS}/detail.png`, fullPage: true });
 
     // 5. resolve from the detail page, then the default (unresolved) list no longer has it
-    await page.getByRole("button", { name: "Resolve" }).click();
+    await page.getByRole("button", { name: "Resolve", exact: true }).click();
     await page.locator('[data-testid="issue-status"]', { hasText: "resolved" }).waitFor();
     expect((await t.api(`/api/0/issues/${issue.id}/`)).body.status).toBe("resolved");
     await page.locator(".topnav").getByText("Issues").click();

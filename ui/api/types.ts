@@ -37,7 +37,7 @@ export interface Issue {
   baselinePerHour: number;
 }
 
-export interface IssueDetail extends Issue {
+export interface IssueDetail extends Issue, IssueReleaseFacts {
   stats: { "24h": StatsSeries; "30d": StatsSeries };
   tags: { key: string; name: string; totalValues: number }[];
   grouping: { mechanism: string; key: string };
@@ -151,4 +151,59 @@ export interface ProjectOutcomes {
   rateLimited: OutcomeRow[];
   clientDiscardedTotal: number;
   clientDiscarded: OutcomeRow[];
+}
+
+/** Sentry's `projects[].healthData` of a release (percentages 0–100, null without sessions). */
+export interface HealthData {
+  crashFreeSessions: number | null;
+  crashFreeUsers: number | null;
+  sessionsCrashed: number;
+  sessionsErrored: number;
+  sessionsAbnormal: number;
+  totalSessions: number;
+  totalUsers: number;
+  totalSessions24h: number;
+  adoption: number | null;
+  sessionsAdoption: number | null;
+  hasHealthData: boolean;
+}
+
+/** One bucket of a release's health chart (LightTrace). */
+export interface HealthPoint { time: number; sessions: number; errored: number; abnormal: number; crashed: number; crashFreeSessions: number | null }
+
+export interface Release {
+  version: string;
+  shortVersion: string;
+  dateCreated: string;
+  dateReleased: string | null;
+  firstSeen: string;
+  lastEvent: string | null;
+  newGroups: number;
+  regressedGroups: number;
+  eventCount: number;
+  eventCount24h: number;
+  adoption: number | null;
+  deploysByEnvironment: { environment: string; deployCount: number; lastDeployed: string }[];
+  projects: { id: number; slug: string; name: string; newGroups: number; healthData?: HealthData; healthSeries?: HealthPoint[] }[];
+}
+
+export interface ReleaseDetail extends Release {
+  newIssues: Issue[];
+  regressedIssues: Issue[];
+  deploys: { id: string; environment: string; name: string | null; dateFinished: string }[];
+}
+
+/** LightTrace's release facts on issue detail: events per release, and how a resolution in a release holds up. */
+export interface IssueReleaseFacts {
+  statusDetails: { inRelease?: string; inNextRelease?: boolean };
+  releaseCounts: { version: string; count: number; firstSeen: string; lastSeen: string }[];
+  resolution: {
+    type: "inRelease" | "inNextRelease";
+    release: string;
+    resolvedAt: string;
+    fixedReleaseEventCount: number;
+    lastFixedReleaseEvent: { release: string; at: string } | null;
+    lastOlderReleaseEvent: { release: string; at: string } | null;
+    quietSince: string;
+  } | null;
 }

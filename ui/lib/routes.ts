@@ -5,6 +5,8 @@ export type Route =
   | { name: "projects"; project?: string }
   | { name: "trace"; traceId: string; eventId?: string }
   | { name: "alerts"; project: string }
+  | { name: "releases"; project?: string }
+  | { name: "release"; version: string }
   | { name: "notFound"; path: string };
 
 /**
@@ -25,11 +27,14 @@ export function parseRoute(pathname: string): Route {
     if (c === "events" && d && parts.length === 4) return { name: "issue", issueId: b, eventId: d };
   }
   if (a === "traces" && b && /^[0-9a-f]{32}$/i.test(b) && parts.length === 2) return { name: "trace", traceId: b.toLowerCase() };
+  if (a === "releases" && parts.length === 1) return { name: "releases" };
+  if (a === "releases" && b && parts.length === 2) return { name: "release", version: b };
   if (a === "projects") {
     if (parts.length === 1) return { name: "projects" };
     if (b && parts.length === 2) return { name: "projects", project: b };
     if (b && c === "issues" && parts.length === 3) return { name: "issues", project: b };
     if (b && c === "alerts" && parts.length === 3) return { name: "alerts", project: b };
+    if (b && c === "releases" && parts.length === 3) return { name: "releases", project: b };
   }
   return { name: "notFound", path: pathname };
 }
@@ -56,4 +61,12 @@ export function tracePath(traceId: string, eventId?: string): string {
 /** A project's alert rules and deliveries. */
 export function alertsPath(project: string): string {
   return `/projects/${encodeURIComponent(project)}/alerts/`;
+}
+
+export function releasesPath(project?: string): string {
+  return project ? `/projects/${encodeURIComponent(project)}/releases/` : "/releases/";
+}
+
+export function releasePath(version: string): string {
+  return `/releases/${encodeURIComponent(version)}/`;
 }

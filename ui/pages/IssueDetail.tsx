@@ -8,6 +8,9 @@ import { EventsChart } from "../components/EventsChart.tsx";
 import { LevelBadge } from "../components/LevelBadge.tsx";
 import { Link } from "../components/Link.tsx";
 import { TagBars } from "../components/TagBars.tsx";
+import { ReleaseCounts } from "../components/ReleaseCounts.tsx";
+import { ResolutionNotice } from "../components/ResolutionNotice.tsx";
+import { ResolveActions, type StatusChange } from "../components/ResolveActions.tsx";
 import { TriageBadges } from "../components/TriageBadges.tsx";
 import { formatCount, formatDateTime, formatRelativeTime } from "../format.ts";
 import { useApi } from "../hooks/use-api.ts";
@@ -35,11 +38,11 @@ export function IssueDetail(props: { org: string; issueId: string; eventId?: str
   const data = issue.data;
   const now = Date.now();
 
-  const setStatus = async (status: IssueStatus) => {
+  const setStatus = async (status: IssueStatus | StatusChange) => {
     setBusy(true);
     setActionError(undefined);
     try {
-      await apiSend("PUT", `/api/0/issues/${encodeURIComponent(data.id)}/`, { status });
+      await apiSend("PUT", `/api/0/issues/${encodeURIComponent(data.id)}/`, typeof status === "string" ? { status } : status);
       issue.reload();
     } catch (err) {
       setActionError(`Could not change the status: ${describeError(err)}`);
@@ -72,16 +75,14 @@ export function IssueDetail(props: { org: string; issueId: string; eventId?: str
         </div>
         <div class="issue-actions">
           {data.status === "unresolved" ? (
-            <>
-              <button type="button" class="primary" disabled={busy} onClick={() => setStatus("resolved")}>Resolve</button>
-              <button type="button" disabled={busy} onClick={() => setStatus("ignored")}>Ignore</button>
-            </>
+            <ResolveActions org={props.org} project={data.project.slug} busy={busy} onChange={setStatus} />
           ) : (
             <button type="button" class="primary" disabled={busy} onClick={() => setStatus("unresolved")}>Unresolve</button>
           )}
         </div>
       </header>
       {actionError && <div class="notice notice-error" role="alert">{actionError}</div>}
+      {data.resolution && <ResolutionNotice resolution={data.resolution} />}
 
       <section class="stat-cards" aria-label="Counts">
         <div class="stat"><span class="stat-label">Events</span><span class="stat-value">{formatCount(data.count)}</span></div>
@@ -116,6 +117,10 @@ export function IssueDetail(props: { org: string; issueId: string; eventId?: str
             </div>
           </div>
           <EventsChart series={data.stats[period]} bucket={period === "24h" ? "hour" : "day"} />
+        </section>
+        <section class="panel release-counts-panel">
+          <h2>Events per release</h2>
+          <ReleaseCounts counts={data.releaseCounts} />
         </section>
         <section class="panel tags-panel">
           <h2>Tags</h2>

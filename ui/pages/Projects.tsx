@@ -11,6 +11,7 @@ import { alertsPath, issueListPath, projectPath } from "../lib/routes.ts";
 import { SNIPPET_PLATFORMS, setupSnippet, type SnippetPlatform } from "../lib/snippets.ts";
 import { useFormSubmit } from "../hooks/use-form-submit.ts";
 import { ProjectGuardrails } from "../components/ProjectGuardrails.tsx";
+import { ProjectReleaseHealth } from "../components/ProjectReleaseHealth.tsx";
 
 /** The team slug project creation goes through (LightTrace's one implicit team, src/api/teams.ts). */
 const TEAM_SLUG = "default";
@@ -51,6 +52,7 @@ export function Projects(props: { org: string; selected?: string | undefined }) 
         {selected && (
           <div class="project-panels">
             <ProjectSetup key={selected} org={props.org} slug={selected} project={projects.data?.find((p) => p.slug === selected)} />
+            <ProjectReleaseHealth key={`releases-${selected}`} org={props.org} slug={selected} />
             <ProjectGuardrails key={`limits-${selected}`} org={props.org} slug={selected} />
           </div>
         )}
