@@ -7,6 +7,7 @@ import type { Guardrails } from "../process/guardrails.ts";
 import type { IngestJob } from "../process/types.ts";
 import { rateLimitHeader } from "../process/quota.ts";
 import { MAX_CLIENT_REPORT_BYTES } from "./client-report.ts";
+import { isStorageFullError, STORAGE_FULL_RETRY_AFTER } from "./storage-errors.ts";
 import { extractDsnAuth, extractRequestAuth, type SentryAuth } from "./auth.ts";
 import { readBody, streamBody } from "./body.ts";
 import { answerPreflight, setIngestCorsHeaders } from "./cors.ts";
@@ -143,6 +144,10 @@ function _sendError(res: ServerResponse, req: IncomingMessage, err: unknown, log
   }
   if (err instanceof QueueFullError) {
     return _sendJson(res, 503, { detail: "server is overloaded; retry later" }, { "Retry-After": "1" });
+  }
+  if (isStorageFullError(err)) {
+    logger.debug("ingest refused: the disk is full", { error: (err as Error).message }); // the queue logs the failed commit
+    return _sendJson(res, 503, { detail: "the server's disk is full; nothing was stored, retry later" }, { "Retry-After": String(STORAGE_FULL_RETRY_AFTER) });
   }
   if (err instanceof Error && (err as NodeJS.ErrnoException).code === "ECONNRESET") {
     res.destroy();
