@@ -54,8 +54,7 @@ export function createTraceWriter(db: SqliteDatabase, opts: { maxStoredSpans: nu
     transactionExists: db.prepare("SELECT 1 FROM trace_spans WHERE project_id = ? AND segment_event_id = ? AND is_segment = 1").pluck(),
     insertSpan: db.prepare(`INSERT INTO trace_spans (project_id, trace_id, span_id, parent_span_id, segment_event_id, is_segment,
         transaction_name, op, description, status, start_timestamp, timestamp, release, environment, received_at)
-      VALUES (@projectId, @traceId, @spanId, @parentSpanId, @segmentEventId, @isSegment,
-        @transaction, @op, @description, @status, @startTimestamp, @timestamp, @release, @environment, @receivedAt)`),
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     countSpans: db.prepare("SELECT count(*) FROM trace_spans").pluck(),
     evictOldest: db.prepare("DELETE FROM trace_spans WHERE id <= (SELECT id FROM trace_spans ORDER BY id DESC LIMIT 1 OFFSET ?)"),
   };
@@ -69,11 +68,10 @@ export function createTraceWriter(db: SqliteDatabase, opts: { maxStoredSpans: nu
       if (seg.eventId && stmt.transactionExists.get(projectId, seg.eventId)) continue;
       for (const span of seg.spans) {
         const isSegment = seg.segmentSpanIds.includes(span.spanId);
-        stmt.insertSpan.run({
-          projectId, ...span, segmentEventId: seg.eventId, isSegment: isSegment ? 1 : 0,
-          transaction: isSegment ? seg.transaction : null,
-          release: isSegment ? seg.release : null, environment: isSegment ? seg.environment : null, receivedAt,
-        });
+        // positional parameters: up to a thousand rows per transaction, no object per row
+        stmt.insertSpan.run(projectId, span.traceId, span.spanId, span.parentSpanId, seg.eventId, isSegment ? 1 : 0,
+          isSegment ? seg.transaction : null, span.op, span.description, span.status, span.startTimestamp, span.timestamp,
+          isSegment ? seg.release : null, isSegment ? seg.environment : null, receivedAt);
       }
       storedSpans += seg.spans.length;
     }
