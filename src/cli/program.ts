@@ -8,6 +8,7 @@ import { addAlertCommands } from "./alerts-commands.ts";
 import { LIGHTTRACE_VERSION } from "../version.ts";
 import { runSelftestBomb } from "./selftest.ts";
 import { runBackup } from "./backup.ts";
+import { runSourcemapsUpload } from "./sourcemaps-upload.ts";
 
 /** The `lighttrace` command line: declares the commands and maps each to a cli/* function. */
 export function buildProgram(): Command {
@@ -104,6 +105,19 @@ export function buildProgram(): Command {
     .addOption(_dataOption())
     .option("--json", "machine-readable output")
     .action(runBackup);
+
+  const sourcemaps = program.command("sourcemaps").description("upload source maps to a running server (what sentry-cli sourcemaps upload does)");
+  sourcemaps
+    .command("upload <dir>")
+    .description("pair the minified files under <dir> with their source maps and upload them for a release")
+    .requiredOption("--release <release>", "the release the files belong to (as the SDK reports it)")
+    .option("--project <project>", "project slug (default: LIGHTTRACE_PROJECT, SENTRY_PROJECT, or the server's only project)")
+    .option("--url-prefix <prefix>", "URL prefix the files are served under; ~/ matches any host", "~/")
+    .option("--dist <dist>", "distribution identifier, when the SDK sets one")
+    .option("--org <org>", "organization slug (default: from the token, or the server's)")
+    .option("--url <url>", "server URL (default: LIGHTTRACE_URL, SENTRY_URL, or the one in the token)")
+    .option("--auth-token <token>", "API token (default: LIGHTTRACE_AUTH_TOKEN or SENTRY_AUTH_TOKEN)")
+    .action(runSourcemapsUpload);
 
   for (const cmd of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
     cmd.showHelpAfterError("(run with --help for usage)");

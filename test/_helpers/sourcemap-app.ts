@@ -36,6 +36,8 @@ export async function buildApp(opts: { target: "web" | "node"; outdir: string; s
     format: opts.target === "web" ? "iife" : "esm",
     external: opts.target === "node" ? ["@sentry/node"] : [],
     define: { SECOND_BUILD: opts.second ? "true" : "false" },
+    // the copied sources may live outside the checkout: resolve @sentry/browser from it
+    nodePaths: [fileURLToPath(new URL("../../node_modules/", import.meta.url))],
     logLevel: "silent",
   });
 }
