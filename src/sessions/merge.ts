@@ -33,7 +33,7 @@ export interface SessionCounts {
   crashed: number;
 }
 
-/** A user (`did`) touched by a session: seen in `hour`, and crashed there when `crashed`. */
+/** A user (`did`) touched by a session update: seen in `hour`, and crashed there when `crashed`. */
 export interface UserTouch {
   release: string;
   environment: string;
@@ -81,7 +81,9 @@ export function mergeSessionUpdate(prev: SessionState | undefined, update: Sessi
       _add(counts, health, 1);
     }
   }
-  const user = next.did ? { release: next.release, environment: next.environment, did: next.did, hour: next.hour, crashed: next.health === CRASHED } : undefined;
+  // the user is touched when the session is new, gains its did, or just crashed (nothing else moves its marks)
+  const touchesUser = next.did !== null && (!prev || prev.did !== next.did || (next.health === CRASHED && prev.health !== CRASHED));
+  const user = touchesUser ? { release: next.release, environment: next.environment, did: next.did!, hour: next.hour, crashed: next.health === CRASHED } : undefined;
   return user ? { next, counts, user } : { next, counts };
 }
 

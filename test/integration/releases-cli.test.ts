@@ -159,4 +159,20 @@ describe("release write endpoints driven by the real sentry-cli", () => {
     const fin = await cli("releases", "finalize", "shop@2.0.0", "--org", "lighttrace");
     expect(fin.code, fin.stderr).toBe(0);
   });
+
+  it("reads releases back with `releases list` (newest first by semver) and `releases info`", async () => {
+    const list = await cli("releases", "list", "--org", "lighttrace", "--project", "my-project");
+    expect(list.code, list.stderr).toBe(0);
+    const positions = ["2.0.0", "1.0.0", "0.9.0", "0.8.0"].map((v) => list.stdout.indexOf(v));
+    expect(positions.every((i) => i >= 0), list.stdout).toBe(true);
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
+    const info = await cli("releases", "info", "shop@1.0.0", "--org", "lighttrace", "--project", "my-project");
+    expect(info.code, info.stderr).toBe(0);
+    expect(info.stdout).toContain("shop@1.0.0");
+    const missing = await cli("releases", "info", "shop@9.9.9", "--org", "lighttrace", "--project", "my-project");
+    expect(missing.code).not.toBe(0);
+    // the deploy recorded above, per environment, in the release detail
+    const detail = (await t.api("/api/0/organizations/lighttrace/releases/shop@1.0.0/")).body;
+    expect(detail.deploysByEnvironment).toEqual([expect.objectContaining({ environment: "production", deployCount: 1 })]);
+  });
 });
