@@ -128,7 +128,7 @@ const CONFIG_SCHEMA = z
     scrubData: booleanFromString,
     trustProxy: booleanFromString,
     maxStoredTraceSpans: positiveInt,
-    aiUrl: z.union([z.literal(""), z.url({ protocol: /^https?$/ })]),
+    aiUrl: z.union([z.literal(""), z.url({ protocol: /^https?$/ }).refine((u) => !/^[a-z]+:\/\/[^/]*@/i.test(u), "no credentials in the URL: put the key in LIGHTTRACE_AI_KEY")]),
     aiModel: z.string().max(200),
     aiKey: z.string().max(1000),
     aiTimeoutMs: z.coerce.number().int().min(100).max(600_000),

@@ -74,7 +74,7 @@ export async function previewExplanation(deps: ExplainDeps, issue: Issue, event:
     llm: {
       enabled: llm.settings !== undefined,
       model: llm.settings?.model ?? null,
-      endpoint: llm.settings ? chatCompletionsUrl(llm.settings.url) : null,
+      endpoint: llm.settings ? _displayUrl(chatCompletionsUrl(llm.settings.url)) : null,
       problem: llm.problem ?? null,
     },
     prompt: llm.settings ? buildExplainPrompt(collectEventFacts(event, issue)) : null,
@@ -87,4 +87,19 @@ export function llmSettings(config: Config): { settings?: LlmSettings; problem?:
   if (!config.aiUrl) return {};
   if (!config.aiModel) return { problem: "LIGHTTRACE_AI_URL is set but LIGHTTRACE_AI_MODEL is not: name the model to use" };
   return { settings: { url: config.aiUrl, model: config.aiModel, key: config.aiKey, timeoutMs: config.aiTimeoutMs } };
+}
+
+// --- Internal ---
+
+/** The endpoint as shown to API readers: without credentials in the userinfo or the query string. */
+function _displayUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = "";
+    u.password = "";
+    u.search = "";
+    return u.toString();
+  } catch {
+    return "(the configured URL)";
+  }
 }

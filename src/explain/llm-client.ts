@@ -17,10 +17,16 @@ export class LlmError extends Error {
 /** Answers larger than this are refused rather than buffered (bytes). */
 const MAX_ANSWER_BYTES = 1024 * 1024;
 
-/** The chat-completions endpoint for a configured URL: `…/v1` gets `/chat/completions` appended. */
+/** The chat-completions endpoint for a configured URL: `…/v1` gets `/chat/completions` appended (a query string is kept). */
 export function chatCompletionsUrl(url: string): string {
-  const trimmed = url.replace(/\/+$/, "");
-  return /\/chat\/completions$/.test(trimmed) ? trimmed : `${trimmed}/chat/completions`;
+  try {
+    const u = new URL(url);
+    const path = u.pathname.replace(/\/+$/, "");
+    u.pathname = /\/chat\/completions$/.test(path) ? path : `${path}/chat/completions`;
+    return u.toString();
+  } catch {
+    return url;
+  }
 }
 
 /**

@@ -151,6 +151,13 @@ describe("distributed trace from real SDKs, trace view and Explain in a real bro
     const bar = await serverRow.locator(".wf-bar").boundingBox();
     expect(bar!.width).toBeGreaterThan(1);
     await page.screenshot({ path: `${SHOTS}/trace.png`, fullPage: true });
+    // a phone: the waterfall stacks its columns instead of overflowing
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await phone.goto(page.url());
+    await phone.locator(".wf-row.wf-transaction").nth(1).waitFor();
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBe(0);
+    await phone.screenshot({ path: `${SHOTS}/trace-390.png`, fullPage: true });
+    await phone.close();
     await pinned.click();
     await page.waitForURL(`${t.url}/issues/${serverIssue.id}/events/${serverEventId}/`);
     expect(consoleErrors).toEqual([]);

@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorEvent, eventEnvelope } from "../_helpers/envelopes.ts";
 import { startTestServer, type TestServer } from "../_helpers/server.ts";
 import { runCli } from "../_helpers/child-server.ts";
+import { loadConfig } from "../../src/config.ts";
+import { chatCompletionsUrl } from "../../src/explain/llm-client.ts";
 
 const TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
 const PII = ["ada@example.com", "203.0.113.77", "s3cr3t-session", "sk_live_51HqLyjWDarjtT1zdp7dc", "4111 1111 1111 1111", "Bearer eyJhbGciOiJIUzI1NiJ9"];
@@ -205,11 +207,14 @@ describe("Explain: offline analyser and an OpenAI-compatible LLM", () => {
     await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
     const deadPort = (closed.address() as AddressInfo).port;
     await new Promise((r) => closed.close(r));
-    const t2 = await startTestServer({ aiUrl: `http://127.0.0.1:${deadPort}/v1/chat/completions`, aiModel: "m" });
+    const t2 = await startTestServer({ aiUrl: `http://127.0.0.1:${deadPort}/v1?key=k-123`, aiModel: "m" });
     try {
       const ev = piiEvent();
       await fetch(`${t2.url}/api/${t2.projectId}/envelope/?sentry_key=${t2.publicKey}`, { method: "POST", body: new Uint8Array(eventEnvelope(ev)) });
       const id = (await t2.api("/api/0/organizations/lighttrace/issues/?query=")).body[0].id;
+      // the endpoint is shown without the query string (some hosted APIs take their key there)
+      const preview = await t2.api(`/api/0/issues/${id}/explain/`);
+      expect(preview.body.llm.endpoint).toBe(`http://127.0.0.1:${deadPort}/v1/chat/completions`);
       const res = await t2.api(`/api/0/issues/${id}/explain/`, { method: "POST", body: "{}" });
       expect(res.body.provider).toBe("offline");
       expect(res.body.llmError).toBe(`could not connect to the AI endpoint at http://127.0.0.1:${deadPort}: connection refused (is the server running?)`);
@@ -219,6 +224,13 @@ describe("Explain: offline analyser and an OpenAI-compatible LLM", () => {
     } finally {
       await t2.close();
     }
+  });
+
+  it("refuses credentials inside LIGHTTRACE_AI_URL, naming the setting to use", () => {
+    expect(() => loadConfig({ LIGHTTRACE_AI_URL: "https://user:secret@llm.example/v1" })).toThrow(
+      "invalid aiUrl (LIGHTTRACE_AI_URL): no credentials in the URL: put the key in LIGHTTRACE_AI_KEY");
+    expect(chatCompletionsUrl("https://llm.example/openai/v1/?api-version=2")).toBe("https://llm.example/openai/v1/chat/completions?api-version=2");
+    expect(chatCompletionsUrl("http://127.0.0.1:11434/v1/chat/completions")).toBe("http://127.0.0.1:11434/v1/chat/completions");
   });
 
   it("prints the explanation in a terminal: lighttrace explain <issue-id>", async () => {
