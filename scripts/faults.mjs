@@ -105,8 +105,11 @@ for (let round = 0; round < ROUNDS; round++) {
     if (!stop && s < 3) await send(makeEvent("new", round, s));
     for (let n = 0; !stop; n++) if (!(await send(makeEvent("load", round, n)))) await new Promise((r) => setTimeout(r, 20));
   });
-  // 2. kill -9 at a random point of the round
-  const killAfter = 400 + Math.floor(random() * 1600);
+  // 2. kill -9 at a random point once the round is under load (some events acknowledged)
+  const ackedAtStart = acknowledged.size;
+  const loadDeadline = Date.now() + 15_000;
+  while (acknowledged.size < ackedAtStart + 30 && Date.now() < loadDeadline) await new Promise((r) => setTimeout(r, 10));
+  const killAfter = Math.floor(random() * 1500);
   await new Promise((r) => setTimeout(r, killAfter));
   const exited = new Promise((r) => server.once("exit", r));
   server.kill("SIGKILL");
@@ -114,7 +117,7 @@ for (let round = 0; round < ROUNDS; round++) {
   stop = true;
   await Promise.all(senders);
   report.kills.push({ round, afterMs: killAfter, acknowledgedSoFar: acknowledged.size });
-  log(`round ${round + 1}/${ROUNDS}: killed after ${killAfter} ms; ${acknowledged.size} acknowledged so far, ${unacknowledged.size} to re-send`);
+  log(`round ${round + 1}/${ROUNDS}: killed ${killAfter} ms into the load; ${acknowledged.size} acknowledged so far, ${unacknowledged.size} to re-send`);
   ({ server, url } = await startBenchServer(dataDir, [], serverEnv));
 }
 // a last pass of re-sends after the final restart, then a graceful stop
