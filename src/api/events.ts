@@ -5,7 +5,7 @@ import { badRequest, notFound, param, parseQuery, requireOrganization, requirePr
 import { loadIssue, type RouteFn } from "./issues.ts";
 import { CURSOR_PARAM, linkHeader, parseCursor } from "./pagination.ts";
 import { serializeEvent } from "./serialize.ts";
-import { symbolicateStoredEvent } from "../sourcemaps/issue-continuity.ts";
+import { prepareEventForView } from "../sourcemaps/issue-continuity.ts";
 
 const listSchema = z.object({
   cursor: CURSOR_PARAM,
@@ -23,7 +23,7 @@ export function mountEventRoutes(deps: ApiDeps, route: RouteFn): void {
     const hasMore = rows.length > q.limit;
     event.res.headers.set("Link", linkHeader(event.url, offset, q.limit, hasMore));
     const full = q.full === "true" || q.full === "1";
-    if (full) for (const row of rows.slice(0, q.limit)) await symbolicateStoredEvent(deps, row);
+    if (full) for (const row of rows.slice(0, q.limit)) await prepareEventForView(deps, row);
     return rows.slice(0, q.limit).map((row) => {
       const serialized = serializeEvent(row, { title: issue.title, culprit: issue.culprit });
       if (full) return serialized;
@@ -72,7 +72,7 @@ export type ApiEvent = Awaited<ReturnType<typeof loadIssueEvent>>;
 
 async function _withNeighbours(deps: ApiDeps, stored: StoredEvent, title: string, culprit: string) {
   const { previous, next } = await deps.store.adjacentEventIds(stored.issueId, stored);
-  await symbolicateStoredEvent(deps, stored);
+  await prepareEventForView(deps, stored);
   return serializeEvent(stored, { title, culprit, previousEventID: previous, nextEventID: next });
 }
 

@@ -228,6 +228,7 @@ export function serializeFrame(f: Frame) {
     trust: null,
     // source maps (issue 5): how the frame was resolved, or why it was not
     data: f.data && typeof f.data === "object" ? f.data : null,
+    sourceLink: typeof f.source_link === "string" ? f.source_link : null,
     errors: frameSymbolicationErrors(f),
   };
 }

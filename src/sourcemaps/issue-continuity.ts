@@ -2,6 +2,13 @@ import { computeGrouping } from "../grouping/fingerprint.ts";
 import type { Logger } from "../logger.ts";
 import type { StoredEvent, Store } from "../store/types.ts";
 import type { Symbolicator } from "./symbolicate.ts";
+import { addSourceLinks } from "./frame-links.ts";
+
+/** What the event API shows of a stored event: symbolicated if its maps came later, with source links. */
+export async function prepareEventForView(deps: { store: Store; symbolicator?: Symbolicator | undefined }, stored: StoredEvent): Promise<void> {
+  await symbolicateStoredEvent(deps, stored);
+  await addSourceLinks(deps.store, stored.projectId, stored.event);
+}
 
 /**
  * Symbolicates a stored event for display when it arrived before its source maps (or they changed

@@ -185,6 +185,16 @@ describe("source maps from sentry-cli, errors from real SDKs", () => {
       const events = await issueEvents(all[0].id);
       const fromSecond = events.find((e: any) => e.release.version === "node@1.0.1");
       expect(exceptionOf(fromSecond).stacktrace.frames.filter((f: any) => f.inApp).at(-1)).toMatchObject({ filename: "src/checkout.ts", function: "processPayment" });
+
+      // 5. source links: the project's repository, the release's commit from set-commits
+      const sha = "0123456789abcdef0123456789abcdef01234567";
+      expect((await t.api("/api/0/projects/lighttrace/my-project/source-links/", { method: "PUT", body: JSON.stringify({ repositoryUrl: "https://github.com/acme/shop" }) })).status).toBe(200);
+      const commits = await cli(["releases", "set-commits", "node@1.0.1", "--org", "lighttrace", "--commit", `acme/shop@${sha}`]);
+      expect(commits.code, commits.stderr).toBe(0);
+      const linked = (await t.api(`/api/0/issues/${all[0].id}/events/${fromSecond.eventID}/`)).body;
+      const frames = exceptionOf(linked).stacktrace.frames;
+      expect(frames.filter((f: any) => f.inApp).at(-1).sourceLink).toBe(`https://github.com/acme/shop/blob/${sha}/src/checkout.ts#L${THROW_LINE}`);
+      expect(frames.filter((f: any) => !f.inApp).every((f: any) => f.sourceLink === null)).toBe(true);
     });
   });
 });
