@@ -3,13 +3,13 @@
 // events/s, latency percentiles and the server's peak RSS. Acknowledged events are checked in the DB.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import Database from "better-sqlite3";
 import { compileTemplate, envelopeTemplate, fillCompiled, fillTemplate } from "./bench-fixtures.mjs";
 import { startBenchServer } from "./bench-server.mjs";
+import { openConnection } from "./bench-client.mjs";
 
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 20) * 1000;
 const WARMUP_MS = 3000;
@@ -39,32 +39,6 @@ const deadline = start + WARMUP_MS + DURATION_MS;
 let cpuAtStart = 0;
 setTimeout(() => { measuring = true; ok = 0; failed = 0; latencies.length = 0; sentBytes = 0; cpuAtStart = serverCpuSeconds(); }, WARMUP_MS);
 
-/**
- * A minimal keep-alive HTTP/1.1 client on a raw socket: the generator shares the two cores with
- * the server, and node:http's client costs several times more CPU per request than the server's
- * own HTTP handling, which would make the benchmark measure the generator.
- */
-function openConnection() {
-  const socket = net.connect(Number(port), hostname);
-  socket.setNoDelay(true);
-  let buffered = Buffer.alloc(0);
-  let waiting;
-  socket.on("data", (chunk) => {
-    buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
-    const headerEnd = buffered.indexOf("\r\n\r\n");
-    if (headerEnd < 0 || !waiting) return;
-    const head = buffered.subarray(0, headerEnd).toString("latin1");
-    const length = Number(/content-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
-    if (buffered.length < headerEnd + 4 + length) return;
-    buffered = buffered.subarray(headerEnd + 4 + length);
-    const w = waiting;
-    waiting = undefined;
-    w(Number(head.slice(9, 12)));
-  });
-  socket.on("error", () => { if (waiting) { const w = waiting; waiting = undefined; w(0); } });
-  return (request) => new Promise((resolve) => { waiting = resolve; socket.write(request); });
-}
-
 function buildRequest(i) {
   const useGzip = Math.random() < GZIP_SHARE && gzipNext < gzipPool.length;
   const body = useGzip ? gzipPool[gzipNext++] : fillCompiled(compiled[i % ISSUES], i % 500);
@@ -74,7 +48,7 @@ function buildRequest(i) {
 
 let counter = 0;
 await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-  const send = openConnection();
+  const send = openConnection(port, hostname);
   while (performance.now() < deadline) {
     const { bytes, size } = buildRequest(counter++);
     const t0 = performance.now();

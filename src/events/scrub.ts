@@ -25,11 +25,7 @@ export interface ScrubOptions {
  * @example scrubEvent({ ...ev, extra: { password: "hunter2" } }).extra // { password: "[Filtered]" }
  */
 export function scrubEvent(event: NormalizedEvent, options: ScrubOptions = {}): NormalizedEvent {
-  const fields = [...DEFAULT_SENSITIVE_FIELDS, ...(options.sensitiveFields ?? []).map(_squash).filter(Boolean)];
-  const isSensitive = (key: string) => {
-    const k = _squash(key);
-    return fields.some((f) => k.includes(f));
-  };
+  const isSensitive = _sensitivityTest(options.sensitiveFields ?? []);
   const scrub = (value: unknown, depth = 0) => _scrubValue(value, isSensitive, depth);
 
   // 1. request: header/cookie/query pairs, body (object or form/JSON string), env
@@ -83,9 +79,37 @@ export function isCardNumber(candidate: string): boolean {
 /** Deeper than any real payload; past it values are filtered rather than walked (bounded work). */
 const MAX_DEPTH = 20;
 const CARD_PATTERN = /\b\d(?:[ -]?\d){12,18}\b/g;
+/** cheap pre-check: four digits in a row appear in every card number (in any grouping) */
+const CARD_CANDIDATE = /\d\d\d\d/;
 
 function _squash(key: string): string {
   return key.toLowerCase().replace(/[-_.\s]/g, "");
+}
+
+/**
+ * The key test for a set of extra fields, built once per field list and memoised per key: events
+ * repeat the same few dozen keys, and this runs on every key of every event.
+ */
+const _tests = new Map<string, (key: string) => boolean>();
+function _sensitivityTest(extra: readonly string[]): (key: string) => boolean {
+  const id = extra.join("\u0000");
+  let test = _tests.get(id);
+  if (test) return test;
+  const fields = [...DEFAULT_SENSITIVE_FIELDS, ...extra.map(_squash).filter(Boolean)];
+  const pattern = new RegExp(fields.map((f) => f.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"));
+  const memo = new Map<string, boolean>();
+  test = (key: string) => {
+    let hit = memo.get(key);
+    if (hit === undefined) {
+      hit = pattern.test(_squash(key));
+      if (memo.size > 2_000) memo.clear();
+      memo.set(key, hit);
+    }
+    return hit;
+  };
+  if (_tests.size > 100) _tests.clear();
+  _tests.set(id, test);
+  return test;
 }
 
 function _scrubValue(value: unknown, isSensitive: (key: string) => boolean, depth: number): unknown {
@@ -93,20 +117,26 @@ function _scrubValue(value: unknown, isSensitive: (key: string) => boolean, dept
   if (typeof value === "number") return Number.isInteger(value) && isCardNumber(String(value)) ? FILTERED : value;
   if (value === null || typeof value !== "object") return value;
   if (depth >= MAX_DEPTH) return FILTERED;
+  // (values are replaced in place: the event is ours, freshly parsed, and copying it costs more than the scrub)
   if (Array.isArray(value)) {
     // [key, value] pairs (Sentry's header/tag form) are scrubbed by their key
-    if (value.length === 2 && typeof value[0] === "string" && isSensitive(value[0]) && typeof value[1] !== "object") return [value[0], FILTERED];
-    return value.map((v) => _scrubValue(v, isSensitive, depth + 1));
+    if (value.length === 2 && typeof value[0] === "string" && isSensitive(value[0]) && typeof value[1] !== "object") {
+      value[1] = FILTERED;
+      return value;
+    }
+    for (let i = 0; i < value.length; i++) value[i] = _scrubValue(value[i], isSensitive, depth + 1);
+    return value;
   }
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    out[k] = isSensitive(k) && v !== null && v !== undefined && v !== "" ? FILTERED : _scrubValue(v, isSensitive, depth + 1);
+  const obj = value as Record<string, unknown>;
+  for (const k in obj) {
+    const v = obj[k];
+    obj[k] = isSensitive(k) && v !== null && v !== undefined && v !== "" ? FILTERED : _scrubValue(v, isSensitive, depth + 1);
   }
-  return out;
+  return obj;
 }
 
 function _scrubString(value: string): string {
-  if (value.length < 13 || !/\d/.test(value)) return value;
+  if (value.length < 13 || !CARD_CANDIDATE.test(value)) return value;
   return value.replace(CARD_PATTERN, (m) => (isCardNumber(m) ? FILTERED : m));
 }
 
