@@ -44,7 +44,7 @@ export function buildEnvelopeJob(envelope: Envelope, ctx: RequestContext): { job
     if (item.type === "client_report" && item.payload) clientDiscards.push(...parseClientReport(item.payload).discards);
     if (!PROCESSED_ITEM_TYPES.has(item.type) || TRACE_ITEM_TYPES.has(item.type)) {
       itemCounts.set(item.type, (itemCounts.get(item.type) ?? 0) + 1);
-      if (TRACE_ITEM_TYPES.has(item.type)) traces.push(parseTraceItem(item, ctx.receivedAt, sentAt));
+      if (TRACE_ITEM_TYPES.has(item.type)) traces.push(parseTraceItem(item, ctx.receivedAt, sentAt, ctx.scrub));
       continue;
     }
     if (SESSION_ITEM_TYPES.has(item.type)) {

@@ -1,17 +1,20 @@
 import type { EnvelopeItem } from "../ingest/envelope.ts";
 import { badRequest } from "../ingest/errors.ts";
 import { computeClockDrift } from "../events/timestamps.ts";
+import type { ScrubOptions } from "../events/scrub.ts";
 import { InvalidTraceItemError, parseSpanItem, parseTransactionItem, type TraceSegment } from "./parse-trace-items.ts";
+import { scrubTraceSegment } from "./scrub-spans.ts";
 
 /** Envelope item types that feed the trace view. */
 export const TRACE_ITEM_TYPES: ReadonlySet<string> = new Set(["transaction", "span"]);
 
 /**
  * Parses one `transaction` or `span` item into a segment for the writer. Client times get the same
- * clock-drift correction as events, so errors and spans of one trace line up. A malformed item
- * is refused with 400 naming what was wrong, as a malformed event is.
+ * clock-drift correction as events, so errors and spans of one trace line up, and the project's
+ * data scrubbing (`scrub`, undefined = off). A malformed item is refused with 400 naming what was
+ * wrong, as a malformed event is.
  */
-export function parseTraceItem(item: EnvelopeItem, receivedAtMs: number, sentAt: number | undefined): TraceSegment {
+export function parseTraceItem(item: EnvelopeItem, receivedAtMs: number, sentAt: number | undefined, scrub?: ScrubOptions): TraceSegment {
   const what = `"${item.type}" item`;
   if (!item.payload || item.payload.length === 0) throw badRequest(`${what} is empty`);
   let raw: unknown;
@@ -22,7 +25,8 @@ export function parseTraceItem(item: EnvelopeItem, receivedAtMs: number, sentAt:
   }
   const drift = computeClockDrift(receivedAtMs / 1000, sentAt);
   try {
-    return item.type === "transaction" ? parseTransactionItem(raw, drift) : parseSpanItem(raw, drift);
+    const segment = item.type === "transaction" ? parseTransactionItem(raw, drift) : parseSpanItem(raw, drift);
+    return scrub ? scrubTraceSegment(segment, scrub) : segment;
   } catch (err) {
     if (err instanceof InvalidTraceItemError) throw badRequest(err.message);
     throw err;

@@ -131,6 +131,24 @@ describe("traces: transactions and spans into the events-trace tree", () => {
     expect(res.body.transactions[0].spans).toEqual([expect.objectContaining({ span_id: child, op: "http.client", description: "GET /api/me", status: "error" })]);
   });
 
+  it("scrubs span descriptions like events: secret query values, bearer credentials, card numbers", async () => {
+    const trace = newEventId();
+    const root = hex16();
+    const now = Date.now() / 1000;
+    const tx = transaction({ name: "/pay?session_id=abc123", spanId: root, start: now - 1, end: now, spans: [
+      { span_id: hex16(), parent_span_id: root, op: "http.client", description: "GET https://api.example/v1/users?api_key=s3cr3t&page=2", start_timestamp: now - 0.5, timestamp: now - 0.4 },
+      { span_id: hex16(), parent_span_id: root, op: "function", description: "charge 4111 1111 1111 1111 with Bearer abcdefgh12345", start_timestamp: now - 0.3, timestamp: now - 0.2 },
+    ] });
+    tx.contexts.trace.trace_id = trace;
+    expect((await post(txEnvelope(tx))).status).toBe(200);
+    const res = (await t.api(`/api/0/organizations/lighttrace/events-trace/${trace}/`)).body.transactions[0];
+    expect(res.transaction).toBe("/pay?session_id=[Filtered]");
+    expect(res.spans.map((s: any) => s.description)).toEqual([
+      "GET https://api.example/v1/users?api_key=[Filtered]&page=2",
+      "charge [Filtered] with Bearer [Filtered]",
+    ]);
+  });
+
   it("refuses malformed transactions in words and validates the trace id", async () => {
     const bad = transaction({ name: "x", spanId: "nothex", start: 1, end: 2 });
     const res = await post(txEnvelope(bad));
