@@ -16,7 +16,8 @@ export async function addSourceLinks(store: Store, projectId: number, event: Nor
   const commit = releaseCommit(release, heads, settings.repository, event.release);
   if (!commit) return;
   const link = (frame: Frame) => {
-    if (frame.in_app !== true || typeof frame.lineno !== "number") return;
+    // a JavaScript frame that kept its minified position points into a bundle, not the repository
+    if (frame.in_app !== true || typeof frame.lineno !== "number" || (frame.data as { symbolicated?: boolean } | undefined)?.symbolicated === false) return;
     for (const path of [frame.filename, frame.abs_path]) {
       const url = path ? buildSourceLink(settings, commit, path, frame.lineno) : undefined;
       if (url) {

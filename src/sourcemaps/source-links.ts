@@ -57,6 +57,8 @@ export function buildSourceLink(settings: SourceLinkSettings, commit: string, pa
     if (!p.startsWith(settings.stackRoot)) return undefined;
     p = p.slice(settings.stackRoot.length);
   } else {
+    // a script URL is a deployed file, not a repository path, unless the stack root says how to map it
+    if (/^https?:\/\//i.test(p)) return undefined;
     p = p.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*\//i, "");
   }
   p = p.replace(/^(\.\.?\/)+/, "").replace(/^\/+/, "");

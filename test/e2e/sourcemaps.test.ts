@@ -139,6 +139,59 @@ describe("source maps from sentry-cli, errors from real SDKs", () => {
     });
   });
 
+  describe("web UI", () => {
+    it("toggles original and minified frames, shows why a frame did not resolve, and links to the repository", async () => {
+      const issue = (await t.api("/api/0/projects/lighttrace/my-project/issues/?query=A-1")).body[0];
+      // an event from a script nobody uploaded: its frame keeps the minified location, with the reason
+      const res = await fetch(`${t.url}/api/${t.projectId}/store/?sentry_key=${t.publicKey}`, {
+        method: "POST",
+        body: JSON.stringify({
+          platform: "javascript", release: "web@1.0.0", exception: { values: [{ type: "TypeError", value: "x is not a function", stacktrace: { frames: [
+            { filename: "https://cdn.example/vendor.min.js", function: "q", lineno: 1, colno: 200, in_app: true },
+          ] } }] },
+        }),
+      });
+      expect(res.status).toBe(200);
+
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      // 1. source-link settings through the project page
+      await page.goto(`${t.url}/projects/my-project/`);
+      const form = page.locator(".source-link-form");
+      await form.locator('input[type="url"]').fill("https://github.com/acme/shop");
+      await form.getByRole("button", { name: "Save source links" }).click();
+      await page.getByText("Links look like").waitFor();
+      expect(await page.locator(".source-links code").last().textContent()).toBe("https://github.com/acme/shop/blob/{commit}/{path}#L{line}");
+      const sha = "fedcba9876543210fedcba9876543210fedcba98";
+      expect((await t.api("/api/0/organizations/lighttrace/releases/web@1.0.0/", { method: "PUT", body: JSON.stringify({ refs: [{ repository: "acme/shop", commit: sha }] }) })).status).toBe(200);
+
+      // 2. the v1 event: original frames with a repository link, minified on request
+      const [v1] = (await issueEvents(issue.id)).filter((e: any) => e.release.version === "web@1.0.0");
+      await page.goto(`${t.url}/issues/${issue.id}/events/${v1.eventID}/`);
+      const crash = page.locator(".frame.in-app.open").first();
+      await crash.waitFor();
+      expect(await crash.locator(".frame-fn").textContent()).toBe("processPayment");
+      expect(await crash.locator(".frame-file").textContent()).toMatch(/^src\/checkout\.ts:13:\d+$/);
+      expect(await crash.locator(".ctx-line.crash .src").textContent()).toContain("throw new PaymentError");
+      expect(await crash.locator("a.source-link").getAttribute("href")).toBe(`https://github.com/acme/shop/blob/${sha}/src/checkout.ts#L${THROW_LINE}`);
+      await page.getByRole("button", { name: "Minified" }).click();
+      expect(await page.locator(".frame .frame-file").allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/\/v1\/app\.min\.js:\d+:\d+$/)]));
+      expect(await page.locator(".frame-file", { hasText: "src/checkout.ts" }).count()).toBe(0);
+      await page.getByRole("button", { name: "Original" }).click();
+      await page.locator(".frame-file", { hasText: "src/checkout.ts" }).first().waitFor();
+
+      // 3. the unresolved event says why
+      const other = await eventually(async () => (await t.api("/api/0/projects/lighttrace/my-project/issues/?query=vendor")).body[0]
+        ?? (await t.api("/api/0/projects/lighttrace/my-project/issues/?query=TypeError")).body[0]);
+      await page.goto(`${t.url}/issues/${other.id}/`);
+      const reason = page.locator(".frame-unresolved").first();
+      await reason.waitFor();
+      expect(await reason.textContent()).toBe("Not symbolicated: no file matching https://cdn.example/vendor.min.js was uploaded for release web@1.0.0");
+      expect(await page.locator("a.source-link").count()).toBe(0);
+      await page.screenshot({ path: "/tmp/lighttrace-ui/sourcemaps-unresolved.png", fullPage: true }).catch(() => {});
+      await page.close();
+    });
+  });
+
   describe("@sentry/node", () => {
     const runNode = (dir: string, release: string) => new Promise<{ code: number | null; stderr: string }>((resolve) => {
       const child = spawn(process.execPath, [join(dir, "app.min.mjs")], { env: { ...process.env, SENTRY_DSN: t.dsn.replace(/\/\d+$/, `/${t.projectId}`), RELEASE: release }, stdio: ["ignore", "ignore", "pipe"] });

@@ -25,6 +25,7 @@ describe("source links", () => {
     expect(buildSourceLink(mapped, "abc1234", "/srv/app/lib/db.js", 7)).toBe("https://github.com/acme/shop/blob/abc1234/packages/api/lib/db.js#L7");
     expect(buildSourceLink(mapped, "abc1234", "/usr/lib/node/x.js", 7)).toBeUndefined();
     expect(buildSourceLink(settings, "abc1234", "node_modules/react/index.js", 1)).toBeUndefined();
+    expect(buildSourceLink(settings, "abc1234", "https://cdn.example/vendor.min.js", 1)).toBeUndefined();
     const custom = { ...settings, urlTemplate: "https://code.example/{path}?at={commit}&line={line}" };
     expect(buildSourceLink(custom, "abc1234", "src/x.ts", 5)).toBe("https://code.example/src/x.ts?at=abc1234&line=5");
   });

@@ -58,6 +58,12 @@ export interface Frame {
   inApp: boolean;
   vars: Record<string, unknown> | null;
   instructionAddr: string | null;
+  /** source maps: how the frame was resolved (`resolved_with`, `sourcemap`) */
+  data?: Record<string, unknown> | null;
+  /** why a JavaScript frame kept its minified location */
+  errors?: { type: string; message: string }[] | null;
+  /** …/blob/<commit>/<path>#L<line>, from the project's source-link settings */
+  sourceLink?: string | null;
 }
 
 export interface Stacktrace { frames: Frame[]; hasSystemFrames: boolean }
@@ -68,6 +74,8 @@ export interface ExceptionValue {
   module: string | null;
   mechanism: { type?: string; handled?: boolean; synthetic?: boolean; [k: string]: unknown } | null;
   stacktrace: Stacktrace | null;
+  /** the minified frames when source maps resolved `stacktrace` */
+  rawStacktrace?: Stacktrace | null;
 }
 
 export interface Breadcrumb {
@@ -206,4 +214,15 @@ export interface IssueReleaseFacts {
     lastOlderReleaseEvent: { release: string; at: string } | null;
     quietSince: string;
   } | null;
+}
+
+/** A project's source-link settings (LightTrace; GET/PUT /api/0/projects/{org}/{project}/source-links/). */
+export interface SourceLinkSettings {
+  configured: boolean;
+  repository: string | null;
+  repositoryUrl: string | null;
+  urlTemplate: string | null;
+  effectiveUrlTemplate: string | null;
+  stackRoot: string;
+  sourceRoot: string;
 }

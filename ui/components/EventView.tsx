@@ -113,7 +113,7 @@ function ExceptionBlock(props: { exc: ExceptionValue; causedBy: boolean }) {
           {handled !== undefined && <span class={`badge ${handled ? "badge-handled" : "badge-unhandled"}`}>{handled ? "handled" : "unhandled"}</span>}
         </p>
       )}
-      {exc.stacktrace && exc.stacktrace.frames.length > 0 ? <Stacktrace stacktrace={exc.stacktrace} /> : <p class="muted">No stack trace was sent.</p>}
+      {exc.stacktrace && exc.stacktrace.frames.length > 0 ? <Stacktrace stacktrace={exc.stacktrace} rawStacktrace={exc.rawStacktrace} /> : <p class="muted">No stack trace was sent.</p>}
     </div>
   );
 }

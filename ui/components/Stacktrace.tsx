@@ -7,17 +7,28 @@ import { KeyValueTable } from "./KeyValueTable.tsx";
  * A stack trace, most recent call first: in-app frames emphasised, runs of library frames folded
  * into a "show N library frames" row, the crashing frame open with its source context and variables.
  */
-export function Stacktrace(props: { stacktrace: StacktraceData }) {
+export function Stacktrace(props: { stacktrace: StacktraceData; rawStacktrace?: StacktraceData | null }) {
   const [showAll, setShowAll] = useState(false);
-  const blocks = foldFrames(props.stacktrace.frames, { showAll });
-  const hasLibrary = props.stacktrace.frames.some((f) => !f.inApp) && props.stacktrace.frames.some((f) => f.inApp);
+  // source maps: the original frames by default, the minified ones as the SDK sent them on request
+  const [minified, setMinified] = useState(false);
+  const shown = minified && props.rawStacktrace ? props.rawStacktrace : props.stacktrace;
+  const blocks = foldFrames(shown.frames, { showAll });
+  const hasLibrary = shown.frames.some((f) => !f.inApp) && shown.frames.some((f) => f.inApp);
   return (
     <div class="stacktrace">
-      {hasLibrary && (
-        <label class="toggle-all">
-          <input type="checkbox" checked={showAll} onChange={() => setShowAll(!showAll)} /> Show library frames
-        </label>
-      )}
+      <div class="stacktrace-options">
+        {props.rawStacktrace && (
+          <span class="segmented" role="group" aria-label="Frames">
+            <button type="button" class={minified ? "" : "on"} aria-pressed={!minified} onClick={() => setMinified(false)}>Original</button>
+            <button type="button" class={minified ? "on" : ""} aria-pressed={minified} onClick={() => setMinified(true)}>Minified</button>
+          </span>
+        )}
+        {hasLibrary && (
+          <label class="toggle-all">
+            <input type="checkbox" checked={showAll} onChange={() => setShowAll(!showAll)} /> Show library frames
+          </label>
+        )}
+      </div>
       <ol class="frames">
         {blocks.map((block) =>
           block.kind === "frame" ? (
@@ -57,6 +68,12 @@ function FrameRow(props: { frame: Frame; open: boolean }) {
         <span class="frame-file">{frameLocation(frame)}</span>
         {frame.inApp ? <span class="frame-tag">app</span> : null}
       </button>
+      {frame.sourceLink && (
+        <a class="source-link" href={frame.sourceLink} target="_blank" rel="noopener noreferrer">Open in repository</a>
+      )}
+      {frame.errors?.map((e) => (
+        <p key={e.type} class="frame-unresolved" title={e.type}>Not symbolicated: {e.message}</p>
+      ))}
       {open && hasDetails && (
         <div class="frame-body">
           {frame.context.length > 0 && (

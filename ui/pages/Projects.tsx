@@ -12,6 +12,7 @@ import { SNIPPET_PLATFORMS, setupSnippet, type SnippetPlatform } from "../lib/sn
 import { useFormSubmit } from "../hooks/use-form-submit.ts";
 import { ProjectGuardrails } from "../components/ProjectGuardrails.tsx";
 import { ProjectReleaseHealth } from "../components/ProjectReleaseHealth.tsx";
+import { ProjectSourceLinks } from "../components/ProjectSourceLinks.tsx";
 
 /** The team slug project creation goes through (LightTrace's one implicit team, src/api/teams.ts). */
 const TEAM_SLUG = "default";
@@ -54,6 +55,7 @@ export function Projects(props: { org: string; selected?: string | undefined }) 
             <ProjectSetup key={selected} org={props.org} slug={selected} project={projects.data?.find((p) => p.slug === selected)} />
             <ProjectReleaseHealth key={`releases-${selected}`} org={props.org} slug={selected} />
             <ProjectGuardrails key={`limits-${selected}`} org={props.org} slug={selected} />
+            <ProjectSourceLinks key={`links-${selected}`} org={props.org} slug={selected} />
           </div>
         )}
       </div>
