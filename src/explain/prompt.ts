@@ -5,6 +5,8 @@ import type { ExplainPrompt } from "./types.ts";
 /** In-app frames sent, innermost first; breadcrumbs sent, most recent last. */
 const MAX_FRAMES = 12;
 const MAX_BREADCRUMBS = 15;
+/** Request headers that say nothing about a failure: left out to keep the prompt short. */
+const NOISE_HEADERS = /^(sec-|baggage$|sentry-trace$|connection$|accept-encoding$|accept-language$|cache-control$|pragma$|priority$|upgrade-insecure-requests$|dnt$)/i;
 
 const SYSTEM = `You are a senior software engineer helping a developer diagnose a production error reported by an error tracker.
 Answer in Markdown with exactly these sections:
@@ -56,6 +58,7 @@ export function buildExplainPrompt(facts: EventFacts): ExplainPrompt {
   if (facts.request) {
     lines.push("", `Request: ${facts.request.method ?? "GET"} ${facts.request.url ?? ""}`);
     for (const [name, value] of facts.request.headers) {
+      if (NOISE_HEADERS.test(name)) continue;
       const [k, v] = redactHeader(name, value);
       lines.push(`  ${k}: ${v}`);
     }
