@@ -64,7 +64,9 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
         if (o.isNewIssue) logger.info("new issue", { issueId: o.issueId, eventId: o.eventId });
         else if (o.isRegression) logger.info("issue regressed", { issueId: o.issueId, eventId: o.eventId });
       }
-      if (store.alerts.takeEnqueuedCount() > 0) alerts.wake();
+      const decided = store.alerts.takeWriterReport();
+      for (const error of decided.errors) logger.error("alert rules failed on an event (the event is stored)", { error });
+      if (decided.enqueued > 0) alerts.wake();
     },
   });
   const symbolicator = new Symbolicator({ store, cache: new SourceMapCache(SOURCE_MAP_CACHE_WEIGHT) });

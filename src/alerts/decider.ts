@@ -18,6 +18,12 @@ export interface OutboxInsert {
   now: number;
 }
 
+/** What the decider did since it was last asked: rows written, and rule failures to log. */
+export interface DecisionReport {
+  enqueued: number;
+  errors: unknown[];
+}
+
 /** The SQL the decider needs (src/store/alerts.ts), all synchronous: it runs inside the transaction. */
 export interface DecisionQueries {
   /** changes whenever any process edits rules (one settings read per batch) */
@@ -44,6 +50,7 @@ export class AlertDecider {
   private version = "";
   private baselines = new Map<number, { hour: number; perHour: number }>();
   private enqueued = 0;
+  private errors: unknown[] = [];
 
   constructor(queries: DecisionQueries) {
     this.queries = queries;
@@ -58,8 +65,29 @@ export class AlertDecider {
     }
   }
 
-  /** Called after each stored (non-duplicate) event, inside its savepoint. */
+  /**
+   * Called after each stored (non-duplicate) event, inside its savepoint. A failure here is
+   * reported (takeReport) rather than thrown: an alerting bug must not cost the event.
+   */
   afterEvent(projectId: number, ev: PreparedEvent, outcome: EventOutcome): void {
+    try {
+      this._decide(projectId, ev, outcome);
+    } catch (err) {
+      if (this.errors.length < 20) this.errors.push(err);
+    }
+  }
+
+  /** What happened since the last call (the dispatcher wakes when rows were enqueued). */
+  takeReport(): DecisionReport {
+    const report = { enqueued: this.enqueued, errors: this.errors };
+    this.enqueued = 0;
+    this.errors = [];
+    return report;
+  }
+
+  // --- Internal ---
+
+  private _decide(projectId: number, ev: PreparedEvent, outcome: EventOutcome): void {
     const project = this._projectRules(projectId);
     if (project.all.length === 0) return;
     const now = ev.receivedAt;
@@ -77,15 +105,6 @@ export class AlertDecider {
       for (const fired of decideTriggers(rule, ev, inputs)) this._fire(rule, fired.trigger, fired.details, projectId, issueId, ev.eventId, now);
     }
   }
-
-  /** How many outbox rows were written since the last call (the dispatcher wakes when > 0). */
-  takeEnqueuedCount(): number {
-    const n = this.enqueued;
-    this.enqueued = 0;
-    return n;
-  }
-
-  // --- Internal ---
 
   private _fire(rule: AlertRule, trigger: TriggerKind, details: Record<string, number> | undefined, projectId: number, issueId: number, eventId: string, now: number): void {
     const cooldown = rule.definition.frequency * 60;

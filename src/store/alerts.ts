@@ -1,4 +1,4 @@
-import type { DecisionQueries, OutboxInsert } from "../alerts/decider.ts";
+import type { DecisionQueries, DecisionReport, OutboxInsert } from "../alerts/decider.ts";
 import { RULE_DEFINITION, type AlertAction, type AlertRule, type RuleDefinition, type TriggerKind } from "../alerts/rule-schema.ts";
 import type { SqliteDatabase } from "./sqlite-binding.ts";
 
@@ -62,8 +62,8 @@ export interface AlertStore {
   /** forgets finished deliveries created before `beforeSec` and cooldowns that fired before `cooldownBeforeSec` */
   pruneOutbox(beforeSec: number, cooldownBeforeSec: number): Promise<number>;
   getOutboxRow(id: number): Promise<OutboxRow | undefined>;
-  /** rows the ingest writer enqueued since the last call (in-process; wakes the dispatcher) */
-  takeEnqueuedCount(): number;
+  /** rows the ingest writer enqueued, and rule failures, since the last call (in-process; wakes the dispatcher) */
+  takeWriterReport(): DecisionReport;
 }
 
 /**
@@ -158,7 +158,7 @@ export function createAlertQueries(db: SqliteDatabase) {
     return added;
   });
 
-  let decider: { takeEnqueuedCount(): number } | undefined;
+  let decider: { takeReport(): DecisionReport } | undefined;
 
   const decision: DecisionQueries = {
     rulesVersion: () => String(stmt.rulesVersion.get() ?? "0"),
@@ -196,7 +196,7 @@ export function createAlertQueries(db: SqliteDatabase) {
       const row = stmt.byId.get(id);
       return row ? _outbox(row) : undefined;
     },
-    takeEnqueuedCount: () => decider?.takeEnqueuedCount() ?? 0,
+    takeWriterReport: () => decider?.takeReport() ?? { enqueued: 0, errors: [] },
   };
 
   return {
@@ -204,8 +204,8 @@ export function createAlertQueries(db: SqliteDatabase) {
     decision,
     /** the project's default rule, inside the caller's transaction (project creation) */
     createDefaultRule: (projectId: number, rule: RuleWrite) => createRule(projectId, rule, true),
-    /** lets takeEnqueuedCount() reach the writer's decider */
-    attachDecider: (d: { takeEnqueuedCount(): number }) => void (decider = d),
+    /** lets takeWriterReport() reach the writer's decider */
+    attachDecider: (d: { takeReport(): DecisionReport }) => void (decider = d),
   };
 }
 
