@@ -1,4 +1,7 @@
+import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { errorEvent, eventEnvelope } from "../_helpers/envelopes.ts";
 import { eventually } from "../_helpers/sdk.ts";
 import { startTestServer, type TestServer } from "../_helpers/server.ts";
 import { freePort, startTestSmtp, type TestSmtp } from "../_helpers/smtp.ts";
@@ -111,6 +114,26 @@ describe("alert rules API", () => {
       expect(res.body).toEqual({ sent: false, message: `Not sent: could not connect to 127.0.0.1:${port}: connection refused (is the SMTP server running on that port?)` });
     } finally {
       await down.close();
+    }
+  });
+});
+
+describe("a broken alert rule", () => {
+  it("never costs the event: ingest stores it and the server logs the rule failure", async () => {
+    const t = await startTestServer();
+    try {
+      // a rule definition damaged outside LightTrace (hand-edited database)
+      const db = new Database(join(t.dataDir, "lighttrace.db"));
+      db.prepare("UPDATE alert_rules SET definition = '{\"triggers\": 42}'").run();
+      db.prepare("UPDATE settings SET value = value || '-edited' WHERE key = 'alert_rules_version'").run();
+      db.close();
+      const ev = errorEvent();
+      const res = await fetch(`${t.url}/api/${t.projectId}/envelope/?sentry_key=${t.publicKey}`, { method: "POST", body: new Uint8Array(eventEnvelope(ev)) });
+      expect(res.status).toBe(200);
+      expect((await t.api(`/api/0/projects/lighttrace/my-project/events/${ev.event_id}/`)).status).toBe(200);
+      expect(t.errors.join("\n")).toMatch(/alert rules failed on an event \(the event is stored\)/);
+    } finally {
+      await t.close();
     }
   });
 });
