@@ -29,21 +29,25 @@ export const MONTHLY_QUOTA_RETRY_AFTER = 60;
 
 export class ProjectQuota {
   private minutes = new Map<number, { start: number; count: number }>();
-  private months = new Map<number, { month: number; count: number }>();
+  private months = new Map<number, { month: number; count: number; seeded: boolean }>();
   /** projectId → grouping hash → start of the minute its last over-limit event was admitted */
   private trickle = new Map<number, Map<string, number>>();
 
   /** Whether the monthly count of a project is known for this month (else seed it from the store). */
   knowsMonth(projectId: number, nowMs: number): boolean {
-    return this.months.get(projectId)?.month === usageMonth(nowMs);
+    const m = this.months.get(projectId);
+    return m !== undefined && m.month === usageMonth(nowMs) && m.seeded;
   }
 
   /** Seeds the monthly count (accepted events so far this month, from the store). */
   seedMonth(projectId: number, nowMs: number, acceptedEvents: number): void {
     const month = usageMonth(nowMs);
     const current = this.months.get(projectId);
-    if (current?.month === month) current.count = Math.max(current.count, acceptedEvents);
-    else this.months.set(projectId, { month, count: acceptedEvents });
+    // counted in memory since start (committed or not yet) vs. committed this month: the larger
+    if (current?.month === month) {
+      current.count = Math.max(current.count, acceptedEvents);
+      current.seeded = true;
+    } else this.months.set(projectId, { month, count: acceptedEvents, seeded: true });
   }
 
   /**
@@ -123,11 +127,12 @@ export class ProjectQuota {
     return w;
   }
 
-  private monthOf(projectId: number, nowMs: number): { month: number; count: number } {
+  private monthOf(projectId: number, nowMs: number): { month: number; count: number; seeded: boolean } {
     const month = usageMonth(nowMs);
     let m = this.months.get(projectId);
     if (!m || m.month !== month) {
-      m = { month, count: 0 };
+      // a new month starts at 0 for real only if the previous one was seeded; else ask the store
+      m = { month, count: 0, seeded: m?.seeded ?? false };
       this.months.set(projectId, m);
     }
     return m;

@@ -60,21 +60,21 @@ export class RetentionRunner {
     this.now = deps.now;
   }
 
-  /** Starts the periodic pass (unref'd: it never keeps the process alive). */
+  /** Starts the periodic pass, which also applies the age limit (unref'd: it never keeps the process alive). */
   start(intervalMs = 60_000): void {
-    this.timer = setInterval(() => void this.run(), intervalMs);
+    this.timer = setInterval(() => void this.run({ includeAge: true }), intervalMs);
     this.timer.unref();
   }
 
-  /** Called after each commit; every `every` events a pass is started in the background. */
+  /** Called after each commit; every `every` events a cap-only pass is started in the background. */
   noteCommitted(events: number, every = 1_000): void {
     this.sinceLastRun += events;
-    if (this.sinceLastRun >= every && !this.running) void this.run();
+    if (this.sinceLastRun >= every && !this.running) void this.run({ includeAge: false });
   }
 
   /** One pass over every project; concurrent calls share the pass in progress. */
-  run(): Promise<RetentionResult> {
-    this.running ??= this.pass().catch((err: unknown) => {
+  run(opts: { includeAge: boolean } = { includeAge: true }): Promise<RetentionResult> {
+    this.running ??= this.pass(opts.includeAge).catch((err: unknown) => {
       this.logger.error("retention pass failed", { error: err });
       return { evictedByCap: 0, evictedByAge: 0, freedPages: 0 };
     }).finally(() => {
@@ -90,17 +90,15 @@ export class RetentionRunner {
 
   // --- Internal ---
 
-  private async pass(): Promise<RetentionResult> {
+  private async pass(includeAge: boolean): Promise<RetentionResult> {
     this.sinceLastRun = 0;
     const result: RetentionResult = { evictedByCap: 0, evictedByAge: 0, freedPages: 0 };
     for (const project of await this.store.listProjects()) {
       const limits = await this.limitsFor(project.id);
-      // 1. age: every unpinned event older than the limit
-      if (limits.maxEventAgeDays > 0) {
+      // 1. age (on the timer only: it scans the project's events): every unpinned event older than the limit
+      if (includeAge && limits.maxEventAgeDays > 0) {
         const cutoff = this.now() / 1000 - limits.maxEventAgeDays * 86_400;
-        for (const issue of await this.store.issueStoredCounts(project.id)) {
-          result.evictedByAge += await this.deleteInChunks((n) => this.store.deleteEventsOlderThan(issue.issueId, cutoff, n), Infinity);
-        }
+        result.evictedByAge += await this.deleteInChunks((n) => this.store.deleteEventsOlderThan(project.id, cutoff, n), Infinity);
       }
       // 2. cap: thin the most frequent issues first
       if (limits.maxStoredEvents > 0 && (await this.store.storedEventCount(project.id)) > limits.maxStoredEvents) {

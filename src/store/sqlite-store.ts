@@ -88,7 +88,7 @@ export function createSqliteStore(db: SqliteDatabase, opts: { maxStoredTraceSpan
     storedEventCount: async (projectId) => retention.storedEventCount(projectId),
     issueStoredCounts: async (projectId) => retention.issueStoredCounts(projectId),
     deleteOldestEvents: async (issueId, limit) => retention.deleteOldestEvents(issueId, limit),
-    deleteEventsOlderThan: async (issueId, cutoff, limit) => retention.deleteEventsOlderThan(issueId, cutoff, limit),
+    deleteEventsOlderThan: async (projectId, cutoff, limit) => retention.deleteEventsOlderThan(projectId, cutoff, limit),
     releaseFreePages: async () => retention.releaseFreePages(),
     sessionBuckets: async (projectId, sinceHour) => sessions.sessionBuckets(projectId, sinceHour),
     releaseEventCounts: async (projectIds, sinceHour) => releaseStats.releaseEventCounts(projectIds, sinceHour),

@@ -197,7 +197,7 @@ export interface Store extends ReleaseStore, SourceLinkStore, ArtifactStore {
   storedEventCount(projectId: number): Promise<number>;
   issueStoredCounts(projectId: number): Promise<IssueStoredCount[]>;
   deleteOldestEvents(issueId: number, limit: number): Promise<number>;
-  deleteEventsOlderThan(issueId: number, cutoffSeconds: number, limit: number): Promise<number>;
+  deleteEventsOlderThan(projectId: number, cutoffSeconds: number, limit: number): Promise<number>;
   releaseFreePages(): Promise<{ freedPages: number }>;
 
   /** Every (release, environment, hour) session bucket of the project since `sinceHour`. */

@@ -39,6 +39,17 @@ describe("ProjectQuota", () => {
     expect(usageMonth(nextMonth)).toBe(202612);
   });
 
+  it("asks for the month's stored count even after counting with the quota off (quota set later via the API)", () => {
+    const q = new ProjectQuota();
+    for (let i = 0; i < 3; i++) q.check(1, { eventsPerMinute: 0, monthlyQuota: 0 }, ["a"], known, t0);
+    expect(q.knowsMonth(1, t0)).toBe(false);
+    q.seedMonth(1, t0, 4_998); // committed this month, including from before a restart
+    expect(q.knowsMonth(1, t0)).toBe(true);
+    expect(q.check(1, { eventsPerMinute: 0, monthlyQuota: 5_000 }, ["a"], known, t0)).toMatchObject({ via: "within_limits" });
+    expect(q.check(1, { eventsPerMinute: 0, monthlyQuota: 5_000 }, ["a"], known, t0)).toMatchObject({ via: "within_limits" });
+    expect(q.check(1, { eventsPerMinute: 0, monthlyQuota: 5_000 }, ["a"], known, t0)).toMatchObject({ via: "trickle" });
+  });
+
   it("refunds what was not stored", () => {
     const q = new ProjectQuota();
     const limits = { eventsPerMinute: 1, monthlyQuota: 0 };
