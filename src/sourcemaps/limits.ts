@@ -25,5 +25,5 @@ export const UPLOAD_LIMITS = {
   chunkRetentionSeconds: 24 * 3600,
 } as const;
 
-/** estimated bytes of parsed source maps kept in memory (see map-cache.ts for the estimate) */
-export const SOURCE_MAP_CACHE_WEIGHT = 256 * 1024 * 1024;
+/** estimated bytes of parsed source maps kept in memory (map-cache.ts): about three 5 MB maps */
+export const SOURCE_MAP_CACHE_WEIGHT = 160 * 1024 * 1024;

@@ -112,7 +112,7 @@ describe("ZIP reader", () => {
 describe("parsed source-map cache", () => {
   it("evicts the least recently used maps past its weight bound", async () => {
     const text = JSON.stringify({ version: 3, sources: ["a.ts"], names: [], mappings: "AAAA" });
-    const cache = new SourceMapCache(text.length * 3 * 2);
+    const cache = new SourceMapCache(text.length * 10 * 2);
     const load = async () => text;
     await cache.get(1, load);
     await cache.get(2, load);
