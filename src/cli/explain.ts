@@ -3,6 +3,9 @@ import { systemClock } from "../clock.ts";
 import { silentLogger } from "../logger.ts";
 import { loadIssueEvent } from "../api/events.ts";
 import { explainIssueEvent, previewExplanation } from "../explain/explain-issue.ts";
+import { Symbolicator } from "../sourcemaps/symbolicate.ts";
+import { SourceMapCache } from "../sourcemaps/map-cache.ts";
+import { SOURCE_MAP_CACHE_WEIGHT } from "../sourcemaps/limits.ts";
 import { fail, print } from "./output.ts";
 import { withCliStore } from "./store-access.ts";
 
@@ -28,7 +31,9 @@ export async function runExplain(issueId: string, rawFlags: unknown): Promise<vo
   await withCliStore(flags.data, async ({ store, config, publicUrl }) => {
     const issue = await store.getIssue(Number(issueId));
     if (!issue) fail(`no issue ${issueId} in ${config.dataDir}`);
-    const apiDeps = { config, store, clock: systemClock, logger: silentLogger, publicUrl: () => publicUrl };
+    // the event as the web API shows it, source maps applied, so terminal and panel explain the same frames
+    const symbolicator = new Symbolicator({ store, cache: new SourceMapCache(SOURCE_MAP_CACHE_WEIGHT) });
+    const apiDeps = { config, store, clock: systemClock, logger: silentLogger, publicUrl: () => publicUrl, symbolicator };
     let event;
     try {
       event = await loadIssueEvent(apiDeps, issue, flags.event ?? "latest");
