@@ -24,6 +24,8 @@ export interface DispatcherDeps {
 const RETRY_BASE_MS = 2_000;
 const RETRY_MAX_MS = 10 * 60_000;
 const MAX_ATTEMPTS = 40;
+/** Actions delivered at the same time; each action's own alerts go one after another. */
+const MAX_LANES = 8;
 /** How often held alerts (hourly cap) and daily digests are looked at. */
 const HOUSEKEEPING_MS = 30_000;
 /** Finished deliveries are kept this long for the history (cooldowns are at most 7 days). */
@@ -43,6 +45,8 @@ export class AlertDispatcher {
   private timer: NodeJS.Timeout | undefined;
   private housekeeping: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  /** one delivery lane per action in flight, by action key */
+  private readonly lanes = new Map<string, Promise<void>>();
   private again = false;
   private stopped = true;
 
@@ -75,7 +79,7 @@ export class AlertDispatcher {
 
   /** Resolves once every due row has been attempted (tests and benchmarks). */
   async idle(): Promise<void> {
-    while (this.running) await this.running;
+    while (this.running || this.lanes.size) await Promise.all([this.running, ...this.lanes.values()]);
   }
 
   async stop(): Promise<void> {
@@ -88,27 +92,44 @@ export class AlertDispatcher {
 
   // --- Internal ---
 
+  /**
+   * Starts a lane for each action with due rows (up to MAX_LANES): the rows of one action go out in
+   * order, so its hourly cap is exact, and a slow webhook holds up only its own alerts. A lane
+   * that finishes wakes the dispatcher for whatever came in meanwhile.
+   */
   private async _run(): Promise<void> {
     const { store, logger } = this.deps;
     try {
-      for (;;) {
-        const rows = await store.alerts.dueOutbox(this._nowSec(), 20);
-        if (rows.length === 0 || this.stopped) break;
-        for (const row of rows) {
-          if (this.stopped) break;
-          await this._deliver(row);
-        }
-      }
       await this._collapseHeld();
+      const rows = await store.alerts.dueOutbox(this._nowSec(), 200, [...this.lanes.keys()]);
+      const byAction = new Map<string, OutboxRow[]>();
+      for (const row of rows) byAction.set(row.actionKey, [...(byAction.get(row.actionKey) ?? []), row]);
+      for (const [key, group] of byAction) {
+        if (this.stopped || this.lanes.size >= MAX_LANES) break;
+        const lane = this._lane(group)
+          .catch((err: unknown) => logger.error("alert delivery lane failed", { error: err }))
+          .finally(() => {
+            this.lanes.delete(key);
+            this.wake();
+          });
+        this.lanes.set(key, lane);
+      }
     } catch (err) {
       logger.error("alert dispatcher failed", { error: err });
     }
-    this._scheduleNext();
+    await this._scheduleNext();
+  }
+
+  private async _lane(rows: OutboxRow[]): Promise<void> {
+    for (const row of rows) {
+      if (this.stopped) return;
+      await this._deliver(row);
+    }
   }
 
   private async _scheduleNext(): Promise<void> {
-    if (this.stopped) return;
-    const next = await this.deps.store.alerts.nextDueAt();
+    if (this.stopped || this.lanes.size >= MAX_LANES) return; // a finishing lane wakes us
+    const next = await this.deps.store.alerts.nextDueAt([...this.lanes.keys()]);
     clearTimeout(this.timer);
     if (next === undefined) return;
     const delay = Math.max(0, Math.min(next * 1000 - this.deps.clock.now(), RETRY_MAX_MS));
@@ -134,7 +155,7 @@ export class AlertDispatcher {
     const alerts = this.deps.store.alerts;
     for (const key of await alerts.heldActionKeys()) {
       if ((await alerts.sentCountSince(key, this._nowSec() - 3600)) < this.deps.config.alertHourlyCap) {
-        if (await alerts.collapseHeld(key, this._nowSec())) this.again = true;
+        await alerts.collapseHeld(key, this._nowSec());
       }
     }
   }

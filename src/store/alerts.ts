@@ -43,12 +43,12 @@ export interface AlertStore {
   /** every active rule with a daily digest, across projects */
   digestRules(): Promise<AlertRule[]>;
 
-  /** pending rows due at `nowSec`, oldest first */
-  dueOutbox(nowSec: number, limit: number): Promise<OutboxRow[]>;
+  /** pending rows due at `nowSec`, oldest first, leaving out the actions named in `busyActionKeys` */
+  dueOutbox(nowSec: number, limit: number, busyActionKeys?: string[]): Promise<OutboxRow[]>;
   /** a (re)start retries every pending row now rather than after its backoff */
   retryPendingNow(nowSec: number): Promise<void>;
-  /** the earliest next attempt of any pending row */
-  nextDueAt(): Promise<number | undefined>;
+  /** the earliest next attempt of any pending row (of actions not in `busyActionKeys`) */
+  nextDueAt(busyActionKeys?: string[]): Promise<number | undefined>;
   markSent(id: number, nowSec: number): Promise<void>;
   markRetry(id: number, error: string, nextAttemptAt: number): Promise<void>;
   markDone(id: number, status: "failed" | "skipped" | "held", error: string | null): Promise<void>;
@@ -90,9 +90,11 @@ export function createAlertQueries(db: SqliteDatabase) {
     enqueue: db.prepare(`INSERT OR IGNORE INTO alert_outbox (idempotency_key, project_id, rule_id, issue_id, event_id, trigger, action,
         action_key, payload, status, next_attempt_at, created_at)
       VALUES (@idempotencyKey, @projectId, @ruleId, @issueId, @eventId, @trigger, @action, @actionKey, @payload, 'pending', @now, @now)`),
-    due: db.prepare("SELECT * FROM alert_outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?"),
+    due: db.prepare(`SELECT * FROM alert_outbox WHERE status = 'pending' AND next_attempt_at <= ?
+      AND action_key NOT IN (SELECT value FROM json_each(?)) ORDER BY next_attempt_at, id LIMIT ?`),
     retryNow: db.prepare("UPDATE alert_outbox SET next_attempt_at = ? WHERE status = 'pending' AND next_attempt_at > ?"),
-    nextDue: db.prepare("SELECT min(next_attempt_at) FROM alert_outbox WHERE status = 'pending'").pluck(),
+    nextDue: db.prepare(`SELECT min(next_attempt_at) FROM alert_outbox WHERE status = 'pending'
+      AND action_key NOT IN (SELECT value FROM json_each(?))`).pluck(),
     markSent: db.prepare("UPDATE alert_outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?"),
     markRetry: db.prepare("UPDATE alert_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?"),
     markDone: db.prepare("UPDATE alert_outbox SET status = ?, last_error = ?, attempts = attempts + (? = 'failed') WHERE id = ?"),
@@ -180,9 +182,9 @@ export function createAlertQueries(db: SqliteDatabase) {
     updateRule: async (id, rule) => updateRule.immediate(id, rule),
     deleteRule: async (id) => deleteRule.immediate(id),
     digestRules: async () => stmt.digestRules.all().map(_rule),
-    dueOutbox: async (now, limit) => stmt.due.all(now, limit).map(_outbox),
+    dueOutbox: async (now, limit, busy = []) => stmt.due.all(now, JSON.stringify(busy), limit).map(_outbox),
     retryPendingNow: async (now) => void stmt.retryNow.run(now, now),
-    nextDueAt: async () => (stmt.nextDue.get() as number | null) ?? undefined,
+    nextDueAt: async (busy = []) => (stmt.nextDue.get(JSON.stringify(busy)) as number | null) ?? undefined,
     markSent: async (id, now) => void stmt.markSent.run(now, id),
     markRetry: async (id, error, nextAt) => void stmt.markRetry.run(error.slice(0, 2000), nextAt, id),
     markDone: async (id, status, error) => void stmt.markDone.run(status, error?.slice(0, 2000) ?? null, status, id),

@@ -93,4 +93,42 @@ describe("webhook alerts", () => {
     // allowed explicitly, the same target works
     await expect(postWebhook(`http://${hostname()}:${port}/json`, "{}", { timeoutMs: 1000, allowPrivate: true, idempotencyKey: "k" })).resolves.toBe("HTTP 200");
   });
+
+  it("does not hold email alerts behind a webhook that is slow to answer", async () => {
+    const smtpMod = await import("../_helpers/smtp.ts");
+    const smtp = await smtpMod.startTestSmtp();
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const slow = createServer((req, res) => {
+      req.resume();
+      void released.then(() => res.writeHead(200).end("ok"));
+    });
+    await new Promise<void>((r) => slow.listen(0, "127.0.0.1", () => r()));
+    const s = await startTestServer({ smtpUrl: smtp.url, alertTo: "ops@example.com", alertAllowPrivateWebhooks: true, alertWebhookTimeoutMs: 60_000 });
+    try {
+      const rule = { name: "slow hook", triggers: { newIssue: true }, actions: [{ type: "webhook", url: `http://127.0.0.1:${(slow.address() as AddressInfo).port}/` }] };
+      expect((await s.api("/api/0/projects/lighttrace/my-project/rules/", { method: "POST", body: JSON.stringify(rule) })).status).toBe(201);
+      for (const type of ["SlowA", "SlowB"]) {
+        const ev = errorEvent({ exception: { values: [{ type, value: "x", stacktrace: { frames: [{ function: type, filename: `/srv/${type}.js`, in_app: true }] } }] } });
+        const res = await fetch(`${s.url}/api/${s.projectId}/envelope/?sentry_key=${s.publicKey}`, { method: "POST", body: new Uint8Array(eventEnvelope(ev)) });
+        expect(res.status).toBe(200);
+      }
+      // both emails arrive while the webhook still has not answered
+      await eventually(async () => (smtp.mails.length >= 2 ? true : undefined));
+      await smtp.parsed();
+      expect(smtp.mails.map((m) => m.subject).sort()).toEqual(["[my-project] New issue: SlowA: x", "[my-project] New issue: SlowB: x"]);
+      const hook = (await s.api("/api/0/projects/lighttrace/my-project/alert-deliveries/")).body.filter((d: any) => d.action.type === "webhook");
+      expect(hook.map((d: any) => d.status)).toEqual(["pending", "pending"]);
+      release();
+      await s.server.alerts.idle();
+      const after = (await s.api("/api/0/projects/lighttrace/my-project/alert-deliveries/")).body;
+      expect(after.map((d: any) => d.status)).toEqual(["sent", "sent", "sent", "sent"]);
+    } finally {
+      release();
+      await s.close();
+      slow.closeAllConnections();
+      await new Promise((r) => slow.close(r));
+      await smtp.close();
+    }
+  });
 });
