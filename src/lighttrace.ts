@@ -47,7 +47,7 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
   _checkDataDirWritable(config.dataDir);
   const db = openDb(config.dataDir, { synchronous: config.sqliteSynchronous });
   const checkpointer = createCheckpointer(db, sqliteAddonPath(), logger);
-  const store = createSqliteStore(db, { maxStoredTraceSpans: config.maxStoredTraceSpans });
+  const store = createSqliteStore(db, { maxStoredTraceSpans: config.maxStoredTraceSpans, maxTraceAgeDays: config.maxEventAgeDays });
   let publicUrl = resolvePublicUrl(config, config.port);
   const alertEmail = createEmailChannel(config);
   const alerts = new AlertDispatcher({ store, config, logger, clock, email: alertEmail, baseUrl: () => config.baseUrl || publicUrl });

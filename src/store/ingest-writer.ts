@@ -19,8 +19,8 @@ export interface IngestWriterHooks {
  * share one IMMEDIATE transaction (group commit); each job runs in its own savepoint so one bad
  * job cannot take the batch down.
  */
-export function createIngestWriter(db: SqliteDatabase, opts: { maxStoredTraceSpans: number }, hooks?: IngestWriterHooks): (jobs: IngestJob[]) => (EventOutcome[] | Error)[] {
-  const writeTraceSegments = createTraceWriter(db, { maxStoredSpans: opts.maxStoredTraceSpans });
+export function createIngestWriter(db: SqliteDatabase, opts: { maxStoredTraceSpans: number; maxTraceAgeDays?: number }, hooks?: IngestWriterHooks): (jobs: IngestJob[]) => (EventOutcome[] | Error)[] {
+  const writeTraceSegments = createTraceWriter(db, { maxStoredSpans: opts.maxStoredTraceSpans, maxAgeDays: opts.maxTraceAgeDays ?? 0 });
   const stmt = {
     eventExists: db.prepare("SELECT 1 FROM events WHERE project_id = ? AND event_id = ?").pluck(),
     findIssue: db.prepare(`SELECT g.issue_id AS id, i.status FROM groupings g JOIN issues i ON i.id = g.issue_id

@@ -22,11 +22,13 @@ import { createReleaseStatsQueries } from "./release-stats.ts";
 import { createArtifactStore } from "./artifacts.ts";
 
 /** The SQLite Store: synchronous better-sqlite3 calls behind the async Store interface. */
-export function createSqliteStore(db: SqliteDatabase, opts: { maxStoredTraceSpans?: number } = {}): Store {
+export function createSqliteStore(db: SqliteDatabase, opts: { maxStoredTraceSpans?: number; maxTraceAgeDays?: number } = {}): Store {
   const alerts = createAlertQueries(db);
   const decider = new AlertDecider(alerts.decision);
   alerts.attachDecider(decider);
-  const writeBatch = createIngestWriter(db, { maxStoredTraceSpans: opts.maxStoredTraceSpans ?? DEFAULTS.maxStoredTraceSpans }, decider);
+  const writeBatch = createIngestWriter(db, {
+    maxStoredTraceSpans: opts.maxStoredTraceSpans ?? DEFAULTS.maxStoredTraceSpans, maxTraceAgeDays: opts.maxTraceAgeDays ?? 0,
+  }, decider);
   const traces = createTraceQueries(db);
   const explanations = createExplanationQueries(db);
   const projects = createProjectQueries(db);

@@ -47,9 +47,10 @@ export const MAX_TRACE_ERRORS = 500;
  * The write side of traces, run inside the ingest writer's transaction: one row per span, the
  * transaction's own span flagged as the segment. Resent transactions (same project and
  * event_id) are skipped. Retention: once the table grows past `maxStoredSpans` plus a slack
- * of a tenth, the oldest rows go, so the cost is amortised over many commits.
+ * of a tenth, the oldest rows go, so the cost is amortised over many commits; with `maxAgeDays`
+ * (the events' age limit) spans received before then go too, checked at most once a minute.
  */
-export function createTraceWriter(db: SqliteDatabase, opts: { maxStoredSpans: number }) {
+export function createTraceWriter(db: SqliteDatabase, opts: { maxStoredSpans: number; maxAgeDays?: number }) {
   const stmt = {
     transactionExists: db.prepare("SELECT 1 FROM trace_spans WHERE project_id = ? AND segment_event_id = ? AND is_segment = 1").pluck(),
     insertSpan: db.prepare(`INSERT INTO trace_spans (project_id, trace_id, span_id, parent_span_id, segment_event_id, is_segment,
@@ -57,7 +58,11 @@ export function createTraceWriter(db: SqliteDatabase, opts: { maxStoredSpans: nu
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     countSpans: db.prepare("SELECT count(*) FROM trace_spans").pluck(),
     evictOldest: db.prepare("DELETE FROM trace_spans WHERE id <= (SELECT id FROM trace_spans ORDER BY id DESC LIMIT 1 OFFSET ?)"),
+    // rows are inserted in receive order, so the expired ones are a prefix of the id order
+    evictBefore: db.prepare(`DELETE FROM trace_spans WHERE id < coalesce((SELECT id FROM trace_spans WHERE received_at >= ? ORDER BY id LIMIT 1),
+      (SELECT max(id) + 1 FROM trace_spans))`),
   };
+  let nextAgeCheck = 0;
   const slack = Math.max(100, Math.floor(opts.maxStoredSpans / 10));
   let storedSpans: number | undefined; // counted lazily on the first write, then tracked
 
@@ -74,6 +79,11 @@ export function createTraceWriter(db: SqliteDatabase, opts: { maxStoredSpans: nu
           isSegment ? seg.release : null, isSegment ? seg.environment : null, receivedAt);
       }
       storedSpans += seg.spans.length;
+    }
+    if (opts.maxAgeDays && receivedAtMs >= nextAgeCheck) {
+      nextAgeCheck = receivedAtMs + 60_000;
+      const evicted = stmt.evictBefore.run(receivedAt - opts.maxAgeDays * 86_400).changes;
+      storedSpans = Math.max(0, storedSpans - evicted);
     }
     if (storedSpans > opts.maxStoredSpans + slack) {
       stmt.evictOldest.run(opts.maxStoredSpans);
