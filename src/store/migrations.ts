@@ -555,4 +555,12 @@ CREATE INDEX artifact_files_by_debug_id ON artifact_files (debug_id, type) WHERE
 CREATE INDEX artifact_files_by_url ON artifact_files (url);
 `,
   },
+  {
+    // Release health (issue 7): users are forgotten once their latest session is older than the
+    // longest health window (store/sessions.ts prunes by this index).
+    name: "011-session-users-by-hour",
+    sql: `
+CREATE INDEX session_users_by_last_hour ON session_users (last_hour);
+`,
+  },
 ];

@@ -37,6 +37,9 @@ export interface SessionReleaseBucket extends SessionBucket {
 /** Hours of session states to keep: Relay drops sessions started more than 5 days ago, plus a day. */
 const STATE_RETENTION_HOURS = 6 * 24;
 
+/** Hours a user's latest session is remembered: the longest health window (90 days) plus a day. */
+const USER_RETENTION_HOURS = 91 * 24;
+
 /** The write side, called by the ingest writer inside its transaction for each job. */
 export function createSessionWriter(db: SqliteDatabase) {
   const stmt = {
@@ -54,6 +57,7 @@ export function createSessionWriter(db: SqliteDatabase) {
     putUser: db.prepare(`INSERT INTO session_users (project_id, release, environment, did, last_hour, crashed_hour) VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT (project_id, release, environment, did) DO UPDATE SET last_hour = excluded.last_hour, crashed_hour = excluded.crashed_hour`),
     prune: db.prepare("DELETE FROM session_states WHERE hour < ?"),
+    pruneUsers: db.prepare("DELETE FROM session_users WHERE last_hour < ?"),
     // a release named only by sessions is a release too (as one named by an event, store/releases.ts)
     addRelease: db.prepare(`INSERT OR IGNORE INTO org_releases (organization_id, version, date_created)
       SELECT organization_id, @release, @now FROM projects WHERE id = @projectId`),
@@ -99,6 +103,8 @@ export function createSessionWriter(db: SqliteDatabase) {
     if (hour > prunedAtHour) {
       prunedAtHour = hour;
       stmt.prune.run(hour - STATE_RETENTION_HOURS);
+      // a user's marks stay in their (old) hour, outside every window; the row is only needed to move them
+      stmt.pruneUsers.run(hour - USER_RETENTION_HOURS);
     }
   };
 }
