@@ -192,7 +192,8 @@ export class AlertDispatcher {
         await this.deps.email.send({
           to, subject: content.subject, text: content.text, html: content.html,
           messageId: `<alert-${row.idempotencyKey.replace(/[^\w.-]/g, ".")}@lighttrace>`,
-          headers: { "X-LightTrace-Trigger": row.trigger, ...(row.eventId ? { "X-LightTrace-Event": row.eventId } : {}) },
+          // Auto-Submitted (RFC 3834): out-of-office replies must not answer alerts
+          headers: { "Auto-Submitted": "auto-generated", "X-LightTrace-Trigger": row.trigger, ...(row.eventId ? { "X-LightTrace-Event": row.eventId } : {}) },
         });
       } else {
         const body = row.action.format === "slack" ? { text: content.slackText } : content.json;

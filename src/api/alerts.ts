@@ -9,6 +9,7 @@ import type { OutboxRow } from "../store/alerts.ts";
 import type { Project } from "../store/types.ts";
 import { badRequest, notFound, param, parseJsonBody, parseQuery, requireOrganization, requireProject, validate, type ApiDeps } from "./context.ts";
 import type { RouteFn } from "./issues.ts";
+import { requireScopeLevel } from "./scopes.ts";
 
 const testEmailSchema = z.object({ to: EMAIL_ADDRESS }).strict();
 const historyQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }).loose();
@@ -17,6 +18,8 @@ const historyQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).d
  * Alert rules under Sentry's issue-alert path (`/projects/{org}/{project}/rules/`), the delivery
  * history of the outbox, and a test email. Rule bodies are LightTrace's own shape (triggers,
  * filters, actions), validated by src/alerts/rule-schema.ts; PUT merges into the stored rule.
+ * Changing rules and sending test mail need an admin token (or a signed-in user): a rule decides
+ * where event data goes, so a CI token that may upload releases must not be able to add a webhook.
  */
 export function mountAlertRoutes(deps: ApiDeps, route: RouteFn): void {
   const base = "/api/0/projects/:org/:project/rules";
@@ -25,6 +28,7 @@ export function mountAlertRoutes(deps: ApiDeps, route: RouteFn): void {
     return (await deps.store.alerts.listRules(project.id)).map((r) => serializeRule(r, project));
   });
   route("POST", base, async (event) => {
+    requireScopeLevel(event, "admin");
     const project = await _project(deps, event);
     const input = _checkWebhooks(deps, await parseJsonBody(event, RULE_INPUT));
     const rule = await deps.store.alerts.createRule(project.id, _write(input));
@@ -35,6 +39,7 @@ export function mountAlertRoutes(deps: ApiDeps, route: RouteFn): void {
     return serializeRule(rule, project);
   });
   route("PUT", `${base}/:id`, async (event) => {
+    requireScopeLevel(event, "admin");
     const { rule, project } = await _rule(deps, event);
     const body = await parseJsonBody(event, z.record(z.string(), z.unknown()));
     const merged = { name: rule.name, status: rule.status, ...rule.definition, ...body };
@@ -44,6 +49,7 @@ export function mountAlertRoutes(deps: ApiDeps, route: RouteFn): void {
     return serializeRule(updated, project);
   });
   route("DELETE", `${base}/:id`, async (event) => {
+    requireScopeLevel(event, "admin");
     const { rule } = await _rule(deps, event);
     await deps.store.alerts.deleteRule(rule.id);
     return new Response(null, { status: 204 });
@@ -54,6 +60,7 @@ export function mountAlertRoutes(deps: ApiDeps, route: RouteFn): void {
     return (await deps.store.alerts.listOutbox(project.id, q.limit)).map(serializeDelivery);
   });
   route("POST", "/api/0/organizations/:org/alerts/test-email", async (event) => {
+    requireScopeLevel(event, "admin");
     await requireOrganization(deps, param(event, "org"));
     const { to } = await parseJsonBody(event, testEmailSchema);
     if (!deps.alertEmail) throw new HTTPError({ status: 503, message: "alert email is not available in this process" });

@@ -3,6 +3,8 @@ import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorEvent, eventEnvelope } from "../_helpers/envelopes.ts";
 import { eventually } from "../_helpers/sdk.ts";
+import { hashApiToken, mintApiToken, tokenHint } from "../../src/api/tokens.ts";
+import { SCOPES_BY_LEVEL } from "../../src/api/scopes.ts";
 import { startTestServer, type TestServer } from "../_helpers/server.ts";
 import { freePort, startTestSmtp, type TestSmtp } from "../_helpers/smtp.ts";
 
@@ -66,6 +68,18 @@ describe("alert rules API", () => {
     // another project's rule id is not reachable through this project
     const other = (await t.api("/api/0/projects/lighttrace/billing-api/rules/")).body[0].id;
     expect((await t.api(`${rules}${other}/`)).status).toBe(404);
+  });
+
+  it("lets only admin tokens change rules or send test mail (a rule decides where event data goes)", async () => {
+    const token = mintApiToken(t.url, "lighttrace", Math.floor(Date.now() / 1000));
+    await t.server.store.createApiToken({ name: "ci", tokenHash: hashApiToken(token), tokenHint: tokenHint(token), scopes: [...SCOPES_BY_LEVEL.write] });
+    const as = (path: string, init: RequestInit) => fetch(t.url + path, { ...init, headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" } });
+    const rule = { name: "exfiltrate", triggers: { newIssue: true }, actions: [{ type: "webhook", url: "https://attacker.example.com/" }] };
+    const post = await as(rules, { method: "POST", body: JSON.stringify(rule) });
+    expect(post.status).toBe(403);
+    expect((await post.json()).detail).toMatch(/needs "admin"/);
+    expect((await as("/api/0/organizations/lighttrace/alerts/test-email/", { method: "POST", body: JSON.stringify({ to: "x@example.com" }) })).status).toBe(403);
+    expect((await as(rules, { method: "GET" })).status).toBe(200);
   });
 
   it("answers bad rules with 400 naming what was wrong", async () => {

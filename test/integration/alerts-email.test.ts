@@ -85,6 +85,7 @@ describe("email alerts over real SMTP", () => {
     expect(mail.html).toContain(`<a href="https://errors.example.com/issues/${issue.id}/">`);
     expect(mail.html).toContain("submitOrder");
     expect(mail.headers.get("x-lighttrace-trigger")).toBe("new_issue");
+    expect(mail.headers.get("auto-submitted")).toBe("auto-generated");
 
     // the same issue again: no mail
     await send(checkoutError());
