@@ -65,6 +65,15 @@ export function resolutionStatusDetails(resolution: StoredResolution | undefined
   return resolution.type === "in_release" ? { inRelease: resolution.release, actor: null } : { inNextRelease: true, actor: null };
 }
 
+/** statusDetails of the resolved issues of a list page (one indexed read per resolved issue). */
+export async function listStatusDetails(deps: ApiDeps, issues: Issue[]): Promise<Map<number, Record<string, unknown>>> {
+  const out = new Map<number, Record<string, unknown>>();
+  for (const issue of issues) {
+    if (issue.status === "resolved") out.set(issue.id, resolutionStatusDetails(await deps.store.getIssueResolution(issue.id)));
+  }
+  return out;
+}
+
 /**
  * LightTrace's additions to issue detail: events per release (oldest release first) and, for an
  * issue resolved in a release, the facts that confirm the alert stops: events from the fix

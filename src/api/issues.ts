@@ -6,7 +6,7 @@ import { CURSOR_PARAM, linkHeader, parseCursor } from "./pagination.ts";
 import { parseIssueQuery, QuerySyntaxError } from "./query.ts";
 import { serializeIssue, serializeIssueDetail, serializeTagKey } from "./serialize.ts";
 import { buildStatsSeries, periodStartHour, type StatsPeriod } from "./stats.ts";
-import { applyStatusChange, planStatusChange, releaseFacts, statusChangeSchema, type StatusChange } from "./issue-resolution.ts";
+import { applyStatusChange, listStatusDetails, planStatusChange, releaseFacts, statusChangeSchema, type StatusChange } from "./issue-resolution.ts";
 
 const listQuerySchema = z.object({
   query: z.string().max(2000).optional(),
@@ -106,9 +106,11 @@ async function listIssues(event: H3Event, deps: ApiDeps, projects: Project[]) {
   event.res.headers.set("Link", linkHeader(event.url, offset, q.limit, hasMore));
   event.res.headers.set("X-Hits", String(offset + issues.length + (hasMore ? 1 : 0)));
   const spikes = new Map((await deps.store.spikeStats(issues.map((i) => i.id), now)).map((s) => [s.issueId, s]));
+  const resolutions = await listStatusDetails(deps, issues);
   return issues.map((issue) => ({
     ...serializeIssue(issue, byId.get(issue.projectId)!, deps.publicUrl(), period ? { [period]: buildStatsSeries(counts, issue.id, period, now) } : undefined),
     ..._triageFields(spikes.get(issue.id)),
+    statusDetails: resolutions.get(issue.id) ?? {},
   }));
 }
 

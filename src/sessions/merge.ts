@@ -2,7 +2,9 @@ import type { SessionAggregate, SessionStatus, SessionUpdate } from "./parse.ts"
 
 /**
  * Merging session updates by `sid` into counters (pure). A session is counted once, in the hour it
- * started, by its worst outcome so far: healthy < errored < abnormal < crashed. Health only rises,
+ * started, by its worst outcome so far: healthy < errored < abnormal < crashed. It counts on the
+ * first update seen for its sid, `init` or not: keeping the sid's state dedupes SDK retries, and a
+ * lost or late init update does not lose the session. Health only rises,
  * so the counters do not depend on the order updates arrive in; status and duration follow the
  * highest `seq` (the latest update carries the full state).
  */

@@ -85,6 +85,9 @@ describe("resolve in release", () => {
     const ok = await bulk({ status: "resolved", statusDetails: { inRelease: "latest" } });
     expect(ok.body).toEqual({ status: "resolved", statusDetails: { inRelease: "web@3.0.0", actor: null } });
     for (const id of [d1, d2]) expect((await detail(id)).statusDetails).toEqual({ inRelease: "web@3.0.0", actor: null });
+    // lists carry the same statusDetails
+    const listed = (await t.api(`/api/0/projects/lighttrace/my-project/issues/?query=is:resolved`)).body;
+    expect(listed.find((i: any) => i.id === d1).statusDetails).toEqual({ inRelease: "web@3.0.0", actor: null });
     // a plain status change voids the resolution
     await bulk({ status: "unresolved" });
     expect((await detail(d1))).toMatchObject({ status: "unresolved", statusDetails: {}, resolution: null });
