@@ -154,7 +154,7 @@ class _EventContext {
       abs_path: resolveRelativeUrl(source.mapUrl, pos.source),
       lineno: pos.line,
       colno: pos.column + 1,
-      function: await this.functionName(frame, caller, map, sourceLines, pos.line - 1),
+      function: await this.functionName(frame, caller, sourceLines, pos.line - 1),
       data: { ..._data(frame), symbolicated: true, sourcemap: source.mapUrl, resolved_with: source.via },
     };
     delete resolved.module;
@@ -177,7 +177,7 @@ class _EventContext {
    * which minifiers rename and maps record), else the enclosing definition in the original source,
    * else the minified frame's own name.
    */
-  private async functionName(frame: Frame, caller: Frame | undefined, map: ParsedSourceMap, sourceLines: string[] | null, line: number): Promise<string | undefined> {
+  private async functionName(frame: Frame, caller: Frame | undefined, sourceLines: string[] | null, line: number): Promise<string | undefined> {
     if (caller && _isCandidate(caller, this.event.platform)) {
       const key = `${caller.abs_path ?? ""}\n${caller.filename ?? ""}`;
       const callerMap = await this.maps.get(key);
@@ -187,9 +187,7 @@ class _EventContext {
       }
     }
     const enclosing = sourceLines ? enclosingFunctionName(sourceLines, line) : undefined;
-    if (enclosing) return enclosing;
-    void map;
-    return frame.function;
+    return enclosing ?? frame.function;
   }
 
   private async findMap(frame: Frame): Promise<MapSource | { reason: UnresolvedReason; detail: string }> {

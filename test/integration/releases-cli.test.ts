@@ -71,6 +71,8 @@ describe("release write endpoints driven by the real sentry-cli", () => {
     });
     expect(settings.status).toBe(200);
     expect(settings.body).toMatchObject({ configured: true, repository: "acme/shop", effectiveUrlTemplate: "https://github.com/acme/shop/blob/{commit}/{path}#L{line}" });
+    const invalid = await t.api("/api/0/projects/lighttrace/my-project/source-links/", { method: "PUT", body: JSON.stringify({ repositoryUrl: "not a url" }) });
+    expect(invalid).toMatchObject({ status: 400, body: { detail: expect.stringContaining('"repositoryUrl"') } });
     const repos = (await t.api("/api/0/organizations/lighttrace/repos/")).body;
     expect(repos).toEqual([expect.objectContaining({ name: "acme/shop", url: "https://github.com/acme/shop", provider: { id: "integrations:github", name: "GitHub" } })]);
 
@@ -174,5 +176,12 @@ describe("release write endpoints driven by the real sentry-cli", () => {
     // the deploy recorded above, per environment, in the release detail
     const detail = (await t.api("/api/0/organizations/lighttrace/releases/shop@1.0.0/")).body;
     expect(detail.deploysByEnvironment).toEqual([expect.objectContaining({ environment: "production", deployCount: 1 })]);
+  });
+
+  it("removes source-link settings, and with them the repository", async () => {
+    const removed = await t.api("/api/0/projects/lighttrace/my-project/source-links/", { method: "DELETE" });
+    expect(removed.status).toBe(204);
+    expect((await t.api("/api/0/projects/lighttrace/my-project/source-links/")).body).toMatchObject({ configured: false, repository: null });
+    expect((await t.api("/api/0/organizations/lighttrace/repos/")).body).toEqual([]);
   });
 });
