@@ -2,7 +2,7 @@ import { cpSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { build, type Plugin } from "esbuild";
 
 /** The multi-file TypeScript app the source-map tests build: test/fixtures/sourcemaps/app/src. */
 export const APP_SRC = fileURLToPath(new URL("../fixtures/sourcemaps/app/src/", import.meta.url));
@@ -20,7 +20,7 @@ export function lineOf(file: string, text: string): number {
  * `second` keeps extra code, so that build's minified frames differ from the first one's. The
  * sources are copied next to `outdir` first (`outdir/../src`).
  */
-export async function buildApp(opts: { target: "web" | "node"; outdir: string; second?: boolean }): Promise<void> {
+export async function buildApp(opts: { target: "web" | "node"; outdir: string; second?: boolean; plugins?: Plugin[] }): Promise<void> {
   // a project's layout: the sources beside the build output, so the map names them ../src/…
   const src = join(opts.outdir, "..", "src");
   cpSync(APP_SRC, src, { recursive: true });
@@ -39,6 +39,7 @@ export async function buildApp(opts: { target: "web" | "node"; outdir: string; s
     // the copied sources may live outside the checkout: resolve @sentry/browser from it
     nodePaths: [fileURLToPath(new URL("../../node_modules/", import.meta.url))],
     logLevel: "silent",
+    plugins: opts.plugins ?? [],
   });
 }
 
