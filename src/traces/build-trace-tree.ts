@@ -67,9 +67,11 @@ export interface TraceTree {
  *    the browser's fetch span becomes the parent of the server's transaction.
  * 4. An error goes to the segment owning its span; errors whose span is not stored are orphans.
  */
-export function buildTraceTree(trace: StoredTrace): TraceTree {
+export function buildTraceTree(stored: StoredTrace): TraceTree {
+  // standalone spans carry no event id to deduplicate on at ingest: an SDK's resend shows once here
   const bySpanId = new Map<string, StoredTraceSpan>();
-  for (const s of trace.spans) if (!bySpanId.has(s.spanId)) bySpanId.set(s.spanId, s);
+  for (const s of stored.spans) if (!bySpanId.has(s.spanId)) bySpanId.set(s.spanId, s);
+  const trace = { ...stored, spans: [...bySpanId.values()] };
 
   // 1-2. the owning segment of every span
   const segmentByEventId = new Map<string, StoredTraceSpan>();
