@@ -98,7 +98,7 @@ try {
   console.log(`  median ${pct(50).toFixed(1)} ms   p99 ${pct(99).toFixed(1)} ms   max ${latencies.at(-1).toFixed(1)} ms   (target p99 < ${TARGET_P99_MS} ms: ${pct(99) < TARGET_P99_MS ? "met" : "MISSED"})`);
 
   // 2. 10,000 events of one issue within a minute, with a spike rule
-  const token = JSON.parse(spawnSync(process.execPath, [bundle, "tokens", "create", "--name", "bench", "--data", dataDir, "--json"], { encoding: "utf8" }).stdout).token;
+  const token = JSON.parse(spawnSync(process.execPath, [bundle, "tokens", "create", "--name", "bench", "--scope", "admin", "--data", dataDir, "--json"], { encoding: "utf8" }).stdout).token;
   const rule = await fetch(`${url}/api/0/projects/lighttrace/my-project/rules/`, {
     method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
     body: JSON.stringify({ name: "bench spikes", triggers: { spike: { minEvents: 500, factor: 5, windowMinutes: 5 } }, actions: [{ type: "email", to: ["spikes@example.com"] }] }),
