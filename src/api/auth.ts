@@ -20,6 +20,9 @@ export async function requireApiAuth(event: H3Event, deps: Pick<ApiDeps, "store"
   if (header) {
     const m = /^\s*(?:bearer|token)\s+(\S+)\s*$/i.exec(header);
     if (!m) throw new HTTPError({ status: 401, message: "Authorization header must be \"Bearer <token>\"." });
+    // Looked up by SHA-256: the index compares only the hash of what the client sent, so timing
+    // reveals nothing about stored tokens (no secret is ever compared in plain text; passwords use
+    // timingSafeEqual, sessions are looked up by hash too).
     const token = await deps.store.findApiTokenByHash(hashApiToken(m[1]!));
     if (!token) throw new HTTPError({ status: 401, message: "Invalid token" });
     return { kind: "token", token };
