@@ -3,6 +3,7 @@ import type { SourceLinkSettings } from "../store/source-links.ts";
 import { defaultUrlTemplate, repositoryNameFromUrl } from "../sourcemaps/source-links.ts";
 import { badRequest, param, parseJsonBody, requireOrganization, requireProject, type ApiDeps } from "./context.ts";
 import type { RouteFn } from "./issues.ts";
+import { requireScopeLevel } from "./scopes.ts";
 
 /**
  * LightTrace's per-project source-link settings (no Sentry equivalent without its SCM integrations):
@@ -17,6 +18,8 @@ export function mountSourceLinkRoutes(deps: ApiDeps, route: RouteFn): void {
     return serializeSourceLinkSettings(settings);
   });
   route("PUT", path, async (event) => {
+    // project settings, like quotas and retention: admin tokens (and signed-in users) only
+    requireScopeLevel(event, "admin");
     await requireOrganization(deps, param(event, "org"));
     const project = await requireProject(deps, param(event, "project"));
     const body = await parseJsonBody(event, SETTINGS);
@@ -29,6 +32,7 @@ export function mountSourceLinkRoutes(deps: ApiDeps, route: RouteFn): void {
     return serializeSourceLinkSettings(saved);
   });
   route("DELETE", path, async (event) => {
+    requireScopeLevel(event, "admin");
     await requireOrganization(deps, param(event, "org"));
     const project = await requireProject(deps, param(event, "project"));
     await deps.store.setSourceLinkSettings(project.id, null, deps.clock.now() / 1000);

@@ -5,6 +5,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../_helpers/server.ts";
 import { runSentryCli } from "../_helpers/sentry-cli.ts";
+import { hashApiToken } from "../../src/api/tokens.ts";
+import { SCOPES_BY_LEVEL } from "../../src/api/scopes.ts";
 import { errorEvent, eventEnvelope } from "../_helpers/envelopes.ts";
 
 describe("release write endpoints driven by the real sentry-cli", () => {
@@ -176,6 +178,20 @@ describe("release write endpoints driven by the real sentry-cli", () => {
     // the deploy recorded above, per environment, in the release detail
     const detail = (await t.api("/api/0/organizations/lighttrace/releases/shop@1.0.0/")).body;
     expect(detail.deploysByEnvironment).toEqual([expect.objectContaining({ environment: "production", deployCount: 1 })]);
+  });
+
+  it("lets only admin tokens change source-link settings", async () => {
+    const token = "lt-write-only-token";
+    await t.server.store.createApiToken({ name: "ci", tokenHash: hashApiToken(token), tokenHint: "…token", scopes: [...SCOPES_BY_LEVEL.write] });
+    const res = await fetch(`${t.url}/api/0/projects/lighttrace/my-project/source-links/`, {
+      method: "PUT", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" }, body: JSON.stringify({ repositoryUrl: "https://github.com/evil/fork" }),
+    });
+    expect(res.status).toBe(403);
+    // the same token may write releases, as sentry-cli in CI does
+    const created = await fetch(`${t.url}/api/0/organizations/lighttrace/releases/`, {
+      method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" }, body: JSON.stringify({ version: "ci@1", projects: ["my-project"] }),
+    });
+    expect(created.status).toBe(201);
   });
 
   it("removes source-link settings, and with them the repository", async () => {
