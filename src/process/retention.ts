@@ -3,6 +3,9 @@ import type { IssueStoredCount } from "../store/retention.ts";
 import type { Store } from "../store/types.ts";
 import type { EffectiveLimits } from "./project-limits.ts";
 
+/** Over the cap, eviction goes down to this share of it (hysteresis: not a pass for every few events). */
+const EVICT_TO_SHARE = 0.9;
+
 /** Events deleted per statement: short write transactions, so ingest commits interleave with eviction. */
 const DELETE_CHUNK = 500;
 
@@ -100,9 +103,10 @@ export class RetentionRunner {
         const cutoff = this.now() / 1000 - limits.maxEventAgeDays * 86_400;
         result.evictedByAge += await this.deleteInChunks((n) => this.store.deleteEventsOlderThan(project.id, cutoff, n), Infinity);
       }
-      // 2. cap: thin the most frequent issues first
+      // 2. cap: thin the most frequent issues first, down to 90% of the cap so that the events of
+      //    the next commits until the next pass still fit under it
       if (limits.maxStoredEvents > 0 && (await this.store.storedEventCount(project.id)) > limits.maxStoredEvents) {
-        const plan = planEviction(await this.store.issueStoredCounts(project.id), limits.maxStoredEvents);
+        const plan = planEviction(await this.store.issueStoredCounts(project.id), Math.floor(limits.maxStoredEvents * EVICT_TO_SHARE));
         for (const { issueId, evict } of plan) {
           result.evictedByCap += await this.deleteInChunks((n) => this.store.deleteOldestEvents(issueId, n), evict);
         }

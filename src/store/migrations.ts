@@ -563,4 +563,13 @@ CREATE INDEX artifact_files_by_url ON artifact_files (url);
 CREATE INDEX session_users_by_last_hour ON session_users (last_hour);
 `,
   },
+  {
+    // Retention (issue 8) keeps pinned events; events stored before 007 were never pinned. Pin each
+    // existing issue's first stored event, so the first pass after an upgrade cannot evict it.
+    name: "012-pin-first-events",
+    sql: `
+INSERT OR IGNORE INTO event_pins (event_row_id, issue_id, reason)
+  SELECT min(id), issue_id, 'first' FROM events GROUP BY issue_id;
+`,
+  },
 ];

@@ -69,27 +69,28 @@ describe("retention", () => {
     const flood = [700_000, 199_998, 99_998];
     let t = base + 10;
     let peakBytes = 0;
+    let evicted = 0;
     for (let round = 0; round < 10; round++) {
       for (let i = 0; i < 3; i++) {
         const n = flood[i]! / 10;
         bulkInsertEvents(db, { projectId, issueId: issues[i]!, count: Math.floor(n) + (round < flood[i]! % 10 ? 1 : 0), firstTimestamp: t, eventIdPrefix: `${round}${i}` });
         t += 1;
       }
-      await retention.run();
+      evicted += (await retention.run()).evictedByCap;
       peakBytes = Math.max(peakBytes, _dbBytes(dir));
     }
     // 4. the latest events, through the real writer
     const latest = [];
     for (let i = 0; i < 3; i++) latest.push(await writeEvent(["checkout failed", "login failed", "search slow"][i]!, Math.floor(Date.now() / 1000) - 60 + i));
-    const final = await retention.run();
+    evicted += (await retention.run()).evictedByCap;
     db.pragma("wal_checkpoint(TRUNCATE)");
 
-    // stored events within the cap; every issue thinned to the same level (most frequent first)
+    // stored events within the cap (eviction goes down to 90% of it); every issue thinned to the same level
     expect(await store.storedEventCount(projectId)).toBeLessThanOrEqual(10_000);
     const stored = await store.issueStoredCounts(projectId);
-    expect(stored.map((s) => s.storedEvents).reduce((a, b) => a + b)).toBeGreaterThan(9_900);
+    expect(stored.map((s) => s.storedEvents).reduce((a, b) => a + b)).toBeGreaterThanOrEqual(8_990);
     for (const s of stored) expect(s.storedEvents).toBeGreaterThan(3_000);
-    expect(final.evictedByCap).toBeGreaterThan(0);
+    expect(evicted + (await store.storedEventCount(projectId))).toBe(1_000_003);
     // counters exact: 1,000,000 events in all, hourly buckets add up to the issue counts
     const counts = await Promise.all(issues.map(async (id) => (await store.getIssue(id))!.eventCount));
     expect(counts).toEqual([1 + 700_000 + 1, 1 + 199_998 + 1, 2 + 99_998 + 1]);
@@ -100,7 +101,7 @@ describe("retention", () => {
     }
     // first, regression and latest events still there
     for (const ev of [...firsts, regression, ...latest]) expect(await store.getEvent(projectId, ev.eventId)).toBeDefined();
-    // the file shrank back (incremental vacuum): ~10k small events, not the 110k of a round
+    // the file shrank back (incremental vacuum): ~9k small events, not the 110k of a round
     const finalBytes = _dbBytes(dir);
     expect(finalBytes).toBeLessThan(peakBytes / 3);
     expect(finalBytes).toBeLessThan(12 * 1024 * 1024);
