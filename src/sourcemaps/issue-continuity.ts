@@ -52,12 +52,12 @@ export async function claimResolvedGroupings(deps: { store: Store; symbolicator:
 
 // --- Internal ---
 
-/** Some candidate frame was not resolved when the event was stored (no map then, or an error). */
+/** Some in-app frame with a column was not resolved when the event was stored (no map then, or an error). */
 function _needsSymbolication(stored: StoredEvent): boolean {
   const exceptions = stored.event.exception?.values ?? [];
   const stacks = [...exceptions.map((e) => e.stacktrace?.frames ?? []), stored.event.stacktrace?.frames ?? []];
   return stacks.some((frames) => frames.some((f) => {
     const data = f.data as { symbolicated?: boolean } | undefined;
-    return data?.symbolicated !== true && typeof f.colno === "number";
+    return f.in_app === true && data?.symbolicated !== true && typeof f.colno === "number";
   }));
 }

@@ -30,7 +30,7 @@ const JS_PLATFORMS = new Set(["javascript", "node"]);
  * filename), else by release + dist + URL candidates (the minified file, then its `Sourcemap`
  * header or `sourceMappingURL`, which may be a data URL). Resolved frames get the original file,
  * line, column, function and context lines; the minified frames stay as the exception's
- * `raw_stacktrace`. Frames that cannot be resolved keep their place and get the reason in
+ * `raw_stacktrace`. In-app frames that cannot be resolved keep their place and get the reason in
  * `data.sourcemap_error`. Idempotent: a second run starts again from the raw frames.
  */
 export class Symbolicator {
@@ -75,7 +75,10 @@ export class Symbolicator {
           continue;
         }
         const attempt = await ctx.resolve(frame, raw[i - 1]);
-        if ("reason" in attempt) {
+        if ("reason" in attempt && frame.in_app !== true) {
+          // library code (node_modules on a server) is usually not minified: no reason to report
+          out.push(frame);
+        } else if ("reason" in attempt) {
           result.unresolved++;
           out.push({ ...frame, data: { ..._data(frame), symbolicated: false, sourcemap_error: attempt.reason, sourcemap_error_detail: attempt.detail } });
         } else {
