@@ -6,6 +6,7 @@ import type { ReleaseChanges } from "../store/releases.ts";
 import { badRequest, notFound, param, parseJsonBody, requireOrganization, requireProject, resolveProjectRefs, type ApiDeps } from "./context.ts";
 import type { RouteFn } from "./issues.ts";
 import { serializeDeploy, serializeRelease } from "./release-serialize.ts";
+import { hostOf } from "../sourcemaps/source-links.ts";
 
 /**
  * The release endpoints sentry-cli writes through (protocol notes §11): `releases new`, `finalize`,
@@ -80,7 +81,7 @@ export async function listRepositories(deps: ApiDeps) {
   const seen = new Map<string, { id: string; name: string; url: string; provider: { id: string; name: string }; status: string; dateCreated: string; integrationId: null; externalSlug: string }>();
   for (const s of await deps.store.listSourceLinkSettings()) {
     if (seen.has(s.repository)) continue;
-    const host = _host(s.repositoryUrl);
+    const host = hostOf(s.repositoryUrl);
     const provider = host.includes("github") ? { id: "integrations:github", name: "GitHub" }
       : host.includes("gitlab") ? { id: "integrations:gitlab", name: "GitLab" }
       : { id: "integrations:custom", name: "Custom" };
@@ -174,12 +175,4 @@ async function _refs(deps: ApiDeps, refs: z.infer<typeof REF>[]) {
     const [prev, head] = r.commit.includes("..") ? r.commit.split("..", 2) : [r.previousCommit ?? null, r.commit];
     return { repository: r.repository, commit: head!, previousCommit: prev || null };
   });
-}
-
-function _host(url: string): string {
-  try {
-    return new URL(url).hostname.toLowerCase();
-  } catch {
-    return "";
-  }
 }

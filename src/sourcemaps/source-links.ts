@@ -8,7 +8,7 @@ import type { ReleaseRecord, ReleaseHeadCommit } from "../store/releases.ts";
  */
 export function defaultUrlTemplate(repositoryUrl: string): string {
   const base = repositoryUrl.replace(/\.git$/, "").replace(/\/+$/, "");
-  const host = _host(base);
+  const host = hostOf(base);
   if (host.includes("gitlab")) return `${base}/-/blob/{commit}/{path}#L{line}`;
   if (host.includes("bitbucket")) return `${base}/src/{commit}/{path}#lines-{line}`;
   return `${base}/blob/{commit}/{path}#L{line}`;
@@ -71,9 +71,8 @@ export function buildSourceLink(settings: SourceLinkSettings, commit: string, pa
     .replaceAll("{line}", String(line));
 }
 
-// --- Internal ---
-
-function _host(url: string): string {
+/** The lowercase host name of `url`, or "" when it is not a URL. */
+export function hostOf(url: string): string {
   try {
     return new URL(url).hostname.toLowerCase();
   } catch {

@@ -249,33 +249,22 @@ interface _StacktraceRef {
 /** The event's stack traces (exceptions' and the top-level one) with their raw frames, if kept before. */
 function _stacktraces(event: NormalizedEvent): _StacktraceRef[] {
   const out: _StacktraceRef[] = [];
-  const fromException = (exc: ExceptionValue) => {
-    const st = exc.stacktrace;
-    if (!st?.frames?.length) return;
-    const raw = (exc.raw_stacktrace as Stacktrace | undefined)?.frames;
-    out.push({
-      frames: st.frames, raw,
-      apply: (frames, newRaw) => {
-        st.frames = frames;
-        if (newRaw) exc.raw_stacktrace = { frames: newRaw };
-        else delete exc.raw_stacktrace;
-      },
-    });
-  };
-  for (const exc of event.exception?.values ?? []) fromException(exc);
-  const top = event.stacktrace;
-  if (top?.frames?.length) {
-    const raw = (event.raw_stacktrace as Stacktrace | undefined)?.frames;
-    out.push({
-      frames: top.frames, raw,
-      apply: (frames, newRaw) => {
-        top.frames = frames;
-        if (newRaw) event.raw_stacktrace = { frames: newRaw };
-        else delete event.raw_stacktrace;
-      },
-    });
-  }
+  for (const exc of event.exception?.values ?? []) if (exc.stacktrace?.frames?.length) out.push(_stacktraceRef(exc, exc.stacktrace));
+  if (event.stacktrace?.frames?.length) out.push(_stacktraceRef(event, event.stacktrace));
   return out;
+}
+
+/** A stack trace and its holder (exception or event), which keeps the minified frames as `raw_stacktrace`. */
+function _stacktraceRef(holder: ExceptionValue | NormalizedEvent, st: Stacktrace): _StacktraceRef {
+  return {
+    frames: st.frames,
+    raw: (holder.raw_stacktrace as Stacktrace | undefined)?.frames,
+    apply: (frames, raw) => {
+      st.frames = frames;
+      if (raw) holder.raw_stacktrace = { frames: raw };
+      else delete holder.raw_stacktrace;
+    },
+  };
 }
 
 function _isCandidate(frame: Frame, platform: string): boolean {
