@@ -7,6 +7,8 @@ import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { eventually, runSdkScript } from "../_helpers/sdk.ts";
+import { runSentryCli } from "../_helpers/sentry-cli.ts";
+import { buildApp, lineOf } from "../_helpers/sourcemap-app.ts";
 
 /**
  * The standalone executable, run the way a user runs a download: copied alone into an empty
@@ -35,6 +37,8 @@ describe("dist/lighttrace, the standalone executable", () => {
   let server: ChildProcess | undefined;
   let serverOutput = "";
   let url: string;
+  let token: string;
+  let web: { slug: string; dsn: string; id: number };
 
   beforeAll(async () => {
     const built = process.env.LIGHTTRACE_BINARY ?? (await _buildBinary());
@@ -104,9 +108,9 @@ describe("dist/lighttrace, the standalone executable", () => {
     expect((await fetch(`${url}/health`)).status).toBe(200);
 
     const projects = JSON.parse((await run(["projects", "list", "--data", "data", "--json"])).stdout) as { slug: string; dsn: string; id: number }[];
-    const web = projects.find((p) => p.slug === "web")!;
+    web = projects.find((p) => p.slug === "web")!;
     expect(web.dsn).toContain(new URL(url).host); // the server recorded its real port
-    const token = JSON.parse((await run(["tokens", "create", "--name", "binary-test", "--data", "data", "--json"])).stdout).token as string;
+    token = JSON.parse((await run(["tokens", "create", "--name", "binary-test", "--data", "data", "--json"])).stdout).token as string;
     const tokens = JSON.parse((await run(["tokens", "list", "--data", "data", "--json"])).stdout);
     expect(tokens.map((t: { name: string }) => t.name)).toEqual(["binary-test"]);
     const api = async (path: string) => {
@@ -169,6 +173,37 @@ describe("dist/lighttrace, the standalone executable", () => {
         expect(res.status, asset).toBe(200);
         expect(Buffer.from(await res.arrayBuffer()).equals(readFileSync(join(ROOT, "dist", "ui", asset!)))).toBe(true);
       }
+    }
+  });
+
+  it("takes source maps from the real sentry-cli and symbolicates a real @sentry/node error with them", async () => {
+    expect(token).toBeDefined();
+    // the app lives under the checkout: its build imports @sentry/node from node_modules
+    mkdirSync(join(ROOT, ".tmp"), { recursive: true });
+    const work = mkdtempSync(join(ROOT, ".tmp", "binary-sourcemaps-"));
+    try {
+      const out = join(work, "dist");
+      await buildApp({ target: "node", outdir: out });
+      const cli = (args: string[]) => runSentryCli(args, { url, token });
+      expect((await cli(["sourcemaps", "inject", out])).code).toBe(0);
+      const upload = await cli(["sourcemaps", "upload", "--org", "lighttrace", "--project", "web", "--release", "bin@1.0.0", out]);
+      expect(upload.code, upload.stdout + upload.stderr).toBe(0);
+
+      const app = await _run(process.execPath, [join(out, "app.min.mjs")], { cwd: work, env: { ...(process.env as Record<string, string>), SENTRY_DSN: web.dsn, RELEASE: "bin@1.0.0" } });
+      expect(app.code, app.stderr).toBe(0);
+      const headers = { Authorization: `Bearer ${token}` };
+      const issue = await eventually(async () => {
+        const res = await fetch(`${url}/api/0/projects/lighttrace/web/issues/?query=PaymentError`, { headers });
+        return ((await res.json()) as { id: string }[])[0];
+      });
+      const event = await (await fetch(`${url}/api/0/issues/${issue.id}/events/latest/`, { headers })).json();
+      const exception = event.entries.find((e: { type: string }) => e.type === "exception").data.values.at(-1);
+      const crash = exception.stacktrace.frames.filter((f: { inApp: boolean }) => f.inApp).at(-1);
+      const throwLine = lineOf("checkout.ts", "throw new PaymentError");
+      expect(crash).toMatchObject({ filename: "src/checkout.ts", function: "processPayment", lineNo: throwLine, data: { resolved_with: "debug-id" } });
+      expect(crash.context.find(([n]: [number]) => n === throwLine)[1]).toContain("throw new PaymentError");
+    } finally {
+      rmSync(work, { recursive: true, force: true });
     }
   });
 
