@@ -8,20 +8,18 @@
 //    (at most 1) once the dispatcher has gone quiet.
 //
 // Env: BENCH_ALERTS (default 200), BENCH_FLOOD (default 10000), BENCH_KEEP=1 keeps the data dir.
-import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SMTPServer } from "smtp-server";
-import { startBenchServer } from "./bench-server.mjs";
+import { benchCli, startBenchServer } from "./bench-server.mjs";
 
 const ALERTS = Number(process.env.BENCH_ALERTS ?? 200);
 const FLOOD = Number(process.env.BENCH_FLOOD ?? 10_000);
 const TARGET_P99_MS = 5_000;
 
-const bundle = new URL("../dist/lighttrace.mjs", import.meta.url).pathname;
 const dataDir = mkdtempSync(join(tmpdir(), "lighttrace-bench-alerts-"));
 
 // the SMTP server: records when each message was accepted, by the event id LightTrace puts in a header
@@ -98,7 +96,7 @@ try {
   console.log(`  median ${pct(50).toFixed(1)} ms   p99 ${pct(99).toFixed(1)} ms   max ${latencies.at(-1).toFixed(1)} ms   (target p99 < ${TARGET_P99_MS} ms: ${pct(99) < TARGET_P99_MS ? "met" : "MISSED"})`);
 
   // 2. 10,000 events of one issue within a minute, with a spike rule
-  const token = JSON.parse(spawnSync(process.execPath, [bundle, "tokens", "create", "--name", "bench", "--scope", "admin", "--data", dataDir, "--json"], { encoding: "utf8" }).stdout).token;
+  const { token } = benchCli(dataDir, "tokens", "create", "--name", "bench", "--scope", "admin");
   const rule = await fetch(`${url}/api/0/projects/lighttrace/my-project/rules/`, {
     method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
     body: JSON.stringify({ name: "bench spikes", triggers: { spike: { minEvents: 500, factor: 5, windowMinutes: 5 } }, actions: [{ type: "email", to: ["spikes@example.com"] }] }),

@@ -6,13 +6,12 @@
 // The schema, organization, project and token come from the real CLI; the bulk rows are written with
 // SQL in one transaction (ingesting a million events over HTTP would measure ingest, not the API).
 // Env: BENCH_ISSUES, BENCH_EVENTS, BENCH_RUNS (requests per endpoint), BENCH_KEEP=1 keeps the data dir.
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { startBenchServer } from "./bench-server.mjs";
+import { benchCli, startBenchServer } from "./bench-server.mjs";
 
 const ISSUES = Number(process.env.BENCH_ISSUES ?? 10_000);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
@@ -21,13 +20,8 @@ const WARMUP = 5;
 const TARGET_MS = 150;
 const DAY = 86_400;
 
-const bundle = new URL("../dist/lighttrace.mjs", import.meta.url).pathname;
 const dataDir = mkdtempSync(join(tmpdir(), "lighttrace-bench-api-"));
-const cli = (...args) => {
-  const r = spawnSync(process.execPath, [bundle, ...args, "--data", dataDir, "--json"], { encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`lighttrace ${args.join(" ")} failed: ${r.stderr}`);
-  return JSON.parse(r.stdout);
-};
+const cli = (...args) => benchCli(dataDir, ...args);
 
 // 1. schema, organization, project, token through the CLI
 const project = cli("projects", "create", "bench", "--platform", "node");

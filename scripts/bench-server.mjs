@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { SERVER_NODE_ARGS } from "./node-flags.mjs";
 
 /**
@@ -27,4 +27,12 @@ export async function startBenchServer(dataDir, extraNodeArgs = [], extraEnv = {
     });
   });
   return { server, ...banner };
+}
+
+/** Runs a `lighttrace` CLI command on a benchmark's data directory and returns its `--json` output. */
+export function benchCli(dataDir, ...args) {
+  const bundle = new URL("../dist/lighttrace.mjs", import.meta.url).pathname;
+  const r = spawnSync(process.execPath, [bundle, ...args, "--data", dataDir, "--json"], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`lighttrace ${args.join(" ")} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout);
 }

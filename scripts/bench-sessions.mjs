@@ -7,12 +7,11 @@
 // Each session sends two updates (init "ok", then its end: 90 % exited, 6 % exited with errors,
 // 3 % crashed, 1 % abnormal), 500 updates per envelope, 4 requests in flight.
 // Env: BENCH_UPDATES, BENCH_RUNS (requests per query), BENCH_KEEP=1 keeps the data dir.
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startBenchServer } from "./bench-server.mjs";
+import { benchCli, startBenchServer } from "./bench-server.mjs";
 
 const UPDATES = Number(process.env.BENCH_UPDATES ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 40);
@@ -22,13 +21,8 @@ const PER_ENVELOPE = 500;
 const IN_FLIGHT = 4;
 const TARGET_MS = 100;
 
-const bundle = new URL("../dist/lighttrace.mjs", import.meta.url).pathname;
 const dataDir = mkdtempSync(join(tmpdir(), "lighttrace-bench-sessions-"));
-const cli = (...args) => {
-  const r = spawnSync(process.execPath, [bundle, ...args, "--data", dataDir, "--json"], { encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`lighttrace ${args.join(" ")} failed: ${r.stderr}`);
-  return JSON.parse(r.stdout);
-};
+const cli = (...args) => benchCli(dataDir, ...args);
 
 const project = cli("projects", "create", "bench", "--platform", "javascript");
 const { token } = cli("tokens", "create", "--name", "bench");

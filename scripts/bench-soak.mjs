@@ -13,7 +13,7 @@ import { gzipSync } from "node:zlib";
 import Database from "better-sqlite3";
 import { compileTemplate, envelopeTemplate, fillCompiled } from "./bench-fixtures.mjs";
 import { openConnection } from "./bench-client.mjs";
-import { startBenchServer } from "./bench-server.mjs";
+import { benchCli, startBenchServer } from "./bench-server.mjs";
 
 const { values: opts } = parseArgs({
   options: {
@@ -59,8 +59,7 @@ if (!maxRate) {
 const rate = maxRate * Number(opts.share);
 
 // 2. a read token for the UI poller
-const bundle = new URL("../dist/lighttrace.mjs", import.meta.url).pathname;
-const token = JSON.parse(spawnSync(process.execPath, [bundle, "tokens", "create", "--name", "soak", "--scope", "read", "--data", dataDir, "--json"], { encoding: "utf8" }).stdout).token;
+const { token } = benchCli(dataDir, "tokens", "create", "--name", "soak", "--scope", "read");
 
 // 3. the soak: open loop at `rate`, paced every 10 ms over the free connections
 console.log(`soak: ${MINUTES} min at ${rate.toFixed(0)} events/s (${Number(opts.share) * 100}% of ${maxRate.toFixed(0)}), UI polled every 2 s, retention cap 10,000`);

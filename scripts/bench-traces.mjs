@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startBenchServer } from "./bench-server.mjs";
+import { benchCli, startBenchServer } from "./bench-server.mjs";
 
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 15) * 1000;
 const WARMUP_MS = 2000;
@@ -67,7 +67,7 @@ const serverCpu = serverCpuSeconds() - cpuAtStart;
 // reads: the trace view's API on random stored traces (a token from the CLI against the same data dir)
 const reads = [];
 try {
-  const token = JSON.parse(await cli(["tokens", "create", "--name", "bench", "--scope", "read", "--data", dataDir, "--json"])).token;
+  const { token } = benchCli(dataDir, "tokens", "create", "--name", "bench", "--scope", "read");
   for (let i = 0; i < 300; i++) {
     const id = traceIds[Math.floor(Math.random() * traceIds.length)];
     const t0 = performance.now();
@@ -96,9 +96,3 @@ function serverCpuSeconds() {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-async function cli(args) {
-  const { spawnSync } = await import("node:child_process");
-  const run = spawnSync(process.execPath, [new URL("../dist/lighttrace.mjs", import.meta.url).pathname, ...args], { encoding: "utf8" });
-  if (run.status !== 0) throw new Error(run.stderr);
-  return run.stdout;
-}
