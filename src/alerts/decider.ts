@@ -10,6 +10,7 @@ export interface OutboxInsert {
   ruleId: number;
   issueId: number | null;
   eventId: string | null;
+  /** new_issue | regression | spike | users_affected | collapsed_digest | daily_digest */
   trigger: string;
   action: AlertAction;
   actionKey: string;

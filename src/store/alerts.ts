@@ -5,18 +5,8 @@ import type { SqliteDatabase } from "./sqlite-binding.ts";
 export type OutboxStatus = "pending" | "sent" | "held" | "collapsed" | "failed" | "skipped";
 
 /** One delivery: a (trigger, action) decided by the ingest writer, or a digest. */
-export interface OutboxRow {
+export interface OutboxRow extends Omit<OutboxInsert, "now"> {
   id: number;
-  idempotencyKey: string;
-  projectId: number;
-  ruleId: number;
-  issueId: number | null;
-  eventId: string | null;
-  /** new_issue | regression | spike | users_affected | collapsed_digest | daily_digest */
-  trigger: string;
-  action: AlertAction;
-  actionKey: string;
-  payload: Record<string, unknown> | null;
   status: OutboxStatus;
   attempts: number;
   /** seconds since epoch */
