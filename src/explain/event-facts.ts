@@ -46,18 +46,7 @@ export interface EventFacts {
   release: string | null;
   environment: string | null;
   traceId: string | null;
-  issue: {
-    id: number;
-    status: string;
-    substatus: string;
-    firstSeen: number;
-    lastSeen: number;
-    firstRelease: string | null;
-    lastRelease: string | null;
-    eventCount: number;
-    userCount: number;
-    regressedAt: number | null;
-  };
+  issue: Pick<Issue, "id" | "status" | "substatus" | "firstSeen" | "lastSeen" | "firstRelease" | "lastRelease" | "eventCount" | "userCount" | "regressedAt">;
 }
 
 /** Reads the facts out of an event as `GET /issues/{id}/events/{event_id}/` returns it. */
