@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, apiGet, describeError } from "./api/client.ts";
-import type { Organization, SessionInfo } from "./api/types.ts";
+import type { Organization, LoginInfo } from "./api/types.ts";
 import { Link } from "./components/Link.tsx";
 import { ErrorBox } from "./components/ErrorBox.tsx";
 import { useLocation } from "./hooks/use-location.ts";
@@ -17,12 +17,12 @@ import { TraceView } from "./pages/TraceView.tsx";
 type Boot =
   | { state: "loading" }
   | { state: "login" }
-  | { state: "ready"; session: SessionInfo; org: Organization }
+  | { state: "ready"; login: LoginInfo; org: Organization }
   | { state: "failed"; error: unknown };
 
 /**
  * The layout and the client-side routes. On load it asks the API who is signed in (a loopback
- * server signs the browser in on that call); without a session it shows the login form.
+ * server signs the browser in on that call); when nobody is signed in it shows the login form.
  */
 export function App() {
   const [boot, setBoot] = useState<Boot>({ state: "loading" });
@@ -31,10 +31,10 @@ export function App() {
     let cancelled = false;
     (async () => {
       try {
-        const session = await apiGet<SessionInfo>("/api/0/auth/session/");
+        const login = await apiGet<LoginInfo>("/api/0/auth/login/");
         const orgs = await apiGet<Organization[]>("/api/0/organizations/");
         if (!orgs[0]) throw new Error("This installation has no organization yet; restart the server to create it.");
-        if (!cancelled) setBoot({ state: "ready", session, org: orgs[0] });
+        if (!cancelled) setBoot({ state: "ready", login, org: orgs[0] });
       } catch (err) {
         if (cancelled) return;
         setBoot(err instanceof ApiError && err.status === 401 ? { state: "login" } : { state: "failed", error: err });
@@ -54,12 +54,12 @@ export function App() {
       </main>
     );
   }
-  return <Shell org={boot.org} session={boot.session} onSignedOut={() => setAttempt((n) => n + 1)} />;
+  return <Shell org={boot.org} login={boot.login} onSignedOut={() => setAttempt((n) => n + 1)} />;
 }
 
 // --- Internal ---
 
-function Shell(props: { org: Organization; session: SessionInfo; onSignedOut: () => void }) {
+function Shell(props: { org: Organization; login: LoginInfo; onSignedOut: () => void }) {
   const location = useLocation();
   const route = parseRoute(location.pathname);
   const section = route.name === "projects" || route.name === "alerts" ? "projects"
@@ -75,9 +75,9 @@ function Shell(props: { org: Organization; session: SessionInfo; onSignedOut: ()
           <Link href="/releases/" class={section === "releases" ? "active" : ""}>Releases</Link>
           <Link href="/projects/" class={section === "projects" ? "active" : ""}>Projects</Link>
         </nav>
-        <span class="topbar-user" title={props.session.user.email}>
-          {props.session.user.isLocalAdmin ? "local admin" : props.session.user.email}
-          {!props.session.user.isLocalAdmin && <SignOut onDone={props.onSignedOut} />}
+        <span class="topbar-user" title={props.login.user.email}>
+          {props.login.user.isLocalAdmin ? "local admin" : props.login.user.email}
+          {!props.login.user.isLocalAdmin && <SignOut onDone={props.onSignedOut} />}
         </span>
       </header>
       <main class="page">
@@ -98,7 +98,7 @@ function Shell(props: { org: Organization; session: SessionInfo; onSignedOut: ()
 
 function SignOut(props: { onDone: () => void }) {
   const signOut = async () => {
-    await fetch("/api/0/auth/session/", { method: "DELETE", credentials: "same-origin" });
+    await fetch("/api/0/auth/login/", { method: "DELETE", credentials: "same-origin" });
     props.onDone();
   };
   return <button type="button" class="link-button" onClick={signOut}>Sign out</button>;

@@ -1,12 +1,13 @@
 import { H3, HTTPError, type H3Event } from "h3";
-import { requireApiAuth, type ApiPrincipal } from "./auth.ts";
+import { requireApiAuth } from "./auth.ts";
+import type { ApiPrincipal } from "./principal.ts";
 import { levelForMethod, requireScopeLevel } from "./scopes.ts";
 import type { ApiDeps } from "./context.ts";
 import { mountAlertRoutes } from "./alerts.ts";
 import { mountEventRoutes } from "./events.ts";
 import { mountIssueRoutes, type RouteFn } from "./issues.ts";
+import { mountLoginRoutes } from "./logins.ts";
 import { mountProjectRoutes } from "./projects.ts";
-import { mountSessionRoutes } from "./sessions.ts";
 import { mountTeamRoutes } from "./teams.ts";
 import { mountTraceRoutes } from "./traces.ts";
 import { mountReleaseWriteRoutes } from "./releases-write.ts";
@@ -39,7 +40,7 @@ export function createApiApp(deps: ApiDeps): H3 {
     app.on(method, path + "/", authed);
   };
 
-  mountSessionRoutes(app, deps);
+  mountLoginRoutes(app, deps);
   route("GET", "/api/0", async (event) => {
     const principal = event.context.principal as ApiPrincipal;
     return { version: "0", auth: { scopes: principal.kind === "token" ? principal.token.scopes : ADMIN_SCOPES }, user: null };

@@ -1,18 +1,15 @@
-import { HTTPError, getCookie, type H3Event } from "h3";
-import type { ApiToken, User } from "../store/types.ts";
+import { HTTPError, type H3Event } from "h3";
 import { isSameOriginRequest } from "../http/security.ts";
 import type { ApiDeps } from "./context.ts";
+import { hashLoginToken, readLoginToken } from "./login-cookie.ts";
+import type { ApiPrincipal } from "./principal.ts";
 import { hashApiToken } from "./tokens.ts";
-import { hashSessionId, sessionCookieName } from "./sessions.ts";
-
-/** Who made an API request: a token holder (scripts, sentry-cli) or a signed-in browser. */
-export type ApiPrincipal = { kind: "token"; token: ApiToken } | { kind: "session"; user: User };
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
  * Every `/api/0/` request needs `Authorization: Bearer <token>` (looked up by its hash) or the UI's
- * session cookie. Cookie-authenticated requests that change state must come from this server's own
+ * login cookie. Cookie-authenticated requests that change state must come from this server's own
  * origin (CSRF); a token needs no such check because browsers never attach it on their own.
  */
 export async function requireApiAuth(event: H3Event, deps: Pick<ApiDeps, "store" | "clock" | "publicUrl">): Promise<ApiPrincipal> {
@@ -22,17 +19,17 @@ export async function requireApiAuth(event: H3Event, deps: Pick<ApiDeps, "store"
     if (!m) throw new HTTPError({ status: 401, message: "Authorization header must be \"Bearer <token>\"." });
     // Looked up by SHA-256: the index compares only the hash of what the client sent, so timing
     // reveals nothing about stored tokens (no secret is ever compared in plain text; passwords use
-    // timingSafeEqual, sessions are looked up by hash too).
+    // timingSafeEqual, logins are looked up by hash too).
     const token = await deps.store.findApiTokenByHash(hashApiToken(m[1]!));
     if (!token) throw new HTTPError({ status: 401, message: "Invalid token" });
     return { kind: "token", token };
   }
-  const sessionId = getCookie(event, sessionCookieName(deps.publicUrl()));
-  if (!sessionId) throw new HTTPError({ status: 401, message: "Authentication credentials were not provided." });
-  const user = await deps.store.findSessionUser(hashSessionId(sessionId), deps.clock.now() / 1000);
-  if (!user) throw new HTTPError({ status: 401, message: "Your session has expired; sign in again." });
+  const loginToken = readLoginToken(event, deps.publicUrl());
+  if (!loginToken) throw new HTTPError({ status: 401, message: "Authentication credentials were not provided." });
+  const user = await deps.store.findLoginUser(hashLoginToken(loginToken), deps.clock.now() / 1000);
+  if (!user) throw new HTTPError({ status: 401, message: "Your sign-in has expired; sign in again." });
   if (!SAFE_METHODS.has(event.req.method)) requireSameOrigin(event, deps.publicUrl());
-  return { kind: "session", user };
+  return { kind: "login", user };
 }
 
 /** 403 unless the request's Origin/Referer is this server (see isSameOriginRequest). */

@@ -1,5 +1,5 @@
 import { HTTPError, type H3Event } from "h3";
-import type { ApiPrincipal } from "./auth.ts";
+import type { ApiPrincipal } from "./principal.ts";
 
 /**
  * What an API token may do, in three levels: `read` (GET), `write` (changes: resolve issues,
@@ -33,7 +33,7 @@ export function levelForMethod(method: string): ScopeLevel {
 export function requireScopeLevel(event: H3Event, needed: ScopeLevel): void {
   const principal = event.context.principal as ApiPrincipal | undefined;
   if (!principal) throw new HTTPError({ status: 401, message: "Authentication credentials were not provided." });
-  if (principal.kind === "session") return;
+  if (principal.kind === "login") return;
   const has = scopeLevel(principal.token.scopes);
   if (SCOPE_LEVELS.indexOf(has) < SCOPE_LEVELS.indexOf(needed)) {
     throw new HTTPError({

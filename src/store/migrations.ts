@@ -572,4 +572,13 @@ INSERT OR IGNORE INTO event_pins (event_row_id, issue_id, reason)
   SELECT min(id), issue_id, 'first' FROM events GROUP BY issue_id;
 `,
   },
+  {
+    // Browser sign-ins are "logins": "session" means release health (session_states, …) only.
+    name: "013-logins",
+    sql: `
+ALTER TABLE sessions RENAME TO logins;
+DROP INDEX sessions_by_expiry;
+CREATE INDEX logins_by_expiry ON logins (expires_at);
+`,
+  },
 ];

@@ -105,6 +105,14 @@ export interface User {
   lastLoginAt: number | null;
 }
 
+/** A browser sign-in to store: the SHA-256 of its cookie value and when it expires (epoch seconds). */
+export interface NewLogin {
+  userId: number;
+  tokenHash: string;
+  nowSec: number;
+  expiresAtSec: number;
+}
+
 export interface StoredEvent {
   id: number;
   projectId: number;
@@ -164,18 +172,18 @@ export interface Store extends ReleaseStore, SourceLinkStore, ArtifactStore {
   /** the event before/after `eventRowId` within its issue, for navigation */
   adjacentEventIds(issueId: number, event: StoredEvent): Promise<{ previous: string | null; next: string | null }>;
 
-  // --- users and browser sessions ---
+  // --- users and their logins (signed-in browsers) ---
   createUser(input: { email: string; passwordHash: string }): Promise<User>;
   /** the user and its scrypt hash (null for the local admin, who cannot log in with a password) */
   findUserByEmail(email: string): Promise<{ user: User; passwordHash: string | null } | undefined>;
   listUsers(): Promise<User[]>;
   /** the passwordless local admin, created on first use */
   ensureLocalAdmin(): Promise<User>;
-  /** stores a session by the hash of its cookie value; drops expired sessions on the way */
-  createSession(input: { userId: number; tokenHash: string; now: number; expiresAt: number }): Promise<void>;
-  /** the signed-in user of an unexpired session */
-  findSessionUser(tokenHash: string, now: number): Promise<User | undefined>;
-  deleteSession(tokenHash: string): Promise<void>;
+  /** stores a login by the hash of its cookie value; drops expired logins on the way */
+  createLogin(input: NewLogin): Promise<void>;
+  /** the signed-in user of an unexpired login */
+  findLoginUser(tokenHash: string, nowSec: number): Promise<User | undefined>;
+  deleteLogin(tokenHash: string): Promise<void>;
 
   // --- release health (sessions) ---
   /** Session and user totals per (release, environment) for sessions started since `sinceHour`. */

@@ -1,12 +1,12 @@
 import type { SqliteDatabase } from "./sqlite-binding.ts";
-import type { User } from "./types.ts";
+import type { NewLogin, User } from "./types.ts";
 
 /** The local admin's address: not a mailbox, just a name no password login can use. */
 export const LOCAL_ADMIN_EMAIL = "local-admin@localhost";
 
 /**
- * Users and browser sessions. Passwords arrive already hashed (scrypt, src/api/passwords.ts) and
- * sessions are stored only as the SHA-256 of the cookie value, so a copied database holds no
+ * Users and their logins (signed-in browsers). Passwords arrive already hashed (scrypt,
+ * src/api/passwords.ts) and logins are stored only as the SHA-256 of the cookie value, so a copied database holds no
  * working credential. Times are seconds since the epoch, as everywhere in the store.
  */
 export function createUserQueries(db: SqliteDatabase) {
@@ -17,24 +17,24 @@ export function createUserQueries(db: SqliteDatabase) {
     localAdmin: db.prepare("SELECT * FROM users WHERE is_local_admin = 1 ORDER BY id LIMIT 1"),
     listUsers: db.prepare("SELECT * FROM users ORDER BY id"),
     touchLogin: db.prepare("UPDATE users SET last_login_at = ? WHERE id = ?"),
-    insertSession: db.prepare("INSERT INTO sessions (user_id, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?)"),
-    deleteExpired: db.prepare("DELETE FROM sessions WHERE expires_at <= ?"),
-    sessionUser: db.prepare(`SELECT u.* FROM sessions s JOIN users u ON u.id = s.user_id
-        WHERE s.token_hash = ? AND s.expires_at > ?`),
-    deleteSession: db.prepare("DELETE FROM sessions WHERE token_hash = ?"),
+    insertLogin: db.prepare("INSERT INTO logins (user_id, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?)"),
+    deleteExpired: db.prepare("DELETE FROM logins WHERE expires_at <= ?"),
+    loginUser: db.prepare(`SELECT u.* FROM logins l JOIN users u ON u.id = l.user_id
+        WHERE l.token_hash = ? AND l.expires_at > ?`),
+    deleteLogin: db.prepare("DELETE FROM logins WHERE token_hash = ?"),
   };
 
-  const ensureLocalAdmin = db.transaction((now: number): User => {
+  const ensureLocalAdmin = db.transaction((nowSec: number): User => {
     const row = stmt.localAdmin.get();
     if (row) return _user(row);
-    const id = Number(stmt.insertUser.run(LOCAL_ADMIN_EMAIL, null, 1, now).lastInsertRowid);
+    const id = Number(stmt.insertUser.run(LOCAL_ADMIN_EMAIL, null, 1, nowSec).lastInsertRowid);
     return _user(stmt.userById.get(id));
   });
 
-  const createSession = db.transaction((input: { userId: number; tokenHash: string; now: number; expiresAt: number }) => {
-    stmt.deleteExpired.run(input.now);
-    stmt.insertSession.run(input.userId, input.tokenHash, input.now, input.expiresAt);
-    stmt.touchLogin.run(input.now, input.userId);
+  const createLogin = db.transaction((input: NewLogin) => {
+    stmt.deleteExpired.run(input.nowSec);
+    stmt.insertLogin.run(input.userId, input.tokenHash, input.nowSec, input.expiresAtSec);
+    stmt.touchLogin.run(input.nowSec, input.userId);
   });
 
   return {
@@ -49,12 +49,12 @@ export function createUserQueries(db: SqliteDatabase) {
     },
     listUsers: (): User[] => stmt.listUsers.all().map(_user),
     ensureLocalAdmin: (): User => ensureLocalAdmin.immediate(Date.now() / 1000),
-    createSession: (input: { userId: number; tokenHash: string; now: number; expiresAt: number }): void => createSession.immediate(input),
-    findSessionUser(tokenHash: string, now: number): User | undefined {
-      const row = stmt.sessionUser.get(tokenHash, now);
+    createLogin: (input: NewLogin): void => createLogin.immediate(input),
+    findLoginUser(tokenHash: string, nowSec: number): User | undefined {
+      const row = stmt.loginUser.get(tokenHash, nowSec);
       return row ? _user(row) : undefined;
     },
-    deleteSession: (tokenHash: string): void => void stmt.deleteSession.run(tokenHash),
+    deleteLogin: (tokenHash: string): void => void stmt.deleteLogin.run(tokenHash),
   };
 }
 

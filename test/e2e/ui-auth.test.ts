@@ -28,17 +28,17 @@ describe("browser auth on a loopback server", () => {
   });
   afterAll(async () => t?.close());
 
-  it("refuses the API without a token or a session cookie", async () => {
+  it("refuses the API without a token or a login cookie", async () => {
     const res = await fetch(`${t.url}/api/0/organizations/lighttrace/issues/`);
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual({ detail: "Authentication credentials were not provided." });
     const bad = await fetch(`${t.url}/api/0/organizations/`, { headers: { Cookie: `lighttrace_session_${t.server.port}=forged` } });
     expect(bad.status).toBe(401);
-    expect(await bad.json()).toEqual({ detail: "Your session has expired; sign in again." });
+    expect(await bad.json()).toEqual({ detail: "Your sign-in has expired; sign in again." });
   });
 
   it("signs a loopback browser in as the local admin with an HttpOnly SameSite cookie", async () => {
-    const res = await fetch(`${t.url}/api/0/auth/session/`);
+    const res = await fetch(`${t.url}/api/0/auth/login/`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ user: { id: "1", email: "local-admin@localhost", isLocalAdmin: true }, autoSignedIn: true });
     const setCookie = res.headers.get("set-cookie")!;
@@ -47,14 +47,14 @@ describe("browser auth on a loopback server", () => {
     const list = await fetch(`${t.url}/api/0/organizations/lighttrace/issues/`, { headers: { Cookie: cookie } });
     expect(list.status).toBe(200);
     expect((await list.json())[0].title).toBe("auth test event");
-    // a second call with the cookie reports the same session instead of minting a new one
-    const again = await fetch(`${t.url}/api/0/auth/session/`, { headers: { Cookie: cookie } });
+    // a second call with the cookie reports the same login instead of minting a new one
+    const again = await fetch(`${t.url}/api/0/auth/login/`, { headers: { Cookie: cookie } });
     expect(again.headers.get("set-cookie")).toBe(null);
     expect((await again.json()).autoSignedIn).toBe(false);
   });
 
   it("does not auto sign in requests that came through a proxy", async () => {
-    const res = await fetch(`${t.url}/api/0/auth/session/`, { headers: { "X-Forwarded-For": "203.0.113.9" } });
+    const res = await fetch(`${t.url}/api/0/auth/login/`, { headers: { "X-Forwarded-For": "203.0.113.9" } });
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual({ detail: "Sign in to continue.", loginRequired: true });
   });
@@ -85,7 +85,7 @@ describe("browser auth on a loopback server", () => {
     const ui = await _rawGet(t.server.port, "/", "evil.example:" + t.server.port);
     expect(ui.status).toBe(403);
     expect(JSON.parse(ui.body).detail).toBe(`Host "evil.example:${t.server.port}" is not allowed; set LIGHTTRACE_PUBLIC_URL to the address you browse to`);
-    expect((await _rawGet(t.server.port, "/api/0/auth/session/", "evil.example")).status).toBe(403);
+    expect((await _rawGet(t.server.port, "/api/0/auth/login/", "evil.example")).status).toBe(403);
     expect((await _rawGet(t.server.port, "/", `localhost:${t.server.port}`)).status).toBe(200);
     expect((await _rawGet(t.server.port, "/", `[::1]:${t.server.port}`)).status).toBe(200);
     const ingest = await _rawPost(t.server.port, `/api/${t.projectId}/store/?sentry_key=${t.publicKey}`, "lighttrace.internal:8000", '{"message":"via another name"}');
@@ -146,9 +146,9 @@ describe("password login on a non-loopback server", () => {
   afterAll(async () => t?.close());
 
   it("requires a login and accepts only the right password from this origin", async () => {
-    const session = await fetch(`${t.url}/api/0/auth/session/`);
-    expect(session.status).toBe(401);
-    expect(await session.json()).toEqual({ detail: "Sign in to continue.", loginRequired: true });
+    const current = await fetch(`${t.url}/api/0/auth/login/`);
+    expect(current.status).toBe(401);
+    expect(await current.json()).toEqual({ detail: "Sign in to continue.", loginRequired: true });
 
     const login = (body: unknown, headers: Record<string, string> = { Origin: t.url }) =>
       fetch(`${t.url}/api/0/auth/login/`, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body: JSON.stringify(body) });
@@ -167,7 +167,7 @@ describe("password login on a non-loopback server", () => {
     const cookie = ok.headers.get("set-cookie")!.split(";")[0]!;
     expect((await fetch(`${t.url}/api/0/organizations/`, { headers: { Cookie: cookie } })).status).toBe(200);
 
-    const logout = await fetch(`${t.url}/api/0/auth/session/`, { method: "DELETE", headers: { Cookie: cookie, Origin: t.url } });
+    const logout = await fetch(`${t.url}/api/0/auth/login/`, { method: "DELETE", headers: { Cookie: cookie, Origin: t.url } });
     expect(logout.status).toBe(204);
     expect((await fetch(`${t.url}/api/0/organizations/`, { headers: { Cookie: cookie } })).status).toBe(401);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createHostAllowList, hostnameOf, isLoopbackHost, isSameOriginRequest } from "../../src/http/security.ts";
-import { canAutoSignIn } from "../../src/api/sessions.ts";
+import { canAutoSignIn } from "../../src/api/logins.ts";
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from "../../src/api/passwords.ts";
 
 describe("Host allow-list (DNS rebinding)", () => {

@@ -1,6 +1,6 @@
 /**
  * Typed fetch over the web API. Every non-2xx answer becomes an ApiError carrying the API's
- * `detail` text, so screens can say what went wrong in words. The session cookie rides along
+ * `detail` text, so screens can say what went wrong in words. The login cookie rides along
  * (same origin); no token lives in the browser.
  */
 export class ApiError extends Error {

@@ -132,7 +132,8 @@ export interface SentryEvent {
   nextEventID: string | null;
 }
 
-export interface SessionInfo { user: { id: string; email: string; isLocalAdmin: boolean }; autoSignedIn: boolean }
+/** The signed-in browser user (GET /api/0/auth/login/). */
+export interface LoginInfo { user: { id: string; email: string; isLocalAdmin: boolean }; autoSignedIn: boolean }
 
 /** A project's limits (src/api/guardrails.ts); in `overrides`, null = the installation default. */
 export interface LimitValues {

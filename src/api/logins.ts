@@ -1,15 +1,13 @@
-import { createHash, randomBytes } from "node:crypto";
-import { HTTPError, getCookie, getRequestIP, type H3, type H3Event } from "h3";
+import { randomBytes } from "node:crypto";
+import { HTTPError, getRequestIP, type H3, type H3Event } from "h3";
 import { z } from "zod";
 import { isLoopbackHost, hostnameOf } from "../http/security.ts";
 import type { User } from "../store/types.ts";
 import { requireSameOrigin } from "./auth.ts";
 import { parseJsonBody, type ApiDeps } from "./context.ts";
+import { LOGIN_LIFETIME_SEC, hashLoginToken, loginCookieHeader, readLoginToken } from "./login-cookie.ts";
 import { DUMMY_PASSWORD_HASH, verifyPassword } from "./passwords.ts";
 import { LoginThrottle } from "./login-throttle.ts";
-
-/** How long a browser stays signed in. */
-export const SESSION_LIFETIME_SECONDS = 30 * 24 * 3600;
 
 const loginSchema = z.object({
   email: z.string().trim().min(1, "enter your email").max(254),
@@ -17,26 +15,27 @@ const loginSchema = z.object({
 }).strict();
 
 /**
- * Browser sign-in under `/api/0/auth/` (no token needed to reach these):
- * - `GET  /api/0/auth/session/`: the signed-in user; on a loopback server, signs the browser in
- *   as the local admin first; otherwise 401 `{loginRequired: true}`.
- * - `POST /api/0/auth/login/` `{email, password}`: password sign-in, sets the session cookie.
- * - `DELETE /api/0/auth/session/`: signs out.
+ * Browser sign-in at `/api/0/auth/login/` (no token needed to reach it). A "login" is a signed-in
+ * browser; it is unrelated to release-health sessions.
+ * - `GET`: the signed-in user; on a loopback server, signs the browser in as the local admin
+ *   first; otherwise 401 `{loginRequired: true}`.
+ * - `POST` `{email, password}`: password sign-in, sets the login cookie.
+ * - `DELETE`: signs out.
  */
-export function mountSessionRoutes(app: H3, deps: ApiDeps): void {
+export function mountLoginRoutes(app: H3, deps: ApiDeps): void {
   const on = (method: "GET" | "POST" | "DELETE", path: string, handler: (event: H3Event) => Promise<unknown>) => {
     app.on(method, path, handler);
     app.on(method, path + "/", handler);
   };
 
-  on("GET", "/api/0/auth/session", async (event) => {
+  on("GET", "/api/0/auth/login", async (event) => {
     const current = await _currentUser(event, deps);
-    if (current) return _sessionBody(current, false);
+    if (current) return _loginBody(current, false);
     if (!canAutoSignIn(deps.config.host, event.req.headers)) {
       return Response.json({ detail: "Sign in to continue.", loginRequired: true }, { status: 401, headers: { "Cache-Control": "no-store" } });
     }
     const admin = await deps.store.ensureLocalAdmin();
-    return _startSession(deps, admin, true);
+    return _startLogin(deps, admin, true);
   });
 
   const throttle = new LoginThrottle();
@@ -56,21 +55,21 @@ export function mountSessionRoutes(app: H3, deps: ApiDeps): void {
       throw new HTTPError({ status: 401, message: "Wrong email or password." });
     }
     throttle.recordSuccess(clientIp, body.email);
-    return _startSession(deps, found.user, false);
+    return _startLogin(deps, found.user, false);
   });
 
-  on("DELETE", "/api/0/auth/session", async (event) => {
+  on("DELETE", "/api/0/auth/login", async (event) => {
     requireSameOrigin(event, deps.publicUrl());
-    const sessionId = getCookie(event, sessionCookieName(deps.publicUrl()));
-    if (sessionId) await deps.store.deleteSession(hashSessionId(sessionId));
-    return new Response(null, { status: 204, headers: { "Set-Cookie": _cookie(deps.publicUrl(), "", 0) } });
+    const loginToken = readLoginToken(event, deps.publicUrl());
+    if (loginToken) await deps.store.deleteLogin(hashLoginToken(loginToken));
+    return new Response(null, { status: 204, headers: { "Set-Cookie": loginCookieHeader(deps.publicUrl(), "", 0) } });
   });
 }
 
 /**
  * Auto sign-in is for a developer on their own machine: the server listens on loopback only, the
  * browser addressed it by a loopback name, and no proxy headers say the request came from elsewhere
- * (a reverse proxy on the same machine would otherwise hand the admin session to the internet).
+ * (a reverse proxy on the same machine would otherwise hand the admin login to the internet).
  */
 export function canAutoSignIn(listenHost: string, headers: Headers): boolean {
   if (!isLoopbackHost(listenHost)) return false;
@@ -79,45 +78,23 @@ export function canAutoSignIn(listenHost: string, headers: Headers): boolean {
   return !["forwarded", "x-forwarded-for", "x-forwarded-host", "x-real-ip"].some((h) => headers.has(h));
 }
 
-/** Cookie per port: browsers share cookies across ports of a host, and two local servers must not clash. */
-export function sessionCookieName(publicUrl: string): string {
-  let port = "";
-  try {
-    const u = new URL(publicUrl);
-    port = u.port || (u.protocol === "https:" ? "443" : "80");
-  } catch {
-    // keep the bare name
-  }
-  return port ? `lighttrace_session_${port}` : "lighttrace_session";
-}
-
-/** Sessions are stored by SHA-256 of the cookie value, like API tokens. */
-export function hashSessionId(sessionId: string): string {
-  return createHash("sha256").update(sessionId).digest("hex");
-}
-
 // --- Internal ---
 
 async function _currentUser(event: H3Event, deps: ApiDeps): Promise<User | undefined> {
-  const sessionId = getCookie(event, sessionCookieName(deps.publicUrl()));
-  if (!sessionId) return undefined;
-  return deps.store.findSessionUser(hashSessionId(sessionId), deps.clock.now() / 1000);
+  const loginToken = readLoginToken(event, deps.publicUrl());
+  if (!loginToken) return undefined;
+  return deps.store.findLoginUser(hashLoginToken(loginToken), deps.clock.now() / 1000);
 }
 
-async function _startSession(deps: ApiDeps, user: User, autoSignedIn: boolean): Promise<Response> {
-  const sessionId = randomBytes(32).toString("base64url");
-  const now = deps.clock.now() / 1000;
-  await deps.store.createSession({ userId: user.id, tokenHash: hashSessionId(sessionId), now, expiresAt: now + SESSION_LIFETIME_SECONDS });
-  return Response.json(_sessionBody(user, autoSignedIn), {
-    headers: { "Set-Cookie": _cookie(deps.publicUrl(), sessionId, SESSION_LIFETIME_SECONDS), "Cache-Control": "no-store" },
+async function _startLogin(deps: ApiDeps, user: User, autoSignedIn: boolean): Promise<Response> {
+  const loginToken = randomBytes(32).toString("base64url");
+  const nowSec = deps.clock.now() / 1000;
+  await deps.store.createLogin({ userId: user.id, tokenHash: hashLoginToken(loginToken), nowSec, expiresAtSec: nowSec + LOGIN_LIFETIME_SEC });
+  return Response.json(_loginBody(user, autoSignedIn), {
+    headers: { "Set-Cookie": loginCookieHeader(deps.publicUrl(), loginToken, LOGIN_LIFETIME_SEC), "Cache-Control": "no-store" },
   });
 }
 
-function _sessionBody(user: User, autoSignedIn: boolean) {
+function _loginBody(user: User, autoSignedIn: boolean) {
   return { user: { id: String(user.id), email: user.email, isLocalAdmin: user.isLocalAdmin }, autoSignedIn };
-}
-
-function _cookie(publicUrl: string, value: string, maxAge: number): string {
-  const secure = publicUrl.startsWith("https:") ? "; Secure" : "";
-  return `${sessionCookieName(publicUrl)}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${secure}`;
 }
