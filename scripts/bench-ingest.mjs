@@ -1,93 +1,233 @@
-// npm run bench:ingest — starts the real server, sends realistic error envelopes (5-10 KB, a share
-// gzip-encoded, ~100 distinct issues) over loopback HTTP with 32 concurrent connections, and prints
-// events/s, latency percentiles and the server's peak RSS. Acknowledged events are checked in the DB.
-import { spawnSync } from "node:child_process";
+// npm run bench:ingest [-- options] — LightTrace against a minimal durable reference ingest
+// (scripts/bench-reference-server.mjs: node:http, JSON.parse, one INSERT per event, WAL,
+// synchronous=FULL, group commit every 1 ms, 200 after commit), in one run: the same 2,000 distinct
+// real-shaped error envelopes (scripts/bench-envelopes.mjs), the same raw-socket client with 32
+// keep-alive connections, repetitions interleaved (reference, LightTrace, LightTrace, reference, …)
+// so both see the same machine. Prints events/s, p50/p99, peak RSS and CPU of each, and the ratio.
+// Every acknowledged event is checked in each server's database afterwards.
+// Variants: plain (uncompressed bodies), gzip (every body gzip), cap (LightTrace's project at its
+// stored-event cap of 10,000 throughout the measurement, so retention runs; same reference).
+// Options: --variants plain,gzip,cap (default plain; "all"), --rounds N (3), --seconds N (10 measured),
+//          --warmup N (3 s), --connections N (32), --start dist|bin|npm|binary (how LightTrace is
+//          started; default dist = `node dist/lighttrace.mjs serve` with no flags), --json
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { gzipSync } from "node:zlib";
+import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
-import { compileTemplate, envelopeTemplate, fillCompiled, fillTemplate } from "./bench-fixtures.mjs";
-import { startBenchServer } from "./bench-server.mjs";
+import { buildEnvelopes, compileGzip, eventIdSource, fillBody } from "./bench-envelopes.mjs";
 import { openConnection } from "./bench-client.mjs";
+import { startBenchServer } from "./bench-server.mjs";
 
-const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 20) * 1000;
-const WARMUP_MS = 3000;
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
-const ISSUES = 100;
-const GZIP_SHARE = 0.3;
+const { values: opts } = parseArgs({
+  options: {
+    variants: { type: "string", default: "plain" },
+    rounds: { type: "string", default: "3" },
+    seconds: { type: "string", default: "10" },
+    warmup: { type: "string", default: "3" },
+    connections: { type: "string", default: "32" },
+    start: { type: "string", default: "dist" },
+    json: { type: "boolean", default: false },
+  },
+});
+const VARIANTS = opts.variants === "all" ? ["plain", "gzip", "cap"] : opts.variants.split(",");
+for (const v of VARIANTS) if (!["plain", "gzip", "cap"].includes(v)) throw new Error(`unknown variant ${v} (plain, gzip, cap)`);
+const ROUNDS = Number(opts.rounds);
+const MEASURE_MS = Number(opts.seconds) * 1000;
+const WARMUP_MS = Number(opts.warmup) * 1000;
+const CONNECTIONS = Number(opts.connections);
+const ENVELOPES = 2000;
+const ISSUES = 120;
+/** LightTrace's default stored-event cap; the cap variant fills the project to it before measuring */
+const STORED_EVENT_CAP = 10_000;
+const REFERENCE_KEY = "0123456789abcdef0123456789abcdef";
+const log = (line) => { if (!opts.json) console.log(line); };
 
-const dataDir = mkdtempSync(join(tmpdir(), "lighttrace-bench-"));
-const started = await startBenchServer(dataDir, process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(" ") : []);
-const { server, url } = started;
-const dsn = new URL(started.dsn);
-const { port, hostname } = new URL(url);
-const path = `/api${dsn.pathname}/envelope/?sentry_key=${dsn.username}&sentry_version=7`;
+const nextId = eventIdSource();
+const report = { loadAverageBefore: loadAverage(), variants: {} };
+const bodyStats = buildEnvelopes(ENVELOPES, ISSUES, REFERENCE_KEY).map((e) => e.bytes).sort((a, b) => a - b);
+log(`bench:ingest — ${ENVELOPES} distinct envelopes (median ${(bodyStats[ENVELOPES >> 1] / 1024).toFixed(1)} KiB, 18 frames, 20 breadcrumbs, ${ISSUES} issues), ` +
+  `${CONNECTIONS} connections, ${ROUNDS} rounds × ${MEASURE_MS / 1000} s (after ${WARMUP_MS / 1000} s warm-up); LightTrace started as "${opts.start}"; ` +
+  `load average ${report.loadAverageBefore}`);
 
-const templates = Array.from({ length: ISSUES }, (_, n) => envelopeTemplate(n, dsn.username));
-const compiled = templates.map(compileTemplate);
-const sizes = templates.map((t) => Buffer.byteLength(fillTemplate(t, 0)));
-// gzip bodies are prepared ahead so compression does not load the generator during the run
-const gzipPool = Array.from({ length: 20000 }, (_, i) => gzipSync(fillCompiled(compiled[i % ISSUES], i % 500)));
-let gzipNext = 0;
-
-const latencies = [];
-let ok = 0, failed = 0, sentBytes = 0;
-let measuring = false;
-const start = performance.now();
-const deadline = start + WARMUP_MS + DURATION_MS;
-let cpuAtStart = 0;
-setTimeout(() => { measuring = true; ok = 0; failed = 0; latencies.length = 0; sentBytes = 0; cpuAtStart = serverCpuSeconds(); }, WARMUP_MS);
-
-function buildRequest(i) {
-  const useGzip = Math.random() < GZIP_SHARE && gzipNext < gzipPool.length;
-  const body = useGzip ? gzipPool[gzipNext++] : fillCompiled(compiled[i % ISSUES], i % 500);
-  const head = `POST ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nContent-Length: ${body.length}\r\n${useGzip ? "Content-Encoding: gzip\r\n" : ""}\r\n`;
-  return { bytes: Buffer.concat([Buffer.from(head), body]), size: body.length };
+for (const variant of VARIANTS) {
+  const runs = { reference: [], lighttrace: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 === 0 ? ["reference", "lighttrace"] : ["lighttrace", "reference"];
+    for (const who of order) runs[who].push(await runOnce(who, variant));
+  }
+  const summary = { reference: summarize(runs.reference), lighttrace: summarize(runs.lighttrace) };
+  summary.ratio = round2(summary.lighttrace.eventsPerSec / summary.reference.eventsPerSec);
+  report.variants[variant] = { ...summary, runs };
+  printVariant(variant, summary, runs);
+}
+report.loadAverageAfter = loadAverage();
+log(`load average after: ${report.loadAverageAfter}`);
+if (opts.json) console.log(JSON.stringify(report, null, 2));
+const failures = Object.values(report.variants).flatMap((v) => [...v.runs.reference, ...v.runs.lighttrace]).filter((r) => r.failed > 0 || !r.storedOk);
+if (failures.length) {
+  console.error(`${failures.length} run(s) had failed requests or missing events`);
+  process.exitCode = 1;
 }
 
-let counter = 0;
-await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-  const send = openConnection(port, hostname);
-  while (performance.now() < deadline) {
-    const { bytes, size } = buildRequest(counter++);
-    const t0 = performance.now();
-    const status = await send(bytes);
-    if (!measuring) continue;
-    latencies.push(performance.now() - t0);
-    if (status === 200) ok++; else failed++;
-    sentBytes += size;
+// --- Internal ---
+
+/** One measured run against a fresh server and data directory. */
+async function runOnce(who, variant) {
+  const dataDir = mkdtempSync(join(tmpdir(), `lighttrace-bench-${who}-`));
+  try {
+    const started = who === "reference" ? await startReference(dataDir) : await startLightTrace(dataDir, variant);
+    const { pid, port, path, key } = started;
+    const envelopes = buildEnvelopes(ENVELOPES, ISSUES, key);
+    const gzip = variant === "gzip" ? envelopes.map(compileGzip) : undefined;
+    const minWarmupEvents = variant === "cap" ? STORED_EVENT_CAP + 1000 : 0;
+    const load = await drive({ port, path, envelopes, gzip, minWarmupEvents, pid });
+    const peakRssMb = procStatusMb(pid, "VmHWM");
+    await started.stop();
+    const stored = countStored(who, dataDir);
+    // without a cap every acknowledged event must be there; at the cap retention thins them out
+    const storedOk = variant === "cap" && who === "lighttrace" ? stored > 0 : stored >= load.acknowledgedTotal;
+    return { ...load, peakRssMb, stored, storedOk };
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
   }
-}));
-const elapsed = (performance.now() - start - WARMUP_MS) / 1000;
-const serverCpu = serverCpuSeconds() - cpuAtStart;
-const status = readFileSync(`/proc/${server.pid}/status`, "utf8");
-const peakRssMb = Number(/VmHWM:\s+(\d+)/.exec(status)[1]) / 1024;
-const rssMb = Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
+}
 
-server.kill("SIGTERM");
-await new Promise((r) => server.once("exit", r));
-const db = new Database(join(dataDir, "lighttrace.db"), { readonly: true });
-const stored = db.prepare("SELECT count(*) AS n FROM events").get().n;
-const issues = db.prepare("SELECT count(*) AS n FROM issues").get().n;
-db.close();
-const dbSize = spawnSync("du", ["-sh", dataDir]).stdout.toString().split("\t")[0];
-rmSync(dataDir, { recursive: true, force: true });
+/** Sends from `connections` keep-alive sockets until the measured window ends; latencies only inside it. */
+async function drive({ port, path, envelopes, gzip, minWarmupEvents, pid }) {
+  const head = (length) => Buffer.from(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Length: ${length}\r\n` +
+    `${gzip ? "Content-Encoding: gzip\r\n" : ""}\r\n`);
+  const latencies = [];
+  let acknowledgedTotal = 0, ok = 0, failed = 0, wireBytes = 0, next = 0;
+  let measuring = false, measureStart = 0, cpuStart = 0, deadline = Infinity;
+  const startMeasuring = () => {
+    measuring = true;
+    measureStart = performance.now();
+    cpuStart = cpuSeconds(pid);
+    deadline = measureStart + MEASURE_MS;
+  };
+  const warmupEnds = performance.now() + WARMUP_MS;
+  const sockets = Array.from({ length: CONNECTIONS }, () => openConnection(port, "127.0.0.1"));
+  await Promise.all(sockets.map(async (send) => {
+    while (performance.now() < deadline) {
+      if (!measuring && performance.now() >= warmupEnds && acknowledgedTotal >= minWarmupEvents) startMeasuring();
+      const k = next++ % envelopes.length;
+      const id = nextId();
+      const body = gzip ? gzip[k].body(id) : fillBody(envelopes[k], id);
+      const t0 = performance.now();
+      const status = await send(Buffer.concat([head(body.length), body]));
+      if (status === 200) acknowledgedTotal++;
+      if (!measuring || t0 < measureStart) continue;
+      latencies.push(performance.now() - t0);
+      if (status === 200) ok++;
+      else failed++;
+      wireBytes += body.length;
+    }
+  }));
+  for (const s of sockets) s.close();
+  const elapsedSec = (performance.now() - measureStart) / 1000;
+  const cpu = cpuSeconds(pid) - cpuStart;
+  latencies.sort((a, b) => a - b);
+  const pct = (p) => round1(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN);
+  return {
+    eventsPerSec: Math.round(ok / elapsedSec), ok, failed, acknowledgedTotal, p50Ms: pct(50), p99Ms: pct(99), maxMs: round1(latencies.at(-1) ?? NaN),
+    cpuPercent: Math.round((cpu / elapsedSec) * 100), wireMBps: round1(wireBytes / elapsedSec / 1e6),
+  };
+}
 
-latencies.sort((a, b) => a - b);
-const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(1);
-console.log(`ingest benchmark: ${CONCURRENCY} connections, ${DURATION_MS / 1000}s measured after ${WARMUP_MS / 1000}s warm-up`);
-console.log(`  envelopes: ${Math.min(...sizes)}-${Math.max(...sizes)} bytes, ${ISSUES} distinct issues, ${GZIP_SHARE * 100}% gzip`);
-console.log(`  events/s:   ${(ok / elapsed).toFixed(0)}  (${ok} acknowledged, ${failed} failed, ${(sentBytes / elapsed / 1e6).toFixed(1)} MB/s on the wire)`);
-console.log(`  latency ms: p50 ${pct(50)}  p90 ${pct(90)}  p99 ${pct(99)}  max ${latencies.at(-1).toFixed(1)}`);
-console.log(`  server CPU: ${(serverCpu / elapsed * 100).toFixed(0)}% of one core; ${(ok / serverCpu).toFixed(0)} events per CPU-second (${(serverCpu / ok * 1e6).toFixed(0)} µs per event)`);
-console.log(`  server RSS: peak ${peakRssMb.toFixed(0)} MB, at end ${rssMb.toFixed(0)} MB`);
-console.log(`  stored: ${stored} events in ${issues} issues (database ${dbSize})`);
-if (failed > 0) process.exitCode = 1;
+async function startLightTrace(dataDir, variant) {
+  const env = variant === "cap" ? { LIGHTTRACE_MAX_STORED_EVENTS: String(STORED_EVENT_CAP) } : {};
+  const { server, url, dsn: dsnText } = await startBenchServer(dataDir, [], env, opts.start);
+  const dsn = new URL(dsnText);
+  return {
+    pid: server.pid, port: Number(new URL(url).port), key: dsn.username,
+    path: `/api${dsn.pathname}/envelope/?sentry_key=${dsn.username}&sentry_version=7`,
+    stop: () => stopChild(server),
+  };
+}
 
-/** utime + stime of the server process, in seconds (/proc/<pid>/stat fields 14 and 15, in clock ticks). */
-function serverCpuSeconds() {
-  const fields = readFileSync(`/proc/${server.pid}/stat`, "utf8").split(") ")[1].split(" ");
+async function startReference(dataDir) {
+  const script = new URL("./bench-reference-server.mjs", import.meta.url).pathname;
+  const child = spawn(process.execPath, [script, "--data", dataDir, "--key", REFERENCE_KEY], { stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise((resolve, reject) => {
+    let out = "";
+    child.on("exit", (code) => reject(new Error(`reference server exited with ${code}`)));
+    child.stdout.on("data", (d) => {
+      out += d;
+      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+  });
+  return { pid: child.pid, port, key: REFERENCE_KEY, path: `/api/1/envelope/?sentry_key=${REFERENCE_KEY}&sentry_version=7`, stop: () => stopChild(child) };
+}
+
+function stopChild(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.removeAllListeners("exit");
+    child.once("exit", resolve);
+    child.kill("SIGTERM");
+  });
+}
+
+function countStored(who, dataDir) {
+  const db = new Database(join(dataDir, who === "reference" ? "reference.db" : "lighttrace.db"), { readonly: true });
+  try {
+    return db.prepare("SELECT count(*) AS n FROM events").get().n;
+  } finally {
+    db.close();
+  }
+}
+
+/** Medians over the rounds (peak RSS: the highest). */
+function summarize(runs) {
+  const med = (key) => median(runs.map((r) => r[key]));
+  return {
+    eventsPerSec: med("eventsPerSec"), p50Ms: med("p50Ms"), p99Ms: med("p99Ms"), cpuPercent: med("cpuPercent"),
+    peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)), failed: runs.reduce((n, r) => n + r.failed, 0),
+  };
+}
+
+function printVariant(variant, summary, runs) {
+  const what = { plain: "uncompressed bodies", gzip: "gzip bodies", cap: `LightTrace's project at its cap of ${STORED_EVENT_CAP} stored events` }[variant];
+  log(`\n${variant}: ${what}`);
+  log("              events/s   p50 ms   p99 ms   peak RSS MB   server CPU   per round (events/s)");
+  for (const who of ["reference", "lighttrace"]) {
+    const s = summary[who];
+    log(`  ${who.padEnd(10)} ${String(s.eventsPerSec).padStart(9)} ${String(s.p50Ms).padStart(8)} ${String(s.p99Ms).padStart(8)} ` +
+      `${String(Math.round(s.peakRssMb)).padStart(13)} ${`${s.cpuPercent}%`.padStart(12)}   ${runs[who].map((r) => r.eventsPerSec).join(" / ")}` +
+      `${s.failed ? `   ${s.failed} FAILED` : ""}`);
+  }
+  log(`  ratio      ${summary.ratio.toFixed(2)}× (LightTrace / reference, medians)`);
+}
+
+/** utime + stime of a process in seconds (all its threads). */
+function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+function procStatusMb(pid, field) {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)[1]) / 1024;
+}
+
+function loadAverage() {
+  return readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+}
+
+function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+function round1(n) {
+  return Math.round(n * 10) / 10;
+}
+
+function round2(n) {
+  return Math.round(n * 100) / 100;
+}
