@@ -24,6 +24,11 @@ export const DEFAULTS = {
   maxEnvelopeBytes: 100 * MiB,
   /** bytes; one event item or one /store/ body after decompression (Relay: 1 MiB). */
   maxEventBytes: 1 * MiB,
+  /**
+   * bytes; payloads of the items one envelope must hold in memory to process (events, transactions,
+   * spans, sessions, client reports), all together. Attachments are counted, not held. 10 events' worth.
+   */
+  maxEnvelopeItemBytes: 10 * MiB,
   /** events waiting for the writer before ingest answers 503 + Retry-After instead of growing memory. */
   maxQueuedEvents: 5_000,
   /** bytes of event JSON waiting for the writer, the same bound measured in memory rather than events. */
@@ -80,6 +85,7 @@ export type Config = Readonly<{
   maxEnvelopeCompressedBytes: number;
   maxEnvelopeBytes: number;
   maxEventBytes: number;
+  maxEnvelopeItemBytes: number;
   maxQueuedEvents: number;
   maxQueuedBytes: number;
   maxBatchSize: number;
@@ -117,6 +123,7 @@ const CONFIG_SCHEMA = z
     maxEnvelopeCompressedBytes: positiveInt,
     maxEnvelopeBytes: positiveInt,
     maxEventBytes: positiveInt,
+    maxEnvelopeItemBytes: positiveInt,
     maxQueuedEvents: positiveInt,
     maxQueuedBytes: positiveInt,
     maxBatchSize: positiveInt,

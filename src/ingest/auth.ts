@@ -32,6 +32,18 @@ export function extractRequestAuth(headers: IncomingHttpHeaders, query: URLSearc
   return found[0];
 }
 
+/**
+ * The credential of an envelope that brought none in its request: the `dsn` envelope header,
+ * checked (present, well-formed, for this project) as soon as the header line is parsed, before
+ * any item is decompressed or held. Pure and synchronous, so whichever code parses the header line
+ * can call it; the key itself is then looked up by the caller.
+ * @throws IngestError 401 when the header has no DSN or a malformed one, 403 when it names another project
+ */
+export function authFromEnvelopeHeader(headers: Record<string, unknown>, projectId: number): SentryAuth {
+  if (headers.dsn === undefined || headers.dsn === null) throw new IngestError(401, "missing authorization information");
+  return extractDsnAuth(headers.dsn, projectId);
+}
+
 /** The public key inside an envelope's `dsn` header (`scheme://key[:secret]@host/…/project_id`). */
 export function extractDsnAuth(dsn: unknown, projectId: number): SentryAuth {
   if (typeof dsn !== "string") throw new IngestError(401, "envelope header \"dsn\" must be a string");

@@ -11,14 +11,21 @@ export interface BodyLimits {
   maxCompressed: number;
   /** bytes after decompression */
   maxDecompressed: number;
+  /**
+   * bytes inflated in one synchronous call before falling back to streaming (default 8 MiB). Lower
+   * for a body whose credentials are inside it: little is decompressed before they are checked.
+   */
+  maxSyncInflate?: number;
 }
 
 /**
  * Streams a request body into `onChunk`, decompressing `Content-Encoding` gzip, deflate (zlib or
  * raw), br and zstd. Both caps are enforced as bytes arrive, so neither a large body nor a
- * decompression bomb is ever held in memory: reading stops at the cap with a 413.
+ * decompression bomb is ever held in memory: reading stops at the cap with a 413. When `onChunk`
+ * returns a promise, nothing more is read or decompressed until it settles (the ingest route checks
+ * an envelope header's DSN that way before the items are read).
  */
-export async function streamBody(req: IncomingMessage, limits: BodyLimits, onChunk: (chunk: Buffer) => void): Promise<void> {
+export async function streamBody(req: IncomingMessage, limits: BodyLimits, onChunk: (chunk: Buffer) => void | Promise<void>): Promise<void> {
   const encoding = String(req.headers["content-encoding"] ?? "").trim().toLowerCase();
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > limits.maxCompressed) {
@@ -32,7 +39,7 @@ export async function streamBody(req: IncomingMessage, limits: BodyLimits, onChu
     if (decompressed > limits.maxDecompressed) {
       throw tooLarge(`decompressed body exceeds the limit of ${limits.maxDecompressed} bytes`);
     }
-    onChunk(chunk);
+    return onChunk(chunk);
   };
   const countWire = (chunk: Buffer) => {
     compressed += chunk.length;
@@ -42,7 +49,8 @@ export async function streamBody(req: IncomingMessage, limits: BodyLimits, onChu
   if (!makeDecoder) {
     for await (const chunk of req as AsyncIterable<Buffer>) {
       countWire(chunk);
-      deliver(chunk);
+      const waiting = deliver(chunk);
+      if (waiting) await waiting;
     }
     return;
   }
@@ -58,7 +66,7 @@ export async function streamBody(req: IncomingMessage, limits: BodyLimits, onChu
   const compressedBody = wire.length === 1 ? wire[0]! : Buffer.concat(wire);
   if (compressedBody.length === 0) return;
   if (compressedBody.length <= SYNC_INPUT_LIMIT) {
-    const maxOutputLength = Math.min(limits.maxDecompressed + 1, SYNC_OUTPUT_LIMIT);
+    const maxOutputLength = Math.min(limits.maxDecompressed + 1, limits.maxSyncInflate ?? SYNC_OUTPUT_LIMIT);
     let inflated: Buffer | undefined;
     try {
       inflated = _decodeSync(encoding, compressedBody, maxOutputLength);
@@ -68,7 +76,7 @@ export async function streamBody(req: IncomingMessage, limits: BodyLimits, onChu
       }
       // too big to inflate in one piece: stream it below
     }
-    if (inflated) return deliver(inflated);
+    if (inflated) return await deliver(inflated);
   }
   await _streamDecode(makeDecoder(compressedBody), compressedBody, deliver, encoding);
 }
@@ -76,7 +84,9 @@ export async function streamBody(req: IncomingMessage, limits: BodyLimits, onChu
 /** Reads a whole body (bounded by the same caps) into one Buffer, for the small /store/ payloads. */
 export async function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  await streamBody(req, limits, (c) => chunks.push(c));
+  await streamBody(req, limits, (c) => {
+    chunks.push(c);
+  });
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
 }
 
@@ -106,15 +116,27 @@ function _decodeSync(encoding: string, body: Buffer, maxOutputLength: number): B
  * inside the 'data' handler and the decoder is destroyed at the first cap breach, so decompressed
  * data never piles up in memory.
  */
-async function _streamDecode(decoder: Transform, body: Buffer, deliver: (chunk: Buffer) => void, encoding: string): Promise<void> {
+async function _streamDecode(decoder: Transform, body: Buffer, deliver: (chunk: Buffer) => void | Promise<void>, encoding: string): Promise<void> {
   let failure: unknown;
+  let waiting: Promise<void> | undefined;
   const fail = (err: unknown) => {
     failure ??= err;
     decoder.destroy();
   };
   decoder.on("data", (c: Buffer) => {
     if (failure) return;
-    try { deliver(c); } catch (err) { fail(err); }
+    try {
+      const pending = deliver(c);
+      if (!pending) return;
+      // no more output until the consumer is done with this chunk
+      decoder.pause();
+      waiting = pending.then(() => {
+        waiting = undefined;
+        if (!failure) decoder.resume();
+      }, fail);
+    } catch (err) {
+      fail(err);
+    }
   });
   decoder.on("error", (err: Error) => fail(badRequest(`body is not valid ${encoding} data: ${err.message}`)));
   try {
@@ -128,6 +150,7 @@ async function _streamDecode(decoder: Transform, body: Buffer, deliver: (chunk: 
         decoder.end();
       });
     }
+    if (waiting) await waiting;
     if (failure) throw failure;
   } finally {
     decoder.destroy();

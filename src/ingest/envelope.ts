@@ -16,6 +16,13 @@ export interface EnvelopeItem {
   payload?: Buffer;
 }
 
+export interface EnvelopeParserOptions {
+  /** bytes; all kept payloads of one envelope together (413 beyond) */
+  maxKeptBytes?: number;
+  /** stop after the envelope header line until `resume()` (see the class comment) */
+  pauseAfterHeader?: boolean;
+}
+
 export interface Envelope {
   headers: Record<string, unknown>;
   items: EnvelopeItem[];
@@ -26,7 +33,10 @@ export interface Envelope {
  * `Headers ("\n" Item)* ["\n"]`, `Item = Headers "\n" Payload`. An item with `length` has exactly
  * that many payload bytes followed by `\n` or the end; without `length` its payload runs to the
  * next `\n` or the end. Payloads are buffered only for item types `keepPayload` returns a cap for,
- * so a 100 MiB attachment costs no memory. Errors name the rule that was broken.
+ * so a 100 MiB attachment costs no memory, and all of them together stay under `maxKeptBytes`.
+ * With `pauseAfterHeader`, the parser stops right after the envelope header line and holds the
+ * rest of the chunk until `resume()`: the caller checks the header's credentials first, so an
+ * unauthenticated envelope never gets its items parsed or held. Errors name the rule that was broken.
  * @example const p = new EnvelopeParser((t) => (t === "event" ? 1 << 20 : 0)); p.push(body); const env = p.end();
  */
 export class EnvelopeParser {
@@ -37,15 +47,42 @@ export class EnvelopeParser {
   private readonly items: EnvelopeItem[] = [];
   private current: { item: EnvelopeItem; remaining: number; cap: number; chunks: Buffer[] | undefined } | undefined;
   private sawBlankLine = false;
+  /** payload bytes held for all kept items so far */
+  private keptBytes = 0;
+  /** bytes that arrived while paused after the envelope header */
+  private waiting: Buffer[] | undefined;
 
   private readonly keepPayload: (type: string) => number;
+  private readonly options: EnvelopeParserOptions;
 
   /** @param keepPayload byte cap for item types whose payload is needed, 0 to discard it */
-  constructor(keepPayload: (type: string) => number) {
+  constructor(keepPayload: (type: string) => number, options: EnvelopeParserOptions = {}) {
     this.keepPayload = keepPayload;
+    this.options = options;
+  }
+
+  /** The envelope header, once its line has been parsed. */
+  get envelopeHeaders(): Record<string, unknown> | undefined {
+    return this.headers;
+  }
+
+  /** True between the envelope header (with `pauseAfterHeader`) and `resume()`. */
+  get isPaused(): boolean {
+    return this.waiting !== undefined;
+  }
+
+  /** Parses what arrived while paused, and everything pushed from now on. */
+  resume(): void {
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    for (const chunk of waiting ?? []) this.push(chunk);
   }
 
   push(chunk: Buffer): void {
+    if (this.waiting) {
+      this.waiting.push(chunk);
+      return;
+    }
     let pos = 0;
     while (pos < chunk.length) {
       switch (this.state) {
@@ -58,6 +95,10 @@ export class EnvelopeParser {
           if (nl >= 0) {
             pos = nl + 1;
             this.finishHeaderLine();
+            if (this.isPaused) {
+              if (pos < chunk.length) this.waiting!.push(chunk.subarray(pos));
+              return;
+            }
           }
           break;
         }
@@ -88,6 +129,7 @@ export class EnvelopeParser {
           cur.item.length += end - pos;
           if (cur.chunks) {
             if (cur.item.length > cur.cap) throw tooLarge(`"${cur.item.type}" item exceeds the limit of ${cur.cap} bytes`);
+            this.keep(end - pos);
             cur.chunks.push(chunk.subarray(pos, end));
           }
           pos = end;
@@ -103,10 +145,12 @@ export class EnvelopeParser {
   }
 
   end(): Envelope {
+    if (this.waiting) throw new Error("EnvelopeParser.end() while paused: resume() first");
     switch (this.state) {
       case "envelopeHeader":
         if (this.lineBytes === 0) throw badRequest("empty envelope: the body has no envelope header");
         this.finishHeaderLine();
+        this.waiting = undefined; // a header-only envelope: nothing to hold back
         break;
       case "itemHeader":
         if (this.lineBytes > 0) {
@@ -146,11 +190,19 @@ export class EnvelopeParser {
     return text;
   }
 
+  /** Counts payload bytes about to be held against the envelope-wide cap. */
+  private keep(bytes: number): void {
+    this.keptBytes += bytes;
+    const max = this.options.maxKeptBytes;
+    if (max !== undefined && this.keptBytes > max) throw tooLarge(`the envelope's items to process exceed the limit of ${max} bytes in total`);
+  }
+
   private finishHeaderLine(): void {
     const text = this.takeLine();
     if (this.state === "envelopeHeader") {
       this.headers = _parseHeader(text, "envelope header");
       this.state = "itemHeader";
+      if (this.options.pauseAfterHeader) this.waiting = [];
       return;
     }
     // A blank line where an item header belongs is tolerated only as trailing whitespace.
@@ -171,6 +223,7 @@ export class EnvelopeParser {
         throw badRequest(`item "${type}" has an invalid length header: ${JSON.stringify(length)}`);
       }
       if (cap > 0 && length > cap) throw tooLarge(`"${type}" item of ${length} bytes exceeds the limit of ${cap} bytes`);
+      if (cap > 0) this.keep(length);
       item.length = length;
       this.current = { item, remaining: length, cap, chunks };
       if (length === 0) {

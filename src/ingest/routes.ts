@@ -8,7 +8,7 @@ import type { IngestJob } from "../process/types.ts";
 import { rateLimitHeader } from "../process/quota.ts";
 import { MAX_CLIENT_REPORT_BYTES } from "./client-report.ts";
 import { isStorageFullError, STORAGE_FULL_RETRY_AFTER } from "./storage-errors.ts";
-import { extractDsnAuth, extractRequestAuth, type SentryAuth } from "./auth.ts";
+import { authFromEnvelopeHeader, extractRequestAuth, type SentryAuth } from "./auth.ts";
 import { readBody, streamBody } from "./body.ts";
 import { answerPreflight, setIngestCorsHeaders } from "./cors.ts";
 import { EnvelopeParser } from "./envelope.ts";
@@ -62,13 +62,20 @@ export function createIngestHandler(deps: IngestDeps) {
       if (endpoint === "store") {
         built = buildStoreJob(await readBody(req, storeLimits), ctx);
       } else {
-        const parser = new EnvelopeParser(keepPayload);
-        await streamBody(req, limits, (chunk) => parser.push(chunk));
+        // Without a key in the request, the parser stops after the envelope header line until its
+        // DSN is checked: an unauthenticated body is never decompressed further or held.
+        const parser = new EnvelopeParser(keepPayload, { maxKeptBytes: deps.config.maxEnvelopeItemBytes, pauseAfterHeader: !requestAuth });
+        let headerChecked = false;
+        const checkHeader = async () => {
+          headerChecked = true;
+          await _authorize(deps.keys, authFromEnvelopeHeader(parser.envelopeHeaders!, projectId), projectId);
+        };
+        await streamBody(req, requestAuth ? limits : { ...limits, maxSyncInflate: UNAUTHENTICATED_SYNC_INFLATE }, (chunk) => {
+          parser.push(chunk);
+          if (parser.isPaused) return checkHeader().then(() => parser.resume());
+        });
         const envelope = parser.end();
-        if (!requestAuth) {
-          if (envelope.headers.dsn === undefined) throw new IngestError(401, "missing authorization information");
-          await _authorize(deps.keys, extractDsnAuth(envelope.headers.dsn, projectId), projectId);
-        }
+        if (!requestAuth && !headerChecked) await checkHeader(); // a header-only envelope
         built = buildEnvelopeJob(envelope, ctx);
       }
 
@@ -100,6 +107,9 @@ export function createIngestHandler(deps: IngestDeps) {
 }
 
 // --- Internal ---
+
+/** bytes of an envelope without a key in its request inflated at once, before the header's DSN is checked */
+const UNAUTHENTICATED_SYNC_INFLATE = 256 * 1024;
 
 function _parseProjectId(raw: string): number {
   if (!/^[1-9]\d{0,15}$/.test(raw)) throw new IngestError(400, `invalid project id "${raw.slice(0, 40)}": must be a positive integer`);

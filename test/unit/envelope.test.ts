@@ -63,4 +63,32 @@ describe("EnvelopeParser", () => {
       expect((err as IngestError).status).toBe(413);
     }
   });
+
+  it("pauses after the envelope header and parses the held bytes identically on resume, at any chunking", () => {
+    const body = readFixture("python-transaction-envelope.txt");
+    const whole = parseInChunks(body, body.length);
+    for (const size of [1, 5, 64, body.length]) {
+      const parser = new EnvelopeParser(keepEvents, { pauseAfterHeader: true });
+      let pausedAt = -1;
+      for (let i = 0; i < body.length; i += size) {
+        parser.push(body.subarray(i, i + size));
+        if (parser.isPaused && pausedAt < 0) {
+          pausedAt = i;
+          expect(parser.envelopeHeaders).toEqual(whole.headers);
+          parser.resume();
+        }
+      }
+      expect(pausedAt).toBeGreaterThanOrEqual(0);
+      expect(parser.end().items.map((i) => [i.type, i.length, i.payload?.toString()])).toEqual(whole.items.map((i) => [i.type, i.length, i.payload?.toString()]));
+    }
+  });
+
+  it("caps the kept payloads of all items together, with and without length headers", () => {
+    const framed = new EnvelopeParser(() => 10, { maxKeptBytes: 15 });
+    framed.push(Buffer.from('{}\n{"type":"event","length":8}\n12345678\n'));
+    expect(() => framed.push(Buffer.from('{"type":"event","length":8}\n'))).toThrowError("the envelope's items to process exceed the limit of 15 bytes in total");
+    const unframed = new EnvelopeParser(() => 10, { maxKeptBytes: 15 });
+    unframed.push(Buffer.from('{}\n{"type":"event"}\n12345678\n{"type":"event"}\n1234567'));
+    expect(() => unframed.push(Buffer.from("8"))).toThrowError("exceed the limit of 15 bytes in total");
+  });
 });
