@@ -17,6 +17,7 @@ import { mountExplainRoutes } from "./explain.ts";
 import { mountGuardrailRoutes } from "./guardrails.ts";
 import { mountArtifactUploadRoutes } from "./artifact-uploads.ts";
 import { mountReleaseFileRoutes } from "./release-files.ts";
+import { mountCommitterRoutes } from "./committers.ts";
 import { ADMIN_SCOPES } from "./tokens.ts";
 
 /**
@@ -58,6 +59,7 @@ export function createApiApp(deps: ApiDeps): H3 {
   mountGuardrailRoutes(deps, route);
   mountArtifactUploadRoutes(deps, route);
   mountReleaseFileRoutes(deps, route);
+  mountCommitterRoutes(deps, route);
   app.all("/api/0/**", async (event) => {
     await requireApiAuth(event, deps);
     throw new HTTPError({ status: 404, message: `no API endpoint ${event.req.method} ${event.url.pathname}` });

@@ -76,15 +76,21 @@ export function mountReleaseWriteRoutes(deps: ApiDeps, route: RouteFn): void {
   });
 }
 
-/** Repositories in Sentry's shape, one per distinct repository of the projects' source-link settings. */
+/**
+ * Repositories in Sentry's shape, one per distinct repository of the projects' source-link settings.
+ * The provider ids are deliberately not ones sentry-cli treats as a commit-fetching integration
+ * (`integrations:github`, …): LightTrace cannot fetch commits from a provider, so `set-commits --auto`
+ * must fall back to reading the local git history and send the commits with the files they touched
+ * (what suspect commits need). `--commit repo@sha` still names a repository here.
+ */
 export async function listRepositories(deps: ApiDeps) {
   const seen = new Map<string, { id: string; name: string; url: string; provider: { id: string; name: string }; status: string; dateCreated: string; integrationId: null; externalSlug: string }>();
   for (const s of await deps.store.listSourceLinkSettings()) {
     if (seen.has(s.repository)) continue;
     const host = hostOf(s.repositoryUrl);
-    const provider = host.includes("github") ? { id: "integrations:github", name: "GitHub" }
-      : host.includes("gitlab") ? { id: "integrations:gitlab", name: "GitLab" }
-      : { id: "integrations:custom", name: "Custom" };
+    const provider = host.includes("github") ? { id: "lighttrace:github", name: "GitHub" }
+      : host.includes("gitlab") ? { id: "lighttrace:gitlab", name: "GitLab" }
+      : { id: "lighttrace:custom", name: "Custom" };
     seen.set(s.repository, {
       id: String(s.projectId), name: s.repository, url: s.repositoryUrl, provider, status: "active", dateCreated: toIsoString(s.updatedAt),
       integrationId: null, externalSlug: s.repository,
@@ -112,6 +118,8 @@ const COMMIT = z.object({
   author_name: z.string().max(200).nullable().optional(),
   author_email: z.string().max(200).nullable().optional(),
   timestamp: TIME,
+  // sentry-cli --local/--auto: the files the commit touched (git name-status letters: A, M, D, T)
+  patch_set: z.array(z.object({ path: z.string().min(1).max(1000), type: z.string().max(8) }).loose()).max(5000).nullable().optional(),
 }).loose();
 const REF = z.object({ repository: z.string().min(1).max(200), commit: z.string().min(1).max(130), previousCommit: z.string().max(64).nullable().optional() }).loose();
 
@@ -163,6 +171,7 @@ function _commit(c: z.infer<typeof COMMIT>) {
   return {
     id: c.id, repository: c.repository ?? null, message: c.message ?? null, authorName: c.author_name ?? null, authorEmail: c.author_email ?? null,
     timestamp: _time(c.timestamp, "commits.timestamp") ?? null,
+    files: (c.patch_set ?? []).map((f) => ({ path: f.path, type: f.type })),
   };
 }
 

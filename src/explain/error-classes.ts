@@ -1,24 +1,24 @@
+import type { ErrorClassExplanation, ErrorRule as Rule } from "./error-rule.ts";
+import { RUNTIME_RULES, SERVICE_RULES } from "./error-classes-services.ts";
+
+export type { ErrorCategory, ErrorClassExplanation } from "./error-rule.ts";
+
 /**
  * Rules that explain an exception class and message in plain words, pointing at the expression
  * involved when the crashing source line shows it. Covers the messages of V8 (Node, Chrome),
  * SpiderMonkey (Firefox), JavaScriptCore (Safari) and CPython.
  */
-export interface ErrorClassExplanation {
-  /** one line: what this error means */
-  title: string;
-  /** what probably happened, naming the expression when found */
-  cause: string;
-  /** what to do about it */
-  fix: string;
-}
-
-/** Explains `type: value`; `line` is the crashing source line when known. */
+/**
+ * Explains `type: value`; `line` is the crashing source line when known. Rules for services
+ * (timeouts, databases, permissions) and runtime classes go first: their messages are specific,
+ * while some language rules below match broadly.
+ */
 export function explainErrorClass(type: string | null, value: string | null, line: string | undefined): ErrorClassExplanation | undefined {
   const v = value ?? "";
-  for (const rule of RULES) {
-    if (rule.types && (!type || !rule.types.includes(type))) continue;
+  for (const rule of [...SERVICE_RULES, ...RULES, ...RUNTIME_RULES]) {
+    if (rule.types && (!type || !rule.types.some((t) => t === type || type.endsWith(`.${t}`)))) continue;
     const m = rule.match.exec(v);
-    if (m) return rule.explain(m, line, type ?? "Error");
+    if (m) return { ...rule.explain(m, line, type ?? "Error"), category: rule.category };
   }
   return undefined;
 }
@@ -46,15 +46,9 @@ export function findPropertyReceiver(line: string | undefined, property: string)
 
 // --- Internal ---
 
-interface Rule {
-  types?: string[];
-  match: RegExp;
-  explain: (m: RegExpExecArray, line: string | undefined, type: string) => ErrorClassExplanation;
-}
-
 const _nullish = (what: string) => (what === "null" ? "null" : "undefined");
 
-function _readOfNullish(what: string, property: string, line: string | undefined, receiverFromMessage?: string): ErrorClassExplanation {
+function _readOfNullish(what: string, property: string, line: string | undefined, receiverFromMessage?: string): Omit<ErrorClassExplanation, "category"> {
   const candidates = receiverFromMessage ? [receiverFromMessage] : findPropertyReceivers(line, property);
   if (candidates.length > 1) {
     const list = candidates.map((c) => `\`${c}\``);
@@ -68,6 +62,7 @@ function _readOfNullish(what: string, property: string, line: string | undefined
   const receiver = candidates[0];
   const where = receiver ? `\`${receiver}\` was ${what}` : `the value whose \`.${property}\` was read was ${what}`;
   return {
+    ...(receiver ? { expression: receiver } : {}),
     title: `Reading property \`${property}\` of ${what}`,
     cause: `${where} when the code read \`.${property}\` from it${receiver ? ` (\`${receiver}.${property}\`)` : ""}. ` +
       `Typically data that has not loaded yet, an optional field missing from an API response, or a lookup that found nothing.`,
@@ -79,24 +74,28 @@ const RULES: Rule[] = [
   {
     // V8: Cannot read properties of undefined (reading 'name')
     types: ["TypeError"],
+    category: "null-access",
     match: /Cannot read propert(?:y|ies) of (undefined|null) \(reading '([^']*)'\)/,
     explain: (m, line) => _readOfNullish(_nullish(m[1]!), m[2]!, line),
   },
   {
     // old V8: Cannot read property 'name' of undefined
     types: ["TypeError"],
+    category: "null-access",
     match: /Cannot read property '([^']*)' of (undefined|null)/,
     explain: (m, line) => _readOfNullish(_nullish(m[2]!), m[1]!, line),
   },
   {
     // Firefox: can't access property "name", order.customer is undefined
     types: ["TypeError"],
+    category: "null-access",
     match: /can't access property "([^"]*)",? (.+?) is (undefined|null)/,
     explain: (m, line) => _readOfNullish(_nullish(m[3]!), m[1]!, line, m[2]),
   },
   {
     // Safari: undefined is not an object (evaluating 'order.customer.name')
     types: ["TypeError"],
+    category: "null-access",
     match: /(undefined|null) is not an object \(evaluating '([^']*)'\)/,
     explain: (m, line) => {
       const expr = m[2]!;
@@ -106,6 +105,7 @@ const RULES: Rule[] = [
   },
   {
     types: ["TypeError"],
+    category: "null-access",
     match: /Cannot set propert(?:y|ies) of (undefined|null) \(setting '([^']*)'\)/,
     explain: (m, line) => {
       const receiver = findPropertyReceiver(line, m[2]!);
@@ -118,6 +118,7 @@ const RULES: Rule[] = [
   },
   {
     types: ["TypeError"],
+    category: "not-a-function",
     match: /^(.+?) is not a function/,
     explain: (m) => ({
       title: `Calling \`${m[1]}\`, which is not a function`,
@@ -127,6 +128,7 @@ const RULES: Rule[] = [
   },
   {
     types: ["TypeError"],
+    category: "not-iterable",
     match: /^(.+?) is not iterable/,
     explain: (m) => ({
       title: `Iterating over \`${m[1]}\`, which is not iterable`,
@@ -136,6 +138,7 @@ const RULES: Rule[] = [
   },
   {
     types: ["ReferenceError"],
+    category: "reference",
     match: /^([\w$]+) is not defined/,
     explain: (m) => ({
       title: `\`${m[1]}\` is not defined`,
@@ -145,6 +148,7 @@ const RULES: Rule[] = [
   },
   {
     types: ["SyntaxError"],
+    category: "json",
     match: /Unexpected token '?<'?.*JSON|"<!DOCTYPE[^"]*" is not valid JSON|Unexpected token < in JSON/i,
     explain: () => ({
       title: "HTML where JSON was expected",
@@ -154,6 +158,7 @@ const RULES: Rule[] = [
   },
   {
     types: ["SyntaxError"],
+    category: "json",
     match: /Unexpected end of JSON input|JSON\.parse: unexpected end of data/i,
     explain: () => ({
       title: "Empty or truncated JSON",
@@ -163,6 +168,7 @@ const RULES: Rule[] = [
   },
   {
     types: ["SyntaxError"],
+    category: "json",
     match: /JSON/,
     explain: () => ({
       title: "Malformed JSON",
@@ -172,6 +178,7 @@ const RULES: Rule[] = [
   },
   {
     types: ["RangeError", "InternalError", "RecursionError"],
+    category: "recursion",
     match: /Maximum call stack size exceeded|too much recursion|maximum recursion depth exceeded/i,
     explain: () => ({
       title: "Stack overflow: unbounded recursion",
@@ -180,6 +187,7 @@ const RULES: Rule[] = [
     }),
   },
   {
+    category: "network",
     match: /Failed to fetch|NetworkError when attempting to fetch resource|^Load failed$|Network request failed/,
     explain: () => ({
       title: "A network request failed before any response",
@@ -188,13 +196,13 @@ const RULES: Rule[] = [
     }),
   },
   {
-    match: /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN)\b/,
+    category: "network",
+    match: /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN)\b/,
     explain: (m) => ({
       title: `Upstream connection failed (${m[1]})`,
       cause: {
         ECONNREFUSED: "Nothing was listening at the address this service connects to: the upstream service or database was down or on another port.",
         ECONNRESET: "The upstream closed the connection mid-request: it crashed, restarted or hit a timeout of its own.",
-        ETIMEDOUT: "The upstream did not answer in time: it is overloaded, or a firewall drops the packets.",
         ENOTFOUND: "The upstream host name did not resolve: a wrong host name in the configuration or a DNS problem.",
         EAI_AGAIN: "DNS lookup failed temporarily.",
       }[m[1]!]!,
@@ -203,6 +211,7 @@ const RULES: Rule[] = [
   },
   {
     types: ["ChunkLoadError"],
+    category: "chunk-load",
     match: /Loading (?:CSS )?chunk [\w-]+ failed/,
     explain: () => ({
       title: "A code-split chunk could not be loaded",
@@ -212,6 +221,7 @@ const RULES: Rule[] = [
   },
   {
     types: ["AttributeError"],
+    category: "null-access",
     match: /'NoneType' object has no attribute '([^']*)'/,
     explain: (m, line) => {
       const receiver = findPropertyReceiver(line, m[1]!);
@@ -224,6 +234,7 @@ const RULES: Rule[] = [
   },
   {
     types: ["KeyError"],
+    category: "missing-key",
     match: /^'?([^']*)'?$/,
     explain: (m) => ({
       title: `Missing key \`${m[1]}\``,
@@ -233,6 +244,7 @@ const RULES: Rule[] = [
   },
   {
     types: ["TypeError"],
+    category: "null-access",
     match: /'NoneType' object is not (subscriptable|iterable|callable)/,
     explain: (m) => ({
       title: `None used as a ${m[1] === "subscriptable" ? "container" : m[1] === "iterable" ? "sequence" : "function"}`,
@@ -242,6 +254,7 @@ const RULES: Rule[] = [
   },
   {
     types: ["IndexError"],
+    category: "out-of-range",
     match: /index out of range/,
     explain: () => ({
       title: "Index out of range",
@@ -251,6 +264,7 @@ const RULES: Rule[] = [
   },
   {
     types: ["ZeroDivisionError"],
+    category: "division-by-zero",
     match: /division|modulo/,
     explain: () => ({
       title: "Division by zero",

@@ -1,5 +1,6 @@
 import type { ApiEvent } from "../api/events.ts";
 import type { Issue } from "../store/types.ts";
+import type { SuspectCommitView } from "../releases/load-suspect-commits.ts";
 
 /** A stack frame as the event API serialises it (only what Explain reads). */
 export interface FactFrame {
@@ -15,6 +16,8 @@ export interface FactFrame {
 }
 
 export interface FactCrumb {
+  /** position in the event's breadcrumbs, 0 = oldest */
+  index: number;
   /** seconds since epoch, when known */
   timestamp: number | null;
   type: string;
@@ -46,11 +49,13 @@ export interface EventFacts {
   release: string | null;
   environment: string | null;
   traceId: string | null;
+  /** commits that touched the crashing frames' files (src/releases/load-suspect-commits.ts), best first */
+  suspectCommits: SuspectCommitView[];
   issue: Pick<Issue, "id" | "status" | "substatus" | "firstSeen" | "lastSeen" | "firstRelease" | "lastRelease" | "eventCount" | "userCount" | "regressedAt">;
 }
 
 /** Reads the facts out of an event as `GET /issues/{id}/events/{event_id}/` returns it. */
-export function collectEventFacts(event: ApiEvent, issue: Issue): EventFacts {
+export function collectEventFacts(event: ApiEvent, issue: Issue, suspectCommits: SuspectCommitView[] = []): EventFacts {
   const entry = (type: string) => event.entries.find((e) => e.type === type)?.data as Record<string, unknown> | undefined;
   const exception = entry("exception") as { values?: ApiException[] } | undefined;
   const values = exception?.values ?? [];
@@ -70,13 +75,14 @@ export function collectEventFacts(event: ApiEvent, issue: Issue): EventFacts {
     handled: typeof main?.mechanism?.handled === "boolean" ? main.mechanism.handled : null,
     mechanism: typeof main?.mechanism?.type === "string" ? main.mechanism.type : null,
     frames,
-    breadcrumbs: crumbs.map(_crumb),
+    breadcrumbs: crumbs.map((b, i) => _crumb(b, i)),
     request: request ? { method: request.method ?? null, url: request.url ?? null, headers: Array.isArray(request.headers) ? request.headers : [] } : null,
     userId: typeof event.user?.id === "string" || typeof event.user?.id === "number" ? String(event.user.id) : null,
     tags: event.tags.map((t) => [t.key, t.value] as [string, string]),
     release: event.release?.version ?? null,
     environment: event.environment ?? null,
     traceId: typeof trace?.trace_id === "string" ? trace.trace_id : null,
+    suspectCommits,
     issue: {
       id: issue.id, status: issue.status, substatus: issue.substatus, firstSeen: issue.firstSeen, lastSeen: issue.lastSeen,
       firstRelease: issue.firstRelease, lastRelease: issue.lastRelease, eventCount: issue.eventCount, userCount: issue.userCount,
@@ -85,10 +91,31 @@ export function collectEventFacts(event: ApiEvent, issue: Issue): EventFacts {
   };
 }
 
-/** The frame Explain blames: the innermost in-app frame, else the innermost frame. */
+/**
+ * The frame Explain blames: the innermost in-app frame that is not a dependency's (some SDKs mark
+ * bundled vendor code in-app). When the SDK marked no frame in-app at all, the innermost frame
+ * whose path is not a dependency's or the runtime's; when it marked some but all are
+ * dependencies, or none is the application's, no frame (the error surfaced in library code).
+ */
 export function crashingFrame(facts: EventFacts): FactFrame | undefined {
-  for (let i = facts.frames.length - 1; i >= 0; i--) if (facts.frames[i]!.inApp) return facts.frames[i];
+  const anyInApp = facts.frames.some((f) => f.inApp);
+  for (let i = facts.frames.length - 1; i >= 0; i--) {
+    const f = facts.frames[i]!;
+    if ((f.inApp || !anyInApp) && !isLibraryFrame(f)) return f;
+  }
+  return undefined;
+}
+
+/** The innermost frame, whoever's code it is. */
+export function innermostFrame(facts: EventFacts): FactFrame | undefined {
   return facts.frames[facts.frames.length - 1];
+}
+
+/** Dependencies, bundlers' runtime and the language runtime, by path or module. */
+export function isLibraryFrame(f: FactFrame): boolean {
+  const path = `${f.absPath ?? ""} ${f.filename ?? ""}`;
+  if (/(^|[/\\])(node_modules|site-packages|dist-packages|vendor|bower_components|\.yarn|gems|pkg\/mod)[/\\]|webpack\/bootstrap|@sentry\/|^(node|internal|native):|(^| )(node|internal):|<anonymous>|\[native code\]|\/usr\/lib\/python|\/lib\/python\d|\/(rubygems|ruby\/\d)|GOROOT|\/go\/src\/runtime\//.test(path)) return true;
+  return /^(java|javax|jdk|sun|kotlin|kotlinx|android|androidx|dalvik|okhttp3|org\.springframework|org\.apache|com\.fasterxml|System|Microsoft)\./.test(f.module ?? "");
 }
 
 /** `src/cart.js:42` style location of a frame. */
@@ -118,9 +145,10 @@ function _frame(f: FactFrame): FactFrame {
   };
 }
 
-function _crumb(b: Record<string, unknown>): FactCrumb {
+function _crumb(b: Record<string, unknown>, index: number): FactCrumb {
   const ts = typeof b.timestamp === "string" ? Date.parse(b.timestamp) / 1000 : NaN;
   return {
+    index,
     timestamp: Number.isFinite(ts) ? ts : null,
     type: typeof b.type === "string" ? b.type : "default",
     category: typeof b.category === "string" ? b.category : null,

@@ -3,7 +3,8 @@ import type { Config } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import { toIsoString } from "../events/timestamps.ts";
 import type { Issue, Store } from "../store/types.ts";
-import { collectEventFacts } from "./event-facts.ts";
+import { collectEventFacts, type EventFacts } from "./event-facts.ts";
+import { loadSuspectCommits } from "../releases/load-suspect-commits.ts";
 import { chatCompletionsUrl, completeChat, LlmError, streamChat, type LlmSettings } from "./llm-client.ts";
 import { analyseOffline } from "./offline-analyser.ts";
 import { buildExplainPrompt } from "./prompt.ts";
@@ -39,7 +40,7 @@ export async function explainIssueEvent(
     const cached = await deps.store.getExplanation(issue.id, event.eventID);
     if (cached) return { ...(JSON.parse(cached.result) as ExplainResult), cached: true };
   }
-  const facts = collectEventFacts(event, issue);
+  const facts = await gatherFacts(deps.store, event, issue);
   const offline = analyseOffline(facts);
   const base = {
     culprit: offline.culprit, findings: offline.findings, issueId: String(issue.id), eventId: event.eventID,
@@ -77,9 +78,16 @@ export async function previewExplanation(deps: ExplainDeps, issue: Issue, event:
       endpoint: llm.settings ? _displayUrl(chatCompletionsUrl(llm.settings.url)) : null,
       problem: llm.problem ?? null,
     },
-    prompt: llm.settings ? buildExplainPrompt(collectEventFacts(event, issue)) : null,
+    prompt: llm.settings ? buildExplainPrompt(await gatherFacts(deps.store, event, issue)) : null,
     cached: cached ? { ...(JSON.parse(cached.result) as ExplainResult), cached: true } : null,
   };
+}
+
+/** The event's facts with the issue's suspect commits (none when the release has no commits). */
+export async function gatherFacts(store: Store, event: ApiEvent, issue: Issue): Promise<EventFacts> {
+  const facts = collectEventFacts(event, issue);
+  const suspects = await loadSuspectCommits(store, issue, facts.frames);
+  return suspects.status === "ok" ? { ...facts, suspectCommits: suspects.suspects } : facts;
 }
 
 /** The LLM settings from the config, or why they are unusable (null problem when simply off). */

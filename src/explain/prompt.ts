@@ -20,7 +20,7 @@ Be specific and concise. Base every claim on the facts given; say so when the fa
 /**
  * The chat messages for an LLM: the symbolicated in-app frames with their context lines, the
  * exception chain, the last breadcrumbs, the request (method, URL, headers with credentials
- * removed), the user's id only, tags, release and trace. Everything passes through redactText
+ * removed), the user's id only, tags, release, trace and the suspect commits. Everything passes through redactText
  * as the final step; this text is exactly what is sent.
  */
 export function buildExplainPrompt(facts: EventFacts): ExplainPrompt {
@@ -61,6 +61,14 @@ export function buildExplainPrompt(facts: EventFacts): ExplainPrompt {
       if (NOISE_HEADERS.test(name)) continue;
       const [k, v] = redactHeader(name, value);
       lines.push(`  ${k}: ${v}`);
+    }
+  }
+
+  if (facts.suspectCommits.length) {
+    lines.push("", "Suspect commits (in the issue's first release or undeployed releases before it; they touched the files of the frames named):");
+    for (const s of facts.suspectCommits.slice(0, 5)) {
+      const c = s.commit;
+      lines.push(`- ${c.id.slice(0, 12)} "${(c.message ?? "").split("\n")[0]!.slice(0, 120)}" by ${c.authorName ?? "unknown"} in ${s.release}: changed ${s.matches.map((m) => `${m.path} (frame ${m.frame.function ?? "<anonymous>"})`).join(", ")}`);
     }
   }
 

@@ -1,9 +1,20 @@
-/** One thing the analyser established, with the evidence in `detail`. */
+/** One thing the analyser established, with what it rests on and how sure it is. */
 export interface Finding {
-  /** stable id tests and the UI key on: crash-site, error-class, double-submit, upstream-failure, first-release, new, regressed, ongoing, unhandled */
+  /**
+   * stable id tests and the UI key on: crash-site, error-class, double-submit, race, upstream-failure,
+   * suspect-commit, first-release, new, regressed, ongoing, unhandled
+   */
   kind: string;
   title: string;
   detail: string;
+  /** the facts it rests on, in words: which breadcrumbs (numbered from 1, oldest first), which frame, which commit */
+  evidence: string;
+  /** high: the facts show it; medium: the facts point at it. Guesses are not reported at all. */
+  confidence: "high" | "medium";
+  /** error-class only: what kind of failure (null-access, network, timeout, database, permission, …) */
+  category?: string;
+  /** the breadcrumbs it rests on (indexes into the event's breadcrumbs, 0 = oldest) */
+  crumbs?: number[];
 }
 
 export interface Culprit { filename: string | null; lineNo: number | null; function: string | null }

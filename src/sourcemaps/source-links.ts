@@ -14,6 +14,17 @@ export function defaultUrlTemplate(repositoryUrl: string): string {
   return `${base}/blob/{commit}/{path}#L{line}`;
 }
 
+/**
+ * The web page of a commit: GitHub-style `/commit/<sha>`, GitLab `/-/commit/<sha>`, Bitbucket `/commits/<sha>`.
+ * @example commitUrl("https://github.com/acme/shop.git", "abc123") // "https://github.com/acme/shop/commit/abc123"
+ */
+export function commitUrl(repositoryUrl: string, sha: string): string {
+  const base = repositoryUrl.replace(/\.git$/, "").replace(/\/+$/, "");
+  const host = hostOf(base);
+  const path = host.includes("gitlab") ? "/-/commit/" : host.includes("bitbucket") ? "/commits/" : "/commit/";
+  return `${base}${path}${encodeURIComponent(sha)}`;
+}
+
 /** "acme/shop" from "https://github.com/acme/shop(.git)". */
 export function repositoryNameFromUrl(repositoryUrl: string): string | undefined {
   try {
@@ -37,7 +48,9 @@ export function releaseCommit(
 ): string | undefined {
   const head = heads.find((h) => h.repository === repository) ?? (heads.length === 1 ? heads[0] : undefined);
   if (head) return head.commit;
-  if (release?.lastCommit && (!release.lastCommit.repository || release.lastCommit.repository === repository)) return release.lastCommit.id;
+  // sentry-cli --local names the repository after the git remote ("origin"): a name without "/" matches any
+  const named = release?.lastCommit?.repository;
+  if (release?.lastCommit && (!named || named === repository || !named.includes("/"))) return release.lastCommit.id;
   const m = /(?:^|[^0-9a-f])([0-9a-f]{40}|[0-9a-f]{7,39})(?![0-9a-z])/i.exec(version ?? release?.version ?? "");
   return m && /[a-f]/i.test(m[1]!) && /\d/.test(m[1]!) ? m[1]!.toLowerCase() : undefined;
 }

@@ -581,4 +581,18 @@ DROP INDEX sessions_by_expiry;
 CREATE INDEX logins_by_expiry ON logins (expires_at);
 `,
   },
+  {
+    // Suspect commits (issue 19): the files each commit touched, as sentry-cli sends them in
+    // set-commits' patch_set (repository-relative paths; A added, M modified, D deleted). They go
+    // with their commit row: replacing a release's commits replaces their files.
+    name: "014-release-commit-files",
+    sql: `
+CREATE TABLE release_commit_files (
+  commit_row_id INTEGER NOT NULL REFERENCES release_commits(id) ON DELETE CASCADE,
+  path TEXT NOT NULL,
+  change_type TEXT NOT NULL,
+  PRIMARY KEY (commit_row_id, path)
+) WITHOUT ROWID;
+`,
+  },
 ];

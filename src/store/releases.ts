@@ -16,7 +16,8 @@ export interface ReleaseStore {
   listReleases(organizationId: number, opts: { projectId?: number; offset: number; limit: number }): Promise<ReleaseRecord[]>;
   /** The newest other release that has commits (sentry-cli `set-commits` starts from it). */
   previousReleaseWithCommits(organizationId: number, version: string): Promise<ReleaseRecord | undefined>;
-  listReleaseCommits(releaseId: number): Promise<ReleaseCommit[]>;
+  /** The release's commits in the order sent (sentry-cli: newest first), each with the files it touched. */
+  listReleaseCommits(releaseId: number): Promise<ReleaseCommitWithFiles[]>;
   listReleaseHeadCommits(releaseId: number): Promise<ReleaseHeadCommit[]>;
   addDeploy(releaseId: number, deploy: DeployInput): Promise<ReleaseDeploy>;
   listDeploys(releaseId: number): Promise<ReleaseDeploy[]>;
@@ -37,7 +38,7 @@ export interface ReleaseChanges extends ReleaseInput {
   headCommits?: ReleaseHeadCommit[];
 }
 
-export interface ReleaseCommitInput {
+export interface ReleaseCommit {
   id: string;
   repository: string | null;
   message: string | null;
@@ -47,7 +48,13 @@ export interface ReleaseCommitInput {
   timestamp: number | null;
 }
 
-export interface ReleaseCommit extends ReleaseCommitInput {}
+/** A file a commit touched (sentry-cli's `patch_set`): repository-relative path and git's name-status letter (A added, M modified, D deleted, T type changed). */
+export interface ReleaseCommitFile { path: string; type: string }
+
+export interface ReleaseCommitWithFiles extends ReleaseCommit { files: ReleaseCommitFile[] }
+
+/** A commit as set-commits sends it (no files when the client sent no patch set). */
+export type ReleaseCommitInput = ReleaseCommitWithFiles;
 
 export interface ReleaseHeadCommit { repository: string; commit: string; previousCommit: string | null }
 
@@ -109,6 +116,9 @@ export function createReleaseStore(db: SqliteDatabase): ReleaseStore {
     insertCommit: db.prepare(`INSERT OR IGNORE INTO release_commits (release_id, position, commit_id, repository, message, author_name, author_email, timestamp)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
     commits: db.prepare("SELECT * FROM release_commits WHERE release_id = ? ORDER BY position"),
+    insertFile: db.prepare("INSERT OR IGNORE INTO release_commit_files (commit_row_id, path, change_type) VALUES (?, ?, ?)"),
+    files: db.prepare(`SELECT f.commit_row_id, f.path, f.change_type FROM release_commit_files f JOIN release_commits c ON c.id = f.commit_row_id
+      WHERE c.release_id = ? ORDER BY f.commit_row_id, f.path`),
     commitStats: db.prepare("SELECT count(*) AS n FROM release_commits WHERE release_id = ?").pluck(),
     firstCommit: db.prepare("SELECT * FROM release_commits WHERE release_id = ? ORDER BY position LIMIT 1"),
     authors: db.prepare(`SELECT author_name, author_email FROM release_commits WHERE release_id = ? AND (author_email IS NOT NULL OR author_name IS NOT NULL)
@@ -164,7 +174,11 @@ export function createReleaseStore(db: SqliteDatabase): ReleaseStore {
     if (changes.status) stmt.setStatus.run(changes.status, id);
     if (changes.commits) {
       stmt.deleteCommits.run(id);
-      changes.commits.forEach((c, i) => stmt.insertCommit.run(id, i, c.id, c.repository, c.message, c.authorName, c.authorEmail, c.timestamp));
+      changes.commits.forEach((c, i) => {
+        const inserted = stmt.insertCommit.run(id, i, c.id, c.repository, c.message, c.authorName, c.authorEmail, c.timestamp);
+        // a repeated commit id is ignored, and so are its files (the first mention wins)
+        if (inserted.changes === 1) for (const f of c.files) stmt.insertFile.run(inserted.lastInsertRowid, f.path, f.type);
+      });
     }
     if (changes.headCommits) {
       stmt.deleteHeads.run(id);
@@ -211,7 +225,15 @@ export function createReleaseStore(db: SqliteDatabase): ReleaseStore {
       const row = stmt.previousWithCommits.get(organizationId, version);
       return row ? record(row) : undefined;
     },
-    listReleaseCommits: async (releaseId) => stmt.commits.all(releaseId).map(_commit),
+    listReleaseCommits: async (releaseId) => {
+      const files = new Map<number, ReleaseCommitFile[]>();
+      for (const f of stmt.files.all(releaseId) as Row[]) {
+        const list = files.get(Number(f.commit_row_id)) ?? [];
+        list.push({ path: String(f.path), type: String(f.change_type) });
+        files.set(Number(f.commit_row_id), list);
+      }
+      return (stmt.commits.all(releaseId) as Row[]).map((row) => ({ ..._commit(row), files: files.get(Number(row.id)) ?? [] }));
+    },
     listReleaseHeadCommits: async (releaseId) =>
       (stmt.heads.all(releaseId) as Row[]).map((h) => ({ repository: String(h.repository), commit: String(h.commit_id), previousCommit: _str(h.previous_commit_id) })),
     addDeploy: async (releaseId, d) => {

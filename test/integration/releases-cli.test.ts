@@ -76,7 +76,7 @@ describe("release write endpoints driven by the real sentry-cli", () => {
     const invalid = await t.api("/api/0/projects/lighttrace/my-project/source-links/", { method: "PUT", body: JSON.stringify({ repositoryUrl: "not a url" }) });
     expect(invalid).toMatchObject({ status: 400, body: { detail: expect.stringContaining('"repositoryUrl"') } });
     const repos = (await t.api("/api/0/organizations/lighttrace/repos/")).body;
-    expect(repos).toEqual([expect.objectContaining({ name: "acme/shop", url: "https://github.com/acme/shop", provider: { id: "integrations:github", name: "GitHub" } })]);
+    expect(repos).toEqual([expect.objectContaining({ name: "acme/shop", url: "https://github.com/acme/shop", provider: { id: "lighttrace:github", name: "GitHub" } })]);
 
     const run = await cli("releases", "set-commits", "shop@1.0.0", "--org", "lighttrace",
       "--commit", "acme/shop@1111111111111111111111111111111111111111..0123456789abcdef0123456789abcdef01234567");

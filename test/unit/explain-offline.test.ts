@@ -58,7 +58,8 @@ describe("offline analyser on realistic events", () => {
     expect(r.finding("crash-site").detail).toBe("The failing line: `const label = order.customer.name + ' – ' + total;`");
     expect(r.finding("error-class").title).toBe("Reading property `name` of undefined");
     expect(r.finding("error-class").detail).toContain("`order.customer` was undefined when the code read `.name` from it (`order.customer.name`)");
-    expect(r.finding("double-submit").detail).toContain("`button#pay.btn-primary` was clicked 2 times within 300 ms, the last 1.1 s before the error");
+    expect(r.finding("double-submit").detail).toContain("`button#pay.btn-primary` was used 2 times within 300 ms, the last 1.1 s before the error, while the request it had sent (`POST /api/orders`) was still running");
+    expect(r.finding("double-submit")).toMatchObject({ confidence: "high", crumbs: [1, 2, 3], evidence: "breadcrumbs #2 ui.click `button#pay.btn-primary`, #3 ui.click `button#pay.btn-primary`, #4 fetch `POST /api/orders` → 201" });
     expect(r.explanation).toContain("_Offline analysis: built-in rules, no AI involved._");
     expect(r.explanation).toContain(">   42 |   const label = order.customer.name");
   });
@@ -76,7 +77,8 @@ describe("offline analyser on realistic events", () => {
     }, { firstSeen: NOW - 10 * 86400, substatus: "ongoing" });
     expect(r.kinds).toEqual(["crash-site", "error-class", "upstream-failure", "ongoing"]);
     expect(r.finding("error-class").detail).toContain("`stock` was null when the code read `.items` from it");
-    expect(r.finding("upstream-failure").detail).toContain("`GET http://inventory.internal:8080/api/stock/42` answered 503 400 ms before the error");
+    expect(r.finding("upstream-failure").detail).toContain("`GET http://inventory.internal:8080/api/stock/{id}` answered 503 400 ms before the error");
+    expect(r.finding("upstream-failure")).toMatchObject({ confidence: "high", crumbs: [0] });
   });
 
   it("firefox and safari wordings name the undefined expression from the message", () => {
@@ -119,7 +121,8 @@ describe("offline analyser on realistic events", () => {
     });
     expect(r.kinds).toEqual(["crash-site", "error-class", "unhandled", "new"]);
     expect(r.finding("error-class").title).toBe("Upstream connection failed (ECONNREFUSED)");
-    expect(r.finding("crash-site").detail).toBe("No in-app frame: the error surfaced inside a library or the runtime.");
+    expect(r.finding("crash-site").detail).toBe("No in-app frame: the error surfaced inside a library or the runtime, so no line of this application is blamed.");
+    expect(r.culprit).toBeNull();
     expect(r.finding("unhandled").detail).toContain("`onuncaughtexception`");
   });
 
@@ -134,7 +137,8 @@ describe("offline analyser on realistic events", () => {
   it("a message event without a stack trace still gets lifecycle findings and no culprit", () => {
     const r = analyse({ message: "payment provider timed out", level: "warning" });
     expect(r.culprit).toBeNull();
-    expect(r.kinds).toEqual(["new"]);
+    expect(r.kinds).toEqual(["error-class", "new"]);
+    expect(r.finding("error-class")).toMatchObject({ category: "timeout", title: "An operation timed out" });
     expect(r.explanation).toContain("`payment provider timed out`");
   });
 
