@@ -6,6 +6,7 @@ import type { Logger } from "../logger.ts";
 import type { Organization, Project, Store } from "../store/types.ts";
 import type { Symbolicator } from "../sourcemaps/symbolicate.ts";
 import type { EmailChannel } from "../alerts/channels/email.ts";
+import { readBodyCapped } from "./request-body.ts";
 
 /** What every API handler needs; built once in the composition root. */
 export interface ApiDeps {
@@ -66,10 +67,15 @@ export function parseQuery<T extends z.ZodType>(event: H3Event, schema: T): z.in
   return validate(schema, raw, "query parameter");
 }
 
-/** Reads and validates a JSON body; 400 names the field that was wrong. */
+/** bytes; the largest JSON body any web-API route accepts (uploads have their own caps). */
+export const MAX_JSON_BODY_BYTES = 1024 * 1024;
+
+/**
+ * Reads and validates a JSON body; 400 names the field that was wrong. The body is counted as it
+ * streams in and refused with 413 at the cap, so no request (signed in or not) is buffered whole.
+ */
 export async function parseJsonBody<T extends z.ZodType>(event: H3Event, schema: T): Promise<z.infer<T>> {
-  const text = await event.req.text();
-  if (text.length > 1024 * 1024) throw new HTTPError({ status: 413, message: "request body too large" });
+  const text = (await readBodyCapped(event, MAX_JSON_BODY_BYTES, `request body too large: the limit is ${MAX_JSON_BODY_BYTES} bytes`)).toString("utf8");
   let data: unknown;
   try {
     data = text ? JSON.parse(text) : {};

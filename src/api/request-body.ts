@@ -5,8 +5,11 @@ import { HTTPError, type H3Event } from "h3";
  * first and counted while streaming (chunked uploads have no length), so it never buffers more.
  */
 export async function readBodyCapped(event: H3Event, maxBytes: number, tooLarge = "Request too large"): Promise<Buffer> {
+  // The rest of the body is never read: close the connection after the answer rather than keep a
+  // half-read request on it (it would also hold up a graceful shutdown).
+  const refuse = () => new HTTPError({ status: 413, message: tooLarge, headers: { Connection: "close" } });
   const declared = Number(event.req.headers.get("content-length") ?? Number.NaN);
-  if (declared > maxBytes) throw new HTTPError({ status: 413, message: tooLarge });
+  if (declared > maxBytes) throw refuse();
   const body = event.req.body;
   if (!body) return Buffer.alloc(0);
   const parts: Buffer[] = [];
@@ -18,7 +21,7 @@ export async function readBodyCapped(event: H3Event, maxBytes: number, tooLarge 
     total += value.byteLength;
     if (total > maxBytes) {
       await reader.cancel().catch(() => {});
-      throw new HTTPError({ status: 413, message: tooLarge });
+      throw refuse();
     }
     parts.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
   }

@@ -1,8 +1,8 @@
-import { request, type ClientRequest, type IncomingMessage } from "node:http";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../_helpers/server.ts";
 import { errorEvent, makeEnvelope, newEventId } from "../_helpers/envelopes.ts";
+import { openUpload } from "../_helpers/raw-http.ts";
 
 /**
  * An envelope whose only credential is the `dsn` envelope header: the key is checked as soon as
@@ -23,7 +23,7 @@ describe("ingest: the envelope header's DSN is checked before the items are read
   });
 
   it("answers 401 when the header has no DSN, while the body is still arriving", async () => {
-    const { req, response } = _openUpload(t.server.port, `/api/${t.projectId}/envelope/`);
+    const { req, response } = openUpload(t.server.port, "POST", `/api/${t.projectId}/envelope/`);
     req.write(`{"event_id":"${newEventId()}"}\n{"type":"event","length":1000000}\n{"message":"`);
     const res = await response;
     expect(res.status).toBe(401);
@@ -33,7 +33,7 @@ describe("ingest: the envelope header's DSN is checked before the items are read
 
   it("answers 403 for an unknown key in the header's DSN, while the body is still arriving", async () => {
     const dsn = t.dsn.replace(t.publicKey, "f".repeat(32));
-    const { req, response } = _openUpload(t.server.port, `/api/${t.projectId}/envelope/`);
+    const { req, response } = openUpload(t.server.port, "POST", `/api/${t.projectId}/envelope/`);
     req.write(`${JSON.stringify({ event_id: newEventId(), dsn })}\n{"type":"event","length":1000000}\n{"message":"`);
     const res = await response;
     expect(res.status).toBe(403);
@@ -86,24 +86,3 @@ describe("ingest: the envelope header's DSN is checked before the items are read
     expect((await fetch(`${base}?sentry_key=${t.publicKey}`, { method: "POST", body: new Uint8Array(withAttachment) })).status).toBe(200);
   });
 });
-
-// --- Internal ---
-
-/** A chunked POST left open: the response must come while the client is still sending. */
-function _openUpload(port: number, path: string): { req: ClientRequest; response: Promise<{ status: number; body: string }> } {
-  const req = request({ host: "127.0.0.1", port, method: "POST", path, headers: { "Content-Type": "application/x-sentry-envelope" } });
-  req.on("error", () => {}); // the server closes the connection after answering
-  req.flushHeaders();
-  const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("no answer while the body was still open: the server waited for the whole body")), 10_000);
-    req.on("response", (res: IncomingMessage) => {
-      let text = "";
-      res.on("data", (d) => (text += d));
-      res.on("end", () => {
-        clearTimeout(timer);
-        resolve({ status: res.statusCode ?? 0, body: text });
-      });
-    });
-  });
-  return { req, response };
-}
