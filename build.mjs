@@ -60,6 +60,9 @@ const ui = await build({
   define: { __LIGHTTRACE_VERSION__: JSON.stringify(pkg.version) },
   logLevel: "warning",
 });
+// The UI shares only types with the server (src/contract/, erased at build): no server code in the browser.
+const serverInputs = Object.keys(ui.metafile.inputs).filter((p) => p.startsWith("src/"));
+if (serverInputs.length) throw new Error(`the UI bundle pulled in server code: ${serverInputs.join(", ")} (import only types from src/contract/)`);
 const outputs = Object.keys(ui.metafile.outputs).map((p) => p.replace(/^dist\/ui\//, ""));
 const js = outputs.find((p) => p.endsWith(".js"));
 const css = outputs.find((p) => p.endsWith(".css"));

@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, apiGet, describeError } from "./api/client.ts";
-import type { Organization, LoginInfo } from "./api/types.ts";
+import type { ApiLogin, ApiOrganization } from "../src/contract/index.ts";
 import { Link } from "./components/Link.tsx";
 import { ErrorBox } from "./components/ErrorBox.tsx";
 import { useLocation } from "./hooks/use-location.ts";
@@ -17,7 +17,7 @@ import { TraceView } from "./pages/TraceView.tsx";
 type Boot =
   | { state: "loading" }
   | { state: "login" }
-  | { state: "ready"; login: LoginInfo; org: Organization }
+  | { state: "ready"; login: ApiLogin; org: ApiOrganization }
   | { state: "failed"; error: unknown };
 
 /**
@@ -31,8 +31,8 @@ export function App() {
     let cancelled = false;
     (async () => {
       try {
-        const login = await apiGet<LoginInfo>("/api/0/auth/login/");
-        const orgs = await apiGet<Organization[]>("/api/0/organizations/");
+        const login = await apiGet<ApiLogin>("/api/0/auth/login/");
+        const orgs = await apiGet<ApiOrganization[]>("/api/0/organizations/");
         if (!orgs[0]) throw new Error("This installation has no organization yet; restart the server to create it.");
         if (!cancelled) setBoot({ state: "ready", login, org: orgs[0] });
       } catch (err) {
@@ -59,7 +59,7 @@ export function App() {
 
 // --- Internal ---
 
-function Shell(props: { org: Organization; login: LoginInfo; onSignedOut: () => void }) {
+function Shell(props: { org: ApiOrganization; login: ApiLogin; onSignedOut: () => void }) {
   const location = useLocation();
   const route = parseRoute(location.pathname);
   const section = route.name === "projects" || route.name === "alerts" ? "projects"

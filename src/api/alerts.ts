@@ -1,15 +1,15 @@
 import { HTTPError } from "h3";
 import { z } from "zod";
 import { EMAIL_ADDRESS } from "../alerts/config.ts";
-import { RULE_INPUT, type AlertRule, type RuleInput } from "../alerts/rule-schema.ts";
+import { RULE_INPUT, type RuleInput } from "../alerts/rule-schema.ts";
 import { sendTestEmail } from "../alerts/test-email.ts";
 import { checkWebhookUrl, UrlPolicyError } from "../alerts/url-policy.ts";
-import { toIsoString } from "../events/timestamps.ts";
-import type { OutboxRow } from "../store/alerts.ts";
+import type { ApiAlertDelivery, ApiAlertRule, ApiTestEmailResult } from "../contract/index.ts";
 import type { Project } from "../store/types.ts";
 import { badRequest, notFound, param, parseJsonBody, parseQuery, requireOrganization, requireProject, validate, type ApiDeps } from "./context.ts";
 import type { RouteFn } from "./issues.ts";
 import { requireScopeLevel } from "./scopes.ts";
+import { serializeDelivery, serializeRule } from "./serialize/alerts.ts";
 
 const testEmailSchema = z.object({ to: EMAIL_ADDRESS }).strict();
 const historyQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }).loose();
@@ -23,7 +23,7 @@ const historyQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).d
  */
 export function mountAlertRoutes(deps: ApiDeps, route: RouteFn): void {
   const base = "/api/0/projects/:org/:project/rules";
-  route("GET", base, async (event) => {
+  route("GET", base, async (event): Promise<ApiAlertRule[]> => {
     const project = await _project(deps, event);
     return (await deps.store.alerts.listRules(project.id)).map((r) => serializeRule(r, project));
   });
@@ -34,11 +34,11 @@ export function mountAlertRoutes(deps: ApiDeps, route: RouteFn): void {
     const rule = await deps.store.alerts.createRule(project.id, _write(input));
     return Response.json(serializeRule(rule, project), { status: 201 });
   });
-  route("GET", `${base}/:id`, async (event) => {
+  route("GET", `${base}/:id`, async (event): Promise<ApiAlertRule> => {
     const { rule, project } = await _rule(deps, event);
     return serializeRule(rule, project);
   });
-  route("PUT", `${base}/:id`, async (event) => {
+  route("PUT", `${base}/:id`, async (event): Promise<ApiAlertRule> => {
     requireScopeLevel(event, "admin");
     const { rule, project } = await _rule(deps, event);
     const body = await parseJsonBody(event, z.record(z.string(), z.unknown()));
@@ -54,48 +54,18 @@ export function mountAlertRoutes(deps: ApiDeps, route: RouteFn): void {
     await deps.store.alerts.deleteRule(rule.id);
     return new Response(null, { status: 204 });
   });
-  route("GET", "/api/0/projects/:org/:project/alert-deliveries", async (event) => {
+  route("GET", "/api/0/projects/:org/:project/alert-deliveries", async (event): Promise<ApiAlertDelivery[]> => {
     const project = await _project(deps, event);
     const q = parseQuery(event, historyQuery);
     return (await deps.store.alerts.listOutbox(project.id, q.limit)).map(serializeDelivery);
   });
-  route("POST", "/api/0/organizations/:org/alerts/test-email", async (event) => {
+  route("POST", "/api/0/organizations/:org/alerts/test-email", async (event): Promise<ApiTestEmailResult> => {
     requireScopeLevel(event, "admin");
     await requireOrganization(deps, param(event, "org"));
     const { to } = await parseJsonBody(event, testEmailSchema);
     if (!deps.alertEmail) throw new HTTPError({ status: 503, message: "alert email is not available in this process" });
     return sendTestEmail(deps.alertEmail, to, deps.config.baseUrl || deps.publicUrl());
   });
-}
-
-export function serializeRule(rule: AlertRule, project: Project) {
-  return {
-    id: String(rule.id),
-    name: rule.name,
-    status: rule.status,
-    isDefault: rule.isDefault,
-    projects: [project.slug],
-    ...rule.definition,
-    dateCreated: toIsoString(rule.createdAt),
-    dateUpdated: toIsoString(rule.updatedAt),
-  };
-}
-
-export function serializeDelivery(row: OutboxRow) {
-  return {
-    id: String(row.id),
-    ruleId: String(row.ruleId),
-    issueId: row.issueId === null ? null : String(row.issueId),
-    eventId: row.eventId,
-    trigger: row.trigger,
-    action: row.action,
-    status: row.status,
-    attempts: row.attempts,
-    lastError: row.lastError,
-    dateCreated: toIsoString(row.createdAt),
-    dateSent: row.sentAt === null ? null : toIsoString(row.sentAt),
-    nextAttempt: row.status === "pending" ? toIsoString(row.nextAttemptAt) : null,
-  };
 }
 
 // --- Internal ---

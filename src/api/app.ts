@@ -1,5 +1,6 @@
 import { H3, HTTPError, type H3Event } from "h3";
 import { requireApiAuth } from "./auth.ts";
+import type { ApiRoot } from "../contract/index.ts";
 import type { ApiPrincipal } from "./principal.ts";
 import { levelForMethod, requireScopeLevel } from "./scopes.ts";
 import type { ApiDeps } from "./context.ts";
@@ -42,7 +43,7 @@ export function createApiApp(deps: ApiDeps): H3 {
   };
 
   mountLoginRoutes(app, deps);
-  route("GET", "/api/0", async (event) => {
+  route("GET", "/api/0", async (event): Promise<ApiRoot> => {
     const principal = event.context.principal as ApiPrincipal;
     return { version: "0", auth: { scopes: principal.kind === "token" ? principal.token.scopes : ADMIN_SCOPES }, user: null };
   });

@@ -5,11 +5,12 @@ import { z } from "zod";
 import { ArtifactAssembler, type AssembleResult } from "../sourcemaps/assemble.ts";
 import { claimResolvedGroupings } from "../sourcemaps/issue-continuity.ts";
 import { UPLOAD_LIMITS } from "../sourcemaps/limits.ts";
-import { toIsoString } from "../events/timestamps.ts";
+import type { ApiArtifactBundle, ApiAssembleResult, ApiChunkUploadOptions } from "../contract/index.ts";
 import { notFound, param, parseJsonBody, parseQuery, requireOrganization, requireProject, resolveProjectRefs, type ApiDeps } from "./context.ts";
 import type { RouteFn } from "./issues.ts";
 import { CURSOR_PARAM, linkHeader, parseCursor } from "./pagination.ts";
 import { parseMultipart, readBodyCapped } from "./request-body.ts";
+import { serializeArtifactBundle, serializeChunkUploadOptions } from "./serialize/uploads.ts";
 
 /**
  * Source-map uploads as sentry-cli and the bundler plugins speak them (protocol notes §11): the
@@ -19,25 +20,14 @@ import { parseMultipart, readBodyCapped } from "./request-body.ts";
 export function mountArtifactUploadRoutes(deps: ApiDeps, route: RouteFn): void {
   const assembler = new ArtifactAssembler({ store: deps.store, logger: deps.logger, now: () => deps.clock.now() });
   let lastPrune = 0;
-  const afterAssembly = (result: AssembleResult, projectIds: number[]) => {
+  const afterAssembly = (result: AssembleResult, projectIds: number[]): ApiAssembleResult => {
     if (result.state === "ok") noteUpload(deps, projectIds);
     return result;
   };
 
-  route("GET", "/api/0/organizations/:org/chunk-upload", async (event) => {
+  route("GET", "/api/0/organizations/:org/chunk-upload", async (event): Promise<ApiChunkUploadOptions> => {
     const org = await requireOrganization(deps, param(event, "org"));
-    return {
-      url: `${deps.publicUrl()}/api/0/organizations/${encodeURIComponent(org.slug)}/chunk-upload/`,
-      chunkSize: UPLOAD_LIMITS.chunkSize,
-      chunksPerRequest: UPLOAD_LIMITS.chunksPerRequest,
-      maxFileSize: UPLOAD_LIMITS.maxFileSize,
-      maxRequestSize: UPLOAD_LIMITS.maxRequestSize,
-      concurrency: UPLOAD_LIMITS.concurrency,
-      hashAlgorithm: "sha1",
-      compression: ["gzip"],
-      accept: ["release_files", "artifact_bundles", "artifact_bundles_v2"],
-      maxWait: UPLOAD_LIMITS.maxWait,
-    };
+    return serializeChunkUploadOptions(`${deps.publicUrl()}/api/0/organizations/${encodeURIComponent(org.slug)}/chunk-upload/`);
   });
 
   route("POST", "/api/0/organizations/:org/chunk-upload", async (event) => {
@@ -96,17 +86,14 @@ export function mountArtifactUploadRoutes(deps: ApiDeps, route: RouteFn): void {
     }), release.projects.map((p) => p.id));
   });
 
-  route("GET", "/api/0/projects/:org/:project/files/artifact-bundles", async (event) => {
+  route("GET", "/api/0/projects/:org/:project/files/artifact-bundles", async (event): Promise<ApiArtifactBundle[]> => {
     await requireOrganization(deps, param(event, "org"));
     const project = await requireProject(deps, param(event, "project"));
     const q = parseQuery(event, z.object({ cursor: CURSOR_PARAM, limit: z.coerce.number().int().min(1).max(100).default(50) }).loose());
     const offset = parseCursor(q.cursor);
     const rows = await deps.store.listArtifactBundles(project.id, { offset, limit: q.limit + 1 });
     event.res.headers.set("Link", linkHeader(event.url, offset, q.limit, rows.length > q.limit));
-    return rows.slice(0, q.limit).map((b) => ({
-      id: String(b.id), bundleId: b.bundleId, checksum: b.checksum, release: b.release, dist: b.dist, fileCount: b.fileCount, size: b.size,
-      date: toIsoString(b.createdAt), dateModified: toIsoString(b.createdAt),
-    }));
+    return rows.slice(0, q.limit).map(serializeArtifactBundle);
   });
 }
 
@@ -119,7 +106,7 @@ export function noteUpload(deps: ApiDeps, projectIds: number[]): void {
   if (!symbolicator) return;
   symbolicator.noteUpload();
   setImmediate(() => {
-    claimResolvedGroupings({ store: deps.store, symbolicator, logger: deps.logger }, projectIds).catch((err: unknown) =>
+    claimResolvedGroupings({ store: deps.store, symbolicator, logger: deps.logger, clock: deps.clock }, projectIds).catch((err: unknown) =>
       deps.logger.warn("claiming symbolicated groupings failed", { error: err }));
   });
 }

@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { normalizeEventId } from "../events/values.ts";
+import type { ApiEvent, ApiEventSummary } from "../contract/index.ts";
 import type { Issue, StoredEvent } from "../store/types.ts";
 import { badRequest, notFound, param, parseQuery, requireOrganization, requireProject, type ApiDeps } from "./context.ts";
 import { loadIssue, type RouteFn } from "./issues.ts";
 import { CURSOR_PARAM, linkHeader, parseCursor } from "./pagination.ts";
-import { serializeEvent } from "./serialize.ts";
+import { serializeEvent, serializeEventSummary } from "./serialize/events.ts";
 import { prepareEventForView } from "../sourcemaps/issue-continuity.ts";
 
 const listSchema = z.object({
@@ -15,7 +16,7 @@ const listSchema = z.object({
 
 /** Events of an issue (list, latest, oldest, by id) and an event by id within a project. */
 export function mountEventRoutes(deps: ApiDeps, route: RouteFn): void {
-  route("GET", "/api/0/issues/:id/events", async (event) => {
+  route("GET", "/api/0/issues/:id/events", async (event): Promise<(ApiEvent | ApiEventSummary)[]> => {
     const { issue } = await loadIssue(deps, event);
     const q = parseQuery(event, listSchema);
     const offset = parseCursor(q.cursor);
@@ -24,12 +25,8 @@ export function mountEventRoutes(deps: ApiDeps, route: RouteFn): void {
     event.res.headers.set("Link", linkHeader(event.url, offset, q.limit, hasMore));
     const full = q.full === "true" || q.full === "1";
     if (full) for (const row of rows.slice(0, q.limit)) await prepareEventForView(deps, row);
-    return rows.slice(0, q.limit).map((row) => {
-      const serialized = serializeEvent(row, { title: issue.title, culprit: issue.culprit });
-      if (full) return serialized;
-      const { entries: _entries, contexts: _contexts, context: _context, packages: _packages, ...summary } = serialized;
-      return summary;
-    });
+    const extras = { title: issue.title, culprit: issue.culprit };
+    return rows.slice(0, q.limit).map((row) => (full ? serializeEvent(row, extras) : serializeEventSummary(row, extras)));
   });
   route("GET", "/api/0/issues/:id/events/:eventId", async (event) => {
     const { issue } = await loadIssue(deps, event);
@@ -51,7 +48,7 @@ export function mountEventRoutes(deps: ApiDeps, route: RouteFn): void {
  * An issue's event (an id, or latest / oldest / recommended) exactly as the event API serialises
  * it; Explain reads events through here too, so it sees what the event page shows.
  */
-export async function loadIssueEvent(deps: ApiDeps, issue: Issue, which: string) {
+export async function loadIssueEvent(deps: ApiDeps, issue: Issue, which: string): Promise<ApiEvent> {
   let stored: StoredEvent | undefined;
   if (which === "latest" || which === "recommended" || which === "oldest") {
     stored = (await deps.store.listIssueEvents(issue.id, { offset: 0, limit: 1, newestFirst: which !== "oldest" }))[0];
@@ -65,12 +62,9 @@ export async function loadIssueEvent(deps: ApiDeps, issue: Issue, which: string)
   return _withNeighbours(deps, stored, issue.title, issue.culprit);
 }
 
-/** An event in the event API's shape. */
-export type ApiEvent = Awaited<ReturnType<typeof loadIssueEvent>>;
-
 // --- Internal ---
 
-async function _withNeighbours(deps: ApiDeps, stored: StoredEvent, title: string, culprit: string) {
+async function _withNeighbours(deps: ApiDeps, stored: StoredEvent, title: string, culprit: string): Promise<ApiEvent> {
   const { previous, next } = await deps.store.adjacentEventIds(stored.issueId, stored);
   await prepareEventForView(deps, stored);
   return serializeEvent(stored, { title, culprit, previousEventID: previous, nextEventID: next });

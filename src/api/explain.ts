@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { ApiExplainPreview, ApiExplainResult, ApiExplainStreamEvents } from "../contract/index.ts";
 import { explainIssueEvent, previewExplanation, type ExplainDeps } from "../explain/explain-issue.ts";
 import { parseJsonBody, parseQuery, type ApiDeps } from "./context.ts";
 import { loadIssueEvent } from "./events.ts";
@@ -27,13 +28,13 @@ const explainQuery = z.object({ stream: z.enum(["0", "1", "true", "false"]).opti
  */
 export function mountExplainRoutes(deps: ApiDeps, route: RouteFn): void {
   const explainDeps: ExplainDeps = { store: deps.store, config: deps.config, logger: deps.logger, now: () => deps.clock.now() };
-  route("GET", "/api/0/issues/:id/explain", async (event) => {
+  route("GET", "/api/0/issues/:id/explain", async (event): Promise<ApiExplainPreview> => {
     const { issue } = await loadIssue(deps, event);
     const q = parseQuery(event, previewQuery);
     const apiEvent = await loadIssueEvent(deps, issue, q.eventId ?? "latest");
     return previewExplanation(explainDeps, issue, apiEvent);
   });
-  route("POST", "/api/0/issues/:id/explain", async (event) => {
+  route("POST", "/api/0/issues/:id/explain", async (event): Promise<ApiExplainResult | Response> => {
     const { issue } = await loadIssue(deps, event);
     const body = await parseJsonBody(event, explainBody);
     const stream = ["1", "true"].includes(parseQuery(event, explainQuery).stream ?? "");
@@ -48,12 +49,14 @@ export function mountExplainRoutes(deps: ApiDeps, route: RouteFn): void {
 
 // --- Internal ---
 
+type SendStreamEvent = <K extends keyof ApiExplainStreamEvents>(event: K, data: ApiExplainStreamEvents[K]) => void;
+
 /** A text/event-stream response fed by `produce`; an unexpected failure ends it with an `error` event. */
-function _eventStream(produce: (send: (event: string, data: unknown) => void) => Promise<void>, deps: ApiDeps): Response {
+function _eventStream(produce: (send: SendStreamEvent) => Promise<void>, deps: ApiDeps): Response {
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
     async start(controller) {
-      const send = (event: string, data: unknown) => controller.enqueue(encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`));
+      const send: SendStreamEvent = (event, data) => controller.enqueue(encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`));
       try {
         await produce(send);
       } catch (err) {

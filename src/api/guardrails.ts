@@ -1,10 +1,12 @@
 import { z } from "zod";
+import type { ApiProjectLimits, ApiProjectOutcomes } from "../contract/index.ts";
 import { resolveLimits } from "../process/project-limits.ts";
 import { usageMonth } from "../process/quota.ts";
-import type { ProjectLimitOverrides } from "../store/guardrails.ts";
+import { NO_OVERRIDES, type ProjectLimitOverrides } from "../store/guardrails.ts";
 import { param, parseJsonBody, parseQuery, requireOrganization, requireProject, type ApiDeps } from "./context.ts";
 import type { RouteFn } from "./issues.ts";
 import { requireScopeLevel } from "./scopes.ts";
+import { serializeProjectLimits, serializeProjectOutcomes } from "./serialize/project-settings.ts";
 
 const count = z.number().int().min(0).max(1e12).nullable();
 
@@ -29,10 +31,10 @@ const outcomesQuery = z.object({ days: z.coerce.number().int().min(1).max(366).d
  *   refused by the quota and events SDKs say they dropped (client reports), by reason.
  */
 export function mountGuardrailRoutes(deps: ApiDeps, route: RouteFn): void {
-  const body = async (projectId: number) => {
+  const body = async (projectId: number): Promise<ApiProjectLimits> => {
     const overrides = await deps.store.getProjectLimits(projectId);
-    const defaults = resolveLimits(deps.config, { ...overrides, eventsPerMinute: null, monthlyQuota: null, maxStoredEvents: null, maxEventAgeDays: null, scrubData: null, sensitiveFields: [] });
-    return { overrides, defaults, effective: resolveLimits(deps.config, overrides) };
+    const defaults = resolveLimits(deps.config, { ...NO_OVERRIDES, sensitiveFields: [] });
+    return serializeProjectLimits(overrides, defaults, resolveLimits(deps.config, overrides));
   };
 
   route("GET", "/api/0/projects/:org/:project/limits", async (event) => {
@@ -53,35 +55,19 @@ export function mountGuardrailRoutes(deps: ApiDeps, route: RouteFn): void {
     return body(project.id);
   });
 
-  route("GET", "/api/0/projects/:org/:project/outcomes", async (event) => {
+  route("GET", "/api/0/projects/:org/:project/outcomes", async (event): Promise<ApiProjectOutcomes> => {
     await requireOrganization(deps, param(event, "org"));
     const project = await requireProject(deps, param(event, "project"));
     const { days } = parseQuery(event, outcomesQuery);
-    const now = deps.clock.now();
-    const sinceDay = Math.floor(now / 86_400_000) - days + 1;
-    const outcomes = await deps.store.projectOutcomes(project.id, sinceDay);
-    const effective = resolveLimits(deps.config, await deps.store.getProjectLimits(project.id));
-    const sum = (rows: { quantity: number }[]) => rows.reduce((n, r) => n + r.quantity, 0);
-    const rateLimited = outcomes.filter((o) => o.outcome === "rate_limited").map(({ reason, category, quantity }) => ({ reason, category, quantity }));
-    const clientDiscarded = outcomes.filter((o) => o.outcome === "client_discard").map(({ reason, category, quantity }) => ({ reason, category, quantity }));
-    return {
+    const nowMs = deps.clock.now();
+    const month = usageMonth(nowMs);
+    return serializeProjectOutcomes({
       days,
-      month: _monthLabel(usageMonth(now)),
-      acceptedThisMonth: await deps.store.monthlyUsage(project.id, usageMonth(now)),
-      monthlyQuota: effective.monthlyQuota,
-      eventsPerMinute: effective.eventsPerMinute,
+      month,
+      acceptedThisMonth: await deps.store.monthlyUsage(project.id, month),
       storedEvents: await deps.store.storedEventCount(project.id),
-      maxStoredEvents: effective.maxStoredEvents,
-      rateLimitedTotal: sum(rateLimited),
-      rateLimited,
-      clientDiscardedTotal: sum(clientDiscarded),
-      clientDiscarded,
-    };
+      effective: resolveLimits(deps.config, await deps.store.getProjectLimits(project.id)),
+      outcomes: await deps.store.projectOutcomes(project.id, Math.floor(nowMs / 86_400_000) - days + 1),
+    });
   });
-}
-
-// --- Internal ---
-
-function _monthLabel(month: number): string {
-  return `${Math.floor(month / 100)}-${String(month % 100).padStart(2, "0")}`;
 }

@@ -1,10 +1,11 @@
 import { z } from "zod";
-import { toIsoString } from "../events/timestamps.ts";
+import type { ApiIssueReleaseCount, ApiResolutionCheck, ApiStatusDetails } from "../contract/index.ts";
 import { isRegression } from "../process/regressions.ts";
 import { compareReleases, latestRelease, type ReleaseRef } from "../releases/order.ts";
 import type { IssueReleaseCount, StoredResolution } from "../store/resolutions.ts";
 import type { Issue, IssueStatus, Project } from "../store/types.ts";
 import { badRequest, type ApiDeps } from "./context.ts";
+import { serializeReleaseCount, serializeResolutionCheck, serializeStatusDetails } from "./serialize/issues.ts";
 
 /**
  * Issue status changes with Sentry's `statusDetails`: `{"status":"resolved","statusDetails":{"inRelease":"web@1.2.0"}}`
@@ -24,7 +25,7 @@ export type StatusChangeBody = z.infer<typeof statusChangeSchema>;
 export interface StatusChange {
   status: IssueStatus;
   resolution: { type: StoredResolution["type"]; release: string } | null;
-  statusDetails: Record<string, unknown>;
+  statusDetails: ApiStatusDetails;
 }
 
 /**
@@ -59,17 +60,11 @@ export async function applyStatusChange(deps: ApiDeps, issueId: number, change: 
   return updated;
 }
 
-/** Sentry's statusDetails of a stored resolution. */
-export function resolutionStatusDetails(resolution: StoredResolution | undefined): Record<string, unknown> {
-  if (!resolution) return {};
-  return resolution.type === "in_release" ? { inRelease: resolution.release, actor: null } : { inNextRelease: true, actor: null };
-}
-
 /** statusDetails of the resolved issues of a list page (one indexed read per resolved issue). */
-export async function listStatusDetails(deps: ApiDeps, issues: Issue[]): Promise<Map<number, Record<string, unknown>>> {
-  const out = new Map<number, Record<string, unknown>>();
+export async function listStatusDetails(deps: ApiDeps, issues: Issue[]): Promise<Map<number, ApiStatusDetails>> {
+  const out = new Map<number, ApiStatusDetails>();
   for (const issue of issues) {
-    if (issue.status === "resolved") out.set(issue.id, resolutionStatusDetails(await deps.store.getIssueResolution(issue.id)));
+    if (issue.status === "resolved") out.set(issue.id, serializeStatusDetails(await deps.store.getIssueResolution(issue.id)));
   }
   return out;
 }
@@ -79,7 +74,9 @@ export async function listStatusDetails(deps: ApiDeps, issues: Issue[]): Promise
  * issue resolved in a release, the facts that confirm the alert stops: events from the fix
  * release or newer (count, last) and the last event from an older release.
  */
-export async function releaseFacts(deps: ApiDeps, issue: Issue) {
+export async function releaseFacts(deps: ApiDeps, issue: Issue): Promise<{
+  statusDetails: ApiStatusDetails; releaseCounts: ApiIssueReleaseCount[]; resolution: ApiResolutionCheck | null;
+}> {
   const [releases, counts, resolution] = await Promise.all([
     deps.store.projectReleases(issue.projectId),
     deps.store.issueReleaseCounts(issue.id),
@@ -88,30 +85,12 @@ export async function releaseFacts(deps: ApiDeps, issue: Issue) {
   const refOf = new Map(releases.map((r) => [r.version, r]));
   const ref = (c: IssueReleaseCount): ReleaseRef => refOf.get(c.version) ?? { version: c.version, firstSeen: c.firstSeen };
   const ordered = [...counts].sort((a, b) => compareReleases(ref(a), ref(b)));
-  return {
-    statusDetails: resolutionStatusDetails(resolution),
-    releaseCounts: ordered.map((c) => ({ version: c.version, count: c.count, firstSeen: toIsoString(c.firstSeen), lastSeen: toIsoString(c.lastSeen) })),
-    resolution: resolution ? _confirmation(resolution, ordered, ref, refOf) : null,
-  };
-}
-
-// --- Internal ---
-
-function _confirmation(resolution: StoredResolution, counts: IssueReleaseCount[], ref: (c: IssueReleaseCount) => ReleaseRef, refOf: Map<string, ReleaseRef>) {
-  const fix = refOf.get(resolution.release) ?? { version: resolution.release, firstSeen: Number.POSITIVE_INFINITY };
-  // "fixed" releases are the ones whose events would reopen the issue
-  const fixed = counts.filter((c) => isRegression({ type: resolution.type, release: fix }, ref(c)));
-  const older = counts.filter((c) => !fixed.includes(c));
-  const lastFixed = fixed.reduce<IssueReleaseCount | undefined>((a, c) => (!a || c.lastSeen > a.lastSeen ? c : a), undefined);
-  const lastOlder = older.reduce<IssueReleaseCount | undefined>((a, c) => (!a || c.lastSeen > a.lastSeen ? c : a), undefined);
-  return {
-    type: resolution.type === "in_release" ? "inRelease" : "inNextRelease",
-    release: resolution.release,
-    resolvedAt: toIsoString(resolution.resolvedAt),
-    fixedReleaseEventCount: fixed.reduce((n, c) => n + c.count, 0),
-    lastFixedReleaseEvent: lastFixed ? { release: lastFixed.version, at: toIsoString(lastFixed.lastSeen) } : null,
-    lastOlderReleaseEvent: lastOlder ? { release: lastOlder.version, at: toIsoString(lastOlder.lastSeen) } : null,
-    // none from the fix release or newer since then
-    quietSince: toIsoString(Math.max(resolution.resolvedAt, lastFixed?.lastSeen ?? 0)),
-  };
+  let resolutionCheck: ApiResolutionCheck | null = null;
+  if (resolution) {
+    const fix = refOf.get(resolution.release) ?? { version: resolution.release, firstSeen: Number.POSITIVE_INFINITY };
+    // "fixed" releases are the ones whose events would reopen the issue
+    const fixed = ordered.filter((c) => isRegression({ type: resolution.type, release: fix }, ref(c)));
+    resolutionCheck = serializeResolutionCheck(resolution, fixed, ordered.filter((c) => !fixed.includes(c)));
+  }
+  return { statusDetails: serializeStatusDetails(resolution), releaseCounts: ordered.map(serializeReleaseCount), resolution: resolutionCheck };
 }

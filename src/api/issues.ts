@@ -1,10 +1,11 @@
 import type { H3Event } from "h3";
 import { z } from "zod";
-import type { Issue, IssueFilter, Project, SpikeStats } from "../store/types.ts";
+import type { ApiBulkStatusChange, ApiIssue, ApiIssueDetail, ApiTagKey, ApiTagValue } from "../contract/index.ts";
+import type { Issue, IssueFilter, Project } from "../store/types.ts";
 import { badRequest, notFound, param, parseJsonBody, parseQuery, requireOrganization, requireProject, type ApiDeps } from "./context.ts";
 import { CURSOR_PARAM, linkHeader, parseCursor } from "./pagination.ts";
 import { parseIssueQuery, QuerySyntaxError } from "./query.ts";
-import { serializeIssue, serializeIssueDetail, serializeTagKey } from "./serialize.ts";
+import { serializeIssue, serializeIssueDetail, serializeTagKey } from "./serialize/issues.ts";
 import { buildStatsSeries, periodStartHour, type StatsPeriod } from "./stats.ts";
 import { applyStatusChange, listStatusDetails, planStatusChange, releaseFacts, statusChangeSchema, type StatusChange } from "./issue-resolution.ts";
 
@@ -39,34 +40,35 @@ export function mountIssueRoutes(deps: ApiDeps, route: RouteFn): void {
     route("PUT", prefix, async (event) => bulkUpdate(event, deps));
   }
   for (const prefix of ["/api/0/issues/:id", "/api/0/organizations/:org/issues/:id"]) {
-    route("GET", prefix, async (event) => {
+    route("GET", prefix, async (event): Promise<ApiIssueDetail> => {
       const { issue, project } = await loadIssue(deps, event);
-      const now = deps.clock.now();
-      const counts = await deps.store.hourlyCounts([issue.id], periodStartHour("30d", now));
+      const nowMs = deps.clock.now();
+      const counts = await deps.store.hourlyCounts([issue.id], periodStartHour("30d", nowMs));
       const tags = await deps.store.issueTagSummary(issue.id, 0);
-      const stats = { "24h": buildStatsSeries(counts, issue.id, "24h", now), "30d": buildStatsSeries(counts, issue.id, "30d", now) };
-      const [spike] = await deps.store.spikeStats([issue.id], now);
-      return { ...serializeIssueDetail(issue, project, deps.publicUrl(), tags, stats), ..._triageFields(spike), ...(await releaseFacts(deps, issue)) };
+      const stats = { "24h": buildStatsSeries(counts, issue.id, "24h", nowMs), "30d": buildStatsSeries(counts, issue.id, "30d", nowMs) };
+      const [spike] = await deps.store.spikeStats([issue.id], nowMs);
+      return serializeIssueDetail(issue, project, deps.publicUrl(), { stats, tags, spike, ...(await releaseFacts(deps, issue)) });
     });
-    route("PUT", prefix, async (event) => {
+    route("PUT", prefix, async (event): Promise<ApiIssue> => {
       const { issue, project } = await loadIssue(deps, event);
       const change = await planStatusChange(deps, project, await parseJsonBody(event, statusChangeSchema));
       const updated = await applyStatusChange(deps, issue.id, change);
-      return { ...serializeIssue(updated!, project, deps.publicUrl()), statusDetails: change.statusDetails };
+      const [spike] = await deps.store.spikeStats([issue.id], deps.clock.now());
+      return serializeIssue(updated!, project, deps.publicUrl(), { spike, statusDetails: change.statusDetails });
     });
   }
-  route("GET", "/api/0/issues/:id/tags", async (event) => {
+  route("GET", "/api/0/issues/:id/tags", async (event): Promise<ApiTagKey[]> => {
     const { issue } = await loadIssue(deps, event);
     return (await deps.store.issueTagSummary(issue.id, 10)).map(serializeTagKey);
   });
-  route("GET", "/api/0/issues/:id/tags/:key", async (event) => {
+  route("GET", "/api/0/issues/:id/tags/:key", async (event): Promise<ApiTagKey> => {
     const { issue } = await loadIssue(deps, event);
     const key = param(event, "key");
     const summary = (await deps.store.issueTagSummary(issue.id, 10)).find((t) => t.key === key);
     if (!summary) throw notFound();
     return serializeTagKey(summary);
   });
-  route("GET", "/api/0/issues/:id/tags/:key/values", async (event) => {
+  route("GET", "/api/0/issues/:id/tags/:key/values", async (event): Promise<ApiTagValue[]> => {
     const { issue } = await loadIssue(deps, event);
     const key = param(event, "key");
     const values = await deps.store.issueTagValues(issue.id, key, 100);
@@ -90,31 +92,30 @@ export async function loadIssue(deps: ApiDeps, event: H3Event): Promise<{ issue:
 
 // --- Internal ---
 
-async function listIssues(event: H3Event, deps: ApiDeps, projects: Project[]) {
+async function listIssues(event: H3Event, deps: ApiDeps, projects: Project[]): Promise<ApiIssue[]> {
   const q = parseQuery(event, listQuerySchema);
   const offset = parseCursor(q.cursor);
-  const filter = _buildFilter(q.query, projects, offset, q.limit, q.sort);
-  filter.now = deps.clock.now();
+  const nowMs = deps.clock.now();
+  const filter = _buildFilter(q.query, projects, offset, q.limit, q.sort, nowMs);
   for (const env of _asArray(q.environment)) filter.tags.push({ key: "environment", value: env, negate: false });
   const rows = await deps.store.listIssues({ ...filter, limit: q.limit + 1 });
   const hasMore = rows.length > q.limit;
   const issues = rows.slice(0, q.limit);
   const byId = new Map(projects.map((p) => [p.id, p]));
   const period = (q.statsPeriod || (q.groupStatsPeriod === "auto" ? "24h" : q.groupStatsPeriod)) as StatsPeriod | "" | undefined;
-  const now = deps.clock.now();
-  const counts = period ? await deps.store.hourlyCounts(issues.map((i) => i.id), periodStartHour(period, now)) : [];
+  const counts = period ? await deps.store.hourlyCounts(issues.map((i) => i.id), periodStartHour(period, nowMs)) : [];
   event.res.headers.set("Link", linkHeader(event.url, offset, q.limit, hasMore));
   event.res.headers.set("X-Hits", String(offset + issues.length + (hasMore ? 1 : 0)));
-  const spikes = new Map((await deps.store.spikeStats(issues.map((i) => i.id), now)).map((s) => [s.issueId, s]));
+  const spikes = new Map((await deps.store.spikeStats(issues.map((i) => i.id), nowMs)).map((s) => [s.issueId, s]));
   const resolutions = await listStatusDetails(deps, issues);
-  return issues.map((issue) => ({
-    ...serializeIssue(issue, byId.get(issue.projectId)!, deps.publicUrl(), period ? { [period]: buildStatsSeries(counts, issue.id, period, now) } : undefined),
-    ..._triageFields(spikes.get(issue.id)),
+  return issues.map((issue) => serializeIssue(issue, byId.get(issue.projectId)!, deps.publicUrl(), {
+    spike: spikes.get(issue.id),
     statusDetails: resolutions.get(issue.id) ?? {},
+    ...(period ? { stats: { [period]: buildStatsSeries(counts, issue.id, period, nowMs) } } : {}),
   }));
 }
 
-function _buildFilter(query: string | undefined, projects: Project[], offset: number, limit: number, sort: IssueFilter["sort"]): IssueFilter {
+function _buildFilter(query: string | undefined, projects: Project[], offset: number, limit: number, sort: IssueFilter["sort"], nowMs: number): IssueFilter {
   // Sentry's default view is the unresolved issues; an explicit empty query means everything.
   let parsed;
   try {
@@ -123,13 +124,13 @@ function _buildFilter(query: string | undefined, projects: Project[], offset: nu
     if (err instanceof QuerySyntaxError) throw badRequest(err.message);
     throw err;
   }
-  const filter: IssueFilter = { projectIds: projects.map((p) => p.id), tags: parsed.tags, text: parsed.text, sort, offset, limit };
+  const filter: IssueFilter = { projectIds: projects.map((p) => p.id), tags: parsed.tags, text: parsed.text, sort, offset, limit, nowMs };
   if (parsed.statuses) filter.statuses = parsed.statuses;
   if (parsed.levels) filter.levels = parsed.levels;
   return filter;
 }
 
-async function bulkUpdate(event: H3Event, deps: ApiDeps) {
+async function bulkUpdate(event: H3Event, deps: ApiDeps): Promise<ApiBulkStatusChange> {
   if (event.context.params?.org) await requireOrganization(deps, param(event, "org"));
   const project = event.context.params?.project ? await requireProject(deps, param(event, "project")) : undefined;
   const ids = _asArray(parseQuery(event, listQuerySchema).id);
@@ -153,11 +154,6 @@ async function bulkUpdate(event: H3Event, deps: ApiDeps) {
   for (const issue of issues) await applyStatusChange(deps, issue.id, changes.get(issue.projectId)!);
   const first = changes.values().next().value;
   return { status: first?.status ?? body.status, statusDetails: first?.statusDetails ?? {} };
-}
-
-/** LightTrace's addition to Sentry's issue shape: the spike verdict the triage view badges. */
-function _triageFields(spike: SpikeStats | undefined) {
-  return { isSpiking: spike?.isSpiking ?? false, lastHourCount: spike?.lastHourCount ?? 0, baselinePerHour: spike?.baselinePerHour ?? 0 };
 }
 
 function _asArray(v: string | string[] | undefined): string[] {

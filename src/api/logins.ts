@@ -8,6 +8,7 @@ import { parseJsonBody, type ApiDeps } from "./context.ts";
 import { LOGIN_LIFETIME_SEC, hashLoginToken, loginCookieHeader, readLoginToken } from "./login-cookie.ts";
 import { DUMMY_PASSWORD_HASH, verifyPassword } from "./passwords.ts";
 import { LoginThrottle } from "./login-throttle.ts";
+import { serializeLogin } from "./serialize/organizations.ts";
 
 const loginSchema = z.object({
   email: z.string().trim().min(1, "enter your email").max(254),
@@ -30,7 +31,7 @@ export function mountLoginRoutes(app: H3, deps: ApiDeps): void {
 
   on("GET", "/api/0/auth/login", async (event) => {
     const current = await _currentUser(event, deps);
-    if (current) return _loginBody(current, false);
+    if (current) return serializeLogin(current, false);
     if (!canAutoSignIn(deps.config.host, event.req.headers)) {
       return Response.json({ detail: "Sign in to continue.", loginRequired: true }, { status: 401, headers: { "Cache-Control": "no-store" } });
     }
@@ -90,11 +91,7 @@ async function _startLogin(deps: ApiDeps, user: User, autoSignedIn: boolean): Pr
   const loginToken = randomBytes(32).toString("base64url");
   const nowSec = deps.clock.now() / 1000;
   await deps.store.createLogin({ userId: user.id, tokenHash: hashLoginToken(loginToken), nowSec, expiresAtSec: nowSec + LOGIN_LIFETIME_SEC });
-  return Response.json(_loginBody(user, autoSignedIn), {
+  return Response.json(serializeLogin(user, autoSignedIn), {
     headers: { "Set-Cookie": loginCookieHeader(deps.publicUrl(), loginToken, LOGIN_LIFETIME_SEC), "Cache-Control": "no-store" },
   });
-}
-
-function _loginBody(user: User, autoSignedIn: boolean) {
-  return { user: { id: String(user.id), email: user.email, isLocalAdmin: user.isLocalAdmin }, autoSignedIn };
 }

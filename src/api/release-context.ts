@@ -1,9 +1,9 @@
 import { addTotals, EMPTY_TOTALS, type SessionTotals } from "../sessions/health.ts";
-import { buildHealthData, healthSeries, healthWindow, totalsByRelease, type HealthData, type HealthPoint } from "../sessions/release-health-data.ts";
-import type { ReleaseDeploy } from "../store/releases.ts";
+import type { ApiDeploySummary } from "../contract/index.ts";
+import { buildHealthData, healthSeries, healthWindow, totalsByRelease } from "../sessions/release-health-data.ts";
 import type { SessionReleaseBucket } from "../store/sessions.ts";
 import type { ApiDeps } from "./context.ts";
-import { toIsoString } from "../events/timestamps.ts";
+import { serializeDeploySummaries, type ReleaseProjectFigures } from "./serialize/releases.ts";
 
 /**
  * Everything the release list and detail need about a set of projects, read once per request
@@ -17,10 +17,8 @@ export interface ReleaseContext {
   /** version → earliest first-seen over the projects (seconds) */
   firstSeen: Map<string, number>;
   perProject: Map<number, ProjectReleaseData>;
-  deploysByRelease: Map<number, DeploySummary[]>;
+  deploysByRelease: Map<number, ApiDeploySummary[]>;
 }
-
-export interface DeploySummary { environment: string; deployCount: number; lastDeployed: string }
 
 interface ProjectReleaseData {
   summary: Map<string, SessionTotals>;
@@ -80,25 +78,15 @@ export async function loadReleaseContext(
 
 /** Deploys of the releases about to be shown, per environment (latest first). */
 export async function loadDeploySummaries(deps: ApiDeps, ctx: ReleaseContext, releaseIds: number[]): Promise<void> {
-  for (const id of releaseIds) ctx.deploysByRelease.set(id, summarizeDeploys(await deps.store.listDeploys(id)));
-}
-
-export function summarizeDeploys(deploys: ReleaseDeploy[]): DeploySummary[] {
-  const byEnv = new Map<string, { count: number; last: number }>();
-  for (const d of deploys) {
-    const e = byEnv.get(d.environment) ?? { count: 0, last: 0 };
-    byEnv.set(d.environment, { count: e.count + 1, last: Math.max(e.last, d.dateFinished) });
-  }
-  return [...byEnv].sort((a, b) => b[1].last - a[1].last).map(([environment, e]) => ({ environment, deployCount: e.count, lastDeployed: toIsoString(e.last) }));
+  for (const id of releaseIds) ctx.deploysByRelease.set(id, serializeDeploySummaries(await deps.store.listDeploys(id)));
 }
 
 /** One project's figures for one release: health, chart, events, new and regressed issues. */
-export function releaseProjectExtras(ctx: ReleaseContext, projectId: number, version: string): {
-  healthData: HealthData; healthSeries: HealthPoint[]; eventCount: number; eventCount24h: number; newGroups: number; regressedGroups: number;
-} {
+export function releaseProjectFigures(ctx: ReleaseContext, projectId: number, version: string): ReleaseProjectFigures {
   const d = ctx.perProject.get(projectId)!;
   const series = healthSeries(d.buckets, version, ctx.environments, healthWindow(ctx.statsKey), ctx.nowMs);
   return {
+    projectId,
     healthData: buildHealthData({
       summary: d.summary.get(version), last24h: d.last24h.get(version), project24h: d.project24h,
       events24h: d.events24h.get(version) ?? 0, projectEvents24h: d.projectEvents24h, series, statsKey: ctx.statsKey,

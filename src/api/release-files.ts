@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { deflateRawSync } from "node:zlib";
 import { HTTPError, type H3Event } from "h3";
-import { toIsoString } from "../events/timestamps.ts";
+import type { ApiReleaseFile } from "../contract/index.ts";
 import { normalizeDebugId } from "../sourcemaps/debug-id.ts";
 import { UPLOAD_LIMITS } from "../sourcemaps/limits.ts";
 import type { Project } from "../store/types.ts";
@@ -9,6 +9,7 @@ import { badRequest, notFound, param, requireOrganization, requireProject, type 
 import type { RouteFn } from "./issues.ts";
 import { parseMultipart, readBodyCapped } from "./request-body.ts";
 import { noteUpload } from "./artifact-uploads.ts";
+import { serializeReleaseFile } from "./serialize/uploads.ts";
 
 /**
  * Legacy release files (`sentry-cli releases files … upload`, sentry-cli ≤ 2 and older plugins):
@@ -33,7 +34,7 @@ export function mountReleaseFileRoutes(deps: ApiDeps, route: RouteFn): void {
 
 // --- Internal ---
 
-async function upload(event: H3Event, deps: ApiDeps, projects: Project[]) {
+async function upload(event: H3Event, deps: ApiDeps, projects: Project[]): Promise<ApiReleaseFile> {
   const org = (await deps.store.getOrganization())!;
   const version = param(event, "version");
   const form = await parseMultipart(event, await readBodyCapped(event, UPLOAD_LIMITS.maxReleaseFileSize + 64 * 1024, "File too large"));
@@ -84,9 +85,9 @@ async function upload(event: H3Event, deps: ApiDeps, projects: Project[]) {
   });
   noteUpload(deps, projects.map((p) => p.id));
   event.res.status = 201;
-  return {
-    id: String(stored.id), name, dist, headers, size: data.length, sha1: createHash("sha1").update(data).digest("hex"), dateCreated: toIsoString(now),
-  };
+  return serializeReleaseFile({
+    id: stored.id, name, dist, headers, size: data.length, sha1: createHash("sha1").update(data).digest("hex"), createdAtSec: now,
+  });
 }
 
 function _field(form: FormData, name: string): string | undefined {

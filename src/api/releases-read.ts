@@ -1,15 +1,16 @@
 import type { H3Event } from "h3";
 import { z } from "zod";
-import { toIsoString } from "../events/timestamps.ts";
+import type { ApiIssue, ApiReleaseDetail, ApiReleaseListItem } from "../contract/index.ts";
 import { compareReleases, type ReleaseRef } from "../releases/order.ts";
 import type { ReleaseRecord } from "../store/releases.ts";
 import type { Organization, Project } from "../store/types.ts";
 import { notFound, param, parseQuery, requireOrganization, requireProject, type ApiDeps } from "./context.ts";
 import type { RouteFn } from "./issues.ts";
 import { CURSOR_PARAM, linkHeader, parseCursor } from "./pagination.ts";
-import { serializeDeploy, serializeRelease } from "./release-serialize.ts";
-import { loadDeploySummaries, loadReleaseContext, releaseProjectExtras, type ReleaseContext } from "./release-context.ts";
-import { serializeIssue } from "./serialize.ts";
+import { loadDeploySummaries, loadReleaseContext, releaseProjectFigures, type ReleaseContext } from "./release-context.ts";
+import { serializeIssue } from "./serialize/issues.ts";
+import { serializeReleaseDetail, serializeReleaseListItem, type ReleaseListExtras } from "./serialize/releases.ts";
+import { listStatusDetails } from "./issue-resolution.ts";
 
 const PERIOD = z.enum(["24h", "7d", "14d", "30d", "90d"]);
 const LIST = z.union([z.string(), z.array(z.string())]).optional().transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]));
@@ -46,7 +47,7 @@ export function mountReleaseReadRoutes(deps: ApiDeps, route: RouteFn): void {
     return listReleases(event, deps, org, [await requireProject(deps, param(event, "project"))], q);
   });
   for (const path of ["/api/0/organizations/:org/releases/:version", "/api/0/projects/:org/:project/releases/:version"]) {
-    route("GET", path, async (event) => {
+    route("GET", path, async (event): Promise<ApiReleaseDetail> => {
       const org = await requireOrganization(deps, param(event, "org"));
       const q = parseQuery(event, detailQuerySchema);
       const projectParam = event.context.params?.project ? [param(event, "project")] : q.project;
@@ -65,7 +66,7 @@ export function mountReleaseReadRoutes(deps: ApiDeps, route: RouteFn): void {
 
 type ListQuery = z.infer<typeof listQuerySchema>;
 
-async function listReleases(event: H3Event, deps: ApiDeps, org: Organization, projects: Project[], q: ListQuery) {
+async function listReleases(event: H3Event, deps: ApiDeps, org: Organization, projects: Project[], q: ListQuery): Promise<ApiReleaseListItem[]> {
   // order the lightweight heads, then load only the page's releases
   const heads = await deps.store.releaseHeads(org.id, projects.map((p) => p.id));
   const ctx = await loadReleaseContext(deps, projects.map((p) => p.id), q);
@@ -79,48 +80,35 @@ async function listReleases(event: H3Event, deps: ApiDeps, org: Organization, pr
   event.res.headers.set("Link", linkHeader(event.url, offset, q.per_page, ordered.length > offset + q.per_page));
   event.res.headers.set("X-Hits", String(ordered.length));
   await loadDeploySummaries(deps, ctx, page.map((r) => r.id));
-  return page.map((r) => _serialize(r, ctx, projects.map((p) => p.id), q.health));
+  return page.map((r) => serializeReleaseListItem(r, { ..._listExtras(r, ctx), health: q.health }));
 }
 
-async function releaseDetail(deps: ApiDeps, release: ReleaseRecord, ctx: ReleaseContext, projectIds: number[]) {
+async function releaseDetail(deps: ApiDeps, release: ReleaseRecord, ctx: ReleaseContext, projectIds: number[]): Promise<ApiReleaseDetail> {
   const deploys = await deps.store.listDeploys(release.id);
   await loadDeploySummaries(deps, ctx, [release.id]);
+  const nowMs = deps.clock.now();
   const issueLists = await Promise.all(projectIds.map(async (projectId) => {
     const ids = await deps.store.releaseIssueIds(projectId, release.version, 25);
     const project = (await deps.store.getProject(projectId))!;
-    const load = async (issueIds: number[]) => (await Promise.all(issueIds.map((id) => deps.store.getIssue(id))))
-      .filter((i) => i !== undefined).map((i) => serializeIssue(i, project, deps.publicUrl()));
+    const load = async (issueIds: number[]): Promise<ApiIssue[]> => {
+      const issues = (await Promise.all(issueIds.map((id) => deps.store.getIssue(id)))).filter((i) => i !== undefined);
+      const spikes = new Map((await deps.store.spikeStats(issues.map((i) => i.id), nowMs)).map((s) => [s.issueId, s]));
+      const statusDetails = await listStatusDetails(deps, issues);
+      return issues.map((i) => serializeIssue(i, project, deps.publicUrl(), { spike: spikes.get(i.id), statusDetails: statusDetails.get(i.id) ?? {} }));
+    };
     return { newIssues: await load(ids.newIssueIds), regressedIssues: await load(ids.regressedIssueIds) };
   }));
-  return {
-    ..._serialize(release, ctx, projectIds, true),
-    deploys: deploys.map(serializeDeploy),
+  return serializeReleaseDetail(release, _listExtras(release, ctx), deploys, {
     newIssues: issueLists.flatMap((l) => l.newIssues),
     regressedIssues: issueLists.flatMap((l) => l.regressedIssues),
-  };
+  });
 }
 
-function _serialize(r: ReleaseRecord, ctx: ReleaseContext, scope: number[], health: boolean) {
-  const base = serializeRelease(r);
-  const extras = scope.filter((id) => r.projects.some((p) => p.id === id)).map((id) => releaseProjectExtras(ctx, id, r.version));
-  const sum = (k: "eventCount" | "eventCount24h" | "regressedGroups") => extras.reduce((n, e) => n + e[k], 0);
-  const firstSeen = _ref(r, ctx).firstSeen;
+/** The figures of the release's projects within the request's scope, its first-seen time and its deploys. */
+function _listExtras(r: ReleaseRecord, ctx: ReleaseContext): Omit<ReleaseListExtras, "health"> {
   return {
-    ...base,
-    projects: base.projects.map((p) => {
-      const extra = ctx.projectIds.includes(p.id) ? releaseProjectExtras(ctx, p.id, r.version) : undefined;
-      return {
-        ...p,
-        newGroups: extra?.newGroups ?? 0,
-        ...(health && extra ? { healthData: extra.healthData, healthSeries: extra.healthSeries } : {}),
-      };
-    }),
-    // LightTrace additions: when it was first seen, event counts, regressions, adoption, deploys per environment
-    firstSeen: Number.isFinite(firstSeen) ? toIsoString(firstSeen) : base.dateCreated,
-    eventCount: sum("eventCount"),
-    eventCount24h: sum("eventCount24h"),
-    regressedGroups: sum("regressedGroups"),
-    adoption: extras.length === 1 ? extras[0]!.healthData.adoption : null,
+    figures: r.projects.filter((p) => ctx.projectIds.includes(p.id)).map((p) => releaseProjectFigures(ctx, p.id, r.version)),
+    firstSeenSec: _ref(r, ctx).firstSeen,
     deploysByEnvironment: ctx.deploysByRelease.get(r.id) ?? [],
   };
 }

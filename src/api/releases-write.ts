@@ -1,11 +1,12 @@
 import type { H3Event } from "h3";
 import { z } from "zod";
-import { parseTimestamp, toIsoString } from "../events/timestamps.ts";
+import type { ApiDeploy, ApiRelease, ApiRepository } from "../contract/index.ts";
+import { parseTimestamp } from "../events/timestamps.ts";
 import type { Organization, Project } from "../store/types.ts";
 import type { ReleaseChanges } from "../store/releases.ts";
 import { badRequest, notFound, param, parseJsonBody, requireOrganization, requireProject, resolveProjectRefs, type ApiDeps } from "./context.ts";
 import type { RouteFn } from "./issues.ts";
-import { serializeDeploy, serializeRelease } from "./release-serialize.ts";
+import { serializeDeploy, serializeRelease, serializeRepository } from "./serialize/releases.ts";
 import { hostOf } from "../sourcemaps/source-links.ts";
 
 /**
@@ -28,7 +29,7 @@ export function mountReleaseWriteRoutes(deps: ApiDeps, route: RouteFn): void {
     return _create(event, deps, org, body, [project]);
   });
   for (const path of ["/api/0/organizations/:org/releases/:version", "/api/0/projects/:org/:project/releases/:version"]) {
-    route("PUT", path, async (event) => {
+    route("PUT", path, async (event): Promise<ApiRelease> => {
       const org = await requireOrganization(deps, param(event, "org"));
       if (event.context.params?.project) await requireProject(deps, param(event, "project"));
       const version = param(event, "version");
@@ -43,12 +44,12 @@ export function mountReleaseWriteRoutes(deps: ApiDeps, route: RouteFn): void {
       return serializeRelease(updated);
     });
   }
-  route("GET", "/api/0/organizations/:org/releases/:version/previous-with-commits", async (event) => {
+  route("GET", "/api/0/organizations/:org/releases/:version/previous-with-commits", async (event): Promise<ApiRelease | Record<string, never>> => {
     const org = await requireOrganization(deps, param(event, "org"));
     const previous = await deps.store.previousReleaseWithCommits(org.id, param(event, "version"));
     return previous ? serializeRelease(previous) : {};
   });
-  route("POST", "/api/0/organizations/:org/releases/:version/deploys", async (event) => {
+  route("POST", "/api/0/organizations/:org/releases/:version/deploys", async (event): Promise<ApiDeploy> => {
     const org = await requireOrganization(deps, param(event, "org"));
     const release = await deps.store.getRelease(org.id, param(event, "version"));
     if (!release) throw notFound(`release ${param(event, "version")} does not exist`);
@@ -64,7 +65,7 @@ export function mountReleaseWriteRoutes(deps: ApiDeps, route: RouteFn): void {
     event.res.status = 201;
     return serializeDeploy(deploy);
   });
-  route("GET", "/api/0/organizations/:org/releases/:version/deploys", async (event) => {
+  route("GET", "/api/0/organizations/:org/releases/:version/deploys", async (event): Promise<ApiDeploy[]> => {
     const org = await requireOrganization(deps, param(event, "org"));
     const release = await deps.store.getRelease(org.id, param(event, "version"));
     if (!release) throw notFound(`release ${param(event, "version")} does not exist`);
@@ -83,18 +84,10 @@ export function mountReleaseWriteRoutes(deps: ApiDeps, route: RouteFn): void {
  * must fall back to reading the local git history and send the commits with the files they touched
  * (what suspect commits need). `--commit repo@sha` still names a repository here.
  */
-export async function listRepositories(deps: ApiDeps) {
-  const seen = new Map<string, { id: string; name: string; url: string; provider: { id: string; name: string }; status: string; dateCreated: string; integrationId: null; externalSlug: string }>();
+export async function listRepositories(deps: ApiDeps): Promise<ApiRepository[]> {
+  const seen = new Map<string, ApiRepository>();
   for (const s of await deps.store.listSourceLinkSettings()) {
-    if (seen.has(s.repository)) continue;
-    const host = hostOf(s.repositoryUrl);
-    const provider = host.includes("github") ? { id: "lighttrace:github", name: "GitHub" }
-      : host.includes("gitlab") ? { id: "lighttrace:gitlab", name: "GitLab" }
-      : { id: "lighttrace:custom", name: "Custom" };
-    seen.set(s.repository, {
-      id: String(s.projectId), name: s.repository, url: s.repositoryUrl, provider, status: "active", dateCreated: toIsoString(s.updatedAt),
-      integrationId: null, externalSlug: s.repository,
-    });
+    if (!seen.has(s.repository)) seen.set(s.repository, serializeRepository(s, hostOf(s.repositoryUrl)));
   }
   return [...seen.values()];
 }
@@ -140,7 +133,7 @@ const NEW_DEPLOY = z.object({
   projects: PROJECT_LIST.nullable().optional(),
 }).loose();
 
-async function _create(event: H3Event, deps: ApiDeps, org: Organization, body: { version: string } & Parameters<typeof _dates>[0], projects: Project[]) {
+async function _create(event: H3Event, deps: ApiDeps, org: Organization, body: { version: string } & Parameters<typeof _dates>[0], projects: Project[]): Promise<ApiRelease> {
   const { release, created } = await deps.store.upsertRelease({
     organizationId: org.id, version: body.version, projectIds: projects.map((p) => p.id), now: deps.clock.now() / 1000, ..._dates(body),
   });

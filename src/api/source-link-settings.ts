@@ -1,9 +1,10 @@
 import { z } from "zod";
-import type { SourceLinkSettings } from "../store/source-links.ts";
-import { defaultUrlTemplate, repositoryNameFromUrl } from "../sourcemaps/source-links.ts";
+import type { ApiSourceLinkSettings } from "../contract/index.ts";
+import { repositoryNameFromUrl } from "../sourcemaps/source-links.ts";
 import { badRequest, param, parseJsonBody, requireOrganization, requireProject, type ApiDeps } from "./context.ts";
 import type { RouteFn } from "./issues.ts";
 import { requireScopeLevel } from "./scopes.ts";
+import { serializeSourceLinkSettings } from "./serialize/project-settings.ts";
 
 /**
  * LightTrace's per-project source-link settings (no Sentry equivalent without its SCM integrations):
@@ -11,13 +12,13 @@ import { requireScopeLevel } from "./scopes.ts";
  */
 export function mountSourceLinkRoutes(deps: ApiDeps, route: RouteFn): void {
   const path = "/api/0/projects/:org/:project/source-links";
-  route("GET", path, async (event) => {
+  route("GET", path, async (event): Promise<ApiSourceLinkSettings> => {
     await requireOrganization(deps, param(event, "org"));
     const project = await requireProject(deps, param(event, "project"));
     const settings = await deps.store.getSourceLinkSettings(project.id);
     return serializeSourceLinkSettings(settings);
   });
-  route("PUT", path, async (event) => {
+  route("PUT", path, async (event): Promise<ApiSourceLinkSettings> => {
     // project settings, like quotas and retention: admin tokens (and signed-in users) only
     requireScopeLevel(event, "admin");
     await requireOrganization(deps, param(event, "org"));
@@ -39,14 +40,6 @@ export function mountSourceLinkRoutes(deps: ApiDeps, route: RouteFn): void {
     event.res.status = 204;
     return null;
   });
-}
-
-export function serializeSourceLinkSettings(s: SourceLinkSettings | undefined) {
-  if (!s) return { configured: false, repository: null, repositoryUrl: null, urlTemplate: null, effectiveUrlTemplate: null, stackRoot: "", sourceRoot: "" };
-  return {
-    configured: true, repository: s.repository, repositoryUrl: s.repositoryUrl, urlTemplate: s.urlTemplate || null,
-    effectiveUrlTemplate: s.urlTemplate || defaultUrlTemplate(s.repositoryUrl), stackRoot: s.stackRoot, sourceRoot: s.sourceRoot,
-  };
 }
 
 // --- Internal ---

@@ -1,10 +1,10 @@
 import { HTTPError } from "h3";
 import { z } from "zod";
 import { PROJECT_SLUG } from "../cli/projects.ts";
-import { toIsoString } from "../events/timestamps.ts";
+import type { ApiTeam } from "../contract/index.ts";
 import { notFound, param, parseJsonBody, requireOrganization, type ApiDeps } from "./context.ts";
 import type { RouteFn } from "./issues.ts";
-import { serializeProject, serializeProjectKey } from "./serialize.ts";
+import { serializeCreatedProject, serializeTeam } from "./serialize/organizations.ts";
 
 /**
  * LightTrace has no teams; Sentry's project-creation path goes through one, so the organization
@@ -20,9 +20,9 @@ const createProjectSchema = z.object({
 
 /** `GET /organizations/{org}/teams/` and `POST /teams/{org}/{team}/projects/` (Sentry's create-project). */
 export function mountTeamRoutes(deps: ApiDeps, route: RouteFn): void {
-  route("GET", "/api/0/organizations/:org/teams", async (event) => {
+  route("GET", "/api/0/organizations/:org/teams", async (event): Promise<ApiTeam[]> => {
     const org = await requireOrganization(deps, param(event, "org"));
-    return [_team(org.createdAt)];
+    return [serializeTeam(DEFAULT_TEAM_SLUG, org)];
   });
   route("POST", "/api/0/teams/:org/:team/projects", async (event) => {
     const org = await requireOrganization(deps, param(event, "org"));
@@ -33,7 +33,7 @@ export function mountTeamRoutes(deps: ApiDeps, route: RouteFn): void {
     if (await deps.store.getProject(slug)) throw new HTTPError({ status: 409, message: "A project with this slug already exists." });
     const { project, key } = await deps.store.createProject({ slug, name: body.name, platform: body.platform ?? null, organizationId: org.id });
     // Sentry answers with the project; the DSN is added so a client needs no second request.
-    return Response.json({ ...serializeProject(project, org), keys: [serializeProjectKey(key, deps.publicUrl())] }, { status: 201 });
+    return Response.json(serializeCreatedProject(project, key, org, deps.publicUrl()), { status: 201 });
   });
 }
 
@@ -42,10 +42,4 @@ export function slugify(name: string): string {
   const slug = name.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
     .replace(/[^a-z0-9_-]+/g, "-").replace(/^[-_]+|[-_]+$/g, "").slice(0, 50).replace(/[-_]+$/, "");
   return /^\d+$/.test(slug) ? `project-${slug}` : slug;
-}
-
-// --- Internal ---
-
-function _team(createdAt: number) {
-  return { id: "1", slug: DEFAULT_TEAM_SLUG, name: "Default", dateCreated: toIsoString(createdAt), isMember: true, hasAccess: true, memberCount: 1 };
 }

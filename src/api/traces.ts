@@ -1,3 +1,4 @@
+import type { ApiTrace } from "../contract/index.ts";
 import { badRequest, notFound, param, requireOrganization, type ApiDeps } from "./context.ts";
 import type { RouteFn } from "./issues.ts";
 import { buildTraceTree } from "../traces/build-trace-tree.ts";
@@ -8,7 +9,7 @@ import { buildTraceTree } from "../traces/build-trace-tree.ts";
  * stored (`orphan_errors`), in the field names of Sentry's endpoint.
  */
 export function mountTraceRoutes(deps: ApiDeps, route: RouteFn): void {
-  route("GET", "/api/0/organizations/:org/events-trace/:traceId", async (event) => {
+  route("GET", "/api/0/organizations/:org/events-trace/:traceId", async (event): Promise<ApiTrace> => {
     await requireOrganization(deps, param(event, "org"));
     const raw = param(event, "traceId");
     const traceId = raw.replace(/-/g, "").toLowerCase();

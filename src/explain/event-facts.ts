@@ -1,6 +1,6 @@
-import type { ApiEvent } from "../api/events.ts";
 import type { Issue } from "../store/types.ts";
 import type { SuspectCommitView } from "../releases/load-suspect-commits.ts";
+import type { ExplainEvent } from "./types.ts";
 
 /** A stack frame as the event API serialises it (only what Explain reads). */
 export interface FactFrame {
@@ -55,7 +55,7 @@ export interface EventFacts {
 }
 
 /** Reads the facts out of an event as `GET /issues/{id}/events/{event_id}/` returns it. */
-export function collectEventFacts(event: ApiEvent, issue: Issue, suspectCommits: SuspectCommitView[] = []): EventFacts {
+export function collectEventFacts(event: ExplainEvent, issue: Issue, suspectCommits: SuspectCommitView[] = []): EventFacts {
   const entry = (type: string) => event.entries.find((e) => e.type === type)?.data as Record<string, unknown> | undefined;
   const exception = entry("exception") as { values?: ApiException[] } | undefined;
   const values = exception?.values ?? [];

@@ -1,4 +1,3 @@
-import type { ApiEvent } from "../api/events.ts";
 import type { Config } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import { toIsoString } from "../events/timestamps.ts";
@@ -8,7 +7,7 @@ import { loadSuspectCommits } from "../releases/load-suspect-commits.ts";
 import { chatCompletionsUrl, completeChat, LlmError, streamChat, type LlmSettings } from "./llm-client.ts";
 import { analyseOffline } from "./offline-analyser.ts";
 import { buildExplainPrompt } from "./prompt.ts";
-import type { ExplainPrompt, ExplainResult } from "./types.ts";
+import type { ExplainEvent, ExplainPreview, ExplainResult } from "./types.ts";
 
 export interface ExplainDeps {
   store: Store;
@@ -18,14 +17,6 @@ export interface ExplainDeps {
   now: () => number;
 }
 
-/** What the UI shows before the first send: whether an LLM is configured and the exact prompt. */
-export interface ExplainPreview {
-  llm: { enabled: boolean; model: string | null; endpoint: string | null; problem: string | null };
-  /** exactly what would be sent (null when no LLM is configured: nothing leaves the process) */
-  prompt: ExplainPrompt | null;
-  cached: ExplainResult | null;
-}
-
 /**
  * Explains one event of an issue. A cached result for this issue + event is returned unless
  * `regenerate`. With an LLM configured (and not `offlineOnly`), the redacted prompt is sent;
@@ -33,7 +24,7 @@ export interface ExplainPreview {
  * cached, so the next request tries the LLM again.
  */
 export async function explainIssueEvent(
-  deps: ExplainDeps, issue: Issue, event: ApiEvent,
+  deps: ExplainDeps, issue: Issue, event: ExplainEvent,
   opts: { regenerate?: boolean; offlineOnly?: boolean; /** receives the LLM's answer piece by piece (streaming) */ onDelta?: (text: string) => void } = {},
 ): Promise<ExplainResult> {
   if (!opts.regenerate) {
@@ -68,7 +59,7 @@ export async function explainIssueEvent(
 }
 
 /** The LLM configuration and the exact prompt for an event, without sending anything. */
-export async function previewExplanation(deps: ExplainDeps, issue: Issue, event: ApiEvent): Promise<ExplainPreview> {
+export async function previewExplanation(deps: ExplainDeps, issue: Issue, event: ExplainEvent): Promise<ExplainPreview> {
   const llm = llmSettings(deps.config);
   const cached = await deps.store.getExplanation(issue.id, event.eventID);
   return {
@@ -84,7 +75,7 @@ export async function previewExplanation(deps: ExplainDeps, issue: Issue, event:
 }
 
 /** The event's facts with the issue's suspect commits (none when the release has no commits). */
-export async function gatherFacts(store: Store, event: ApiEvent, issue: Issue): Promise<EventFacts> {
+export async function gatherFacts(store: Store, event: ExplainEvent, issue: Issue): Promise<EventFacts> {
   const facts = collectEventFacts(event, issue);
   const suspects = await loadSuspectCommits(store, issue, facts.frames);
   return suspects.status === "ok" ? { ...facts, suspectCommits: suspects.suspects } : facts;

@@ -1,40 +1,16 @@
+import type { ApiHealthData, ApiHealthPoint } from "../contract/index.ts";
 import { addTotals, computeHealth, EMPTY_TOTALS, type SessionTotals } from "./health.ts";
 import type { SessionHealthRow, SessionReleaseBucket } from "../store/sessions.ts";
 
 /**
- * Sentry's `healthData` of one project's release (pure): crash-free rates and counts over the
- * summary window, adoption over the last 24 h, and a sessions series over the stats window.
- * Percentages are 0–100 (null without sessions).
+ * Sentry's `healthData` of one project's release (built here, pure; the wire shape is in
+ * src/contract/releases.ts): crash-free rates and counts over the summary window, adoption over
+ * the last 24 h, and a sessions series over the stats window. Percentages are 0–100.
  */
-export interface HealthData {
-  crashFreeSessions: number | null;
-  crashFreeUsers: number | null;
-  sessionsCrashed: number;
-  sessionsErrored: number;
-  sessionsAbnormal: number;
-  totalSessions: number;
-  totalUsers: number;
-  totalSessions24h: number;
-  totalUsers24h: number;
-  /** share (%) of the project's sessions in the last 24 h (of its events when it has no sessions) */
-  adoption: number | null;
-  sessionsAdoption: number | null;
-  hasHealthData: boolean;
-  durationP50: null;
-  durationP90: null;
-  stats: Record<string, [number, number][]>;
-}
+export type HealthData = ApiHealthData;
 
 /** One point of a release's health chart. */
-export interface HealthPoint {
-  /** bucket start, seconds since epoch */
-  time: number;
-  sessions: number;
-  errored: number;
-  abnormal: number;
-  crashed: number;
-  crashFreeSessions: number | null;
-}
+export type HealthPoint = ApiHealthPoint;
 
 export interface HealthWindow {
   /** how far back the summary and the chart reach, and the chart's bucket size */

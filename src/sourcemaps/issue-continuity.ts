@@ -1,3 +1,4 @@
+import type { Clock } from "../clock.ts";
 import { computeGrouping } from "../grouping/fingerprint.ts";
 import type { Logger } from "../logger.ts";
 import type { StoredEvent, Store } from "../store/types.ts";
@@ -30,9 +31,11 @@ export async function symbolicateStoredEvent(deps: { store: Store; symbolicator?
  * the resolved grouping, so the first event of a new build (grouped on original frames) finds the
  * issue that older, minified events of the same bug made. Bounded to the newest issues.
  */
-export async function claimResolvedGroupings(deps: { store: Store; symbolicator: Symbolicator; logger: Logger }, projectIds: number[], maxIssues = 200): Promise<number> {
+export async function claimResolvedGroupings(
+  deps: { store: Store; symbolicator: Symbolicator; logger: Logger; clock: Clock }, projectIds: number[], maxIssues = 200,
+): Promise<number> {
   let claimed = 0;
-  const issues = await deps.store.listIssues({ projectIds, tags: [], text: [], sort: "date", offset: 0, limit: maxIssues });
+  const issues = await deps.store.listIssues({ projectIds, tags: [], text: [], sort: "date", offset: 0, limit: maxIssues, nowMs: deps.clock.now() });
   for (const issue of issues) {
     if (issue.platform !== "javascript" && issue.platform !== "node") continue;
     const [latest] = await deps.store.listIssueEvents(issue.id, { offset: 0, limit: 1, newestFirst: true });

@@ -65,7 +65,7 @@ export function createIssueQueries(db: SqliteDatabase) {
         // hour index, then the ids of the page, then the page's columns (keeps the sort narrow).
         const sql = `WITH ${RECENT_RATE_CTE} SELECT i.id, ${HOT_SQL} AS hot FROM issues i LEFT JOIN recent r ON r.issue_id = i.id
           ${whereSql} ORDER BY ${SORT_SQL.priority} LIMIT ? OFFSET ?`;
-        const ids = prepareCached(sql).pluck().all(...params, filter.limit, filter.offset, triageParams(filter.now ?? Date.now())) as number[];
+        const ids = prepareCached(sql).pluck().all(...params, filter.limit, filter.offset, triageParams(filter.nowMs)) as number[];
         return ids.map((id) => _issue(stmt.byId.get(id)));
       }
       const sql = `SELECT ${ISSUE_COLUMNS} FROM issues i ${whereSql}

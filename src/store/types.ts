@@ -90,7 +90,7 @@ export interface IssueFilter {
   offset: number;
   limit: number;
   /** ms since epoch; the `priority` sort needs it ("new in the last 24 h", "spiking now") */
-  now?: number;
+  nowMs: number;
 }
 
 /** An issue's recent rate: the last hour against its own hourly baseline over the 24 h before. */

@@ -1,60 +1,8 @@
+import type { ApiTrace, ApiTraceError, ApiTraceSpan, ApiTraceTransaction } from "../contract/index.ts";
 import type { StoredTrace, StoredTraceError, StoredTraceSpan } from "../store/traces.ts";
 
-/** An error of the trace, in the fields of Sentry's events-trace endpoint. */
-export interface TraceErrorNode {
-  event_id: string;
-  issue_id: number;
-  issue: string;
-  title: string;
-  level: string;
-  /** the span that was active when the error happened */
-  span: string | null;
-  project_id: number;
-  project_slug: string;
-  timestamp: number;
-  event_type: "error";
-}
-
-/** A child span of a transaction (LightTrace addition: what the waterfall draws). */
-export interface TraceSpanNode {
-  span_id: string;
-  parent_span_id: string | null;
-  op: string | null;
-  description: string | null;
-  status: string | null;
-  start_timestamp: number;
-  timestamp: number;
-}
-
-/** A transaction of the trace with its child transactions, in Sentry's events-trace fields. */
-export interface TraceTransactionNode {
-  event_id: string;
-  span_id: string;
-  parent_span_id: string | null;
-  parent_event_id: string | null;
-  project_id: number;
-  project_slug: string;
-  transaction: string;
-  "transaction.op": string | null;
-  "transaction.status": string | null;
-  /** ms */
-  "transaction.duration": number;
-  start_timestamp: number;
-  timestamp: number;
-  generation: number;
-  release: string | null;
-  environment: string | null;
-  errors: TraceErrorNode[];
-  spans: TraceSpanNode[];
-  children: TraceTransactionNode[];
-}
-
-export interface TraceTree {
-  transactions: TraceTransactionNode[];
-  orphan_errors: TraceErrorNode[];
-  /** true when the trace had more spans than one read returns */
-  truncated: boolean;
-}
+/** The trace tree without its id: `GET …/events-trace/{trace_id}/` adds `trace_id`. */
+export type TraceTree = Omit<ApiTrace, "trace_id">;
 
 /**
  * Builds the events-trace tree from a trace's stored spans and errors (pure).
@@ -103,8 +51,8 @@ export function buildTraceTree(stored: StoredTrace): TraceTree {
     return found;
   };
 
-  const nodes = new Map<StoredTraceSpan, TraceTransactionNode>();
-  const nodeOf = (segment: StoredTraceSpan): TraceTransactionNode => {
+  const nodes = new Map<StoredTraceSpan, ApiTraceTransaction>();
+  const nodeOf = (segment: StoredTraceSpan): ApiTraceTransaction => {
     let node = nodes.get(segment);
     if (!node) {
       node = _transactionNode(segment);
@@ -119,7 +67,7 @@ export function buildTraceTree(stored: StoredTrace): TraceTree {
   }
 
   // 3. parent transactions
-  const roots: TraceTransactionNode[] = [];
+  const roots: ApiTraceTransaction[] = [];
   for (const [segment, node] of nodes) {
     const parentSpan = segment.parentSpanId ? bySpanId.get(segment.parentSpanId) : undefined;
     const parentNode = parentSpan ? nodes.get(ownerOf(parentSpan)) : undefined;
@@ -132,7 +80,7 @@ export function buildTraceTree(stored: StoredTrace): TraceTree {
   }
 
   // 4. errors on their spans
-  const orphans: TraceErrorNode[] = [];
+  const orphans: ApiTraceError[] = [];
   for (const e of trace.errors) {
     const span = e.spanId ? bySpanId.get(e.spanId) : undefined;
     if (span) nodeOf(ownerOf(span)).errors.push(_errorNode(e));
@@ -140,7 +88,7 @@ export function buildTraceTree(stored: StoredTrace): TraceTree {
   }
 
   const byStart = (a: { start_timestamp: number }, b: { start_timestamp: number }) => a.start_timestamp - b.start_timestamp;
-  const finish = (node: TraceTransactionNode, generation: number) => {
+  const finish = (node: ApiTraceTransaction, generation: number) => {
     node.generation = generation;
     node.children.sort(byStart);
     for (const child of node.children) finish(child, generation + 1);
@@ -152,7 +100,7 @@ export function buildTraceTree(stored: StoredTrace): TraceTree {
 
 // --- Internal ---
 
-function _transactionNode(s: StoredTraceSpan): TraceTransactionNode {
+function _transactionNode(s: StoredTraceSpan): ApiTraceTransaction {
   return {
     event_id: s.segmentEventId ?? s.spanId,
     span_id: s.spanId,
@@ -175,14 +123,14 @@ function _transactionNode(s: StoredTraceSpan): TraceTransactionNode {
   };
 }
 
-function _spanNode(s: StoredTraceSpan): TraceSpanNode {
+function _spanNode(s: StoredTraceSpan): ApiTraceSpan {
   return {
     span_id: s.spanId, parent_span_id: s.parentSpanId, op: s.op, description: s.description, status: s.status,
     start_timestamp: s.startTimestamp, timestamp: s.timestamp,
   };
 }
 
-function _errorNode(e: StoredTraceError): TraceErrorNode {
+function _errorNode(e: StoredTraceError): ApiTraceError {
   return {
     event_id: e.eventId, issue_id: e.issueId, issue: `${e.projectSlug.toUpperCase()}-${e.issueShortId.toString(36).toUpperCase()}`,
     title: e.title, level: e.level, span: e.spanId, project_id: e.projectId, project_slug: e.projectSlug,
@@ -190,7 +138,7 @@ function _errorNode(e: StoredTraceError): TraceErrorNode {
   };
 }
 
-function _isDescendant(node: TraceTransactionNode, of: TraceTransactionNode): boolean {
+function _isDescendant(node: ApiTraceTransaction, of: ApiTraceTransaction): boolean {
   for (const child of of.children) if (child === node || _isDescendant(node, child)) return true;
   return false;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { describeAction, describeFilters, describeTriggers, EMPTY_RULE_FORM, ruleBody, type AlertRule } from "../../ui/lib/alerts.ts";
+import { describeAction, describeFilters, describeTriggers, EMPTY_RULE_FORM, ruleBody } from "../../ui/lib/alerts.ts";
+import type { ApiAlertRule } from "../../src/contract/index.ts";
 import { parseRoute, alertsPath } from "../../ui/lib/routes.ts";
 
 describe("alerts UI helpers", () => {
@@ -15,10 +16,10 @@ describe("alerts UI helpers", () => {
   });
 
   it("describes rules in words", () => {
-    const rule = {
+    const rule: Pick<ApiAlertRule, "triggers" | "filters" | "dailyDigest"> = {
       triggers: { newIssue: true, regression: false, spike: null, usersAffected: { minUsers: 5, windowMinutes: 30 } },
       filters: { environments: ["production"], levels: [], tags: ["team:billing"] }, dailyDigest: true,
-    } as unknown as AlertRule;
+    };
     expect(describeTriggers(rule)).toBe("new issue, ≥5 users in 30 min, daily digest");
     expect(describeFilters(rule)).toBe("production · team:billing");
     expect(describeAction({ type: "email", to: [], includeAdmins: true })).toBe("Email the admins");

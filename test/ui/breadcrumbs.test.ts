@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { Breadcrumb } from "../../ui/api/types.ts";
+import type { ApiBreadcrumb } from "../../src/contract/index.ts";
 import { describeBreadcrumb, lastBreadcrumbBefore } from "../../ui/lib/breadcrumbs.ts";
 
-const crumb = (timestamp: string | null, message: string | null, data: Record<string, unknown> | null = null): Breadcrumb => ({
-  type: "default", category: "test", level: "info", message, data, timestamp,
+const crumb = (timestamp: string | null, message: string | null, data: Record<string, unknown> | null = null): ApiBreadcrumb => ({
+  type: "default", category: "test", level: "info", message, data, timestamp, event_id: null,
 });
 
 describe("lastBreadcrumbBefore", () => {

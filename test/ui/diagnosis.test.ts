@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import type { TraceResponse, TraceTransaction } from "../../ui/api/diagnosis-types.ts";
+import type { ApiTrace, ApiTraceTransaction } from "../../src/contract/index.ts";
 import { parseInline, parseMarkdown } from "../../ui/lib/markdown.ts";
 import { parseRoute, tracePath } from "../../ui/lib/routes.ts";
 import { barGeometry, buildWaterfall, durationLabelPlacement, formatDuration } from "../../ui/lib/waterfall.ts";
 
-function tx(over: Partial<TraceTransaction>): TraceTransaction {
+function tx(over: Partial<ApiTraceTransaction>): ApiTraceTransaction {
   return {
-    event_id: "e", span_id: "s", parent_span_id: null, project_slug: "p", transaction: "t", "transaction.op": "op", "transaction.status": "ok",
+    event_id: "e", span_id: "s", parent_span_id: null, parent_event_id: null, project_id: 1, project_slug: "p", generation: 0, transaction: "t", "transaction.op": "op", "transaction.status": "ok",
     "transaction.duration": 0, start_timestamp: 0, timestamp: 1, release: null, environment: null, errors: [], spans: [], children: [], ...over,
   };
 }
@@ -17,13 +17,13 @@ describe("trace waterfall", () => {
     "transaction.status": "internal_error", start_timestamp: 10.3, timestamp: 10.6,
     spans: [{ span_id: "db", parent_span_id: "srv0", op: "db", description: "SELECT", status: "ok", start_timestamp: 10.35, timestamp: 10.4 }],
     errors: [
-      { event_id: "err1", issue_id: 3, issue: "API-3", title: "TypeError: boom", level: "error", span: "db", project_slug: "api", timestamp: 10.4 },
-      { event_id: "err2", issue_id: 4, issue: "API-4", title: "Error: lost", level: "error", span: "gone", project_slug: "api", timestamp: 10.5 },
+      { event_id: "err1", issue_id: 3, issue: "API-3", title: "TypeError: boom", level: "error", span: "db", project_id: 1, project_slug: "api", timestamp: 10.4, event_type: "error" },
+      { event_id: "err2", issue_id: 4, issue: "API-4", title: "Error: lost", level: "error", span: "gone", project_id: 1, project_slug: "api", timestamp: 10.5, event_type: "error" },
     ],
   });
-  const trace: TraceResponse = {
+  const trace: ApiTrace = {
     trace_id: "t", truncated: false,
-    orphan_errors: [{ event_id: "o", issue_id: 5, issue: "X-5", title: "orphan", level: "error", span: null, project_slug: "x", timestamp: 12 }],
+    orphan_errors: [{ event_id: "o", issue_id: 5, issue: "X-5", title: "orphan", level: "error", span: null, project_id: 1, project_slug: "x", timestamp: 12, event_type: "error" }],
     transactions: [tx({
       event_id: "pl", span_id: "pl0", project_slug: "web", transaction: "/checkout", "transaction.op": "pageload", start_timestamp: 10, timestamp: 11,
       spans: [

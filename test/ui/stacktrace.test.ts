@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type { Frame } from "../../ui/api/types.ts";
+import type { ApiFrame } from "../../src/contract/index.ts";
 import { crashFrameIndex, foldFrames, frameLocation } from "../../ui/lib/stacktrace.ts";
 
-const frame = (fn: string, inApp: boolean, extra: Partial<Frame> = {}): Frame => ({
-  filename: `${fn}.js`, absPath: null, module: null, package: null, function: fn, lineNo: 10, colNo: 5,
-  context: [], inApp, vars: null, instructionAddr: null, ...extra,
+const frame = (fn: string, inApp: boolean, extra: Partial<ApiFrame> = {}): ApiFrame => ({
+  filename: `${fn}.js`, absPath: null, module: null, package: null, platform: null, function: fn, rawFunction: null, lineNo: 10, colNo: 5,
+  context: [], inApp, vars: null, trust: null, instructionAddr: null, data: null, sourceLink: null, errors: null, ...extra,
 });
 
 /** Sentry order: oldest call first, the crashing frame last. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { serializeEvent } from "../../src/api/serialize.ts";
+import { serializeEvent } from "../../src/api/serialize/events.ts";
 import { normalizeEvent } from "../../src/events/normalize.ts";
 import { prepareEvent } from "../../src/process/prepare-event.ts";
 import { collectEventFacts } from "../../src/explain/event-facts.ts";

@@ -1,11 +1,11 @@
 import { ApiError } from "./client.ts";
-import type { ExplainResult } from "./diagnosis-types.ts";
+import type { ApiExplainResult } from "../../src/contract/index.ts";
 
 /**
  * POST /issues/{id}/explain/?stream=1 and read its server-sent events: `delta` pieces of the AI's
  * answer go to `onDelta` as they arrive; resolves with the final `result`.
  */
-export async function postExplainStream(path: string, body: unknown, onDelta: (text: string) => void): Promise<ExplainResult> {
+export async function postExplainStream(path: string, body: unknown, onDelta: (text: string) => void): Promise<ApiExplainResult> {
   const res = await fetch(`${path}?stream=1`, {
     method: "POST",
     credentials: "same-origin",
@@ -35,7 +35,7 @@ export async function postExplainStream(path: string, body: unknown, onDelta: (t
       const event = /^event: (.*)$/m.exec(block)?.[1];
       const data = JSON.parse(/^data: (.*)$/m.exec(block)?.[1] ?? "null") as unknown;
       if (event === "delta") onDelta((data as { text: string }).text);
-      else if (event === "result") return data as ExplainResult;
+      else if (event === "result") return data as ApiExplainResult;
       else if (event === "error") throw new ApiError(500, (data as { detail?: string })?.detail ?? "Internal Error");
     }
     if (done) throw new ApiError(502, "the answer stream ended without a result");

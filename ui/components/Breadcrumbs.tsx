@@ -1,12 +1,12 @@
 import { useState } from "preact/hooks";
-import type { Breadcrumb } from "../api/types.ts";
+import type { ApiBreadcrumb } from "../../src/contract/index.ts";
 import { formatDateTime, formatOffset } from "../format.ts";
 import { describeBreadcrumb, lastBreadcrumbBefore } from "../lib/breadcrumbs.ts";
 
 const COLLAPSED_COUNT = 10;
 
 /** Breadcrumbs as a timeline, oldest first; the last one before the error is highlighted. */
-export function Breadcrumbs(props: { crumbs: Breadcrumb[]; eventTime: string }) {
+export function Breadcrumbs(props: { crumbs: ApiBreadcrumb[]; eventTime: string }) {
   const [all, setAll] = useState(false);
   const highlight = lastBreadcrumbBefore(props.crumbs, props.eventTime);
   const start = all ? 0 : Math.max(0, props.crumbs.length - COLLAPSED_COUNT);

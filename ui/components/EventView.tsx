@@ -1,13 +1,13 @@
-import type { Entry, ExceptionValue, RequestData, SentryEvent } from "../api/types.ts";
+import type { ApiEntry, ApiEvent, ApiExceptionValue, ApiRequestData } from "../../src/contract/index.ts";
 import { formatDateTime } from "../format.ts";
 import { Breadcrumbs } from "./Breadcrumbs.tsx";
 import { KeyValueTable } from "./KeyValueTable.tsx";
 import { Stacktrace } from "./Stacktrace.tsx";
 
 /** One event: exception chain and stack traces, message, breadcrumbs, request, user, tags, contexts, SDK. */
-export function EventView(props: { event: SentryEvent }) {
+export function EventView(props: { event: ApiEvent }) {
   const ev = props.event;
-  const entry = <T extends Entry["type"]>(type: T) => ev.entries.find((e) => e.type === type) as Extract<Entry, { type: T }> | undefined;
+  const entry = <T extends ApiEntry["type"]>(type: T) => ev.entries.find((e) => e.type === type) as Extract<ApiEntry, { type: T }> | undefined;
   const exception = entry("exception");
   const message = entry("message");
   const stacktrace = entry("stacktrace");
@@ -97,7 +97,7 @@ export function EventView(props: { event: SentryEvent }) {
 
 // --- Internal ---
 
-function ExceptionBlock(props: { exc: ExceptionValue; causedBy: boolean }) {
+function ExceptionBlock(props: { exc: ApiExceptionValue; causedBy: boolean }) {
   const { exc } = props;
   const handled = exc.mechanism?.handled;
   return (
@@ -118,7 +118,7 @@ function ExceptionBlock(props: { exc: ExceptionValue; causedBy: boolean }) {
   );
 }
 
-function RequestBlock(props: { request: RequestData }) {
+function RequestBlock(props: { request: ApiRequestData }) {
   const r = props.request;
   const query = typeof r.query === "string" ? r.query : r.query.map(([k, v]) => `${k}=${v}`).join("&");
   return (

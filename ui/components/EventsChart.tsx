@@ -1,8 +1,8 @@
-import type { StatsSeries } from "../api/types.ts";
+import type { ApiStatsSeries } from "../../src/contract/index.ts";
 import { formatCount } from "../format.ts";
 
 /** The events-over-time bar chart of the issue page (hourly for 24 h, daily for 30 d). */
-export function EventsChart(props: { series: StatsSeries; bucket: "hour" | "day" }) {
+export function EventsChart(props: { series: ApiStatsSeries; bucket: "hour" | "day" }) {
   const width = 600;
   const height = 120;
   const max = Math.max(1, ...props.series.map(([, n]) => n));

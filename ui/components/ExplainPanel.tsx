@@ -1,16 +1,16 @@
 import { useState } from "preact/hooks";
 import { apiGet, describeError } from "../api/client.ts";
 import { postExplainStream } from "../api/explain-stream.ts";
-import type { ExplainPreview, ExplainResult } from "../api/diagnosis-types.ts";
+import type { ApiExplainPreview, ApiExplainResult } from "../../src/contract/index.ts";
 import { Markdown } from "./Markdown.tsx";
 import "../diagnosis.css";
 
 type State =
   | { step: "idle" }
   | { step: "loading"; what: string }
-  | { step: "streaming"; text: string; preview: ExplainPreview }
-  | { step: "confirm"; preview: ExplainPreview; regenerate: boolean }
-  | { step: "result"; result: ExplainResult; preview: ExplainPreview }
+  | { step: "streaming"; text: string; preview: ApiExplainPreview }
+  | { step: "confirm"; preview: ApiExplainPreview; regenerate: boolean }
+  | { step: "result"; result: ApiExplainResult; preview: ApiExplainPreview }
   | { step: "failed"; message: string };
 
 /**
@@ -24,7 +24,7 @@ export function ExplainPanel(props: { issueId: string; eventId: string }) {
   const [confirmed, setConfirmed] = useState(false);
   const base = `/api/0/issues/${encodeURIComponent(props.issueId)}/explain/`;
 
-  const run = async (preview: ExplainPreview, body: { regenerate?: boolean; provider?: "offline" | "llm" }) => {
+  const run = async (preview: ApiExplainPreview, body: { regenerate?: boolean; provider?: "offline" | "llm" }) => {
     setState({ step: "loading", what: body.provider !== "offline" && preview.llm.enabled ? `Asking ${preview.llm.model ?? "the AI"}…` : "Analysing…" });
     try {
       // the AI's answer shows as it arrives; the final result replaces it (or the offline analysis, if the AI failed midway)
@@ -42,7 +42,7 @@ export function ExplainPanel(props: { issueId: string; eventId: string }) {
   const start = async () => {
     setState({ step: "loading", what: "Preparing…" });
     try {
-      const preview = await apiGet<ExplainPreview>(`${base}?eventId=${encodeURIComponent(props.eventId)}`);
+      const preview = await apiGet<ApiExplainPreview>(`${base}?eventId=${encodeURIComponent(props.eventId)}`);
       if (preview.cached) setState({ step: "result", result: preview.cached, preview });
       else if (preview.llm.enabled) setState({ step: "confirm", preview, regenerate: false });
       else await run(preview, {});

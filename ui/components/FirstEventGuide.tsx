@@ -1,4 +1,4 @@
-import type { Project, ProjectKey } from "../api/types.ts";
+import type { ApiProject, ApiProjectKey } from "../../src/contract/index.ts";
 import { useApi } from "../hooks/use-api.ts";
 import { projectPath } from "../lib/routes.ts";
 import { setupSnippet } from "../lib/snippets.ts";
@@ -7,8 +7,8 @@ import { EmptyState } from "./EmptyState.tsx";
 import { Link } from "./Link.tsx";
 
 /** The fresh-install screen: no issue yet, so show the DSN and the shortest way to send an event. */
-export function FirstEventGuide(props: { org: string; project: Project | undefined }) {
-  const keys = useApi<ProjectKey[]>(
+export function FirstEventGuide(props: { org: string; project: ApiProject | undefined }) {
+  const keys = useApi<ApiProjectKey[]>(
     props.project ? `/api/0/projects/${encodeURIComponent(props.org)}/${encodeURIComponent(props.project.slug)}/keys/` : null,
   );
   const dsn = keys.data?.[0]?.dsn.public;
@@ -18,7 +18,7 @@ export function FirstEventGuide(props: { org: string; project: Project | undefin
       <p>LightTrace speaks the Sentry protocol. Point any Sentry SDK at this DSN and errors show up here within a second.</p>
       {props.project && (
         <p>
-          Project <strong>{props.project.slug}</strong> · DSN{" "}
+          ApiProject <strong>{props.project.slug}</strong> · DSN{" "}
           {dsn ? <code class="dsn">{dsn}</code> : <span class="muted">loading…</span>}
         </p>
       )}

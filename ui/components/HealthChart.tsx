@@ -1,4 +1,4 @@
-import type { HealthPoint } from "../api/types.ts";
+import type { ApiHealthPoint } from "../../src/contract/index.ts";
 import { formatCount } from "../format.ts";
 import { formatPercent } from "../lib/release-health.ts";
 
@@ -6,7 +6,7 @@ import { formatPercent } from "../lib/release-health.ts";
  * A release's sessions over time: one bar per bucket (crashed part in red, errored in amber) and
  * the crash-free rate of each bucket in its tooltip and the line above.
  */
-export function HealthChart(props: { points: HealthPoint[]; bucket: "hour" | "day" }) {
+export function HealthChart(props: { points: ApiHealthPoint[]; bucket: "hour" | "day" }) {
   const width = 600;
   const height = 140;
   const top = 30;

@@ -1,4 +1,4 @@
-import type { Issue } from "../api/types.ts";
+import type { ApiIssue } from "../../src/contract/index.ts";
 import { formatCount, formatRelativeTime } from "../format.ts";
 import { issuePath } from "../lib/routes.ts";
 import { triageBadges } from "../lib/triage.ts";
@@ -9,7 +9,7 @@ import { TriageBadges } from "./TriageBadges.tsx";
 
 /** One issue in the triage list: checkbox, title + culprit + badges, sparkline, counts, first/last seen. */
 export function IssueRow(props: {
-  issue: Issue;
+  issue: ApiIssue;
   index: number;
   period: "24h" | "14d";
   focused: boolean;

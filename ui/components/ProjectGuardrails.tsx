@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { apiSend, describeError } from "../api/client.ts";
-import type { LimitValues, ProjectLimits, ProjectOutcomes } from "../api/types.ts";
+import type { ApiLimitOverrides, ApiProjectLimits, ApiProjectOutcomes } from "../../src/contract/index.ts";
 import { useApi } from "../hooks/use-api.ts";
 import { useFormSubmit } from "../hooks/use-form-submit.ts";
 import { ErrorBox } from "./ErrorBox.tsx";
@@ -21,8 +21,8 @@ const NUMBER_FIELDS: { key: NumberField; label: string; unit: string }[] = [
  */
 export function ProjectGuardrails(props: { org: string; slug: string }) {
   const base = `/api/0/projects/${encodeURIComponent(props.org)}/${encodeURIComponent(props.slug)}`;
-  const limits = useApi<ProjectLimits>(`${base}/limits/`);
-  const outcomes = useApi<ProjectOutcomes>(`${base}/outcomes/`);
+  const limits = useApi<ApiProjectLimits>(`${base}/limits/`);
+  const outcomes = useApi<ApiProjectOutcomes>(`${base}/outcomes/`);
   return (
     <div class="panel guardrails">
       <h2>Limits and retention</h2>
@@ -36,8 +36,8 @@ export function ProjectGuardrails(props: { org: string; slug: string }) {
 
 // --- Internal ---
 
-function LimitsForm(props: { base: string; limits: ProjectLimits; onSaved: () => void }) {
-  const toText = (o: LimitValues) => Object.fromEntries(NUMBER_FIELDS.map((f) => [f.key, o[f.key] === null ? "" : String(o[f.key])])) as Record<NumberField, string>;
+function LimitsForm(props: { base: string; limits: ApiProjectLimits; onSaved: () => void }) {
+  const toText = (o: ApiLimitOverrides) => Object.fromEntries(NUMBER_FIELDS.map((f) => [f.key, o[f.key] === null ? "" : String(o[f.key])])) as Record<NumberField, string>;
   const [values, setValues] = useState(toText(props.limits.overrides));
   const [scrub, setScrub] = useState<"" | "on" | "off">(props.limits.overrides.scrubData === null ? "" : props.limits.overrides.scrubData ? "on" : "off");
   const [fields, setFields] = useState(props.limits.overrides.sensitiveFields.join(", "));
@@ -85,7 +85,7 @@ function LimitsForm(props: { base: string; limits: ProjectLimits; onSaved: () =>
   );
 }
 
-function Usage(props: { outcomes: ProjectOutcomes }) {
+function Usage(props: { outcomes: ApiProjectOutcomes }) {
   const o = props.outcomes;
   return (
     <div class="usage">

@@ -1,5 +1,5 @@
 import { describeError } from "../api/client.ts";
-import type { Release } from "../api/types.ts";
+import type { ApiReleaseListItem } from "../../src/contract/index.ts";
 import { useApi } from "../hooks/use-api.ts";
 import { releasesPath } from "../lib/routes.ts";
 import { Link } from "./Link.tsx";
@@ -7,13 +7,13 @@ import { ReleaseTable } from "./ReleaseTable.tsx";
 
 /** The project overview's release health: its five latest releases with crash-free rates and adoption. */
 export function ProjectReleaseHealth(props: { org: string; slug: string }) {
-  const releases = useApi<Release[]>(
+  const releases = useApi<ApiReleaseListItem[]>(
     `/api/0/organizations/${encodeURIComponent(props.org)}/releases/?project=${encodeURIComponent(props.slug)}&health=1&per_page=5`,
   );
   return (
     <div class="panel project-release-health">
       <div class="panel-head">
-        <h2>Release health</h2>
+        <h2>ApiReleaseListItem health</h2>
         <span class="panel-links"><Link href={releasesPath(props.slug)}>All releases →</Link></span>
       </div>
       {releases.error !== undefined && <p class="error-text">{describeError(releases.error)}</p>}

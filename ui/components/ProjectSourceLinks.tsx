@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import { apiSend, describeError } from "../api/client.ts";
-import type { SourceLinkSettings } from "../api/types.ts";
+import type { ApiSourceLinkSettings } from "../../src/contract/index.ts";
 import { useApi } from "../hooks/use-api.ts";
 import { useFormSubmit } from "../hooks/use-form-submit.ts";
 import { ErrorBox } from "./ErrorBox.tsx";
@@ -12,7 +12,7 @@ import { ErrorBox } from "./ErrorBox.tsx";
  */
 export function ProjectSourceLinks(props: { org: string; slug: string }) {
   const path = `/api/0/projects/${encodeURIComponent(props.org)}/${encodeURIComponent(props.slug)}/source-links/`;
-  const settings = useApi<SourceLinkSettings>(path);
+  const settings = useApi<ApiSourceLinkSettings>(path);
   return (
     <div class="panel source-links">
       <h2>Source links</h2>
@@ -24,7 +24,7 @@ export function ProjectSourceLinks(props: { org: string; slug: string }) {
 
 // --- Internal ---
 
-function SourceLinkForm(props: { path: string; settings: SourceLinkSettings; onSaved: () => void }) {
+function SourceLinkForm(props: { path: string; settings: ApiSourceLinkSettings; onSaved: () => void }) {
   const s = props.settings;
   const [repositoryUrl, setRepositoryUrl] = useState(s.repositoryUrl ?? "");
   const [repository, setRepository] = useState(s.repository ?? "");

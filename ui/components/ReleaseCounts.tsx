@@ -1,10 +1,10 @@
-import type { IssueReleaseFacts } from "../api/types.ts";
+import type { ApiIssueReleaseCount } from "../../src/contract/index.ts";
 import { formatCount, formatDateTime, formatRelativeTime } from "../format.ts";
 import { releasePath } from "../lib/routes.ts";
 import { Link } from "./Link.tsx";
 
 /** An issue's events per release, oldest release first. */
-export function ReleaseCounts(props: { counts: IssueReleaseFacts["releaseCounts"] }) {
+export function ReleaseCounts(props: { counts: ApiIssueReleaseCount[] }) {
   const now = Date.now();
   if (!props.counts.length) return <p class="muted">No event of this issue named a release.</p>;
   const max = Math.max(...props.counts.map((c) => c.count));

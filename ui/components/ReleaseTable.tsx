@@ -1,17 +1,17 @@
-import type { Release } from "../api/types.ts";
+import type { ApiReleaseListItem } from "../../src/contract/index.ts";
 import { formatCount, formatDateTime, formatRelativeTime } from "../format.ts";
 import { formatPercent, healthClass, releaseHealth } from "../lib/release-health.ts";
 import { releasePath } from "../lib/routes.ts";
 import { Link } from "./Link.tsx";
 
 /** Releases newest first with their health (crash-free sessions and users), adoption, issues and deploys. */
-export function ReleaseTable(props: { releases: Release[]; project?: string | undefined; compact?: boolean }) {
+export function ReleaseTable(props: { releases: ApiReleaseListItem[]; project?: string | undefined; compact?: boolean }) {
   const now = Date.now();
   return (
     <table class="release-table">
       <thead>
         <tr>
-          <th>Release</th>
+          <th>ApiReleaseListItem</th>
           <th>Crash-free sessions</th>
           <th>Crash-free users</th>
           <th>Sessions</th>

@@ -1,11 +1,11 @@
-import type { IssueReleaseFacts } from "../api/types.ts";
+import type { ApiResolutionCheck } from "../../src/contract/index.ts";
 import { formatDateTime, formatRelativeTime } from "../format.ts";
 
 /**
  * "Confirm the alert stops": for an issue resolved in a release, says plainly whether any event
  * arrived from the fix release or a newer one, and since when none has.
  */
-export function ResolutionNotice(props: { resolution: NonNullable<IssueReleaseFacts["resolution"]> }) {
+export function ResolutionNotice(props: { resolution: ApiResolutionCheck }) {
   const r = props.resolution;
   const now = Date.now();
   const scope = r.type === "inRelease" ? `${r.release} or later` : `a release newer than ${r.release}`;

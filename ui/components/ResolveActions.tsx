@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import type { Release } from "../api/types.ts";
+import type { ApiReleaseListItem } from "../../src/contract/index.ts";
 import { useApi } from "../hooks/use-api.ts";
 
 /** What a resolve action sends as the issue PUT body (Sentry's status + statusDetails). */
@@ -11,7 +11,7 @@ export type StatusChange = { status: "resolved" | "unresolved" | "ignored"; stat
  * release or a newer one.
  */
 export function ResolveActions(props: { org: string; project: string; busy: boolean; onChange: (change: StatusChange) => void }) {
-  const releases = useApi<Release[]>(`/api/0/projects/${encodeURIComponent(props.org)}/${encodeURIComponent(props.project)}/releases/?per_page=50`);
+  const releases = useApi<ApiReleaseListItem[]>(`/api/0/projects/${encodeURIComponent(props.org)}/${encodeURIComponent(props.project)}/releases/?per_page=50`);
   const [chosen, setChosen] = useState("");
   const versions = releases.data?.map((r) => r.version) ?? [];
   const target = chosen || versions[0] || "";

@@ -1,7 +1,7 @@
-import type { StatsSeries } from "../api/types.ts";
+import type { ApiStatsSeries } from "../../src/contract/index.ts";
 
 /** A tiny bar chart of an events series; the tooltip names the total. */
-export function Sparkline(props: { series: StatsSeries | undefined; width?: number; height?: number }) {
+export function Sparkline(props: { series: ApiStatsSeries | undefined; width?: number; height?: number }) {
   const series = props.series ?? [];
   const width = props.width ?? 96;
   const height = props.height ?? 24;

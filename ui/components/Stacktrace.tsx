@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import type { Frame, Stacktrace as StacktraceData } from "../api/types.ts";
+import type { ApiFrame, ApiStacktrace as StacktraceData } from "../../src/contract/index.ts";
 import { foldFrames, frameLocation } from "../lib/stacktrace.ts";
 import { KeyValueTable } from "./KeyValueTable.tsx";
 
@@ -44,7 +44,7 @@ export function Stacktrace(props: { stacktrace: StacktraceData; rawStacktrace?: 
 
 // --- Internal ---
 
-function FoldedFrames(props: { frames: Frame[] }) {
+function FoldedFrames(props: { frames: ApiFrame[] }) {
   const [open, setOpen] = useState(false);
   if (open) return <>{props.frames.map((f, i) => <FrameRow key={i} frame={f} open={false} />)}</>;
   return (
@@ -56,7 +56,7 @@ function FoldedFrames(props: { frames: Frame[] }) {
   );
 }
 
-function FrameRow(props: { frame: Frame; open: boolean }) {
+function FrameRow(props: { frame: ApiFrame; open: boolean }) {
   const { frame } = props;
   const [open, setOpen] = useState(props.open);
   const hasDetails = frame.context.length > 0 || (frame.vars !== null && Object.keys(frame.vars).length > 0);

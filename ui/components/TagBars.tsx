@@ -1,8 +1,8 @@
-import type { TagSummary } from "../api/types.ts";
+import type { ApiTagKey } from "../../src/contract/index.ts";
 import { truncate } from "../format.ts";
 
 /** Top values of each tag as bars, with each value's share of the tag's events. */
-export function TagBars(props: { tags: TagSummary[] }) {
+export function TagBars(props: { tags: ApiTagKey[] }) {
   if (props.tags.length === 0) return <p class="muted">No tags on this issue's events.</p>;
   return (
     <div class="tag-bars">

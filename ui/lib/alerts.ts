@@ -1,42 +1,6 @@
-/** Alert rules as the API serves them (src/api/alerts.ts), and the words the UI shows for them. */
-export interface AlertAction {
-  type: "email" | "webhook";
-  to?: string[];
-  includeAdmins?: boolean;
-  url?: string;
-  format?: "json" | "slack";
-}
+import type { ApiAlertAction, ApiAlertRule, ApiAlertRuleDefinition } from "../../src/contract/index.ts";
 
-export interface AlertRule {
-  id: string;
-  name: string;
-  status: "active" | "disabled";
-  isDefault: boolean;
-  triggers: {
-    newIssue: boolean;
-    regression: boolean;
-    spike: { windowMinutes: number; minEvents: number; factor: number } | null;
-    usersAffected: { windowMinutes: number; minUsers: number } | null;
-  };
-  filters: { environments: string[]; levels: string[]; tags: string[] };
-  actions: AlertAction[];
-  frequency: number;
-  dailyDigest: boolean;
-  dateCreated: string;
-}
-
-export interface AlertDelivery {
-  id: string;
-  ruleId: string;
-  issueId: string | null;
-  trigger: string;
-  action: AlertAction;
-  status: string;
-  attempts: number;
-  lastError: string | null;
-  dateCreated: string;
-  dateSent: string | null;
-}
+/** The words the UI shows for alert rules (src/contract/alerts.ts), and the rule form. */
 
 /** The form's fields, all as typed (strings for numbers and lists). */
 export interface RuleForm {
@@ -71,9 +35,9 @@ export const EMPTY_RULE_FORM: RuleForm = {
  * The API body for a rule form; the server validates it and answers with what was wrong.
  * @example ruleBody({ ...EMPTY_RULE_FORM, name: "x", emails: "a@x.io, b@x.io" }).actions // [{ type: "email", to: ["a@x.io", "b@x.io"], … }]
  */
-export function ruleBody(f: RuleForm): Record<string, unknown> {
+export function ruleBody(f: RuleForm): ApiAlertRuleDefinition & { name: string } {
   const list = (s: string) => s.split(",").map((x) => x.trim()).filter(Boolean);
-  const actions: AlertAction[] = [];
+  const actions: ApiAlertAction[] = [];
   if (list(f.emails).length || f.includeAdmins) actions.push({ type: "email", to: list(f.emails), includeAdmins: f.includeAdmins });
   if (f.webhookUrl.trim()) actions.push({ type: "webhook", url: f.webhookUrl.trim(), format: f.webhookFormat });
   return {
@@ -84,7 +48,7 @@ export function ruleBody(f: RuleForm): Record<string, unknown> {
       spike: f.spike ? { minEvents: Number(f.spikeMinEvents), factor: Number(f.spikeFactor), windowMinutes: Number(f.spikeWindow) } : null,
       usersAffected: f.users ? { minUsers: Number(f.usersMin), windowMinutes: Number(f.usersWindow) } : null,
     },
-    filters: { environments: list(f.environments), levels: f.levels, tags: list(f.tags) },
+    filters: { environments: list(f.environments), levels: f.levels as ApiAlertRuleDefinition["filters"]["levels"], tags: list(f.tags) },
     actions,
     frequency: Number(f.frequency),
     dailyDigest: f.dailyDigest,
@@ -92,7 +56,7 @@ export function ruleBody(f: RuleForm): Record<string, unknown> {
 }
 
 /** "new issue, regression, spike (≥100 events and 5× baseline in 60 min)" */
-export function describeTriggers(r: AlertRule): string {
+export function describeTriggers(r: Pick<ApiAlertRule, "triggers" | "dailyDigest">): string {
   const t = r.triggers;
   return [
     t.newIssue && "new issue",
@@ -104,13 +68,13 @@ export function describeTriggers(r: AlertRule): string {
 }
 
 /** "any environment" or "production · error, fatal · team:billing" */
-export function describeFilters(r: AlertRule): string {
+export function describeFilters(r: Pick<ApiAlertRule, "filters">): string {
   const parts = [r.filters.environments.join(", "), r.filters.levels.join(", "), r.filters.tags.join(", ")].filter(Boolean);
   return parts.length ? parts.join(" · ") : "any environment, level and tags";
 }
 
-export function describeAction(a: AlertAction): string {
-  if (a.type === "email") return `Email ${[...(a.to ?? []), ...(a.includeAdmins ? ["the admins"] : [])].join(", ")}`;
+export function describeAction(a: ApiAlertAction): string {
+  if (a.type === "email") return `Email ${[...a.to, ...(a.includeAdmins ? ["the admins"] : [])].join(", ")}`;
   return `${a.format === "slack" ? "Slack webhook" : "Webhook"} ${a.url}`;
 }
 

@@ -1,4 +1,4 @@
-import type { Breadcrumb } from "../api/types.ts";
+import type { ApiBreadcrumb } from "../../src/contract/index.ts";
 
 /**
  * Index of the breadcrumb to highlight: the last one at or before the event's time (the step that
@@ -6,7 +6,7 @@ import type { Breadcrumb } from "../api/types.ts";
  * crumb is before the event, none is highlighted (-1).
  * @example lastBreadcrumbBefore(crumbs, event.dateCreated) // 4
  */
-export function lastBreadcrumbBefore(crumbs: Breadcrumb[], eventIso: string): number {
+export function lastBreadcrumbBefore(crumbs: ApiBreadcrumb[], eventIso: string): number {
   const eventMs = Date.parse(eventIso);
   for (let i = crumbs.length - 1; i >= 0; i--) {
     const t = crumbs[i]!.timestamp;
@@ -16,7 +16,7 @@ export function lastBreadcrumbBefore(crumbs: Breadcrumb[], eventIso: string): nu
 }
 
 /** A crumb's one-line description: its message, else a summary of its data (HTTP crumbs: method url status). */
-export function describeBreadcrumb(crumb: Breadcrumb): string {
+export function describeBreadcrumb(crumb: ApiBreadcrumb): string {
   if (crumb.message) return crumb.message;
   const d = crumb.data ?? {};
   if (typeof d.url === "string") {

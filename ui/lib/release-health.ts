@@ -1,4 +1,4 @@
-import type { HealthData, Release } from "../api/types.ts";
+import type { ApiHealthData, ApiReleaseListItem } from "../../src/contract/index.ts";
 
 /**
  * "99.52 %" for a crash-free rate, "—" without sessions; rates under 100 keep two decimals so
@@ -12,7 +12,7 @@ export function formatPercent(value: number | null | undefined): string {
 }
 
 /** A release's health in the given project (or its first project). */
-export function releaseHealth(release: Release, projectSlug?: string): HealthData | undefined {
+export function releaseHealth(release: ApiReleaseListItem, projectSlug?: string): ApiHealthData | undefined {
   const p = projectSlug ? release.projects.find((x) => x.slug === projectSlug) : release.projects[0];
   return p?.healthData;
 }

@@ -1,9 +1,9 @@
-import type { Frame } from "../api/types.ts";
+import type { ApiFrame } from "../../src/contract/index.ts";
 
 /** A run of frames to render: one app frame, or a run of library frames folded into one row. */
 export type FrameBlock =
-  | { kind: "frame"; frame: Frame; index: number; isCrashFrame: boolean }
-  | { kind: "folded"; frames: { frame: Frame; index: number }[] };
+  | { kind: "frame"; frame: ApiFrame; index: number; isCrashFrame: boolean }
+  | { kind: "folded"; frames: { frame: ApiFrame; index: number }[] };
 
 /**
  * Orders frames most recent call first (Sentry sends oldest first) and folds each run of non-app
@@ -12,12 +12,12 @@ export type FrameBlock =
  * With no in-app frame at all nothing is folded: folding everything would hide the whole trace.
  * @example foldFrames(frames).map((b) => b.kind) // ["frame", "folded", "frame"]
  */
-export function foldFrames(frames: Frame[], options: { showAll?: boolean } = {}): FrameBlock[] {
+export function foldFrames(frames: ApiFrame[], options: { showAll?: boolean } = {}): FrameBlock[] {
   const ordered = frames.map((frame, index) => ({ frame, index })).reverse();
   const hasInApp = frames.some((f) => f.inApp);
   const crashIndex = crashFrameIndex(frames);
   const blocks: FrameBlock[] = [];
-  let run: { frame: Frame; index: number }[] = [];
+  let run: { frame: ApiFrame; index: number }[] = [];
   const flush = () => {
     if (run.length === 0) return;
     // a single library frame is not worth a toggle
@@ -39,13 +39,13 @@ export function foldFrames(frames: Frame[], options: { showAll?: boolean } = {})
 }
 
 /** Index (in Sentry's oldest-first order) of the frame to open by default: the last in-app frame, else the last frame. */
-export function crashFrameIndex(frames: Frame[]): number {
+export function crashFrameIndex(frames: ApiFrame[]): number {
   for (let i = frames.length - 1; i >= 0; i--) if (frames[i]!.inApp) return i;
   return frames.length - 1;
 }
 
 /** "src/checkout.ts" from a frame; module or address when there is no file name. */
-export function frameLocation(frame: Frame): string {
+export function frameLocation(frame: ApiFrame): string {
   const file = frame.filename ?? frame.absPath ?? frame.module ?? frame.package ?? frame.instructionAddr ?? "<unknown>";
   if (frame.lineNo === null) return file;
   return frame.colNo !== null ? `${file}:${frame.lineNo}:${frame.colNo}` : `${file}:${frame.lineNo}`;

@@ -1,4 +1,4 @@
-import type { Issue } from "../api/types.ts";
+import type { ApiIssue } from "../../src/contract/index.ts";
 
 export type TriageBadge = "new" | "regressed" | "spiking";
 
@@ -11,7 +11,7 @@ const REGRESSED_WINDOW_MS = 7 * 24 * 3600 * 1000;
  * after a resolve, in the last 7 days), spiking (the server's last-hour-vs-baseline verdict).
  * @example triageBadges(issue, Date.now()) // ["new", "spiking"]
  */
-export function triageBadges(issue: Pick<Issue, "firstSeen" | "status" | "substatus" | "regressedAt" | "isSpiking">, nowMs: number): TriageBadge[] {
+export function triageBadges(issue: Pick<ApiIssue, "firstSeen" | "status" | "substatus" | "regressedAt" | "isSpiking">, nowMs: number): TriageBadge[] {
   const badges: TriageBadge[] = [];
   if (nowMs - Date.parse(issue.firstSeen) < NEW_WINDOW_MS) badges.push("new");
   if (issue.status === "unresolved" && issue.substatus === "regressed" && issue.regressedAt && nowMs - Date.parse(issue.regressedAt) < REGRESSED_WINDOW_MS) {

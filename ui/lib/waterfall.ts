@@ -1,4 +1,4 @@
-import type { TraceError, TraceResponse, TraceTransaction } from "../api/diagnosis-types.ts";
+import type { ApiTrace, ApiTraceError, ApiTraceTransaction } from "../../src/contract/index.ts";
 
 /** One row of the span waterfall: a transaction or a span, indented by nesting. */
 export interface WaterfallRow {
@@ -13,7 +13,7 @@ export interface WaterfallRow {
   start: number;
   end: number;
   /** errors that happened while this span was active */
-  errors: TraceError[];
+  errors: ApiTraceError[];
   /** the transaction's event id (transactions only) */
   eventId?: string;
 }
@@ -26,11 +26,11 @@ export interface Waterfall { rows: WaterfallRow[]; start: number; end: number; e
  * server transaction it caused), each level ordered by start time. Errors sit on the row of
  * the span that was active when they happened.
  */
-export function buildWaterfall(trace: TraceResponse): Waterfall {
+export function buildWaterfall(trace: ApiTrace): Waterfall {
   const rows: WaterfallRow[] = [];
   const projects = new Set<string>();
   let errorCount = trace.orphan_errors.length;
-  const visitTransaction = (tx: TraceTransaction, depth: number) => {
+  const visitTransaction = (tx: ApiTraceTransaction, depth: number) => {
     projects.add(tx.project_slug);
     errorCount += tx.errors.length;
     const errorsOf = (spanId: string) => tx.errors.filter((e) => e.span === spanId);

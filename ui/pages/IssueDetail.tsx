@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import { apiSend, describeError } from "../api/client.ts";
-import type { IssueDetail as IssueDetailData, IssueStatus, SentryEvent, TagSummary } from "../api/types.ts";
+import type { ApiEvent, ApiIssueDetail as IssueDetailData, ApiIssueStatus, ApiTagKey } from "../../src/contract/index.ts";
 import { ErrorBox } from "../components/ErrorBox.tsx";
 import { EventView } from "../components/EventView.tsx";
 import { ExplainPanel } from "../components/ExplainPanel.tsx";
@@ -24,9 +24,9 @@ import { triageBadges } from "../lib/triage.ts";
  */
 export function IssueDetail(props: { org: string; issueId: string; eventId?: string | undefined }) {
   const issue = useApi<IssueDetailData>(`/api/0/issues/${encodeURIComponent(props.issueId)}/`);
-  const tags = useApi<TagSummary[]>(`/api/0/issues/${encodeURIComponent(props.issueId)}/tags/`);
+  const tags = useApi<ApiTagKey[]>(`/api/0/issues/${encodeURIComponent(props.issueId)}/tags/`);
   const which = props.eventId ?? "latest";
-  const event = useApi<SentryEvent>(`/api/0/issues/${encodeURIComponent(props.issueId)}/events/${encodeURIComponent(which)}/`);
+  const event = useApi<ApiEvent>(`/api/0/issues/${encodeURIComponent(props.issueId)}/events/${encodeURIComponent(which)}/`);
   const [period, setPeriod] = useState<"24h" | "30d">("24h");
   const [actionError, setActionError] = useState<string | undefined>(undefined);
   const [busy, setBusy] = useState(false);
@@ -38,7 +38,7 @@ export function IssueDetail(props: { org: string; issueId: string; eventId?: str
   const data = issue.data;
   const now = Date.now();
 
-  const setStatus = async (status: IssueStatus | StatusChange) => {
+  const setStatus = async (status: ApiIssueStatus | StatusChange) => {
     setBusy(true);
     setActionError(undefined);
     try {

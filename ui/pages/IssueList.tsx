@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { apiSend, describeError } from "../api/client.ts";
-import type { Issue, IssueStatus, Project } from "../api/types.ts";
+import type { ApiIssue, ApiIssueStatus, ApiProject } from "../../src/contract/index.ts";
 import { ErrorBox } from "../components/ErrorBox.tsx";
 import { FirstEventGuide } from "../components/FirstEventGuide.tsx";
 import { IssueRow } from "../components/IssueRow.tsx";
@@ -42,11 +42,11 @@ export function IssueList(props: { org: string; project?: string | undefined; se
   const base = props.project
     ? `/api/0/projects/${encodeURIComponent(props.org)}/${encodeURIComponent(props.project)}/issues/`
     : `/api/0/organizations/${encodeURIComponent(props.org)}/issues/`;
-  const issues = useApi<Issue[]>(`${base}?${params}`);
-  const projects = useApi<Project[]>(`/api/0/organizations/${encodeURIComponent(props.org)}/projects/`);
+  const issues = useApi<ApiIssue[]>(`${base}?${params}`);
+  const projects = useApi<ApiProject[]>(`/api/0/organizations/${encodeURIComponent(props.org)}/projects/`);
   // an empty default view may be a fresh install: look for any issue at all before saying so
   const isDefaultView = query === DEFAULT_QUERY && !cursor;
-  const anyIssue = useApi<Issue[]>(issues.data?.length === 0 && isDefaultView ? `${base}?query=&limit=1` : null);
+  const anyIssue = useApi<ApiIssue[]>(issues.data?.length === 0 && isDefaultView ? `${base}?query=&limit=1` : null);
 
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [focus, setFocus] = useState(0);
@@ -71,7 +71,7 @@ export function IssueList(props: { org: string; project?: string | undefined; se
   const setFilter = (key: string, value: string | undefined) => update({ query: setQueryFilter(query, key, value).trim() });
 
   const list = issues.data ?? [];
-  const setStatus = async (ids: string[], status: IssueStatus) => {
+  const setStatus = async (ids: string[], status: ApiIssueStatus) => {
     if (ids.length === 0) return;
     try {
       const qs = ids.map((id) => `id=${encodeURIComponent(id)}`).join("&");
@@ -151,7 +151,7 @@ export function IssueList(props: { org: string; project?: string | undefined; se
       </form>
 
       <div class="filters">
-        <label>Project
+        <label>ApiProject
           <select value={props.project ?? ""} onChange={(e) => navigate(issueListPath(e.currentTarget.value || undefined, props.search))}>
             <option value="">All projects</option>
             {projectList.map((p) => <option key={p.id} value={p.slug}>{p.slug}</option>)}
@@ -209,7 +209,7 @@ export function IssueList(props: { org: string; project?: string | undefined; se
         <div class="issue-table" role="table" aria-label="Issues">
           <div class="issue-head" role="row">
             <span role="columnheader" />
-            <span role="columnheader">Issue</span>
+            <span role="columnheader">ApiIssue</span>
             <span role="columnheader" class="col-graph">{period}</span>
             <span role="columnheader" class="col-num">Events</span>
             <span role="columnheader" class="col-num">Users</span>

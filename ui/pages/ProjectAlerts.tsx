@@ -5,7 +5,8 @@ import { Link } from "../components/Link.tsx";
 import { formatRelativeTime } from "../format.ts";
 import { useApi } from "../hooks/use-api.ts";
 import { useFormSubmit } from "../hooks/use-form-submit.ts";
-import { describeAction, describeFilters, describeTriggers, EMPTY_RULE_FORM, ruleBody, triggerLabel, type AlertDelivery, type AlertRule, type RuleForm } from "../lib/alerts.ts";
+import { describeAction, describeFilters, describeTriggers, EMPTY_RULE_FORM, ruleBody, triggerLabel, type RuleForm } from "../lib/alerts.ts";
+import type { ApiAlertDelivery, ApiAlertRule, ApiTestEmailResult } from "../../src/contract/index.ts";
 import { issuePath, projectPath } from "../lib/routes.ts";
 
 const LEVELS = ["fatal", "error", "warning", "info", "debug"];
@@ -13,8 +14,8 @@ const LEVELS = ["fatal", "error", "warning", "info", "debug"];
 /** A project's alert rules (list, create, enable/disable, delete), a test email, and recent deliveries. */
 export function ProjectAlerts(props: { org: string; project: string }) {
   const base = `/api/0/projects/${encodeURIComponent(props.org)}/${encodeURIComponent(props.project)}`;
-  const rules = useApi<AlertRule[]>(`${base}/rules/`);
-  const deliveries = useApi<AlertDelivery[]>(`${base}/alert-deliveries/?limit=20`);
+  const rules = useApi<ApiAlertRule[]>(`${base}/rules/`);
+  const deliveries = useApi<ApiAlertDelivery[]>(`${base}/alert-deliveries/?limit=20`);
   return (
     <section class="alerts-page">
       <nav class="breadcrumb-nav"><Link href={projectPath(props.project)}>{props.project}</Link> / alerts</nav>
@@ -40,7 +41,7 @@ export function ProjectAlerts(props: { org: string; project: string }) {
 
 // --- Internal ---
 
-function RuleCard(props: { rule: AlertRule; base: string; onChanged: () => void }) {
+function RuleCard(props: { rule: ApiAlertRule; base: string; onChanged: () => void }) {
   const r = props.rule;
   const [error, setError] = useState<string | undefined>(undefined);
   const act = (run: () => Promise<unknown>) => async () => {
@@ -149,7 +150,7 @@ function TestEmail(props: { org: string }) {
   const { busy, error, onSubmit } = useFormSubmit();
   const submit = onSubmit(async () => {
     setResult(undefined);
-    setResult(await apiSend<{ sent: boolean; message: string }>("POST", `/api/0/organizations/${encodeURIComponent(props.org)}/alerts/test-email/`, { to: to.trim() }));
+    setResult(await apiSend<ApiTestEmailResult>("POST", `/api/0/organizations/${encodeURIComponent(props.org)}/alerts/test-email/`, { to: to.trim() }));
   });
   return (
     <form class="panel test-email" onSubmit={submit} aria-label="Send a test email">
@@ -162,7 +163,7 @@ function TestEmail(props: { org: string }) {
   );
 }
 
-function DeliveryTable(props: { rows: AlertDelivery[] }) {
+function DeliveryTable(props: { rows: ApiAlertDelivery[] }) {
   if (props.rows.length === 0) return <p class="muted">No alerts sent yet.</p>;
   return (
     <table class="deliveries">

@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import { apiSend, describeError } from "../api/client.ts";
-import type { Project, ProjectKey } from "../api/types.ts";
+import type { ApiCreatedProject, ApiProject, ApiProjectKey } from "../../src/contract/index.ts";
 import { CodeBlock } from "../components/CodeBlock.tsx";
 import { ErrorBox } from "../components/ErrorBox.tsx";
 import { Link } from "../components/Link.tsx";
@@ -27,7 +27,7 @@ const PLATFORMS = [
 
 /** Projects: the list, a create form, and the selected project's DSN with SDK setup snippets. */
 export function Projects(props: { org: string; selected?: string | undefined }) {
-  const projects = useApi<Project[]>(`/api/0/organizations/${encodeURIComponent(props.org)}/projects/`);
+  const projects = useApi<ApiProject[]>(`/api/0/organizations/${encodeURIComponent(props.org)}/projects/`);
   const selected = props.selected ?? projects.data?.[0]?.slug;
   return (
     <section class="projects-page">
@@ -70,7 +70,7 @@ function CreateProject(props: { org: string; onCreated: (slug: string) => void }
   const [platform, setPlatform] = useState("node");
   const { busy, error, onSubmit } = useFormSubmit();
   const submit = onSubmit(async () => {
-    const created = await apiSend<Project>("POST", `/api/0/teams/${encodeURIComponent(props.org)}/${TEAM_SLUG}/projects/`, {
+    const created = await apiSend<ApiCreatedProject>("POST", `/api/0/teams/${encodeURIComponent(props.org)}/${TEAM_SLUG}/projects/`, {
       name: name.trim(), platform: platform === "other" ? null : platform,
     });
     setName("");
@@ -93,8 +93,8 @@ function CreateProject(props: { org: string; onCreated: (slug: string) => void }
   );
 }
 
-function ProjectSetup(props: { org: string; slug: string; project: Project | undefined }) {
-  const keys = useApi<ProjectKey[]>(`/api/0/projects/${encodeURIComponent(props.org)}/${encodeURIComponent(props.slug)}/keys/`);
+function ProjectSetup(props: { org: string; slug: string; project: ApiProject | undefined }) {
+  const keys = useApi<ApiProjectKey[]>(`/api/0/projects/${encodeURIComponent(props.org)}/${encodeURIComponent(props.slug)}/keys/`);
   const defaultTab: SnippetPlatform = props.project?.platform === "python" ? "python" : props.project?.platform === "go" ? "go"
     : props.project?.platform === "javascript" ? "browser" : "node";
   const [tab, setTab] = useState<SnippetPlatform>(defaultTab);

@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import { describeError } from "../api/client.ts";
-import type { Issue, ReleaseDetail as ReleaseDetailData } from "../api/types.ts";
+import type { ApiIssue, ApiReleaseDetail as ReleaseDetailData } from "../../src/contract/index.ts";
 import { ErrorBox } from "../components/ErrorBox.tsx";
 import { HealthChart } from "../components/HealthChart.tsx";
 import { Link } from "../components/Link.tsx";
@@ -81,7 +81,7 @@ export function ReleaseDetail(props: { org: string; version: string }) {
 
 // --- Internal ---
 
-function IssueList(props: { title: string; issues: Issue[]; empty: string }) {
+function IssueList(props: { title: string; issues: ApiIssue[]; empty: string }) {
   return (
     <section class="panel">
       <h2>{props.title}</h2>

@@ -1,4 +1,4 @@
-import type { Project, Release } from "../api/types.ts";
+import type { ApiProject, ApiReleaseListItem } from "../../src/contract/index.ts";
 import { describeError } from "../api/client.ts";
 import { EmptyState } from "../components/EmptyState.tsx";
 import { ErrorBox } from "../components/ErrorBox.tsx";
@@ -9,14 +9,14 @@ import { releasesPath } from "../lib/routes.ts";
 
 /** Releases of one project (or all), newest first, with crash-free rates over 14 days and 24 h adoption. */
 export function Releases(props: { org: string; project?: string | undefined }) {
-  const projects = useApi<Project[]>(`/api/0/organizations/${encodeURIComponent(props.org)}/projects/`);
+  const projects = useApi<ApiProject[]>(`/api/0/organizations/${encodeURIComponent(props.org)}/projects/`);
   const scope = props.project ? `&project=${encodeURIComponent(props.project)}` : "";
-  const releases = useApi<Release[]>(`/api/0/organizations/${encodeURIComponent(props.org)}/releases/?health=1&per_page=50${scope}`);
+  const releases = useApi<ApiReleaseListItem[]>(`/api/0/organizations/${encodeURIComponent(props.org)}/releases/?health=1&per_page=50${scope}`);
   return (
     <section class="releases-page">
       <div class="page-title">
         <h1>Releases</h1>
-        <label class="inline-label">Project{" "}
+        <label class="inline-label">ApiProject{" "}
           <select value={props.project ?? ""} onChange={(e) => navigate(releasesPath(e.currentTarget.value || undefined))}>
             <option value="">All projects</option>
             {(projects.data ?? []).map((p) => <option key={p.id} value={p.slug}>{p.slug}</option>)}

@@ -1,4 +1,4 @@
-import type { TraceResponse } from "../api/diagnosis-types.ts";
+import type { ApiTrace } from "../../src/contract/index.ts";
 import { describeError } from "../api/client.ts";
 import { ErrorBox } from "../components/ErrorBox.tsx";
 import { Link } from "../components/Link.tsx";
@@ -14,7 +14,7 @@ import "../diagnosis.css";
  * errors whose span is not stored listed below.
  */
 export function TraceView(props: { org: string; traceId: string; highlightEventId?: string | undefined }) {
-  const trace = useApi<TraceResponse>(`/api/0/organizations/${encodeURIComponent(props.org)}/events-trace/${encodeURIComponent(props.traceId)}/`);
+  const trace = useApi<ApiTrace>(`/api/0/organizations/${encodeURIComponent(props.org)}/events-trace/${encodeURIComponent(props.traceId)}/`);
   if (trace.error !== undefined && !trace.data) {
     return <ErrorBox title={`Could not load trace ${props.traceId}`} message={describeError(trace.error)} onRetry={trace.reload} action={<Link href="/">Back to issues</Link>} />;
   }

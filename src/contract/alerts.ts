@@ -1,0 +1,54 @@
+/** Wire types of alert rules (`/projects/{org}/{project}/rules/`) and their delivery history. */
+
+export type ApiAlertAction =
+  | { type: "email"; to: string[]; includeAdmins: boolean }
+  | { type: "webhook"; url: string; format: "json" | "slack" };
+
+/** What a rule is; also the body of POST/PUT (the server fills defaults and names what is wrong). */
+export interface ApiAlertRuleDefinition {
+  triggers: {
+    newIssue: boolean;
+    regression: boolean;
+    spike: { windowMinutes: number; minEvents: number; factor: number } | null;
+    usersAffected: { windowMinutes: number; minUsers: number } | null;
+  };
+  filters: { environments: string[]; levels: ("fatal" | "error" | "warning" | "info" | "debug")[]; tags: string[] };
+  actions: ApiAlertAction[];
+  /** cooldown in minutes per issue, rule and trigger */
+  frequency: number;
+  dailyDigest: boolean;
+}
+
+export interface ApiAlertRule extends ApiAlertRuleDefinition {
+  id: string;
+  name: string;
+  status: "active" | "disabled";
+  isDefault: boolean;
+  projects: string[];
+  dateCreated: string;
+  dateUpdated: string;
+}
+
+/** One alert of the outbox (`GET /projects/{org}/{project}/alert-deliveries/`). */
+export interface ApiAlertDelivery {
+  id: string;
+  ruleId: string;
+  issueId: string | null;
+  eventId: string | null;
+  trigger: string;
+  action: ApiAlertAction;
+  /** held: over the action's hourly cap, waiting for the digest that collapses it; skipped: not sent on purpose */
+  status: "pending" | "sent" | "held" | "collapsed" | "failed" | "skipped";
+  attempts: number;
+  lastError: string | null;
+  dateCreated: string;
+  dateSent: string | null;
+  /** when a pending alert is tried next */
+  nextAttempt: string | null;
+}
+
+/** `POST /organizations/{org}/alerts/test-email/`: what happened, in words. */
+export interface ApiTestEmailResult {
+  sent: boolean;
+  message: string;
+}
