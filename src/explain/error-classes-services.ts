@@ -187,6 +187,25 @@ export const RUNTIME_RULES: ErrorRule[] = [
     }),
   },
   {
+    types: ["JSONDecodeError", "JsonSyntaxException", "JsonParseException", "JsonEOFException", "MismatchedInputException", "JsonException", "JsonReaderException", "JSON::ParserError", "SerializationException"],
+    category: "json",
+    match: /[\s\S]*/,
+    explain: (_m, _line, type) => ({
+      title: `Text that is not the expected JSON (\`${type}\`)`,
+      cause: "A body was parsed as JSON but was empty, HTML, plain text or JSON of another shape: usually an error response (or a proxy's page) read as if it were the success payload.",
+      fix: "Check the status code and content type before parsing, and log the start of the body when parsing fails.",
+    }),
+  },
+  {
+    category: "json",
+    match: /invalid character '.' looking for beginning of value|json: cannot unmarshal|Expected BEGIN_(?:OBJECT|ARRAY) but was|Unexpected character \(.*\) at position|JSON::ParserError|Syntax error, malformed JSON/,
+    explain: () => ({
+      title: "Text that is not the expected JSON",
+      cause: "A body was parsed as JSON but was not JSON of the expected shape: usually an error response (or a proxy's page) read as if it were the success payload.",
+      fix: "Check the status code and content type before parsing, and log the start of the body when parsing fails.",
+    }),
+  },
+  {
     types: ["KeyError", "NoSuchElementException"],
     category: "missing-key",
     match: /key not found|[\s\S]*/,

@@ -114,7 +114,7 @@ export function innermostFrame(facts: EventFacts): FactFrame | undefined {
 /** Dependencies, bundlers' runtime and the language runtime, by path or module. */
 export function isLibraryFrame(f: FactFrame): boolean {
   const path = `${f.absPath ?? ""} ${f.filename ?? ""}`;
-  if (/(^|[/\\])(node_modules|site-packages|dist-packages|vendor|bower_components|\.yarn|gems|pkg\/mod)[/\\]|webpack\/bootstrap|@sentry\/|^(node|internal|native):|(^| )(node|internal):|<anonymous>|\[native code\]|\/usr\/lib\/python|\/lib\/python\d|\/(rubygems|ruby\/\d)|GOROOT|\/go\/src\/runtime\//.test(path)) return true;
+  if (/(^|[/\\])(node_modules|site-packages|dist-packages|vendor|bower_components|\.yarn|gems|pkg\/mod)[/\\]|^webpack\/(?:bootstrap|runtime)\b|webpack\/bootstrap|@sentry\/|^(node|internal|native):|(^| )(node|internal):|<anonymous>|\[native code\]|\/usr\/lib\/python|\/lib\/python\d|\/(rubygems|ruby\/\d)|GOROOT|\/go\/src\/runtime\//.test(path)) return true;
   return /^(java|javax|jdk|sun|kotlin|kotlinx|android|androidx|dalvik|okhttp3|org\.springframework|org\.apache|com\.fasterxml|System|Microsoft)\./.test(f.module ?? "");
 }
 

@@ -116,7 +116,13 @@ export function ExplainPanel(props: { issueId: string; eventId: string }) {
             <details>
               <summary>What the built-in rules found</summary>
               <ul class="explain-findings">
-                {state.result.findings.map((f) => <li key={f.kind}><span class="finding-kind">{f.kind}</span><Markdown text={`**${f.title}.** ${f.detail}`} /></li>)}
+                {state.result.findings.map((f) => (
+                  <li key={f.kind}>
+                    <span class="finding-kind">{f.kind}</span>
+                    <Markdown text={`**${f.title}.** ${f.detail}`} />
+                    {f.evidence && <p class="finding-evidence muted small">{f.confidence} confidence · {f.evidence}</p>}
+                  </li>
+                ))}
               </ul>
             </details>
           )}

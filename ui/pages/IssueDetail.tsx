@@ -4,6 +4,7 @@ import type { ApiEvent, ApiIssueDetail as IssueDetailData, ApiIssueStatus, ApiTa
 import { ErrorBox } from "../components/ErrorBox.tsx";
 import { EventView } from "../components/EventView.tsx";
 import { ExplainPanel } from "../components/ExplainPanel.tsx";
+import { SuspectCommits } from "../components/SuspectCommits.tsx";
 import { EventsChart } from "../components/EventsChart.tsx";
 import { LevelBadge } from "../components/LevelBadge.tsx";
 import { Link } from "../components/Link.tsx";
@@ -129,6 +130,7 @@ export function IssueDetail(props: { org: string; issueId: string; eventId?: str
         </section>
       </div>
 
+      {event.data && <SuspectCommits key={`suspects-${event.data.eventID}`} org={props.org} project={data.project.slug} eventId={event.data.eventID} />}
       {event.data && <ExplainPanel key={event.data.eventID} issueId={data.id} eventId={event.data.eventID} />}
 
       <section class="panel event-panel">
