@@ -19,6 +19,8 @@ import { mountGuardrailRoutes } from "./guardrails.ts";
 import { mountArtifactUploadRoutes } from "./artifact-uploads.ts";
 import { mountReleaseFileRoutes } from "./release-files.ts";
 import { mountCommitterRoutes } from "./committers.ts";
+import { mountShortIdRoutes } from "./short-ids.ts";
+import { mountEventSearchRoutes } from "./event-search.ts";
 import { ADMIN_SCOPES } from "./tokens.ts";
 
 /**
@@ -61,6 +63,8 @@ export function createApiApp(deps: ApiDeps): H3 {
   mountArtifactUploadRoutes(deps, route);
   mountReleaseFileRoutes(deps, route);
   mountCommitterRoutes(deps, route);
+  mountShortIdRoutes(deps, route);
+  mountEventSearchRoutes(deps, route);
   app.all("/api/0/**", async (event) => {
     await requireApiAuth(event, deps);
     throw new HTTPError({ status: 404, message: `no API endpoint ${event.req.method} ${event.url.pathname}` });

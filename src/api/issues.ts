@@ -4,6 +4,7 @@ import type { ApiBulkStatusChange, ApiIssue, ApiIssueDetail, ApiTagKey, ApiTagVa
 import type { Issue, IssueFilter, Project } from "../store/types.ts";
 import { badRequest, notFound, param, parseJsonBody, parseQuery, requireOrganization, requireProject, type ApiDeps } from "./context.ts";
 import { CURSOR_PARAM, linkHeader, parseCursor } from "./pagination.ts";
+import { findIssueByShortId } from "./short-ids.ts";
 import { parseIssueQuery, QuerySyntaxError } from "./query.ts";
 import { serializeIssue, serializeIssueDetail, serializeTagKey } from "./serialize/issues.ts";
 import { buildStatsSeries, periodStartHour, type StatsPeriod } from "./stats.ts";
@@ -84,6 +85,7 @@ export async function loadIssue(deps: ApiDeps, event: H3Event): Promise<{ issue:
   if (event.context.params?.org) await requireOrganization(deps, param(event, "org"));
   let issue: Issue | undefined;
   if (/^\d+$/.test(raw)) issue = await deps.store.getIssue(Number(raw));
+  else issue = await findIssueByShortId(deps, raw);
   if (!issue) throw notFound();
   const project = await deps.store.getProject(issue.projectId);
   if (!project) throw notFound();

@@ -127,3 +127,27 @@ export interface ApiRequestData {
   env: Record<string, unknown> | null;
   inferredContentType: string | null;
 }
+
+/** One row of `GET /organizations/{org}/events/` (Discover): the fields asked for, by Sentry's field names. */
+export interface ApiEventSearchRow {
+  id: string;
+  title: string;
+  project: string;
+  "project.id": number;
+  timestamp: string;
+  level: string;
+  release: string | null;
+  environment: string | null;
+  /** the issue's short id */
+  issue: string | null;
+  "issue.id": number;
+  trace: string | null;
+  /** the user tag: `id:42`, `email:…`, `ip:…` */
+  user: string | null;
+}
+
+/** `GET /organizations/{org}/events/`: rows with the fields asked for, and each field's type. */
+export interface ApiEventSearch {
+  data: Partial<ApiEventSearchRow>[];
+  meta: { fields: Record<string, string> };
+}

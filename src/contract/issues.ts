@@ -114,3 +114,12 @@ export interface ApiTagKey {
   uniqueValues: number;
   topValues: ApiTagValue[];
 }
+
+/** `GET /organizations/{org}/shortids/{short_id}/`: the issue a short id names. */
+export interface ApiShortIdLookup {
+  organizationSlug: string;
+  projectSlug: string;
+  groupId: string;
+  shortId: string;
+  group: ApiIssue;
+}

@@ -17,6 +17,7 @@ const ISSUE_COLUMNS = `i.*, (SELECT g.grouping_key FROM groupings g WHERE g.issu
 export function createIssueQueries(db: SqliteDatabase) {
   const stmt = {
     byId: db.prepare(`SELECT ${ISSUE_COLUMNS} FROM issues i WHERE i.id = ?`),
+    byShortId: db.prepare(`SELECT ${ISSUE_COLUMNS} FROM issues i WHERE i.project_id = ? AND i.short_id = ?`),
     setStatus: db.prepare(`UPDATE issues SET status = @status, status_changed_at = @now,
         substatus = CASE WHEN @status = 'unresolved' THEN 'ongoing' ELSE substatus END WHERE id = @id`),
     tagKeys: db.prepare(`SELECT key, sum(times_seen) AS total, count(*) AS uniq FROM issue_tag_values WHERE issue_id = ?
@@ -71,6 +72,10 @@ export function createIssueQueries(db: SqliteDatabase) {
       const sql = `SELECT ${ISSUE_COLUMNS} FROM issues i ${whereSql}
         ORDER BY ${SORT_SQL[filter.sort]} LIMIT ? OFFSET ?`;
       return prepareCached(sql).all([...params, filter.limit, filter.offset]).map(_issue);
+    },
+    getIssueByShortId(projectId: number, shortId: number): Issue | undefined {
+      const row = stmt.byShortId.get(projectId, shortId);
+      return row ? _issue(row) : undefined;
     },
     getIssue(id: number): Issue | undefined {
       const row = stmt.byId.get(id);

@@ -4,6 +4,7 @@ import { createIngestWriter } from "./ingest-writer.ts";
 import { createProjectQueries } from "./projects.ts";
 import { createIssueQueries } from "./issues.ts";
 import { createEventQueries } from "./events.ts";
+import { createEventSearch } from "./event-search.ts";
 import { encodeEventData } from "./event-codec.ts";
 import { createUserQueries } from "./users.ts";
 import { createTraceQueries } from "./traces.ts";
@@ -40,6 +41,7 @@ export function createSqliteStore(db: SqliteDatabase, opts: { maxStoredTraceSpan
   });
   const issues = createIssueQueries(db);
   const events = createEventQueries(db);
+  const eventSearch = createEventSearch(db);
   const users = createUserQueries(db);
   const sessions = createSessionQueries(db);
   const guardrails = createGuardrailQueries(db);
@@ -64,6 +66,7 @@ export function createSqliteStore(db: SqliteDatabase, opts: { maxStoredTraceSpan
     listApiTokens: async () => projects.listApiTokens(),
     listIssues: async (filter) => issues.listIssues(filter),
     getIssue: async (id) => issues.getIssue(id),
+    getIssueByShortId: async (projectId, shortId) => issues.getIssueByShortId(projectId, shortId),
     setIssueStatus: async (id, status, now) => issues.setIssueStatus(id, status, now),
     hourlyCounts: async (ids, sinceHour) => issues.hourlyCounts(ids, sinceHour),
     spikeStats: async (ids, nowMs) => issues.spikeStats(ids, nowMs),
@@ -71,6 +74,7 @@ export function createSqliteStore(db: SqliteDatabase, opts: { maxStoredTraceSpan
     issueTagValues: async (id, key, limit) => issues.issueTagValues(id, key, limit),
     listIssueEvents: async (issueId, opts) => events.listIssueEvents(issueId, opts),
     getEvent: async (projectId, eventId) => events.getEvent(projectId, eventId),
+    searchEvents: async (filter) => eventSearch.searchEvents(filter),
     adjacentEventIds: async (issueId, ev) => events.adjacentEventIds(issueId, ev),
     createUser: async (input) => users.createUser(input),
     findUserByEmail: async (email) => users.findUserByEmail(email),

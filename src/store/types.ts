@@ -13,6 +13,7 @@ import type { IssueStoredCount } from "./retention.ts";
 import type { IssueReleaseCount, StoredResolution } from "./resolutions.ts";
 import type { ReleaseRef } from "../releases/order.ts";
 import type { ArtifactStore } from "./artifacts.ts";
+import type { EventSearchFilter, EventSummary } from "./event-search.ts";
 
 export interface Organization { id: number; slug: string; name: string; createdAt: number }
 
@@ -159,6 +160,8 @@ export interface Store extends ReleaseStore, SourceLinkStore, ArtifactStore {
   // --- issues ---
   listIssues(filter: IssueFilter): Promise<Issue[]>;
   getIssue(id: number): Promise<Issue | undefined>;
+  /** The issue with this per-project counter (the number in a short id like `WEB-1A`). */
+  getIssueByShortId(projectId: number, shortId: number): Promise<Issue | undefined>;
   setIssueStatus(id: number, status: IssueStatus, now: number): Promise<Issue | undefined>;
   hourlyCounts(issueIds: number[], sinceHour: number): Promise<HourlyCount[]>;
   /** last-hour count vs. the issue's own baseline, for the issues given (ms since epoch for now) */
@@ -169,6 +172,8 @@ export interface Store extends ReleaseStore, SourceLinkStore, ArtifactStore {
   // --- events ---
   listIssueEvents(issueId: number, opts: { offset: number; limit: number; newestFirst: boolean }): Promise<StoredEvent[]>;
   getEvent(projectId: number, eventId: string): Promise<StoredEvent | undefined>;
+  /** Events by their indexed columns (no payloads), newest or oldest arrival first. */
+  searchEvents(filter: EventSearchFilter): Promise<EventSummary[]>;
   /** the event before/after `eventRowId` within its issue, for navigation */
   adjacentEventIds(issueId: number, event: StoredEvent): Promise<{ previous: string | null; next: string | null }>;
 
