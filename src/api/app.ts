@@ -1,6 +1,7 @@
 import { H3, HTTPError, type H3Event } from "h3";
 import { requireApiAuth } from "./auth.ts";
-import type { ApiRoot } from "../contract/index.ts";
+import type { ApiErrorBody, ApiRoot } from "../contract/index.ts";
+import { answerForError } from "../http/errors.ts";
 import type { ApiPrincipal } from "./principal.ts";
 import { levelForMethod, requireScopeLevel } from "./scopes.ts";
 import type { ApiDeps } from "./context.ts";
@@ -75,12 +76,14 @@ export function createApiApp(deps: ApiDeps): H3 {
 // --- Internal ---
 
 function _errorResponse(error: HTTPError, event: H3Event, deps: ApiDeps): Response {
-  const status = error.status || 500;
-  if (status >= 500 || error.unhandled) {
+  const answer = answerForError(error);
+  if (answer.unexpected) {
     deps.logger.error("API request failed", { path: event.url.pathname, error: error.cause ?? error });
-    return Response.json({ detail: "Internal Error" }, { status: 500 });
+  } else if (answer.status >= 500) {
+    deps.logger.warn("API request refused", { path: event.url.pathname, status: answer.status, detail: answer.detail });
   }
-  const headers = new Headers(error.headers);
-  if (status === 401) headers.set("WWW-Authenticate", 'Bearer realm="lighttrace"');
-  return Response.json({ detail: error.message }, { status, headers });
+  const headers = new Headers(answer.headers);
+  if (answer.status === 401) headers.set("WWW-Authenticate", 'Bearer realm="lighttrace"');
+  const body: ApiErrorBody = { detail: answer.detail };
+  return Response.json(body, { status: answer.status, headers });
 }

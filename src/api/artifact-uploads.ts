@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
 import { gunzipSync } from "node:zlib";
-import { HTTPError } from "h3";
 import { z } from "zod";
 import { ArtifactAssembler, type AssembleResult } from "../sourcemaps/assemble.ts";
 import { claimResolvedGroupings } from "../sourcemaps/issue-continuity.ts";
 import { UPLOAD_LIMITS } from "../sourcemaps/limits.ts";
 import type { ApiArtifactBundle, ApiAssembleResult, ApiChunkUploadOptions } from "../contract/index.ts";
-import { notFound, param, parseJsonBody, parseQuery, requireOrganization, requireProject, resolveProjectRefs, type ApiDeps } from "./context.ts";
+import { param, parseJsonBody, parseQuery, requireOrganization, requireProject, resolveProjectRefs, type ApiDeps } from "./context.ts";
+import { badRequest, notFound } from "../http/errors.ts";
 import type { RouteFn } from "./issues.ts";
 import { CURSOR_PARAM, linkHeader, parseCursor } from "./pagination.ts";
 import { parseMultipart, readBodyCapped } from "./request-body.ts";
@@ -37,24 +37,24 @@ export function mountArtifactUploadRoutes(deps: ApiDeps, route: RouteFn): void {
     const chunks: { checksum: string; data: Buffer }[] = [];
     for (const [name, value] of form) {
       if (name !== "file" && name !== "file_gzip") continue;
-      if (typeof value === "string") throw _uploadError(`part "${name}" must be a file named by its SHA-1`);
-      if (chunks.length >= UPLOAD_LIMITS.chunksPerRequest) throw _uploadError("Too many chunks");
+      if (typeof value === "string") throw badRequest(`part "${name}" must be a file named by its SHA-1`);
+      if (chunks.length >= UPLOAD_LIMITS.chunksPerRequest) throw badRequest("Too many chunks");
       const checksum = value.name.toLowerCase();
-      if (!/^[0-9a-f]{40}$/.test(checksum)) throw _uploadError(`chunk name "${value.name.slice(0, 60)}" is not a SHA-1 checksum`);
+      if (!/^[0-9a-f]{40}$/.test(checksum)) throw badRequest(`chunk name "${value.name.slice(0, 60)}" is not a SHA-1 checksum`);
       let data = Buffer.from(await value.arrayBuffer());
       if (name === "file_gzip") {
         try {
           data = gunzipSync(data, { maxOutputLength: UPLOAD_LIMITS.chunkSize + 1 });
         } catch (err) {
-          throw _uploadError((err as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE" ? "Chunk size too large" : `chunk ${checksum} is not valid gzip`);
+          throw badRequest((err as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE" ? "Chunk size too large" : `chunk ${checksum} is not valid gzip`);
         }
       }
-      if (data.length > UPLOAD_LIMITS.chunkSize) throw _uploadError("Chunk size too large");
+      if (data.length > UPLOAD_LIMITS.chunkSize) throw badRequest("Chunk size too large");
       const actual = createHash("sha1").update(data).digest("hex");
-      if (actual !== checksum) throw _uploadError(`Checksum mismatch: chunk ${checksum} has SHA-1 ${actual}`);
+      if (actual !== checksum) throw badRequest(`Checksum mismatch: chunk ${checksum} has SHA-1 ${actual}`);
       chunks.push({ checksum, data });
     }
-    if (chunks.length === 0) throw _uploadError('no chunks: send parts named "file" or "file_gzip"');
+    if (chunks.length === 0) throw badRequest('no chunks: send parts named "file" or "file_gzip"');
     const now = deps.clock.now() / 1000;
     await deps.store.putUploadChunks(chunks, now);
     if (now - lastPrune > 3600) {
@@ -122,8 +122,3 @@ const ASSEMBLE_BUNDLE = z.object({
   version: z.string().min(1).max(200).nullable().optional(),
   dist: z.string().min(1).max(64).nullable().optional(),
 }).loose();
-
-/** sentry-cli prints `error` (or `detail`) of a refused chunk upload; Sentry uses `error` here. */
-function _uploadError(message: string): HTTPError {
-  return new HTTPError({ status: 400, message });
-}

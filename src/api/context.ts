@@ -1,4 +1,5 @@
 import { HTTPError, type H3Event } from "h3";
+import { badRequest, notFound } from "../http/errors.ts";
 import type { z } from "zod";
 import type { Clock } from "../clock.ts";
 import type { Config } from "../config.ts";
@@ -22,9 +23,6 @@ export interface ApiDeps {
   symbolicator?: Symbolicator;
 }
 
-/** Sentry's wording for a missing object. */
-export const notFound = (what = "The requested resource does not exist") => new HTTPError({ status: 404, message: what });
-export const badRequest = (message: string) => new HTTPError({ status: 400, message });
 
 export function param(event: H3Event, name: string): string {
   const value = event.context.params?.[name];

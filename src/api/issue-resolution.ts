@@ -4,7 +4,8 @@ import { isRegression } from "../process/regressions.ts";
 import { compareReleases, latestRelease, type ReleaseRef } from "../releases/order.ts";
 import type { IssueReleaseCount, StoredResolution } from "../store/resolutions.ts";
 import type { Issue, IssueStatus, Project } from "../store/types.ts";
-import { badRequest, type ApiDeps } from "./context.ts";
+import { type ApiDeps } from "./context.ts";
+import { badRequest } from "../http/errors.ts";
 import { serializeReleaseCount, serializeResolutionCheck, serializeStatusDetails } from "./serialize/issues.ts";
 
 /**

@@ -2,10 +2,11 @@ import type { H3Event } from "h3";
 import { z } from "zod";
 import type { ApiBulkStatusChange, ApiIssue, ApiIssueDetail, ApiTagKey, ApiTagValue } from "../contract/index.ts";
 import type { Issue, IssueFilter, Project } from "../store/types.ts";
-import { badRequest, notFound, param, parseJsonBody, parseQuery, requireOrganization, requireProject, type ApiDeps } from "./context.ts";
+import { param, parseJsonBody, parseQuery, requireOrganization, requireProject, type ApiDeps } from "./context.ts";
+import { badRequest, notFound } from "../http/errors.ts";
 import { CURSOR_PARAM, linkHeader, parseCursor } from "./pagination.ts";
 import { findIssueByShortId } from "./short-ids.ts";
-import { parseIssueQuery, QuerySyntaxError } from "./query.ts";
+import { parseIssueQuery } from "./query.ts";
 import { serializeIssue, serializeIssueDetail, serializeTagKey } from "./serialize/issues.ts";
 import { buildStatsSeries, periodStartHour, type StatsPeriod } from "./stats.ts";
 import { applyStatusChange, listStatusDetails, planStatusChange, releaseFacts, statusChangeSchema, type StatusChange } from "./issue-resolution.ts";
@@ -119,13 +120,8 @@ async function listIssues(event: H3Event, deps: ApiDeps, projects: Project[]): P
 
 function _buildFilter(query: string | undefined, projects: Project[], offset: number, limit: number, sort: IssueFilter["sort"], nowMs: number): IssueFilter {
   // Sentry's default view is the unresolved issues; an explicit empty query means everything.
-  let parsed;
-  try {
-    parsed = parseIssueQuery(query ?? "is:unresolved");
-  } catch (err) {
-    if (err instanceof QuerySyntaxError) throw badRequest(err.message);
-    throw err;
-  }
+  // A QuerySyntaxError is a 400 naming the bad filter (src/http/errors.ts).
+  const parsed = parseIssueQuery(query ?? "is:unresolved");
   const filter: IssueFilter = { projectIds: projects.map((p) => p.id), tags: parsed.tags, text: parsed.text, sort, offset, limit, nowMs };
   if (parsed.statuses) filter.statuses = parsed.statuses;
   if (parsed.levels) filter.levels = parsed.levels;

@@ -1,4 +1,5 @@
 import type { IssueStatus, TagCondition } from "../store/types.ts";
+import { InvalidInputError } from "../errors.ts";
 
 export interface ParsedIssueQuery {
   statuses?: IssueStatus[];
@@ -7,7 +8,7 @@ export interface ParsedIssueQuery {
   text: string[];
 }
 
-export class QuerySyntaxError extends Error {
+export class QuerySyntaxError extends InvalidInputError {
   override name = "QuerySyntaxError";
 }
 

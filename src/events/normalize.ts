@@ -3,6 +3,7 @@ import type {
 } from "./types.ts";
 import { computeClockDrift, MAX_SECONDS_IN_FUTURE, MAX_SECONDS_IN_PAST, parseTimestamp } from "./timestamps.ts";
 import { isPlainObject, normalizeEventId, truncate } from "./values.ts";
+import { InvalidInputError } from "../errors.ts";
 
 /** What the ingest layer knows about an event besides its payload. */
 export interface NormalizeContext {
@@ -18,7 +19,7 @@ export interface NormalizeContext {
   newEventId: () => string;
 }
 
-export class InvalidEventError extends Error {
+export class InvalidEventError extends InvalidInputError {
   override name = "InvalidEventError";
 }
 

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
-import { IngestError } from "./errors.ts";
+import { httpError } from "../http/errors.ts";
 
 /** Highest protocol version we speak; Relay rejects newer ones. */
 const MAX_SENTRY_VERSION = 7;
@@ -28,7 +28,7 @@ export function extractRequestAuth(headers: IncomingHttpHeaders, query: URLSearc
     found.push({ publicKey: _checkKey(queryKey), source: "query", ...(query.get("sentry_client") ? { client: query.get("sentry_client")! } : {}) });
   }
   if (found.length === 0) return undefined;
-  if (found.some((a) => a.publicKey !== found[0]!.publicKey)) throw new IngestError(401, "multiple authorization payloads with different keys");
+  if (found.some((a) => a.publicKey !== found[0]!.publicKey)) throw httpError(401, "multiple authorization payloads with different keys");
   return found[0];
 }
 
@@ -37,24 +37,24 @@ export function extractRequestAuth(headers: IncomingHttpHeaders, query: URLSearc
  * checked (present, well-formed, for this project) as soon as the header line is parsed, before
  * any item is decompressed or held. Pure and synchronous, so whichever code parses the header line
  * can call it; the key itself is then looked up by the caller.
- * @throws IngestError 401 when the header has no DSN or a malformed one, 403 when it names another project
+ * @throws HTTPError 401 when the header has no DSN or a malformed one, 403 when it names another project
  */
 export function authFromEnvelopeHeader(headers: Record<string, unknown>, projectId: number): SentryAuth {
-  if (headers.dsn === undefined || headers.dsn === null) throw new IngestError(401, "missing authorization information");
+  if (headers.dsn === undefined || headers.dsn === null) throw httpError(401, "missing authorization information");
   return extractDsnAuth(headers.dsn, projectId);
 }
 
 /** The public key inside an envelope's `dsn` header (`scheme://key[:secret]@host/…/project_id`). */
 export function extractDsnAuth(dsn: unknown, projectId: number): SentryAuth {
-  if (typeof dsn !== "string") throw new IngestError(401, "envelope header \"dsn\" must be a string");
+  if (typeof dsn !== "string") throw httpError(401, "envelope header \"dsn\" must be a string");
   let url: URL;
   try {
     url = new URL(dsn);
   } catch {
-    throw new IngestError(401, "envelope header \"dsn\" is not a valid DSN");
+    throw httpError(401, "envelope header \"dsn\" is not a valid DSN");
   }
   const dsnProject = url.pathname.split("/").filter(Boolean).pop();
-  if (dsnProject !== String(projectId)) throw new IngestError(403, `DSN in the envelope is for project ${dsnProject ?? "?"}, not ${projectId}`);
+  if (dsnProject !== String(projectId)) throw httpError(403, `DSN in the envelope is for project ${dsnProject ?? "?"}, not ${projectId}`);
   return { publicKey: _checkKey(decodeURIComponent(url.username)), source: "envelope-dsn" };
 }
 
@@ -70,7 +70,7 @@ function _fromHeader(value: string, source: "x-sentry-auth" | "authorization"): 
     fields.set(part.slice(0, eq).trim().toLowerCase(), part.slice(eq + 1).trim());
   }
   const key = fields.get("sentry_key");
-  if (key === undefined) throw new IngestError(401, `${source} header has no sentry_key`);
+  if (key === undefined) throw httpError(401, `${source} header has no sentry_key`);
   _checkVersion(fields.get("sentry_version") ?? null);
   const client = fields.get("sentry_client");
   return { publicKey: _checkKey(key), source, ...(client ? { client } : {}) };
@@ -78,13 +78,13 @@ function _fromHeader(value: string, source: "x-sentry-auth" | "authorization"): 
 
 function _checkKey(key: string): string {
   const k = key.trim();
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(k)) throw new IngestError(401, "sentry_key is malformed");
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(k)) throw httpError(401, "sentry_key is malformed");
   return k;
 }
 
 function _checkVersion(version: string | null): void {
   if (version === null || version === "") return;
   const n = Number(version);
-  if (!Number.isFinite(n)) throw new IngestError(401, `sentry_version "${version}" is not a number`);
-  if (n > MAX_SENTRY_VERSION) throw new IngestError(400, `sentry_version ${version} is newer than supported (${MAX_SENTRY_VERSION})`);
+  if (!Number.isFinite(n)) throw httpError(401, `sentry_version "${version}" is not a number`);
+  if (n > MAX_SENTRY_VERSION) throw httpError(400, `sentry_version ${version} is newer than supported (${MAX_SENTRY_VERSION})`);
 }

@@ -4,7 +4,7 @@ import {
   inflateSync, zstdDecompressSync, constants as zlibConstants,
 } from "node:zlib";
 import type { Transform } from "node:stream";
-import { badRequest, IngestError, tooLarge } from "./errors.ts";
+import { badRequest, httpError, tooLarge } from "../http/errors.ts";
 
 export interface BodyLimits {
   /** bytes on the wire */
@@ -180,7 +180,7 @@ function _decoderFactory(encoding: string): ((first: Buffer) => Transform) | und
     case "zstd":
       return () => createZstdDecompress(opts);
     default:
-      throw new IngestError(415, `unsupported Content-Encoding "${encoding}" (use gzip, deflate, br or zstd)`);
+      throw httpError(415, `unsupported Content-Encoding "${encoding}" (use gzip, deflate, br or zstd)`);
   }
 }
 

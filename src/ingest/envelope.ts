@@ -1,4 +1,4 @@
-import { badRequest, tooLarge } from "./errors.ts";
+import { badRequest, tooLarge } from "../http/errors.ts";
 import { isPlainObject } from "../events/values.ts";
 
 /** Longest envelope header line (it may carry a DSN and a trace context). */

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Envelope } from "./envelope.ts";
-import { badRequest } from "./errors.ts";
+import { badRequest } from "../http/errors.ts";
 import { InvalidEventError, normalizeEvent } from "../events/normalize.ts";
 import { parseTimestamp } from "../events/timestamps.ts";
 import { normalizeEventId } from "../events/values.ts";

@@ -2,17 +2,16 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Config } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import type { Clock } from "../clock.ts";
-import { IngestQueue, QueueFullError } from "../process/ingest-queue.ts";
+import type { IngestQueue } from "../process/ingest-queue.ts";
 import type { Guardrails } from "../process/guardrails.ts";
 import type { IngestJob } from "../process/types.ts";
 import { rateLimitHeader } from "../process/quota.ts";
 import { MAX_CLIENT_REPORT_BYTES } from "./client-report.ts";
-import { isStorageFullError, STORAGE_FULL_RETRY_AFTER } from "./storage-errors.ts";
 import { authFromEnvelopeHeader, extractRequestAuth, type SentryAuth } from "./auth.ts";
 import { readBody, streamBody } from "./body.ts";
 import { answerPreflight, setIngestCorsHeaders } from "./cors.ts";
 import { EnvelopeParser } from "./envelope.ts";
-import { IngestError } from "./errors.ts";
+import { answerForError, httpError } from "../http/errors.ts";
 import { buildEnvelopeJob, buildStoreJob, PROCESSED_ITEM_TYPES, type RequestContext } from "./items.ts";
 import type { KeyCache } from "./key-cache.ts";
 
@@ -47,12 +46,12 @@ export function createIngestHandler(deps: IngestDeps) {
     try {
       if (req.method !== "POST") {
         res.setHeader("Allow", "POST, OPTIONS");
-        throw new IngestError(405, `method ${req.method} not allowed; SDKs POST here`);
+        throw httpError(405, `method ${req.method} not allowed; SDKs POST here`);
       }
       const projectId = _parseProjectId(match[1]!);
       const endpoint = match[2] as "envelope" | "store";
       const requestAuth = extractRequestAuth(req.headers, url.searchParams);
-      if (!requestAuth && endpoint === "store") throw new IngestError(401, "missing authorization information");
+      if (!requestAuth && endpoint === "store") throw httpError(401, "missing authorization information");
       if (requestAuth) await _authorize(deps.keys, requestAuth, projectId);
       const projectLimits = await deps.guardrails.limits.limitsFor(projectId);
       const ctx: RequestContext = { projectId, receivedAt: deps.clock.now(), ..._clientIp(req, deps.config.trustProxy) };
@@ -88,7 +87,7 @@ export function createIngestHandler(deps: IngestDeps) {
         if (itemCounts.size > 0 || clientDiscards) await deps.queue.submit({ ...built.job, events: [] });
         const what = verdict.reason === "monthly_quota"
           ? `monthly quota of ${projectLimits.monthlyQuota} events` : `limit of ${projectLimits.eventsPerMinute} events per minute`;
-        throw new IngestError(429, `project ${projectId} is over its ${what}`, {
+        throw httpError(429, `project ${projectId} is over its ${what}`, {
           "Retry-After": String(verdict.retryAfter),
           "X-Sentry-Rate-Limits": rateLimitHeader(verdict),
         });
@@ -112,14 +111,14 @@ export function createIngestHandler(deps: IngestDeps) {
 const UNAUTHENTICATED_SYNC_INFLATE = 256 * 1024;
 
 function _parseProjectId(raw: string): number {
-  if (!/^[1-9]\d{0,15}$/.test(raw)) throw new IngestError(400, `invalid project id "${raw.slice(0, 40)}": must be a positive integer`);
+  if (!/^[1-9]\d{0,15}$/.test(raw)) throw httpError(400, `invalid project id "${raw.slice(0, 40)}": must be a positive integer`);
   return Number(raw);
 }
 
 async function _authorize(keys: KeyCache, auth: SentryAuth, projectId: number): Promise<void> {
   const keyProject = await keys.projectIdFor(auth.publicKey);
-  if (keyProject === undefined) throw new IngestError(403, "event submission rejected: unknown or disabled DSN key");
-  if (keyProject !== projectId) throw new IngestError(403, `event submission rejected: the DSN key does not belong to project ${projectId}`);
+  if (keyProject === undefined) throw httpError(403, "event submission rejected: unknown or disabled DSN key");
+  if (keyProject !== projectId) throw httpError(403, `event submission rejected: the DSN key does not belong to project ${projectId}`);
 }
 
 function _clientIp(req: IncomingMessage, trustProxy: boolean): { clientIp?: string } {
@@ -147,22 +146,15 @@ function _sendError(res: ServerResponse, req: IncomingMessage, err: unknown, log
   }
   // An unread body would be parsed as the next request on this connection: close it instead.
   if (!req.complete) res.shouldKeepAlive = false;
-  if (err instanceof IngestError) {
-    if (err.status >= 500 || err.status === 429) logger.debug("ingest refused", { status: err.status, detail: err.detail });
-    else logger.debug("ingest rejected", { status: err.status, detail: err.detail, path: req.url });
-    return _sendJson(res, err.status, { detail: err.detail }, { "X-Sentry-Error": err.detail.slice(0, 200).replace(/[^\x20-\x7e]/g, "?"), ...err.headers });
-  }
-  if (err instanceof QueueFullError) {
-    return _sendJson(res, 503, { detail: "server is overloaded; retry later" }, { "Retry-After": "1" });
-  }
-  if (isStorageFullError(err)) {
-    logger.debug("ingest refused: the disk is full", { error: (err as Error).message }); // the queue logs the failed commit
-    return _sendJson(res, 503, { detail: "the server's disk is full; nothing was stored, retry later" }, { "Retry-After": String(STORAGE_FULL_RETRY_AFTER) });
-  }
+  // the client went away mid-body: nobody is left to answer
   if (err instanceof Error && (err as NodeJS.ErrnoException).code === "ECONNRESET") {
     res.destroy();
     return;
   }
-  logger.error("ingest failed", { error: err, path: req.url?.split("?")[0] });
-  _sendJson(res, 500, { detail: "internal error while storing the event" });
+  const answer = answerForError(err);
+  // storage failures were logged by the queue that failed to commit them; refusals are routine
+  if (answer.unexpected) logger.error("ingest failed", { error: err, path: req.url?.split("?")[0] });
+  else logger.debug(answer.status >= 500 || answer.status === 429 ? "ingest refused" : "ingest rejected", { status: answer.status, detail: answer.detail, path: req.url?.split("?")[0] });
+  // Relay's X-Sentry-Error: SDKs log it when they drop an event
+  _sendJson(res, answer.status, { detail: answer.detail }, { "X-Sentry-Error": answer.detail.slice(0, 200).replace(/[^\x20-\x7e]/g, "?"), ...answer.headers });
 }

@@ -1,6 +1,6 @@
 import type { IngestJob } from "../process/types.ts";
 import { InvalidSessionError, parseSessionAggregates, parseSessionUpdate } from "../sessions/parse.ts";
-import { badRequest } from "./errors.ts";
+import { badRequest } from "../http/errors.ts";
 
 /** The release-health item types: one session's update, and server-mode aggregates. */
 export const SESSION_ITEM_TYPES: ReadonlySet<string> = new Set(["session", "sessions"]);

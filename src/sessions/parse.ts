@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { computeClockDrift, MAX_SECONDS_IN_FUTURE, parseTimestamp } from "../events/timestamps.ts";
+import { InvalidInputError } from "../errors.ts";
 
 /**
  * `session` and `sessions` envelope items (release health), validated and put into the shape the
@@ -41,7 +42,7 @@ export interface SessionAggregate {
 /** Relay drops sessions that started more than five days before they arrive. */
 export const MAX_SESSION_AGE_SECONDS = 5 * 24 * 3600;
 
-export class InvalidSessionError extends Error {
+export class InvalidSessionError extends InvalidInputError {
   override name = "InvalidSessionError";
 }
 

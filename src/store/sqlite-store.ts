@@ -21,8 +21,12 @@ import { createRetentionQueries } from "./retention.ts";
 import { createResolutionQueries } from "./resolutions.ts";
 import { createReleaseStatsQueries } from "./release-stats.ts";
 import { createArtifactStore } from "./artifacts.ts";
+import { translateSqliteError } from "./sqlite-errors.ts";
 
-/** The SQLite Store: synchronous better-sqlite3 calls behind the async Store interface. */
+/**
+ * The SQLite Store: synchronous better-sqlite3 calls behind the async Store interface. A full disk
+ * comes out of any method as `StorageFullError`, never as a SQLite code.
+ */
 export function createSqliteStore(db: SqliteDatabase, opts: { maxStoredTraceSpans?: number; maxTraceAgeDays?: number } = {}): Store {
   const alerts = createAlertQueries(db);
   const decider = new AlertDecider(alerts.decision);
@@ -48,11 +52,12 @@ export function createSqliteStore(db: SqliteDatabase, opts: { maxStoredTraceSpan
   const retention = createRetentionQueries(db);
   const resolutions = createResolutionQueries(db);
   const releaseStats = createReleaseStatsQueries(db);
-  return {
+  return _translatingErrors({
     ...createReleaseStore(db),
     ...createSourceLinkStore(db),
     ...createArtifactStore(db),
-    commitIngestBatch: async (jobs) => writeBatch(jobs),
+    // a job that failed inside its savepoint comes back as its error: translated like a thrown one
+    commitIngestBatch: async (jobs) => writeBatch(jobs).map((r) => (r instanceof Error ? (translateSqliteError(r) as Error) : r)),
     encodeEventPayload: async (json) => encodeEventData(json),
     ensureOrganization: async (slug, name) => projects.ensureOrganization(slug, name),
     getOrganization: async () => projects.getOrganization(),
@@ -114,5 +119,27 @@ export function createSqliteStore(db: SqliteDatabase, opts: { maxStoredTraceSpan
     alerts: alerts.store,
     checkpoint: () => void db.pragma("wal_checkpoint(PASSIVE)"),
     close: () => db.close(),
-  };
+  });
+}
+
+// --- Internal ---
+
+/** Wraps every method (and those of `alerts`) so that SQLite's disk-full errors leave as StorageFullError. */
+function _translatingErrors<T extends object>(target: T): T {
+  for (const [name, value] of Object.entries(target)) {
+    if (typeof value === "function") {
+      (target as Record<string, unknown>)[name] = (...args: unknown[]) => {
+        let result: unknown;
+        try {
+          result = (value as (...a: unknown[]) => unknown)(...args);
+        } catch (err) {
+          throw translateSqliteError(err);
+        }
+        return result instanceof Promise ? result.catch((err: unknown) => Promise.reject(translateSqliteError(err))) : result;
+      };
+    } else if (name === "alerts" && value && typeof value === "object") {
+      _translatingErrors(value);
+    }
+  }
+  return target;
 }

@@ -1,5 +1,6 @@
 import { parseTimestamp } from "../events/timestamps.ts";
 import { isPlainObject, normalizeEventId, truncate } from "../events/values.ts";
+import { InvalidInputError } from "../errors.ts";
 
 /** One span as LightTrace keeps it: only what trace correlation needs, not a full APM record. */
 export interface TraceSpan {
@@ -32,7 +33,7 @@ export interface TraceSegment {
 /** Spans kept per transaction; the SDKs cap theirs at 1000 too. Extra spans are dropped, not the transaction. */
 export const MAX_SPANS_PER_SEGMENT = 1000;
 
-export class InvalidTraceItemError extends Error {
+export class InvalidTraceItemError extends InvalidInputError {
   override name = "InvalidTraceItemError";
 }
 

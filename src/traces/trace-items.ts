@@ -1,5 +1,4 @@
 import type { EnvelopeItem } from "../ingest/envelope.ts";
-import { badRequest } from "../ingest/errors.ts";
 import { computeClockDrift } from "../events/timestamps.ts";
 import type { ScrubOptions } from "../events/scrub.ts";
 import { InvalidTraceItemError, parseSpanItem, parseTransactionItem, type TraceSegment } from "./parse-trace-items.ts";
@@ -16,19 +15,14 @@ export const TRACE_ITEM_TYPES: ReadonlySet<string> = new Set(["transaction", "sp
  */
 export function parseTraceItem(item: EnvelopeItem, receivedAtMs: number, sentAt: number | undefined, scrub?: ScrubOptions): TraceSegment {
   const what = `"${item.type}" item`;
-  if (!item.payload || item.payload.length === 0) throw badRequest(`${what} is empty`);
+  if (!item.payload || item.payload.length === 0) throw new InvalidTraceItemError(`${what} is empty`);
   let raw: unknown;
   try {
     raw = JSON.parse(item.payload.toString("utf8"));
   } catch (err) {
-    throw badRequest(`${what} is not valid JSON: ${(err as Error).message}`);
+    throw new InvalidTraceItemError(`${what} is not valid JSON: ${(err as Error).message}`);
   }
   const drift = computeClockDrift(receivedAtMs / 1000, sentAt);
-  try {
-    const segment = item.type === "transaction" ? parseTransactionItem(raw, drift) : parseSpanItem(raw, drift);
-    return scrub ? scrubTraceSegment(segment, scrub) : segment;
-  } catch (err) {
-    if (err instanceof InvalidTraceItemError) throw badRequest(err.message);
-    throw err;
-  }
+  const segment = item.type === "transaction" ? parseTransactionItem(raw, drift) : parseSpanItem(raw, drift);
+  return scrub ? scrubTraceSegment(segment, scrub) : segment;
 }

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import { EnvelopeParser } from "../../src/ingest/envelope.ts";
-import { IngestError } from "../../src/ingest/errors.ts";
+import { HTTPError } from "h3";
 import { InvalidEventError, normalizeEvent } from "../../src/events/normalize.ts";
 import { prepareEvent } from "../../src/process/prepare-event.ts";
 import { scrubEvent } from "../../src/events/scrub.ts";
@@ -45,7 +45,7 @@ describe("fuzz: envelope parser", () => {
       try {
         feed(bytes, cuts);
       } catch (err) {
-        if (!(err instanceof IngestError) || (err.status !== 400 && err.status !== 413)) throw err;
+        if (!(err instanceof HTTPError) || (err.status !== 400 && err.status !== 413)) throw err;
       }
     }), params);
   });
@@ -63,7 +63,7 @@ describe("fuzz: envelope parser", () => {
       try {
         whole = feed(body, []);
       } catch (err) {
-        if (err instanceof IngestError && (err.status === 400 || err.status === 413)) return; // e.g. an item payload of "" without length
+        if (err instanceof HTTPError && (err.status === 400 || err.status === 413)) return; // e.g. an item payload of "" without length
         throw err;
       }
       const chunked = feed(body, cuts);
