@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isLoopbackHost } from "./http/security.ts";
 import { ALERT_CONFIG_SHAPE, ALERT_DEFAULTS, type AlertConfig } from "./alerts/config.ts";
 
 const MiB = 1024 * 1024;
@@ -54,6 +55,13 @@ export const DEFAULTS = {
   maxEventAgeDays: 0,
   /** Replace sensitive values (passwords, tokens, cookies, card numbers) in events with "[Filtered]" at ingest. */
   scrubData: true,
+  /**
+   * Sign a browser on this machine in as the local admin without a password (`serve --open-local` /
+   * `--no-open-local`). "auto": only when listening on loopback and no public URL on another host is
+   * set (then requests may arrive through a proxy the server cannot see). "on": also with such a
+   * public URL (still loopback only, still never through a request that shows a proxy). "off": never.
+   */
+  openLocal: "auto" as "auto" | "on" | "off",
   /** Trust X-Forwarded-For for the client IP (`{{auto}}` user IPs). Only behind a reverse proxy you control. */
   trustProxy: false,
   /** spans (transaction roots included) kept for the trace view; the oldest go first. ~150 bytes each: 200k ≈ 30 MB. */
@@ -95,6 +103,7 @@ export type Config = Readonly<{
   maxStoredEvents: number;
   maxEventAgeDays: number;
   scrubData: boolean;
+  openLocal: "auto" | "on" | "off";
   trustProxy: boolean;
   maxStoredTraceSpans: number;
   aiUrl: string;
@@ -133,6 +142,7 @@ const CONFIG_SCHEMA = z
     maxStoredEvents: z.coerce.number().int().min(0),
     maxEventAgeDays: z.coerce.number().min(0),
     scrubData: booleanFromString,
+    openLocal: z.union([z.enum(["auto", "on", "off"]), booleanFromString.transform((on) => (on ? "on" : "off"))]),
     trustProxy: booleanFromString,
     maxStoredTraceSpans: positiveInt,
     aiUrl: z.union([z.literal(""), z.url({ protocol: /^https?$/ }).refine((u) => !/^[a-z]+:\/\/[^/]*@/i.test(u), "no credentials in the URL: put the key in LIGHTTRACE_AI_KEY")]),
@@ -142,7 +152,11 @@ const CONFIG_SCHEMA = z
     logLevel: z.enum(["debug", "info", "warn", "error"]),
     ...ALERT_CONFIG_SHAPE,
   })
-  .strict();
+  .strict()
+  .refine((c) => c.openLocal !== "on" || isLoopbackHost(c.host), {
+    path: ["openLocal"],
+    message: "automatic sign-in needs a loopback --host (127.0.0.1, ::1 or localhost); on the network, sign in with a password",
+  });
 
 export class ConfigError extends Error {
   override name = "ConfigError";

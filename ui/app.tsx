@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
-import { ApiError, apiGet, describeError } from "./api/client.ts";
-import type { ApiLogin, ApiOrganization } from "../src/contract/index.ts";
+import { ApiError, apiGet, apiSend, describeError } from "./api/client.ts";
+import type { ApiLogin, ApiNoLogin, ApiOrganization } from "../src/contract/index.ts";
 import { Link } from "./components/Link.tsx";
 import { ErrorBox } from "./components/ErrorBox.tsx";
 import { useLocation } from "./hooks/use-location.ts";
@@ -21,8 +21,9 @@ type Boot =
   | { state: "failed"; error: unknown };
 
 /**
- * The layout and the client-side routes. On load it asks the API who is signed in (a loopback
- * server signs the browser in on that call); when nobody is signed in it shows the login form.
+ * The layout and the client-side routes. On load it asks the API who is signed in; when nobody is
+ * and the server would sign this browser in as the local admin (its own machine), it asks it to,
+ * else it shows the login form.
  */
 export function App() {
   const [boot, setBoot] = useState<Boot>({ state: "loading" });
@@ -31,7 +32,7 @@ export function App() {
     let cancelled = false;
     (async () => {
       try {
-        const login = await apiGet<ApiLogin>("/api/0/auth/login/");
+        const login = await _signedInUser();
         const orgs = await apiGet<ApiOrganization[]>("/api/0/organizations/");
         if (!orgs[0]) throw new Error("This installation has no organization yet; restart the server to create it.");
         if (!cancelled) setBoot({ state: "ready", login, org: orgs[0] });
@@ -58,6 +59,13 @@ export function App() {
 }
 
 // --- Internal ---
+
+async function _signedInUser(): Promise<ApiLogin> {
+  const login = await apiGet<ApiLogin | ApiNoLogin>("/api/0/auth/login/");
+  if (login.user) return login;
+  if (login.localSignIn) return apiSend<ApiLogin>("POST", "/api/0/auth/login/local/");
+  throw new ApiError(401, login.detail);
+}
 
 function Shell(props: { org: ApiOrganization; login: ApiLogin; onSignedOut: () => void }) {
   const location = useLocation();

@@ -1,14 +1,15 @@
 import { randomBytes } from "node:crypto";
 import { HTTPError, getRequestIP, type H3, type H3Event } from "h3";
 import { z } from "zod";
-import { isLoopbackHost, hostnameOf } from "../http/security.ts";
 import type { User } from "../store/types.ts";
+import type { ApiNoLogin } from "../contract/index.ts";
 import { requireSameOrigin } from "./auth.ts";
 import { parseJsonBody, type ApiDeps } from "./context.ts";
 import { LOGIN_LIFETIME_SEC, hashLoginToken, loginCookieHeader, readLoginToken } from "./login-cookie.ts";
 import { DUMMY_PASSWORD_HASH, verifyPassword } from "./passwords.ts";
 import { LoginThrottle } from "./login-throttle.ts";
 import { serializeLogin } from "./serialize/organizations.ts";
+import { autoSignInRefusal } from "./auto-sign-in.ts";
 
 const loginSchema = z.object({
   email: z.string().trim().min(1, "enter your email").max(254),
@@ -18,9 +19,12 @@ const loginSchema = z.object({
 /**
  * Browser sign-in at `/api/0/auth/login/` (no token needed to reach it). A "login" is a signed-in
  * browser; it is unrelated to release-health sessions.
- * - `GET`: the signed-in user; on a loopback server, signs the browser in as the local admin
- *   first; otherwise 401 `{loginRequired: true}`.
+ * - `GET`: the signed-in user, else `{user: null, loginRequired: true, localSignIn}` (200: asking is
+ *   not an error); `localSignIn` says whether `POST …/login/local/` would sign this browser in
+ *   (src/api/auto-sign-in.ts). A GET never creates a login: any page on the web can make a browser send one.
  * - `POST` `{email, password}`: password sign-in, sets the login cookie.
+ * - `POST /api/0/auth/login/local/`: signs a browser on this machine in as the local admin, from
+ *   this server's own origin only; 403 says why not elsewhere.
  * - `DELETE`: signs out.
  */
 export function mountLoginRoutes(app: H3, deps: ApiDeps): void {
@@ -32,11 +36,16 @@ export function mountLoginRoutes(app: H3, deps: ApiDeps): void {
   on("GET", "/api/0/auth/login", async (event) => {
     const current = await _currentUser(event, deps);
     if (current) return serializeLogin(current, false);
-    if (!canAutoSignIn(deps.config.host, event.req.headers)) {
-      return Response.json({ detail: "Sign in to continue.", loginRequired: true }, { status: 401, headers: { "Cache-Control": "no-store" } });
-    }
-    const admin = await deps.store.ensureLocalAdmin();
-    return _startLogin(deps, admin, true);
+    const localSignIn = autoSignInRefusal(deps.config, _autoSignInRequest(event)) === undefined;
+    const nobody: ApiNoLogin = { user: null, detail: "Sign in to continue.", loginRequired: true, localSignIn };
+    return Response.json(nobody, { headers: { "Cache-Control": "no-store" } });
+  });
+
+  on("POST", "/api/0/auth/login/local", async (event) => {
+    requireSameOrigin(event, deps.publicUrl());
+    const refusal = autoSignInRefusal(deps.config, _autoSignInRequest(event));
+    if (refusal) throw new HTTPError({ status: 403, message: `Automatic sign-in is off: ${refusal}. Sign in with a password.` });
+    return _startLogin(deps, await deps.store.ensureLocalAdmin(), true);
   });
 
   const throttle = new LoginThrottle();
@@ -67,19 +76,11 @@ export function mountLoginRoutes(app: H3, deps: ApiDeps): void {
   });
 }
 
-/**
- * Auto sign-in is for a developer on their own machine: the server listens on loopback only, the
- * browser addressed it by a loopback name, and no proxy headers say the request came from elsewhere
- * (a reverse proxy on the same machine would otherwise hand the admin login to the internet).
- */
-export function canAutoSignIn(listenHost: string, headers: Headers): boolean {
-  if (!isLoopbackHost(listenHost)) return false;
-  const hostname = hostnameOf(headers.get("host") ?? undefined);
-  if (!hostname || !isLoopbackHost(hostname)) return false;
-  return !["forwarded", "x-forwarded-for", "x-forwarded-host", "x-real-ip"].some((h) => headers.has(h));
-}
-
 // --- Internal ---
+
+function _autoSignInRequest(event: H3Event) {
+  return { headers: event.req.headers, localPort: event.runtime?.node?.req.socket?.localPort };
+}
 
 async function _currentUser(event: H3Event, deps: ApiDeps): Promise<User | undefined> {
   const loginToken = readLoginToken(event, deps.publicUrl());

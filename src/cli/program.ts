@@ -25,6 +25,8 @@ export function buildProgram(): Command {
     .addOption(new Option("--port <port>", "TCP port (default 8000; env LIGHTTRACE_PORT)").argParser(_port))
     .addOption(_dataOption())
     .addOption(new Option("--public-url <url>", "URL SDKs use to reach this server (env LIGHTTRACE_PUBLIC_URL)"))
+    .addOption(new Option("--open-local", "sign browsers on this machine in without a password even when a public URL is set (env LIGHTTRACE_OPEN_LOCAL=on)"))
+    .addOption(new Option("--no-open-local", "never sign in without a password, not even on loopback (env LIGHTTRACE_OPEN_LOCAL=off)"))
     .addOption(new Option("--events-per-minute <n>", "default error events per minute per project, 0 = off (env LIGHTTRACE_EVENTS_PER_MINUTE)").argParser(_count))
     .addOption(new Option("--monthly-quota <n>", "default error events per project per month, 0 = off (env LIGHTTRACE_MONTHLY_QUOTA)").argParser(_count))
     .addOption(new Option("--alert-to <addresses>", "comma-separated addresses every project's default alert rule mails (env LIGHTTRACE_ALERT_TO)"))

@@ -4,12 +4,15 @@ import { systemClock } from "../clock.ts";
 import { startServer } from "../lighttrace.ts";
 import { formatDsn } from "../bootstrap.ts";
 import { fail } from "./output.ts";
+import { autoSignInDisabledReason } from "../api/auto-sign-in.ts";
 
 export interface ServeFlags {
   host?: string;
   port?: number;
   data?: string;
   publicUrl?: string;
+  /** --open-local / --no-open-local; undefined when neither was given */
+  openLocal?: boolean;
   eventsPerMinute?: number;
   monthlyQuota?: number;
   alertTo?: string;
@@ -22,6 +25,7 @@ export interface ServeFlags {
 export async function runServe(flags: ServeFlags): Promise<void> {
   const config = fail.onConfigError(() =>
     loadConfig(process.env, { host: flags.host, port: flags.port, dataDir: flags.data, publicUrl: flags.publicUrl,
+      openLocal: flags.openLocal === undefined ? undefined : flags.openLocal ? "on" : "off",
       eventsPerMinute: flags.eventsPerMinute, monthlyQuota: flags.monthlyQuota,
       alertTo: flags.alertTo, smtpUrl: flags.smtpUrl, smtpFrom: flags.smtpFrom, baseUrl: flags.baseUrl }),
   );
@@ -33,7 +37,13 @@ export async function runServe(flags: ServeFlags): Promise<void> {
     fail((err as Error).message);
   }
   // one write, so whoever reads the banner gets it whole
-  const banner = [`LightTrace listening on ${server.url} (data: ${config.dataDir})`, `Web UI: ${server.url}/`];
+  const noAutoSignIn = autoSignInDisabledReason(config);
+  const banner = [
+    `LightTrace listening on ${server.url} (data: ${config.dataDir})`,
+    `Web UI: ${server.url}/ ` + (noAutoSignIn
+      ? `(password sign-in: ${noAutoSignIn}; create a user with \`lighttrace users create <email>\`)`
+      : "(a browser on this machine is signed in as the local admin)"),
+  ];
   if (server.bootstrap.firstProject) {
     const { project, key } = server.bootstrap.firstProject;
     banner.push(`Created project "${project.slug}". Point an SDK at it with this DSN:`, `  ${formatDsn(server.url, key)}`);

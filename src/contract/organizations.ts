@@ -70,15 +70,24 @@ export interface ApiRoot {
   user: null;
 }
 
-/** `GET|POST /api/0/auth/login/`: the signed-in browser user. */
+/** `GET|POST /api/0/auth/login/` and `POST /api/0/auth/login/local/`: the signed-in browser user. */
 export interface ApiLogin {
   user: { id: string; email: string; isLocalAdmin: boolean };
   autoSignedIn: boolean;
 }
 
+/**
+ * `GET /api/0/auth/login/` when nobody is signed in (200: asking is not an error). `localSignIn`:
+ * `POST /api/0/auth/login/local/` would sign this browser in as the local admin.
+ */
+export interface ApiNoLogin {
+  user: null;
+  detail: string;
+  loginRequired: true;
+  localSignIn: boolean;
+}
+
 /** Every non-2xx answer of the web API (Sentry's error shape). */
 export interface ApiErrorBody {
   detail: string;
-  /** on `GET /api/0/auth/login/` when nobody is signed in and auto sign-in does not apply */
-  loginRequired?: true;
 }

@@ -10,7 +10,10 @@ import { ADMIN_SCOPES, hashApiToken, mintApiToken, tokenHint } from "../../src/a
 
 export interface TestServer {
   server: RunningServer;
+  /** the server's public URL (what DSNs and cookies are built from) */
   url: string;
+  /** where the test reaches it directly: http://127.0.0.1:<port> (differs from `url` when a public URL is set) */
+  localUrl: string;
   dataDir: string;
   /** DSN of the first project */
   dsn: string;
@@ -38,8 +41,9 @@ export async function startTestServer(overrides: Partial<Record<ConfigKey, unkno
   const org = server.bootstrap.organization;
   const token = mintApiToken(server.url, org.slug, Math.floor(Date.now() / 1000));
   await server.store.createApiToken({ name: "test", tokenHash: hashApiToken(token), tokenHint: tokenHint(token), scopes: ADMIN_SCOPES });
+  const localUrl = `http://127.0.0.1:${server.port}`;
   const api = async (path: string, init: RequestInit = {}) => {
-    const res = await fetch(server.url + path, {
+    const res = await fetch(localUrl + path, {
       ...init,
       headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", ...(init.headers ?? {}) },
     });
@@ -55,6 +59,7 @@ export async function startTestServer(overrides: Partial<Record<ConfigKey, unkno
   return {
     server,
     url: server.url,
+    localUrl,
     dataDir,
     dsn: formatDsn(server.url, first.key),
     projectId: first.project.id,

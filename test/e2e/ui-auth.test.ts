@@ -1,11 +1,11 @@
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { request } from "node:http";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../_helpers/server.ts";
 import { eventually } from "../_helpers/sdk.ts";
+import { rawRequest } from "../_helpers/raw-http.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -37,8 +37,12 @@ describe("browser auth on a loopback server", () => {
     expect(await bad.json()).toEqual({ detail: "Your sign-in has expired; sign in again." });
   });
 
-  it("signs a loopback browser in as the local admin with an HttpOnly SameSite cookie", async () => {
-    const res = await fetch(`${t.url}/api/0/auth/login/`);
+  it("signs a loopback browser in as the local admin with an HttpOnly SameSite cookie, on a same-origin POST only", async () => {
+    const who = await fetch(`${t.url}/api/0/auth/login/`);
+    expect(who.status).toBe(200);
+    expect(who.headers.get("set-cookie")).toBe(null);
+    expect(await who.json()).toEqual({ user: null, detail: "Sign in to continue.", loginRequired: true, localSignIn: true });
+    const res = await fetch(`${t.url}/api/0/auth/login/local/`, { method: "POST", headers: { Origin: t.url } });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ user: { id: "1", email: "local-admin@localhost", isLocalAdmin: true }, autoSignedIn: true });
     const setCookie = res.headers.get("set-cookie")!;
@@ -55,8 +59,10 @@ describe("browser auth on a loopback server", () => {
 
   it("does not auto sign in requests that came through a proxy", async () => {
     const res = await fetch(`${t.url}/api/0/auth/login/`, { headers: { "X-Forwarded-For": "203.0.113.9" } });
-    expect(res.status).toBe(401);
-    expect(await res.json()).toEqual({ detail: "Sign in to continue.", loginRequired: true });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ user: null, detail: "Sign in to continue.", loginRequired: true, localSignIn: false });
+    const local = await fetch(`${t.url}/api/0/auth/login/local/`, { method: "POST", headers: { Origin: t.url, "X-Forwarded-For": "203.0.113.9" } });
+    expect(local.status).toBe(403);
   });
 
   it("refuses cookie-authenticated state changes from another origin (CSRF)", async () => {
@@ -147,8 +153,8 @@ describe("password login on a non-loopback server", () => {
 
   it("requires a login and accepts only the right password from this origin", async () => {
     const current = await fetch(`${t.url}/api/0/auth/login/`);
-    expect(current.status).toBe(401);
-    expect(await current.json()).toEqual({ detail: "Sign in to continue.", loginRequired: true });
+    expect(current.status).toBe(200);
+    expect(await current.json()).toEqual({ user: null, detail: "Sign in to continue.", loginRequired: true, localSignIn: false });
 
     const login = (body: unknown, headers: Record<string, string> = { Origin: t.url }) =>
       fetch(`${t.url}/api/0/auth/login/`, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body: JSON.stringify(body) });
@@ -206,25 +212,12 @@ describe("password login on a non-loopback server", () => {
 
 // --- Internal ---
 
-function _rawGet(port: number, path: string, host: string): Promise<{ status: number; body: string }> {
-  return _raw(port, "GET", path, host);
+function _rawGet(port: number, path: string, host: string) {
+  return rawRequest(port, "GET", path, { Host: host });
 }
 
-function _rawPost(port: number, path: string, host: string, body: string): Promise<{ status: number; body: string }> {
-  return _raw(port, "POST", path, host, body);
-}
-
-/** node:http, because fetch will not send a Host header other than the URL's. */
-function _raw(port: number, method: string, path: string, host: string, body?: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, method, path, headers: { Host: host, "Content-Type": "application/json" } }, (res) => {
-      let text = "";
-      res.on("data", (d) => (text += d));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
+function _rawPost(port: number, path: string, host: string, body: string) {
+  return rawRequest(port, "POST", path, { Host: host, "Content-Type": "application/json" }, body);
 }
 
 function _runCli(args: string[], stdin: string): Promise<{ code: number | null; stdout: string; stderr: string }> {

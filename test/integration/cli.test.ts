@@ -25,6 +25,7 @@ describe("lighttrace CLI", () => {
   it("creates projects and tokens while the server runs, with --json for scripts", async () => {
     server = await startChildServer(dataDir);
     expect(server.output()).toMatch(/Created project "my-project"/);
+    expect(server.output()).toContain(`Web UI: ${server.url}/ (a browser on this machine is signed in as the local admin)`);
     const created = await runCli(["projects", "create", "billing-api", "--platform", "node", "--data", dataDir, "--json"]);
     expect(created.code).toBe(0);
     const project = JSON.parse(created.stdout);
@@ -67,6 +68,9 @@ describe("lighttrace CLI", () => {
     const badEnv = await runCli(["serve", "--data", dataDir], { LIGHTTRACE_SQLITE_SYNCHRONOUS: "maybe" });
     expect(badEnv.code).toBe(1);
     expect(badEnv.stderr).toContain("LIGHTTRACE_SQLITE_SYNCHRONOUS");
+    const openOnNetwork = await runCli(["serve", "--open-local", "--host", "0.0.0.0", "--data", dataDir]);
+    expect([openOnNetwork.code, openOnNetwork.stderr.trim()]).toEqual([1,
+      "error: invalid openLocal (LIGHTTRACE_OPEN_LOCAL): automatic sign-in needs a loopback --host (127.0.0.1, ::1 or localhost); on the network, sign in with a password"]);
     const unknown = await runCli(["projects", "destroy"]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain("unknown command");

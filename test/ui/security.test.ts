@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createHostAllowList, hostnameOf, isLoopbackHost, isSameOriginRequest } from "../../src/http/security.ts";
-import { canAutoSignIn } from "../../src/api/logins.ts";
+import { autoSignInRefusal } from "../../src/api/auto-sign-in.ts";
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from "../../src/api/passwords.ts";
 
 describe("Host allow-list (DNS rebinding)", () => {
@@ -51,10 +51,22 @@ describe("loopback auto sign-in", () => {
     expect(isLoopbackHost("::1")).toBe(true);
     expect(isLoopbackHost("0.0.0.0")).toBe(false);
     expect(isLoopbackHost("10.0.0.5")).toBe(false);
-    expect(canAutoSignIn("127.0.0.1", new Headers({ host: "localhost:8000" }))).toBe(true);
-    expect(canAutoSignIn("0.0.0.0", new Headers({ host: "localhost:8000" }))).toBe(false);
-    expect(canAutoSignIn("127.0.0.1", new Headers({ host: "errors.example.com" }))).toBe(false);
-    expect(canAutoSignIn("127.0.0.1", new Headers({ host: "127.0.0.1:8000", "x-forwarded-for": "203.0.113.1" }))).toBe(false);
+    const local = { host: "127.0.0.1", publicUrl: "", openLocal: "auto" } as const;
+    const may = (config: Parameters<typeof autoSignInRefusal>[0], headers: Record<string, string>, localPort = 8000) =>
+      autoSignInRefusal(config, { headers: new Headers(headers), localPort }) === undefined;
+    expect(may(local, { host: "localhost:8000" })).toBe(true);
+    expect(may(local, { host: "127.0.0.1:8000" })).toBe(true);
+    expect(may(local, { host: "127.0.0.1:8000" }, 8001)).toBe(false);
+    expect(may({ ...local, host: "0.0.0.0" }, { host: "localhost:8000" })).toBe(false);
+    expect(may(local, { host: "errors.example.com" })).toBe(false);
+    expect(may(local, { host: "127.0.0.1:8000", "x-forwarded-for": "203.0.113.1" })).toBe(false);
+    expect(may(local, { host: "127.0.0.1:8000", via: "1.1 nginx" })).toBe(false);
+    expect(may({ ...local, publicUrl: "https://errors.example.com" }, { host: "127.0.0.1:8000" })).toBe(false);
+    expect(may({ ...local, publicUrl: "http://localhost:8000" }, { host: "127.0.0.1:8000" })).toBe(true);
+    expect(may({ ...local, publicUrl: "https://errors.example.com", openLocal: "on" }, { host: "127.0.0.1:8000" })).toBe(true);
+    expect(may({ ...local, openLocal: "off" }, { host: "127.0.0.1:8000" })).toBe(false);
+    expect(may({ ...local, host: "::1" }, { host: "[::1]:8000" })).toBe(true);
+    expect(may({ ...local, host: "::1" }, { host: "127.0.0.1:8000" })).toBe(false);
   });
 });
 
