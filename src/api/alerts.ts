@@ -6,9 +6,8 @@ import { sendTestEmail } from "../alerts/test-email.ts";
 import { checkWebhookUrl, UrlPolicyError } from "../alerts/url-policy.ts";
 import type { ApiAlertDelivery, ApiAlertRule, ApiTestEmailResult } from "../contract/index.ts";
 import type { Project } from "../store/types.ts";
-import { param, parseJsonBody, parseQuery, requireOrganization, requireProject, validate, type ApiDeps } from "./context.ts";
+import { param, parseJsonBody, parseQuery, requireOrganization, requireProject, validate, type ApiDeps, type RouteFn } from "./context.ts";
 import { badRequest, notFound } from "../http/errors.ts";
-import type { RouteFn } from "./issues.ts";
 import { requireScopeLevel } from "./scopes.ts";
 import { serializeDelivery, serializeRule } from "./serialize/alerts.ts";
 

@@ -5,9 +5,8 @@ import { ArtifactAssembler, type AssembleResult } from "../sourcemaps/assemble.t
 import { claimResolvedGroupings } from "../sourcemaps/issue-continuity.ts";
 import { UPLOAD_LIMITS } from "../sourcemaps/limits.ts";
 import type { ApiArtifactBundle, ApiAssembleResult, ApiChunkUploadOptions } from "../contract/index.ts";
-import { param, parseJsonBody, parseQuery, requireOrganization, requireProject, resolveProjectRefs, type ApiDeps } from "./context.ts";
+import { param, parseJsonBody, parseQuery, requireOrganization, requireProject, resolveProjectRefs, type ApiDeps, type RouteFn } from "./context.ts";
 import { badRequest, notFound } from "../http/errors.ts";
-import type { RouteFn } from "./issues.ts";
 import { CURSOR_PARAM, linkHeader, parseCursor } from "./pagination.ts";
 import { parseMultipart, readBodyCapped } from "./request-body.ts";
 import { serializeArtifactBundle, serializeChunkUploadOptions } from "./serialize/uploads.ts";

@@ -2,10 +2,9 @@ import type { ApiCommitters } from "../contract/index.ts";
 import { normalizeEventId } from "../events/values.ts";
 import { collectEventFacts } from "../explain/event-facts.ts";
 import { loadSuspectCommits } from "../releases/load-suspect-commits.ts";
-import { param, requireOrganization, requireProject, type ApiDeps } from "./context.ts";
+import { param, requireOrganization, requireProject, type ApiDeps, type RouteFn } from "./context.ts";
 import { badRequest, notFound } from "../http/errors.ts";
 import { loadIssueEvent } from "./events.ts";
-import type { RouteFn } from "./issues.ts";
 import { serializeCommitters } from "./serialize/committers.ts";
 
 /**

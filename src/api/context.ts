@@ -9,6 +9,9 @@ import type { Symbolicator } from "../sourcemaps/symbolicate.ts";
 import type { EmailChannel } from "../alerts/channels/email.ts";
 import { readBodyCapped } from "./request-body.ts";
 
+/** Registers an authenticated, scope-checked route under both spellings (with and without the trailing "/"); see app.ts. */
+export type RouteFn = (method: "GET" | "PUT" | "POST" | "DELETE", path: string, handler: (event: H3Event) => Promise<unknown>) => void;
+
 /** What every API handler needs; built once in the composition root. */
 export interface ApiDeps {
   config: Config;

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import type { ApiExplainPreview, ApiExplainResult, ApiExplainStreamEvents } from "../contract/index.ts";
 import { explainIssueEvent, previewExplanation, type ExplainDeps } from "../explain/explain-issue.ts";
-import { parseJsonBody, parseQuery, type ApiDeps } from "./context.ts";
+import { parseJsonBody, parseQuery, type ApiDeps, type RouteFn } from "./context.ts";
 import { loadIssueEvent } from "./events.ts";
-import { loadIssue, type RouteFn } from "./issues.ts";
+import { loadIssue } from "./issues.ts";
 
 const EVENT_REF = z.string().regex(/^([0-9a-fA-F-]{32,36}|latest|oldest|recommended)$/, "an event id, or latest / oldest / recommended");
 

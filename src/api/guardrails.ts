@@ -3,8 +3,7 @@ import type { ApiProjectLimits, ApiProjectOutcomes } from "../contract/index.ts"
 import { resolveLimits } from "../process/project-limits.ts";
 import { usageMonth } from "../process/quota.ts";
 import { NO_OVERRIDES, type ProjectLimitOverrides } from "../store/guardrails.ts";
-import { param, parseJsonBody, parseQuery, requireOrganization, requireProject, type ApiDeps } from "./context.ts";
-import type { RouteFn } from "./issues.ts";
+import { param, parseJsonBody, parseQuery, requireOrganization, requireProject, type ApiDeps, type RouteFn } from "./context.ts";
 import { requireScopeLevel } from "./scopes.ts";
 import { serializeProjectLimits, serializeProjectOutcomes } from "./serialize/project-settings.ts";
 

@@ -2,7 +2,7 @@ import type { H3Event } from "h3";
 import { z } from "zod";
 import type { ApiBulkStatusChange, ApiIssue, ApiIssueDetail, ApiTagKey, ApiTagValue } from "../contract/index.ts";
 import type { Issue, IssueFilter, Project } from "../store/types.ts";
-import { param, parseJsonBody, parseQuery, requireOrganization, requireProject, type ApiDeps } from "./context.ts";
+import { param, parseJsonBody, parseQuery, requireOrganization, requireProject, type ApiDeps, type RouteFn } from "./context.ts";
 import { badRequest, notFound } from "../http/errors.ts";
 import { CURSOR_PARAM, linkHeader, parseCursor } from "./pagination.ts";
 import { findIssueByShortId } from "./short-ids.ts";
@@ -77,8 +77,6 @@ export function mountIssueRoutes(deps: ApiDeps, route: RouteFn): void {
     return serializeTagKey({ key, totalValues: 0, uniqueValues: values.length, topValues: values }).topValues;
   });
 }
-
-export type RouteFn = (method: "GET" | "PUT" | "POST" | "DELETE", path: string, handler: (event: H3Event) => Promise<unknown>) => void;
 
 /** The issue named by `:id` (numeric id or short id like `WEB-1A`), 404 if absent. */
 export async function loadIssue(deps: ApiDeps, event: H3Event): Promise<{ issue: Issue; project: Project }> {

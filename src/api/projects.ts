@@ -1,7 +1,6 @@
 import type { ApiOrganization, ApiOrganizationDetail, ApiProject, ApiProjectKey } from "../contract/index.ts";
 import type { ApiDeps } from "./context.ts";
-import { param, requireOrganization, requireProject } from "./context.ts";
-import type { RouteFn } from "./issues.ts";
+import { param, requireOrganization, requireProject, type RouteFn } from "./context.ts";
 import { serializeOrganization, serializeOrganizationDetail, serializeProject, serializeProjectKey } from "./serialize/organizations.ts";
 
 /** The installation's organization, its projects and their DSN keys. */

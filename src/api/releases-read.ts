@@ -4,9 +4,8 @@ import type { ApiIssue, ApiReleaseDetail, ApiReleaseListItem } from "../contract
 import { compareReleases, type ReleaseRef } from "../releases/order.ts";
 import type { ReleaseRecord } from "../store/releases.ts";
 import type { Organization, Project } from "../store/types.ts";
-import { param, parseQuery, requireOrganization, requireProject, type ApiDeps } from "./context.ts";
+import { param, parseQuery, requireOrganization, requireProject, type ApiDeps, type RouteFn } from "./context.ts";
 import { notFound } from "../http/errors.ts";
-import type { RouteFn } from "./issues.ts";
 import { CURSOR_PARAM, linkHeader, parseCursor } from "./pagination.ts";
 import { loadDeploySummaries, loadReleaseContext, releaseProjectFigures, type ReleaseContext } from "./release-context.ts";
 import { serializeIssue } from "./serialize/issues.ts";

@@ -4,9 +4,8 @@ import type { ApiDeploy, ApiRelease, ApiRepository } from "../contract/index.ts"
 import { parseTimestamp } from "../events/timestamps.ts";
 import type { Organization, Project } from "../store/types.ts";
 import type { ReleaseChanges } from "../store/releases.ts";
-import { param, parseJsonBody, requireOrganization, requireProject, resolveProjectRefs, type ApiDeps } from "./context.ts";
+import { param, parseJsonBody, requireOrganization, requireProject, resolveProjectRefs, type ApiDeps, type RouteFn } from "./context.ts";
 import { badRequest, notFound } from "../http/errors.ts";
-import type { RouteFn } from "./issues.ts";
 import { serializeDeploy, serializeRelease, serializeRepository } from "./serialize/releases.ts";
 import { hostOf } from "../sourcemaps/source-links.ts";
 

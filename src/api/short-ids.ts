@@ -1,8 +1,7 @@
 import type { ApiShortIdLookup } from "../contract/index.ts";
 import type { Issue } from "../store/types.ts";
-import { param, requireOrganization, type ApiDeps } from "./context.ts";
+import { param, requireOrganization, type ApiDeps, type RouteFn } from "./context.ts";
 import { notFound } from "../http/errors.ts";
-import type { RouteFn } from "./issues.ts";
 import { listStatusDetails } from "./issue-resolution.ts";
 import { serializeIssue } from "./serialize/issues.ts";
 

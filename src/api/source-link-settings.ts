@@ -1,9 +1,8 @@
 import { z } from "zod";
 import type { ApiSourceLinkSettings } from "../contract/index.ts";
 import { repositoryNameFromUrl } from "../sourcemaps/source-links.ts";
-import { param, parseJsonBody, requireOrganization, requireProject, type ApiDeps } from "./context.ts";
+import { param, parseJsonBody, requireOrganization, requireProject, type ApiDeps, type RouteFn } from "./context.ts";
 import { badRequest } from "../http/errors.ts";
-import type { RouteFn } from "./issues.ts";
 import { requireScopeLevel } from "./scopes.ts";
 import { serializeSourceLinkSettings } from "./serialize/project-settings.ts";
 

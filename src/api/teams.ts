@@ -2,9 +2,8 @@ import { HTTPError } from "h3";
 import { z } from "zod";
 import { PROJECT_SLUG } from "../cli/projects.ts";
 import type { ApiTeam } from "../contract/index.ts";
-import { param, parseJsonBody, requireOrganization, type ApiDeps } from "./context.ts";
+import { param, parseJsonBody, requireOrganization, type ApiDeps, type RouteFn } from "./context.ts";
 import { notFound } from "../http/errors.ts";
-import type { RouteFn } from "./issues.ts";
 import { serializeCreatedProject, serializeTeam } from "./serialize/organizations.ts";
 
 /**

@@ -1,7 +1,6 @@
 import type { ApiTrace } from "../contract/index.ts";
-import { param, requireOrganization, type ApiDeps } from "./context.ts";
+import { param, requireOrganization, type ApiDeps, type RouteFn } from "./context.ts";
 import { badRequest, notFound } from "../http/errors.ts";
-import type { RouteFn } from "./issues.ts";
 import { buildTraceTree } from "../traces/build-trace-tree.ts";
 
 /**
