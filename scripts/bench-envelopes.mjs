@@ -1,5 +1,5 @@
 // The ingest benchmark's bodies: distinct, real-shaped @sentry/node error envelopes (modelled on
-// /work/shared/docs/sdk-captures/node-error-envelope.txt): 18-frame stack traces with context
+// test/fixtures/envelopes/node-error-envelope.txt, a real capture): 18-frame stack traces with context
 // lines, 20 breadcrumbs, the Node SDK's contexts, integrations and modules, tags, a user and a
 // request, spread over more than 100 issues (throw sites). Every body is built once; each send
 // only writes a fresh event id into it, so the load generator spends its CPU on sending.

@@ -12,7 +12,7 @@ import { parseMultipart, readBodyCapped } from "./request-body.ts";
 import { serializeArtifactBundle, serializeChunkUploadOptions } from "./serialize/uploads.ts";
 
 /**
- * Source-map uploads as sentry-cli and the bundler plugins speak them (protocol notes §11): the
+ * Source-map uploads as sentry-cli and the bundler plugins speak them (docs/sentry-protocol.md §11): the
  * chunk-upload options, the chunk POST (multipart parts named by their SHA-1, gzip'd or not, each
  * verified), artifact-bundle assembly, and sentry-cli 2's release-bundle assembly.
  */

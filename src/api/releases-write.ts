@@ -10,7 +10,7 @@ import { serializeDeploy, serializeRelease, serializeRepository } from "./serial
 import { hostOf } from "../sourcemaps/source-links.ts";
 
 /**
- * The release endpoints sentry-cli writes through (protocol notes §11): `releases new`, `finalize`,
+ * The release endpoints sentry-cli writes through (docs/sentry-protocol.md §11): `releases new`, `finalize`,
  * `archive`/`restore`, `set-commits` (commits, or `--commit repo@sha` refs checked against the
  * repositories from the projects' source-link settings), `deploys new`/`list`. The read side (list,
  * detail, health) lives elsewhere; these reply with the release so sentry-cli can read it.

@@ -36,7 +36,7 @@ export const LIMITS = {
 } as const;
 
 /**
- * Canonicalises every shape SDKs send (see protocol notes §6): list-or-`{values}` exceptions and
+ * Canonicalises every shape SDKs send (see docs/sentry-protocol.md §6): list-or-`{values}` exceptions and
  * breadcrumbs, tag objects or pairs, `message` vs `logentry`, float or ISO timestamps. Corrects
  * clock drift from `sent_at`, clamps impossible times, substitutes `{{auto}}` IPs. Unknown keys are
  * kept. Anything unusable is dropped and recorded in `errors[]`, never silently.

@@ -16,7 +16,7 @@ export interface Grouping {
 }
 
 /**
- * Groups an event as Sentry's default grouping does (protocol notes §7): the in-app frames of its
+ * Groups an event as Sentry's default grouping does (docs/sentry-protocol.md §7): the in-app frames of its
  * exceptions, else all frames, else exception types and normalised values, else the normalised
  * message. An SDK `fingerprint` replaces that, with `{{ default }}` standing for it.
  */

@@ -1,7 +1,7 @@
 /**
  * Replaces the variable parts of a message with placeholders so that "user 42 not found" and
  * "user 43 not found" group together. Patterns and their priority follow Sentry's parameterisation
- * (protocol notes §7): email, url, hostname, ip, uuid, sha1, md5, date, duration, hex, float, int,
+ * (docs/sentry-protocol.md §7): email, url, hostname, ip, uuid, sha1, md5, date, duration, hex, float, int,
  * quoted string, bool.
  */
 export function parameterizeMessage(message: string): string {

@@ -16,7 +16,7 @@ const reportSchema = z.object({
 });
 
 /**
- * The `discarded_events` of a client report (protocol notes §5):
+ * The `discarded_events` of a client report (docs/sentry-protocol.md §5):
  * `{"timestamp": …, "discarded_events": [{"reason": "ratelimit_backoff", "category": "error", "quantity": 3}]}`.
  * Entries that do not have that shape are skipped (a client report is diagnostics: it must never
  * make the envelope it rides in fail); the number skipped is returned so the caller can log it.

@@ -29,7 +29,7 @@ export interface Envelope {
 }
 
 /**
- * Incremental envelope parser (Sentry envelope spec, protocol notes §3):
+ * Incremental envelope parser (Sentry envelope spec, docs/sentry-protocol.md §3):
  * `Headers ("\n" Item)* ["\n"]`, `Item = Headers "\n" Payload`. An item with `length` has exactly
  * that many payload bytes followed by `\n` or the end; without `length` its payload runs to the
  * next `\n` or the end. Payloads are buffered only for item types `keepPayload` returns a cap for,

@@ -79,7 +79,7 @@ export function createIngestHandler(deps: IngestDeps) {
       }
 
       if (deps.symbolicate && built.job.events.length) await deps.symbolicate(built.job);
-      // 429 carries per-category limits: a bare 429 makes SDKs drop every category (protocol notes §5)
+      // 429 carries per-category limits: a bare 429 makes SDKs drop every category (docs/sentry-protocol.md §5)
       const verdict = await deps.guardrails.admit(built.job, projectLimits);
       if (!verdict.admitted) {
         // the request's other items (client reports, sessions) are still counted

@@ -52,7 +52,7 @@ export interface IngestJob {
   clientDiscards?: ClientDiscard[];
 }
 
-/** One `discarded_events` entry of a client report (protocol notes §5). */
+/** One `discarded_events` entry of a client report (docs/sentry-protocol.md §5). */
 export interface ClientDiscard { reason: string; category: string; quantity: number }
 
 export interface EventOutcome {

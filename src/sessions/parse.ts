@@ -5,7 +5,7 @@ import { InvalidInputError } from "../errors.ts";
 
 /**
  * `session` and `sessions` envelope items (release health), validated and put into the shape the
- * writer merges. @see https://develop.sentry.dev/sdk/telemetry/sessions/ and protocol notes §8.
+ * writer merges. @see https://develop.sentry.dev/sdk/telemetry/sessions/ and docs/sentry-protocol.md §8.
  */
 
 /** How a session ended up; `unhandled` (@sentry/browser 11) is stored as `crashed`. */

@@ -33,7 +33,7 @@ export class BundleError extends Error {
 }
 
 /**
- * Parses an artifact bundle as sentry-cli and the bundler plugins build it (protocol notes §11):
+ * Parses an artifact bundle as sentry-cli and the bundler plugins build it (docs/sentry-protocol.md §11):
  * `SYSB` + u32 LE version, then a ZIP whose `manifest.json` lists `files/…` entries with `url`,
  * `type` and headers (`debug-id`, `sourcemap`; keys case-insensitive). A plain ZIP (sentry-cli 2's
  * legacy release bundle) is accepted too. Every file is inflated once to check it, and every

@@ -27,7 +27,7 @@ export interface AssembleRequest {
 const ERROR_MEMORY_MS = 10 * 60_000;
 
 /**
- * Artifact bundle assembly, as Sentry's assemble endpoint behaves (protocol notes §11): a known
+ * Artifact bundle assembly, as Sentry's assemble endpoint behaves (docs/sentry-protocol.md §11): a known
  * checksum answers `ok` (and gains the new projects); missing chunks answer `not_found` with the
  * list; otherwise the chunks are joined, checked against the checksum, parsed, and stored in one
  * transaction. Small enough to do while the client waits, so the usual answer is `ok` at once;

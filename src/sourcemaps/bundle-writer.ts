@@ -10,7 +10,7 @@ export interface BundleInputFile {
 }
 
 /**
- * Writes an artifact bundle as sentry-cli does (protocol notes §11): `SYSB` + u32 LE 2, then a
+ * Writes an artifact bundle as sentry-cli does (docs/sentry-protocol.md §11): `SYSB` + u32 LE 2, then a
  * ZIP with `manifest.json` and each file at `files/` + its URL mapped (`~/p` → `_/_/p`,
  * `https://host/p` → `https/host/p`). ZIP offsets count from the start of the file, header
  * included, as sentry-cli's do.

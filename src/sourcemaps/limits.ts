@@ -1,7 +1,7 @@
 const MiB = 1024 * 1024;
 
 /**
- * Upload limits, announced to sentry-cli through the chunk-upload options (protocol notes §11) and
+ * Upload limits, announced to sentry-cli through the chunk-upload options (docs/sentry-protocol.md §11) and
  * enforced on every request. Sentry's own values except where a single process must bound memory.
  */
 export const UPLOAD_LIMITS = {

@@ -25,7 +25,7 @@ const MAX_LINE = 300;
 const JS_PLATFORMS = new Set(["javascript", "node"]);
 
 /**
- * Maps minified JavaScript frames back to original sources (protocol notes §11, "Resolving a
+ * Maps minified JavaScript frames back to original sources (docs/sentry-protocol.md §11, "Resolving a
  * frame"): by debug id (an image of type `sourcemap` whose `code_file` is the frame's abs_path or
  * filename), else by release + dist + URL candidates (the minified file, then its `Sourcemap`
  * header or `sourceMappingURL`, which may be a data URL). Resolved frames get the original file,

@@ -1,5 +1,5 @@
 /**
- * URL rules of source-map lookup (Symbolicator's, protocol notes §11). Release artifacts are named
+ * URL rules of source-map lookup (Symbolicator's, docs/sentry-protocol.md §11). Release artifacts are named
  * by full URL or by `~/` + path ("any host"); a frame's URL is tried in this order.
  * @example releaseFileCandidates("https://shop.example/static/app.js?v=3#x")
  *   // ["https://shop.example/static/app.js?v=3", "https://shop.example/static/app.js", "~/static/app.js?v=3", "~/static/app.js"]
