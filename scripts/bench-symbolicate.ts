@@ -15,6 +15,7 @@ import { build } from "esbuild";
 import { TraceMap, originalPositionFor, generatedPositionFor } from "@jridgewell/trace-mapping";
 import { openDb } from "../src/store/db.ts";
 import { createSqliteStore } from "../src/store/sqlite-store.ts";
+import { createProject } from "../src/projects/create-project.ts";
 import { Symbolicator } from "../src/sourcemaps/symbolicate.ts";
 import { SourceMapCache } from "../src/sourcemaps/map-cache.ts";
 import type { NormalizedEvent } from "../src/events/types.ts";
@@ -33,7 +34,7 @@ try {
   // 2. stored as an uploaded artifact, in a real database
   const store = createSqliteStore(openDb(join(work, "data"), { synchronous: "normal" }));
   const org = await store.ensureOrganization("bench", "Bench");
-  const { project } = await store.createProject({ slug: "web", name: "web", platform: "javascript", organizationId: org.id });
+  const { project } = await createProject(store, { slug: "web", name: "web", platform: "javascript", organizationId: org.id });
   const debugId = "23a0335e-d4db-540e-a32c-b2e5bd9eb506";
   await store.storeArtifactBundle({
     organizationId: org.id, checksum: null, bundleId: null, release: "web@1", dist: null, projectIds: [project.id], consumedChunks: [], now: Date.now() / 1000,

@@ -1,5 +1,6 @@
 import type { Config } from "./config.ts";
 import type { Organization, Project, ProjectKey, Store } from "./store/types.ts";
+import { createProject } from "./projects/create-project.ts";
 
 export interface BootstrapResult {
   organization: Organization;
@@ -19,7 +20,7 @@ export async function bootstrapInstallation(store: Store, config: Config, public
   await store.setSetting("public_url", publicUrl);
   const projects = await store.listProjects();
   if (projects.length > 0) return { organization };
-  const firstProject = await store.createProject({ slug: FIRST_PROJECT_SLUG, name: "My Project", platform: null, organizationId: organization.id });
+  const firstProject = await createProject(store, { slug: FIRST_PROJECT_SLUG, name: "My Project", platform: null, organizationId: organization.id });
   return { organization, firstProject };
 }
 

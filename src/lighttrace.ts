@@ -11,6 +11,8 @@ import { sqliteAddonPath } from "./store/sqlite-binding.ts";
 import { createSqliteStore } from "./store/sqlite-store.ts";
 import type { Store } from "./store/types.ts";
 import { IngestQueue } from "./process/ingest-queue.ts";
+import { BatchCommitter } from "./process/commit-batch.ts";
+import { AlertDecider } from "./process/decide-alerts.ts";
 import { Guardrails } from "./process/guardrails.ts";
 import { KeyCache } from "./ingest/key-cache.ts";
 import { createIngestHandler } from "./ingest/routes.ts";
@@ -57,16 +59,16 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
     maxQueuedBytes: config.maxQueuedBytes,
     maxBatchSize: config.maxBatchSize,
     logger,
-    onCommitted: (outcomes) => {
+    committer: new BatchCommitter({ store, alerts: new AlertDecider(store) }),
+    onCommitted: (outcomes, batch) => {
       checkpointer.noteCommitted(outcomes.length);
       guardrails.retention.noteCommitted(outcomes.length);
       for (const o of outcomes) {
         if (o.isNewIssue) logger.info("new issue", { issueId: o.issueId, eventId: o.eventId });
         else if (o.isRegression) logger.info("issue regressed", { issueId: o.issueId, eventId: o.eventId });
       }
-      const decided = store.alerts.takeWriterReport();
-      for (const error of decided.errors) logger.error("alert rules failed on an event (the event is stored)", { error });
-      if (decided.enqueued > 0) alerts.wake();
+      for (const error of batch.alertErrors) logger.error("alert rules failed on an event (the event is stored)", { error });
+      if (batch.alertsEnqueued > 0) alerts.wake();
     },
   });
   const symbolicator = new Symbolicator({ store, cache: new SourceMapCache(SOURCE_MAP_CACHE_WEIGHT) });

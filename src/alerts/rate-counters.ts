@@ -1,6 +1,6 @@
 /**
- * In-memory per-issue counters for the spike and users-affected triggers, kept by the ingest
- * writer at the cost of an array increment per event. They start empty at each process start,
+ * In-memory per-issue counters for the spike and users-affected triggers, fed after each commit
+ * (src/process/decide-alerts.ts) at the cost of an array increment per event. They start empty at each process start,
  * so after a restart a window fills up again before it can fire: a restart can delay a spike
  * alert, never invent one. The issue's baseline comes from the stored hourly counts instead.
  */
@@ -57,6 +57,11 @@ export class IssueRateCounters {
     for (const seen of c.users.values()) if (seen >= since) count++;
     c.usersCache = { key, count };
     return count;
+  }
+
+  /** When `userKey` was last seen on `issueId` (seconds), if it is remembered. */
+  userLastSeen(issueId: number, userKey: string): number | undefined {
+    return this.issues.get(issueId)?.users?.get(userKey);
   }
 
   // --- Internal ---

@@ -75,6 +75,11 @@ export function decideTriggers(rule: AlertRule, facts: AlertEventFacts, inputs: 
  * triggers once per cooldown window, so a regression or spike after the cooldown is a new key.
  */
 export function idempotencyKey(issueId: number, ruleId: number, trigger: TriggerKind, nowSec: number, cooldownMinutes: number, actionIndex: number): string {
+  return `${issueId}:${idempotencySuffix(ruleId, trigger, nowSec, cooldownMinutes, actionIndex)}`;
+}
+
+/** The part of `idempotencyKey` after the issue id (a write plan names issues before they have ids). */
+export function idempotencySuffix(ruleId: number, trigger: TriggerKind, nowSec: number, cooldownMinutes: number, actionIndex: number): string {
   const window = trigger === "new_issue" ? 0 : Math.floor(nowSec / (cooldownMinutes * 60));
-  return `${issueId}:${ruleId}:${trigger}:${window}:${actionIndex}`;
+  return `${ruleId}:${trigger}:${window}:${actionIndex}`;
 }

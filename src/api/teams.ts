@@ -4,6 +4,7 @@ import { PROJECT_SLUG } from "../cli/projects.ts";
 import type { ApiTeam } from "../contract/index.ts";
 import { param, parseJsonBody, requireOrganization, type ApiDeps, type RouteFn } from "./context.ts";
 import { notFound } from "../http/errors.ts";
+import { createProject } from "../projects/create-project.ts";
 import { serializeCreatedProject, serializeTeam } from "./serialize/organizations.ts";
 
 /**
@@ -31,7 +32,7 @@ export function mountTeamRoutes(deps: ApiDeps, route: RouteFn): void {
     const slug = body.slug ?? slugify(body.name);
     if (!PROJECT_SLUG.safeParse(slug).success) throw new HTTPError({ status: 400, message: `cannot derive a slug from "${body.name.slice(0, 50)}"; pass one` });
     if (await deps.store.getProject(slug)) throw new HTTPError({ status: 409, message: "A project with this slug already exists." });
-    const { project, key } = await deps.store.createProject({ slug, name: body.name, platform: body.platform ?? null, organizationId: org.id });
+    const { project, key } = await createProject(deps.store, { slug, name: body.name, platform: body.platform ?? null, organizationId: org.id });
     // Sentry answers with the project; the DSN is added so a client needs no second request.
     return Response.json(serializeCreatedProject(project, key, org, deps.publicUrl()), { status: 201 });
   });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { formatDsn } from "../bootstrap.ts";
+import { createProject } from "../projects/create-project.ts";
 import { fail, print } from "./output.ts";
 import { withCliStore } from "./store-access.ts";
 
@@ -24,7 +25,7 @@ export async function runProjectsCreate(slug: string, rawFlags: unknown): Promis
   if (!flags.success) fail(`invalid --${String(flags.error.issues[0]!.path[0])}: ${flags.error.issues[0]!.message}`);
   await withCliStore(flags.data.data, async ({ store, org, publicUrl }) => {
     if (await store.getProject(slug)) fail(`a project with slug "${slug}" already exists`);
-    const { project, key } = await store.createProject({
+    const { project, key } = await createProject(store, {
       slug, name: flags.data.name ?? slug, platform: flags.data.platform ?? null, organizationId: org.id,
     });
     const dsn = formatDsn(publicUrl, key);

@@ -19,8 +19,8 @@ export const PROCESSED_ITEM_TYPES = new Set(["event", ...TRACE_ITEM_TYPES, ...SE
 
 export interface RequestContext {
   projectId: number;
-  /** ms since epoch */
-  receivedAt: number;
+  /** when the request arrived (the injected Clock) */
+  receivedAtMs: number;
   clientIp?: string;
   /** data scrubbing for this project; undefined = off */
   scrub?: ScrubOptions;
@@ -38,13 +38,13 @@ export function buildEnvelopeJob(envelope: Envelope, ctx: RequestContext): { job
   const events: PreparedEvent[] = [];
   const itemCounts = new Map<string, number>();
   const traces: IngestJob["traces"] = [];
-  const job: IngestJob = { projectId: ctx.projectId, events, itemCounts, receivedAt: ctx.receivedAt };
+  const job: IngestJob = { projectId: ctx.projectId, events, itemCounts, receivedAtMs: ctx.receivedAtMs };
   const clientDiscards: ClientDiscard[] = [];
   for (const item of envelope.items) {
     if (item.type === "client_report" && item.payload) clientDiscards.push(...parseClientReport(item.payload).discards);
     if (!PROCESSED_ITEM_TYPES.has(item.type) || TRACE_ITEM_TYPES.has(item.type)) {
       itemCounts.set(item.type, (itemCounts.get(item.type) ?? 0) + 1);
-      if (TRACE_ITEM_TYPES.has(item.type)) traces.push(parseTraceItem(item, ctx.receivedAt, sentAt, ctx.scrub));
+      if (TRACE_ITEM_TYPES.has(item.type)) traces.push(parseTraceItem(item, ctx.receivedAtMs, sentAt, ctx.scrub));
       continue;
     }
     if (SESSION_ITEM_TYPES.has(item.type)) {
@@ -65,7 +65,7 @@ export function buildEnvelopeJob(envelope: Envelope, ctx: RequestContext): { job
 export function buildStoreJob(body: Buffer, ctx: RequestContext): { job: IngestJob; eventId: string } {
   const raw = _parseJson(body, "request body");
   const event = _prepare(raw, ctx, undefined, undefined);
-  return { job: { projectId: ctx.projectId, events: [event], itemCounts: new Map(), receivedAt: ctx.receivedAt }, eventId: event.eventId };
+  return { job: { projectId: ctx.projectId, events: [event], itemCounts: new Map(), receivedAtMs: ctx.receivedAtMs }, eventId: event.eventId };
 }
 
 // --- Internal ---
@@ -82,7 +82,7 @@ function _parseJson(payload: Buffer | undefined, what: string): unknown {
 function _prepare(raw: unknown, ctx: RequestContext, sentAt: number | undefined, envelopeEventId: string | undefined): PreparedEvent {
   try {
     const event = normalizeEvent(raw, {
-      receivedAt: ctx.receivedAt,
+      receivedAt: ctx.receivedAtMs,
       newEventId: () => randomUUID().replace(/-/g, ""),
       ...(envelopeEventId ? { envelopeEventId } : {}),
       ...(sentAt !== undefined ? { sentAt } : {}),

@@ -54,7 +54,7 @@ export function createIngestHandler(deps: IngestDeps) {
       if (!requestAuth && endpoint === "store") throw httpError(401, "missing authorization information");
       if (requestAuth) await _authorize(deps.keys, requestAuth, projectId);
       const projectLimits = await deps.guardrails.limits.limitsFor(projectId);
-      const ctx: RequestContext = { projectId, receivedAt: deps.clock.now(), ..._clientIp(req, deps.config.trustProxy) };
+      const ctx: RequestContext = { projectId, receivedAtMs: deps.clock.now(), ..._clientIp(req, deps.config.trustProxy) };
       if (projectLimits.scrubData) ctx.scrub = { sensitiveFields: projectLimits.sensitiveFields };
 
       let built: { job: Parameters<IngestQueue["submit"]>[0]; eventId?: string };

@@ -11,7 +11,7 @@ export const SESSION_ITEM_TYPES: ReadonlySet<string> = new Set(["session", "sess
  * `session.too_old` in the project's item counts, never silently.
  */
 export function collectSessionItem(type: string, raw: unknown, job: IngestJob, sentAt: number | undefined): void {
-  const ctx = { receivedAt: job.receivedAt / 1000, ...(sentAt !== undefined ? { sentAt } : {}) };
+  const ctx = { receivedAt: job.receivedAtMs / 1000, ...(sentAt !== undefined ? { sentAt } : {}) };
   try {
     if (type === "session") {
       const update = parseSessionUpdate(raw, ctx);

@@ -42,7 +42,7 @@ export class Guardrails {
    * issue?) or at its first request of a month (the month's usage so far).
    */
   async admit(job: IngestJob, limits: EffectiveLimits): Promise<QuotaVerdict> {
-    const nowMs = job.receivedAt;
+    const nowMs = job.receivedAtMs;
     const hashes = job.events.map((e) => e.grouping.hash);
     if (hashes.length === 0) return { admitted: true, via: "within_limits" };
     if (limits.monthlyQuota > 0 && !this.quota.knowsMonth(job.projectId, nowMs)) {
@@ -63,7 +63,7 @@ export class Guardrails {
 
   /** Gives back what `admit` counted for a job that was not stored after all. */
   refund(job: IngestJob): void {
-    this.quota.refund(job.projectId, job.events.length, job.receivedAt);
+    this.quota.refund(job.projectId, job.events.length, job.receivedAtMs);
   }
 
   async stop(): Promise<void> {

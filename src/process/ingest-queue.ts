@@ -1,5 +1,6 @@
 import type { Logger } from "../logger.ts";
 import type { Store } from "../store/types.ts";
+import type { BatchCommitter, CommittedBatch } from "./commit-batch.ts";
 import type { EventOutcome, IngestJob } from "./types.ts";
 
 export class QueueFullError extends Error {
@@ -11,8 +12,10 @@ export interface IngestQueueOptions {
   maxQueuedBytes: number;
   maxBatchSize: number;
   logger: Logger;
-  /** called after each commit with what it stored (alerts hook in here) */
-  onCommitted?: (outcomes: EventOutcome[]) => void;
+  /** plans and commits each batch (src/process/commit-batch.ts) */
+  committer: Pick<BatchCommitter, "commit">;
+  /** called after each commit with what it stored and what alerting made of it */
+  onCommitted?: (outcomes: EventOutcome[], batch: CommittedBatch) => void;
 }
 
 interface Pending {
@@ -94,28 +97,32 @@ export class IngestQueue {
     try {
       while (this.pending.length > 0) {
         const batch = this.takeBatch();
-        let results: (EventOutcome[] | Error)[];
+        let committedBatch: CommittedBatch;
         try {
-          results = await this.store.commitIngestBatch(batch.map((p) => p.job));
+          committedBatch = await this.options.committer.commit(batch.map((p) => p.job));
         } catch (err) {
           this.options.logger.error("ingest batch failed to commit", { error: err, jobs: batch.length });
           const failure = err instanceof Error ? err : new Error(String(err));
-          results = batch.map(() => failure);
+          committedBatch = { results: batch.map(() => failure), alertsEnqueued: 0, alertErrors: [] };
         }
+        const results = committedBatch.results;
         const committed: EventOutcome[] = [];
+        // one failure for the whole batch (e.g. a full disk) is logged once, not once per job
+        const batchError = results.length > 1 && results.every((r) => r === results[0]) && results[0] instanceof Error ? results[0] : undefined;
+        if (batchError) this.options.logger.error("ingest batch failed to commit", { error: batchError, jobs: batch.length });
         batch.forEach((p, i) => {
           this.queuedEvents -= Math.max(1, p.job.events.length);
           this.queuedBytes -= _jobBytes(p.job);
           const result = results[i]!;
           if (result instanceof Error) {
-            this.options.logger.error("ingest job failed", { error: result, projectId: p.job.projectId });
+            if (!batchError) this.options.logger.error("ingest job failed", { error: result, projectId: p.job.projectId });
             p.reject(result);
           } else {
             committed.push(...result);
             p.resolve(result);
           }
         });
-        if (committed.length && this.options.onCommitted) this.options.onCommitted(committed);
+        if (this.options.onCommitted && (committed.length || committedBatch.alertErrors.length)) this.options.onCommitted(committed, committedBatch);
         if (this.pending.length > 0) await new Promise((r) => setImmediate(r)); // let new requests in
       }
     } finally {

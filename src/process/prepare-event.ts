@@ -17,8 +17,8 @@ export function prepareEvent(event: NormalizedEvent): PreparedEvent {
   const traceId = event.contexts?.trace?.trace_id;
   const prepared: PreparedEvent = {
     eventId: event.event_id,
-    timestamp: event.timestamp,
-    receivedAt: event.received,
+    timestampSec: event.timestamp,
+    receivedAtSec: event.received,
     type: event.type,
     level: event.level,
     platform: event.platform,

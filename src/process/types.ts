@@ -4,13 +4,13 @@ import type { Level, NormalizedEvent } from "../events/types.ts";
 import type { TraceSegment } from "../traces/parse-trace-items.ts";
 import type { SessionAggregate, SessionUpdate } from "../sessions/parse.ts";
 
-/** An event with everything computed that needs no database: what the writer stores. */
+/** An event with everything computed that needs no database: what processing plans the batch with. */
 export interface PreparedEvent {
   eventId: string;
-  /** seconds since epoch (corrected) */
-  timestamp: number;
-  /** seconds since epoch */
-  receivedAt: number;
+  /** when it happened (clock drift corrected) */
+  timestampSec: number;
+  /** when the server received it (the job's `receivedAtMs`, in seconds) */
+  receivedAtSec: number;
   type: "error" | "default";
   level: Level;
   platform: string;
@@ -35,14 +35,14 @@ export interface PreparedEvent {
   event: NormalizedEvent;
 }
 
-/** What one ingest request hands the writer; committed atomically with the batch it lands in. */
+/** What one ingest request hands processing; committed atomically with the batch it lands in. */
 export interface IngestJob {
   projectId: number;
   events: PreparedEvent[];
   /** item types that are accepted but not processed yet, counted per type */
   itemCounts: Map<string, number>;
-  /** ms since epoch */
-  receivedAt: number;
+  /** when the server received the request (the injected Clock) */
+  receivedAtMs: number;
   /** transactions and standalone spans, stored for the trace view (src/store/traces.ts) */
   traces?: TraceSegment[];
   /** release health: `session` items (merged by sid) and `sessions` aggregates; not events, no quota */

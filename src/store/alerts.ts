@@ -1,12 +1,21 @@
-import type { DecisionQueries, DecisionReport, OutboxInsert } from "../alerts/decider.ts";
-import { RULE_DEFINITION, type AlertAction, type AlertRule, type RuleDefinition, type TriggerKind } from "../alerts/rule-schema.ts";
+import { RULE_DEFINITION, type AlertAction, type AlertRule, type RuleDefinition } from "../alerts/rule-schema.ts";
 import type { SqliteDatabase } from "./sqlite-binding.ts";
 
 export type OutboxStatus = "pending" | "sent" | "held" | "collapsed" | "failed" | "skipped";
 
-/** One delivery: a (trigger, action) decided by the ingest writer, or a digest. */
-export interface OutboxRow extends Omit<OutboxInsert, "now"> {
+/** One delivery: a (trigger, action) decided at ingest (src/process/decide-alerts.ts), or a digest. */
+export interface OutboxRow {
   id: number;
+  idempotencyKey: string;
+  projectId: number;
+  ruleId: number;
+  issueId: number | null;
+  eventId: string | null;
+  /** new_issue | regression | spike | users_affected | collapsed_digest | daily_digest */
+  trigger: string;
+  action: AlertAction;
+  actionKey: string;
+  payload: Record<string, unknown> | null;
   status: OutboxStatus;
   attempts: number;
   /** seconds since epoch */
@@ -52,13 +61,12 @@ export interface AlertStore {
   /** forgets finished deliveries created before `beforeSec` and cooldowns that fired before `cooldownBeforeSec` */
   pruneOutbox(beforeSec: number, cooldownBeforeSec: number): Promise<number>;
   getOutboxRow(id: number): Promise<OutboxRow | undefined>;
-  /** rows the ingest writer enqueued, and rule failures, since the last call (in-process; wakes the dispatcher) */
-  takeWriterReport(): DecisionReport;
 }
 
 /**
- * All alert SQL. `decision` is what the ingest writer's AlertDecider calls inside the ingest
- * transaction; the rest serves the dispatcher, the API and the CLI.
+ * Alert SQL for the dispatcher, the API and the CLI, plus the rule reads ingest decides with
+ * (`ingest`). Ingest's own outbox rows and cooldown claims are written by the write plan
+ * (src/store/ingest-writer.ts).
  */
 export function createAlertQueries(db: SqliteDatabase) {
   const stmt = {
@@ -73,10 +81,6 @@ export function createAlertQueries(db: SqliteDatabase) {
     rulesVersion: db.prepare("SELECT value FROM settings WHERE key = 'alert_rules_version'").pluck(),
     bumpVersion: db.prepare(`INSERT INTO settings (key, value) VALUES ('alert_rules_version', '1')
       ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)`),
-    baseline: db.prepare(`SELECT coalesce(sum(event_count), 0) FROM issue_hourly_counts WHERE issue_id = ? AND hour >= ? AND hour < ?`).pluck(),
-    lastFired: db.prepare("SELECT fired_at FROM alert_cooldowns WHERE issue_id = ? AND rule_id = ? AND trigger = ?").pluck(),
-    recordFired: db.prepare(`INSERT INTO alert_cooldowns (issue_id, rule_id, trigger, fired_at) VALUES (?, ?, ?, ?)
-      ON CONFLICT (issue_id, rule_id, trigger) DO UPDATE SET fired_at = excluded.fired_at`),
     enqueue: db.prepare(`INSERT OR IGNORE INTO alert_outbox (idempotency_key, project_id, rule_id, issue_id, event_id, trigger, action,
         action_key, payload, status, next_attempt_at, created_at)
       VALUES (@idempotencyKey, @projectId, @ruleId, @issueId, @eventId, @trigger, @action, @actionKey, @payload, 'pending', @now, @now)`),
@@ -150,18 +154,6 @@ export function createAlertQueries(db: SqliteDatabase) {
     return added;
   });
 
-  let decider: { takeReport(): DecisionReport } | undefined;
-
-  const decision: DecisionQueries = {
-    rulesVersion: () => String(stmt.rulesVersion.get() ?? "0"),
-    activeRules: (projectId) => stmt.activeRules.all(projectId).map(_rule),
-    baselinePerHour: (issueId, currentHour) => Number(stmt.baseline.get(issueId, currentHour - 24, currentHour)) / 24,
-    lastFiredAt: (issueId, ruleId, trigger) => stmt.lastFired.get(issueId, ruleId, trigger) as number | undefined,
-    recordFired: (issueId, ruleId, trigger: TriggerKind, at) => void stmt.recordFired.run(issueId, ruleId, trigger, at),
-    enqueue: (row: OutboxInsert) =>
-      stmt.enqueue.run({ ...row, action: JSON.stringify(row.action), payload: row.payload ? JSON.stringify(row.payload) : null }).changes > 0,
-  };
-
   const store: AlertStore = {
     listRules: async (projectId) => stmt.rulesOfProject.all(projectId).map(_rule),
     getRule: async (id) => {
@@ -188,16 +180,19 @@ export function createAlertQueries(db: SqliteDatabase) {
       const row = stmt.byId.get(id);
       return row ? _outbox(row) : undefined;
     },
-    takeWriterReport: () => decider?.takeReport() ?? { enqueued: 0, errors: [] },
   };
 
   return {
     store,
-    decision,
-    /** the project's default rule, inside the caller's transaction (project creation) */
-    createDefaultRule: (projectId: number, rule: RuleWrite) => createRule(projectId, rule, true),
-    /** lets takeWriterReport() reach the writer's decider */
-    attachDecider: (d: { takeReport(): DecisionReport }) => void (decider = d),
+    /** what ingest decides alerts with: a version that changes on every rule edit, and a project's active rules */
+    ingest: {
+      rulesVersion: (): string => String(stmt.rulesVersion.get() ?? "0"),
+      activeRules: (projectId: number): AlertRule[] => stmt.activeRules.all(projectId).map(_rule),
+    },
+    /** a project's first rules, inside the caller's transaction (project creation) */
+    createRulesInTransaction: (projectId: number, rules: readonly RuleWrite[], isDefault: boolean) => {
+      for (const rule of rules) createRule(projectId, rule, isDefault);
+    },
   };
 }
 

@@ -3,21 +3,12 @@ import type { SqliteDatabase } from "./sqlite-binding.ts";
 /**
  * What the release list and detail show beside the release itself: events per release (hourly, so
  * "adoption in the last 24 h" is a cheap read), issues new in a release, issues a release
- * regressed. `release_hourly_events` is filled by the ingest writer; the rest is read from issues.
+ * regressed. `release_hourly_events` is filled by ingest's write plan; the rest is read from issues.
  */
 export interface ReleaseEventCount { projectId: number; release: string; environment: string; events: number }
 export interface ReleaseIssueCount { projectId: number; release: string; newIssues: number; regressedIssues: number }
 /** Just enough of an organization release to order and filter a list before loading a page. */
 export interface ReleaseHead { id: number; version: string; dateCreated: number; status: string }
-
-/** The writer's hook: counts an event in its release's hour (inside the ingest transaction). */
-export function createReleaseEventCounter(db: SqliteDatabase) {
-  const upsert = db.prepare(`INSERT INTO release_hourly_events (project_id, release, environment, hour, event_count) VALUES (?, ?, ?, ?, 1)
-    ON CONFLICT (project_id, release, environment, hour) DO UPDATE SET event_count = event_count + 1`);
-  return (projectId: number, release: string, environment: string, timestamp: number): void => {
-    upsert.run(projectId, release, environment, Math.floor(timestamp / 3600));
-  };
-}
 
 export function createReleaseStatsQueries(db: SqliteDatabase) {
   const stmt = {

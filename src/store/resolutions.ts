@@ -1,4 +1,4 @@
-import { isRegression, type Resolution } from "../process/regressions.ts";
+import type { Resolution } from "../process/regressions.ts";
 import type { ReleaseRef } from "../releases/order.ts";
 import type { SqliteDatabase } from "./sqlite-binding.ts";
 
@@ -21,40 +21,11 @@ export interface IssueReleaseCount { version: string; count: number; firstSeen: 
 /**
  * The releases of a project with the time each was first seen: by an event (per-project
  * `releases` rows) or by its creation (sentry-cli `releases new`, store/releases.ts). One SQL
- * source, so the writer and the API order releases alike. Parameter: @projectId.
+ * source, so ingest (src/store/ingest-reads.ts) and the API order releases alike. Parameter: @projectId.
  */
-const PROJECT_RELEASES_SQL = `SELECT version, first_event AS first_seen FROM releases WHERE project_id = @projectId
+export const PROJECT_RELEASES_SQL = `SELECT version, first_event AS first_seen FROM releases WHERE project_id = @projectId
   UNION ALL SELECT r.version, r.date_created FROM org_releases r JOIN org_release_projects rp ON rp.release_id = r.id
   WHERE rp.project_id = @projectId`;
-
-/** The writer's side: does this event reopen its resolved issue? Runs inside the ingest transaction. */
-export function createRegressionGate(db: SqliteDatabase) {
-  const stmt = {
-    resolution: db.prepare(`SELECT r.type, r.release FROM issue_resolutions r JOIN issues i ON i.id = r.issue_id
-      WHERE r.issue_id = ? AND r.resolved_at >= coalesce(i.status_changed_at, 0)`),
-    firstSeen: db.prepare(`SELECT min(first_seen) FROM (${PROJECT_RELEASES_SQL}) WHERE version = @version`).pluck(),
-    recordRegression: db.prepare(`INSERT INTO release_regressions (project_id, release, issue_id, regressed_at) VALUES (?, ?, ?, ?)
-      ON CONFLICT (project_id, release, issue_id) DO UPDATE SET regressed_at = excluded.regressed_at`),
-  };
-  const ref = (projectId: number, version: string, fallback: number): ReleaseRef => {
-    const seen = stmt.firstSeen.get({ projectId, version }) as number | null;
-    return { version, firstSeen: seen ?? fallback };
-  };
-  return {
-    /** Whether an event from `release` (at `timestamp`, seconds) reopens the resolved issue. */
-    reopens(projectId: number, issueId: number, release: string | undefined, timestamp: number): boolean {
-      const row = stmt.resolution.get(issueId) as { type: Resolution["type"]; release: string } | undefined;
-      if (!row) return true;
-      // a release never seen before is the newest one: its first event is this one
-      const resolution: Resolution = { type: row.type, release: ref(projectId, row.release, Number.POSITIVE_INFINITY) };
-      return isRegression(resolution, release ? ref(projectId, release, timestamp) : undefined);
-    },
-    /** Remembers that `release` regressed the issue (for "regressed issues" of a release). */
-    recordRegression(projectId: number, issueId: number, release: string | undefined, at: number): void {
-      if (release) stmt.recordRegression.run(projectId, release, issueId, at);
-    },
-  };
-}
 
 /** The API's side: set, read and explain resolutions; a project's releases; an issue's releases. */
 export function createResolutionQueries(db: SqliteDatabase) {

@@ -14,13 +14,12 @@ import { createSessionQueries } from "./sessions.ts";
 import { createReleaseStore } from "./releases.ts";
 import { createSourceLinkStore } from "./source-links.ts";
 import { createAlertQueries } from "./alerts.ts";
-import { AlertDecider } from "../alerts/decider.ts";
-import { DEFAULT_RULE } from "../alerts/rule-schema.ts";
 import { createGuardrailQueries } from "./guardrails.ts";
 import { createRetentionQueries } from "./retention.ts";
 import { createResolutionQueries } from "./resolutions.ts";
 import { createReleaseStatsQueries } from "./release-stats.ts";
 import { createArtifactStore } from "./artifacts.ts";
+import { createIngestReads } from "./ingest-reads.ts";
 import { translateSqliteError } from "./sqlite-errors.ts";
 
 /**
@@ -29,18 +28,16 @@ import { translateSqliteError } from "./sqlite-errors.ts";
  */
 export function createSqliteStore(db: SqliteDatabase, opts: { maxStoredTraceSpans?: number; maxTraceAgeDays?: number } = {}): Store {
   const alerts = createAlertQueries(db);
-  const decider = new AlertDecider(alerts.decision);
-  alerts.attachDecider(decider);
-  const writeBatch = createIngestWriter(db, {
+  const executeWritePlan = createIngestWriter(db, {
     maxStoredTraceSpans: opts.maxStoredTraceSpans ?? DEFAULTS.maxStoredTraceSpans, maxTraceAgeDays: opts.maxTraceAgeDays ?? 0,
-  }, decider);
+  });
+  const ingestReads = createIngestReads(db);
   const traces = createTraceQueries(db);
   const explanations = createExplanationQueries(db);
   const projects = createProjectQueries(db);
-  // every new project starts with the default alert rule, in the same transaction
   const createProject = db.transaction((input: Parameters<Store["createProject"]>[0]) => {
     const created = projects.createProject(input);
-    alerts.createDefaultRule(created.project.id, { name: DEFAULT_RULE.name, status: "active", definition: DEFAULT_RULE.definition });
+    alerts.createRulesInTransaction(created.project.id, input.defaultAlertRules, true);
     return created;
   });
   const issues = createIssueQueries(db);
@@ -56,8 +53,12 @@ export function createSqliteStore(db: SqliteDatabase, opts: { maxStoredTraceSpan
     ...createReleaseStore(db),
     ...createSourceLinkStore(db),
     ...createArtifactStore(db),
-    // a job that failed inside its savepoint comes back as its error: translated like a thrown one
-    commitIngestBatch: async (jobs) => writeBatch(jobs).map((r) => (r instanceof Error ? (translateSqliteError(r) as Error) : r)),
+    readIngestState: async (queries) => ingestReads.readIngestState(queries),
+    readRegressionState: async (projectId, issueIds, releases) => ingestReads.readRegressionState(projectId, issueIds, releases),
+    alertRulesVersion: async () => alerts.ingest.rulesVersion(),
+    activeAlertRules: async (projectId) => alerts.ingest.activeRules(projectId),
+    issueEventTotals: async (issueIds, fromHour, toHour) => ingestReads.issueEventTotals(issueIds, fromHour, toHour),
+    executeWritePlan: async (plan) => executeWritePlan(plan),
     encodeEventPayload: async (json) => encodeEventData(json),
     ensureOrganization: async (slug, name) => projects.ensureOrganization(slug, name),
     getOrganization: async () => projects.getOrganization(),

@@ -1,13 +1,14 @@
 import type { EventMetadata } from "../events/title.ts";
 import type { NormalizedEvent } from "../events/types.ts";
-import type { EventOutcome, IngestJob } from "../process/types.ts";
+import type { AlertRule } from "../alerts/rule-schema.ts";
+import type { WritePlan, WriteResult } from "./write-plan.ts";
 import type { StoredTrace } from "./traces.ts";
 import type { StoredExplanation } from "./explanations.ts";
 import type { SessionBucket, SessionHealthRow, SessionReleaseBucket } from "./sessions.ts";
 import type { ReleaseEventCount, ReleaseHead, ReleaseIssueCount } from "./release-stats.ts";
 import type { ReleaseStore } from "./releases.ts";
 import type { SourceLinkStore } from "./source-links.ts";
-import type { AlertStore } from "./alerts.ts";
+import type { AlertStore, RuleWrite } from "./alerts.ts";
 import type { OutcomeCount, OutcomeKind, ProjectLimitOverrides } from "./guardrails.ts";
 import type { IssueStoredCount } from "./retention.ts";
 import type { IssueReleaseCount, StoredResolution } from "./resolutions.ts";
@@ -131,23 +132,85 @@ export interface HourlyCount { issueId: number; hour: number; count: number }
 
 export interface ItemCount { projectId: number; itemType: string; day: number; count: number }
 
+/** The state of an issue that ingest decides on (regressions) and guards its writes with. */
+export interface GroupedIssue { issueId: number; status: IssueStatus; statusChangedAtSec: number | null }
+
+/** What ingest asks about one project before it plans a batch. */
+export interface IngestStateQuery { projectId: number; eventIds: string[]; hashes: string[] }
+
+/** The answer for one project: which of the event ids are stored, which hashes name an issue. */
+export interface ProjectIngestState {
+  storedEventIds: Set<string>;
+  groupings: Map<string, GroupedIssue>;
+}
+
+/** What a regression decision reads for resolved issues: how each was resolved, and release ages. */
+export interface RegressionState {
+  /** the stored resolution of each issue that has one (whether it still holds is the caller's call: see `resolvedAtSec`) */
+  resolutions: Map<number, { type: "in_release" | "in_next_release"; release: string; resolvedAtSec: number }>;
+  /** when the project first saw each release asked about and each resolution's release (absent: never seen) */
+  releaseFirstSeenSec: Map<string, number>;
+}
+
+/**
+ * The ingest side of a store: the reads `src/process/` plans a batch with, and the one write that
+ * persists the plan. Everything a batch decides (which issue, new or regressed, counters, alerts)
+ * is decided in `src/process/` from these reads; the store only executes.
+ *
+ * Contract of `executeWritePlan` (every backend; test/store/ checks it):
+ * 1. Atomic and durable: all of the plan is committed, or nothing is (then it throws or returns a
+ *    conflict). It resolves only after the commit is durable: ingest acknowledges on that.
+ * 2. Claims and guards instead of locks held across reads. The plan was decided on reads made
+ *    before the transaction; another node (or process) may have written since. The store detects
+ *    it at write time and rolls back with `{ committed: false, … }`:
+ *    - a required grouping claim another writer holds (SQLite: INSERT OR IGNORE changed nothing;
+ *      PostgreSQL: INSERT … ON CONFLICT DO NOTHING RETURNING gave no row, after waiting for the
+ *      other transaction),
+ *    - an existing issue no longer in `expected` (UPDATE … WHERE id AND status AND
+ *      status_changed_at IS NOT DISTINCT FROM … matched no row; a regression is this same
+ *      UPDATE, so two writers cannot both reopen an issue),
+ *    - an event id stored meanwhile (INSERT … ON CONFLICT (project_id, event_id) DO NOTHING).
+ *    The caller reads again, plans again and retries (src/process/commit-batch.ts). Cooldown
+ *    claims are not conflicts: a lost one just writes no outbox rows (`alertClaimsTaken`).
+ * 3. Serialisation failures and deadlocks (PostgreSQL 40001 / 40P01) are retried inside the store
+ *    with the same plan: it is plain data, and its guards make a retry safe.
+ * 4. Order, for short lock holds: new issues (ids, short ids) → grouping claims → events (+ pins)
+ *    → issue users and issue counters → per-key counter upserts in key order → sessions, traces →
+ *    alert claims and outbox rows. Each list is aggregated already: one statement (or one
+ *    multi-row statement) per distinct key, never the same key twice in one upsert.
+ * 5. Errors: a full disk throws `StorageFullError` (src/store/errors.ts) and nothing is kept; any
+ *    other failure throws as is, and the caller isolates the bad job by splitting the batch.
+ * 6. No clock: every time it writes comes from the plan.
+ */
+export interface IngestStore {
+  /** Per project: which of `eventIds` are stored, and the issue (with its state) each known hash names. */
+  readIngestState(queries: IngestStateQuery[]): Promise<Map<number, ProjectIngestState>>;
+  /** Resolutions of the given issues and first-seen times of the releases named (or named by the resolutions). */
+  readRegressionState(projectId: number, issueIds: number[], releases: string[]): Promise<RegressionState>;
+  /** Changes whenever any process edits alert rules (the decider reloads rules when it does). */
+  alertRulesVersion(): Promise<string>;
+  /** The project's active rules, by id. */
+  activeAlertRules(projectId: number): Promise<AlertRule[]>;
+  /** Per issue, its events over hours [fromHour, toHour) from the hourly counts (issues with none are absent). */
+  issueEventTotals(issueIds: number[], fromHour: number, toHour: number): Promise<Map<number, number>>;
+  /** Persists a batch's plan atomically (see the contract above). */
+  executeWritePlan(plan: WritePlan): Promise<WriteResult>;
+  /** Turns an event's JSON into the form this store keeps (outside any transaction, may use other threads). */
+  encodeEventPayload(json: string): Promise<Buffer | string>;
+}
+
 /**
  * Everything LightTrace persists. The SQLite implementation answers synchronously inside; the
  * boundary is async so that a PostgreSQL implementation can be added without touching callers.
  */
-export interface Store extends ReleaseStore, SourceLinkStore, ArtifactStore {
-  // --- ingest (group commit) ---
-  /** Commits every job in one transaction; a job that fails rolls back alone and gets its Error. */
-  commitIngestBatch(jobs: IngestJob[]): Promise<(EventOutcome[] | Error)[]>;
-  /** Turns an event's JSON into the form this store keeps (outside any transaction, may use other threads). */
-  encodeEventPayload(json: string): Promise<Buffer | string>;
-
+export interface Store extends IngestStore, ReleaseStore, SourceLinkStore, ArtifactStore {
   // --- organization, projects, keys ---
   ensureOrganization(slug: string, name: string): Promise<Organization>;
   getOrganization(): Promise<Organization | undefined>;
   listProjects(): Promise<Project[]>;
   getProject(idOrSlug: number | string): Promise<Project | undefined>;
-  createProject(input: { slug: string; name: string; platform: string | null; organizationId: number }): Promise<{ project: Project; key: ProjectKey }>;
+  /** Creates the project, its first DSN key and its default alert rules (as given), in one transaction. */
+  createProject(input: { slug: string; name: string; platform: string | null; organizationId: number; defaultAlertRules: RuleWrite[] }): Promise<{ project: Project; key: ProjectKey }>;
   listProjectKeys(projectId: number): Promise<ProjectKey[]>;
   /** The active key with this public key, if any (ingest auth). */
   findProjectKey(publicKey: string): Promise<ProjectKey | undefined>;

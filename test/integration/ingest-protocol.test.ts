@@ -53,7 +53,7 @@ describe("ingest protocol: auth, framing, encodings, CORS", () => {
       const unknown = await post(`${t.url}/api/${t.projectId}/envelope/?sentry_key=${"a".repeat(32)}`, eventEnvelope(errorEvent()));
       expect(unknown.status).toBe(403);
       expect(unknown.body.detail).toContain("unknown or disabled DSN key");
-      const other = await t.server.store.createProject({ slug: "other", name: "Other", platform: null, organizationId: 1 });
+      const other = await t.server.store.createProject({ slug: "other", name: "Other", platform: null, organizationId: 1, defaultAlertRules: [] });
       const wrongProject = await post(`${t.url}/api/${other.project.id}/envelope/?sentry_key=${t.publicKey}`, eventEnvelope(errorEvent()));
       expect(wrongProject.status).toBe(403);
       expect(wrongProject.body.detail).toContain(`does not belong to project ${other.project.id}`);

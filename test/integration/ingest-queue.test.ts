@@ -5,6 +5,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { openDb } from "../../src/store/db.ts";
 import { createSqliteStore } from "../../src/store/sqlite-store.ts";
 import { IngestQueue, QueueFullError } from "../../src/process/ingest-queue.ts";
+import { BatchCommitter } from "../../src/process/commit-batch.ts";
+import { createProject } from "../../src/projects/create-project.ts";
 import { normalizeEvent } from "../../src/events/normalize.ts";
 import { prepareEvent } from "../../src/process/prepare-event.ts";
 import { silentLogger } from "../../src/logger.ts";
@@ -18,14 +20,14 @@ describe("IngestQueue (group commit) on a real database", () => {
   const setup = async (limits: { maxQueuedEvents: number; maxQueuedBytes: number }) => {
     const store = createSqliteStore(openDb(dir, { synchronous: "normal" }));
     const org = await store.ensureOrganization("o", "O");
-    const { project } = await store.createProject({ slug: "p", name: "p", platform: null, organizationId: org.id });
+    const { project } = await createProject(store, { slug: "p", name: "p", platform: null, organizationId: org.id });
     const batches: number[] = [];
-    const queue = new IngestQueue(store, { ...limits, maxBatchSize: 100, logger: silentLogger, onCommitted: (o) => batches.push(o.length) });
+    const queue = new IngestQueue(store, { ...limits, maxBatchSize: 100, logger: silentLogger, committer: new BatchCommitter({ store }), onCommitted: (o) => batches.push(o.length) });
     const job = (): IngestJob => ({
       projectId: project.id,
       events: [prepareEvent(normalizeEvent(errorEvent(), { receivedAt: Date.now(), newEventId: () => "0".repeat(32) }))],
       itemCounts: new Map(),
-      receivedAt: Date.now(),
+      receivedAtMs: Date.now(),
     });
     return { store, queue, job, batches };
   };

@@ -12,6 +12,8 @@ import type { PreparedEvent } from "../../src/process/types.ts";
 import { DB_FILENAME, openDb } from "../../src/store/db.ts";
 import type { SqliteDatabase } from "../../src/store/sqlite-binding.ts";
 import { createSqliteStore } from "../../src/store/sqlite-store.ts";
+import { BatchCommitter } from "../../src/process/commit-batch.ts";
+import { createProject } from "../../src/projects/create-project.ts";
 import type { Store } from "../../src/store/types.ts";
 import { bulkInsertEvents } from "../_helpers/bulk-events.ts";
 
@@ -31,7 +33,7 @@ describe("retention", () => {
   const writeEvent = async (message: string, timestamp: number): Promise<PreparedEvent> => {
     const id = (++counter).toString(16).padStart(32, "f");
     const ev = prepareEvent(normalizeEvent({ event_id: id, message, level: "error", platform: "node", timestamp }, { receivedAt: timestamp * 1000, newEventId: () => id }));
-    const [result] = await store.commitIngestBatch([{ projectId, events: [ev], itemCounts: new Map(), receivedAt: timestamp * 1000 }]);
+    const { results: [result] } = await new BatchCommitter({ store }).commit([{ projectId, events: [ev], itemCounts: new Map(), receivedAtMs: timestamp * 1000 }]);
     if (result instanceof Error) throw result;
     return ev;
   };
@@ -46,7 +48,7 @@ describe("retention", () => {
     db = openDb(dir, { synchronous: "normal" });
     store = createSqliteStore(db);
     const org = await store.ensureOrganization("lighttrace", "LightTrace");
-    projectId = (await store.createProject({ slug: "flood", name: "Flood", platform: "node", organizationId: org.id })).project.id;
+    projectId = (await createProject(store, { slug: "flood", name: "Flood", platform: "node", organizationId: org.id })).project.id;
   });
   afterAll(() => {
     store.close();

@@ -14,7 +14,7 @@ function analyse(raw: Record<string, unknown>, issue: Partial<Issue> = {}) {
   const event = normalizeEvent({ event_id: "a".repeat(32), timestamp: NOW, ...raw }, { receivedAt: NOW * 1000, newEventId: () => "b".repeat(32) });
   const prepared = prepareEvent(event);
   const apiEvent = serializeEvent(
-    { id: 1, projectId: 1, issueId: 7, eventId: prepared.eventId, timestamp: prepared.timestamp, receivedAt: prepared.receivedAt, event },
+    { id: 1, projectId: 1, issueId: 7, eventId: prepared.eventId, timestamp: prepared.timestampSec, receivedAt: prepared.receivedAtSec, event },
     { title: prepared.title, culprit: prepared.culprit },
   );
   const fullIssue: Issue = {

@@ -1,0 +1,70 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openDb } from "../../src/store/db.ts";
+import type { SqliteDatabase } from "../../src/store/sqlite-binding.ts";
+import { createSqliteStore } from "../../src/store/sqlite-store.ts";
+import type { Store } from "../../src/store/types.ts";
+
+/**
+ * The store backends the conformance suite (test/store/*.test.ts) runs against. Each test gets a
+ * fresh database; `open()` may be called again for a second connection to the same database,
+ * which stands for another LightTrace node (or process) writing at the same time.
+ * A PostgreSQL backend adds itself to `STORE_BACKENDS`.
+ */
+export interface StoreBackend {
+  name: string;
+  create(): Promise<TestDatabase>;
+}
+
+export interface TestDatabase {
+  /** a new connection to this database, as a Store */
+  open(): Promise<Store>;
+  /** makes every further write through `store` fail for lack of space (the real error of a full disk), until `freeStorage` */
+  exhaustStorage(store: Store): Promise<void>;
+  freeStorage(store: Store): Promise<void>;
+  /** closes every store opened and removes the database */
+  destroy(): Promise<void>;
+}
+
+const sqlite: StoreBackend = {
+  name: "sqlite",
+  async create() {
+    const dir = mkdtempSync(join(tmpdir(), "lighttrace-conformance-"));
+    const opened = new Map<Store, SqliteDatabase>();
+    return {
+      async open() {
+        const db = openDb(dir, { synchronous: "normal" });
+        const store = createSqliteStore(db);
+        opened.set(store, db);
+        return store;
+      },
+      // the file may not grow (max_page_count), and its free space is filled: SQLite answers
+      // SQLITE_FULL to the next write that needs a page, as on a full disk
+      async exhaustStorage(store) {
+        const db = opened.get(store)!;
+        db.exec("CREATE TABLE IF NOT EXISTS conformance_filler (data BLOB)");
+        db.pragma(`max_page_count = ${Number(db.pragma("page_count", { simple: true })) + 1}`);
+        const fill = db.prepare("INSERT INTO conformance_filler (data) VALUES (zeroblob(?))");
+        for (const size of [65_536, 4_096, 512, 64, 1]) {
+          try {
+            for (;;) fill.run(size);
+          } catch (err) {
+            if ((err as { code?: string }).code !== "SQLITE_FULL") throw err;
+          }
+        }
+      },
+      async freeStorage(store) {
+        const db = opened.get(store)!;
+        db.pragma("max_page_count = 4294967294");
+        db.exec("DROP TABLE conformance_filler");
+      },
+      async destroy() {
+        for (const store of opened.keys()) store.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  },
+};
+
+export const STORE_BACKENDS: StoreBackend[] = [sqlite];
