@@ -35,11 +35,17 @@ const SEED = seed;
 const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
 const log = (...args) => { if (!opts.json) console.log(...args); };
 
-const report = { seed: SEED, rounds: ROUNDS, kills: [], acknowledged: 0, resent: 0, checks: {}, diskFull: null, failures: [] };
+const report = { seed: SEED, rounds: ROUNDS, kills: [], acknowledged: 0, resent: 0, checks: {}, diskFull: null, failures: [], skipped: [] };
 const check = (name, ok, detail) => {
   report.checks[name] = { ok, detail };
   if (!ok) report.failures.push(`${name}: ${detail}`);
   log(`${ok ? "ok  " : "FAIL"} ${name}: ${detail}`);
+};
+/** A check that could not run here: reported as skipped with the reason, never as passed. */
+const skip = (name, reason) => {
+  report.checks[name] = { ok: null, skipped: true, detail: reason };
+  report.skipped.push(`${name}: ${reason}`);
+  log(`SKIP ${name}: ${reason}`);
 };
 
 // --- a real SMTP sink for alert mail ---
@@ -171,7 +177,12 @@ report.statusCounts = statusCounts;
 await new Promise((r) => smtp.close(r));
 
 if (opts.json) console.log(JSON.stringify(report));
-else console.log(report.failures.length ? `\n${report.failures.length} check(s) failed (seed ${SEED})` : `\nall fault checks passed (seed ${SEED})`);
+else {
+  const checks = Object.values(report.checks);
+  const passed = checks.filter((c) => c.ok === true).length;
+  console.log(`\n${passed} passed, ${report.failures.length} failed, ${report.skipped.length} skipped (seed ${SEED})`);
+  for (const s of report.skipped) console.log(`skipped: ${s}`);
+}
 process.exitCode = report.failures.length ? 1 : 0;
 
 async function diskFull() {
@@ -180,7 +191,7 @@ async function diskFull() {
     execFileSync("mount", ["-t", "tmpfs", "-o", "size=24m", "tmpfs", mountPoint], { stdio: "ignore" });
   } catch {
     rmSync(mountPoint, { recursive: true, force: true });
-    check("disk full", true, "skipped: cannot mount a tmpfs here (needs root); run as root to include it");
+    skip("disk full", "cannot mount a tmpfs here (needs root); run as root to include it");
     return { skipped: true };
   }
   const result = { skipped: false, refused503: 0, withRetryAfter: 0, errors500: 0, acknowledgedWhileFull: 0, recoveredAfterMs: null };
