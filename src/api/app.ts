@@ -23,6 +23,7 @@ import { mountCommitterRoutes } from "./committers.ts";
 import { mountShortIdRoutes } from "./short-ids.ts";
 import { mountEventSearchRoutes } from "./event-search.ts";
 import { ADMIN_SCOPES } from "./tokens.ts";
+import { mountMcpRoute } from "../mcp/http.ts";
 
 /**
  * The JSON web API under `/api/0/`, on h3: Sentry's paths and field names. Every route requires a
@@ -37,7 +38,8 @@ export function createApiApp(deps: ApiDeps): H3 {
   // Sentry's paths end in "/"; accept both spellings rather than redirecting (clients POST/PUT here).
   const route: RouteFn = (method, path, handler) => {
     const authed = async (event: H3Event) => {
-      event.context.principal = await requireApiAuth(event, deps);
+      // in-process callers (the MCP tools) pass who they act for; HTTP requests cannot set the context
+      event.context.principal = (event.context.inProcessPrincipal as ApiPrincipal | undefined) ?? await requireApiAuth(event, deps);
       requireScopeLevel(event, levelForMethod(event.req.method));
       return handler(event);
     };
@@ -66,6 +68,7 @@ export function createApiApp(deps: ApiDeps): H3 {
   mountCommitterRoutes(deps, route);
   mountShortIdRoutes(deps, route);
   mountEventSearchRoutes(deps, route);
+  mountMcpRoute(app, deps);
   app.all("/api/0/**", async (event) => {
     await requireApiAuth(event, deps);
     throw new HTTPError({ status: 404, message: `no API endpoint ${event.req.method} ${event.url.pathname}` });

@@ -92,6 +92,15 @@ export function buildProgram(): Command {
     .addOption(_dataOption())
     .option("--json", "machine-readable output")
     .action(runExplain);
+  program
+    .command("mcp")
+    .description("serve MCP over stdio for coding agents: LightTrace's issues, events, traces, releases and Explain as tools")
+    .option("--url <url>", "a running LightTrace (env LIGHTTRACE_URL); otherwise the data directory on this machine is opened")
+    .option("--token <token>", "API token for --url (env LIGHTTRACE_TOKEN); its scope decides what the tools may change")
+    .addOption(_dataOption())
+    .addOption(new Option("--scope <level>", "with the local data directory: read (look only) or write (may resolve issues)").choices(["read", "write"]))
+    // loaded on use: the MCP SDK stays out of every other command's start-up
+    .action(async (flags: unknown) => (await import("./mcp.ts")).runMcp(flags));
   addAlertCommands(program);
 
   const selftest = program.command("selftest").description("check this build's defences on this machine");

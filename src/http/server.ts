@@ -6,7 +6,7 @@ type IngestHandler = (req: IncomingMessage, res: ServerResponse, url: URL, match
 
 export interface HttpServerDeps {
   ingest: IngestHandler;
-  /** the web API (h3), everything under /api/ that is not ingest */
+  /** the web API (h3): everything under /api/ that is not ingest, and MCP at /mcp */
   api: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   logger: Logger;
   /** false until the store is open; /health answers 503 meanwhile */
@@ -49,7 +49,7 @@ export function createHttpServer(deps: HttpServerDeps): Server {
       res.end(JSON.stringify({ detail: `Host "${String(req.headers.host ?? "").slice(0, 100)}" is not allowed; set LIGHTTRACE_PUBLIC_URL to the address you browse to` }));
       return;
     }
-    if (deps.ui && !url.pathname.startsWith("/api/")) {
+    if (deps.ui && !url.pathname.startsWith("/api/") && url.pathname !== "/mcp" && url.pathname !== "/mcp/") {
       deps.ui(req, res, url);
       return;
     }

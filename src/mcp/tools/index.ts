@@ -1,0 +1,18 @@
+import type { McpTool } from "../tool.ts";
+import { explainIssue } from "./explain-issue.ts";
+import { findOrganizations } from "./find-organizations.ts";
+import { findProjects } from "./find-projects.ts";
+import { findReleases } from "./find-releases.ts";
+import { getIssueDetails } from "./get-issue-details.ts";
+import { getTraceDetails } from "./get-trace-details.ts";
+import { searchEvents } from "./search-events.ts";
+import { searchIssues } from "./search-issues.ts";
+import { updateIssue } from "./update-issue.ts";
+
+/**
+ * Every MCP tool, in the order agents see them. A new tool is one file in this folder that
+ * exports `defineTool({...})` (calling the web API through `ctx.api`) and one line here.
+ */
+export const TOOLS: McpTool[] = [
+  findOrganizations, findProjects, searchIssues, getIssueDetails, searchEvents, getTraceDetails, findReleases, updateIssue, explainIssue,
+] as McpTool[];
