@@ -11,12 +11,7 @@ export const SERVICE_RULES: ErrorRule[] = [
     match: /\btimed out\b|\btime-?out (?:of|after|exceeded|expired)|timeout of \d+ ?ms exceeded|deadline exceeded|statement timeout|Lock wait timeout exceeded|aborted due to timeout|\bE(?:SOCKET)?TIMEDOUT\b|Navigation timeout/i,
     explain: (m) => _timeout(m[0]),
   },
-  {
-    types: ["TimeoutError", "Timeout", "ReadTimeout", "ConnectTimeout", "ReadTimeoutError", "SocketTimeoutException", "TimeoutException", "DeadlineExceeded", "QueryTimeoutException"],
-    category: "timeout",
-    match: /[\s\S]*/,
-    explain: (_m, _line, type) => _timeout(type),
-  },
+  _anyMessageOf(["TimeoutError", "Timeout", "ReadTimeout", "ConnectTimeout", "ReadTimeoutError", "SocketTimeoutException", "TimeoutException", "DeadlineExceeded", "QueryTimeoutException", "SoftTimeLimitExceeded", "TimeLimitExceeded"], "timeout", (type) => _timeout(type)),
   {
     category: "database",
     match: /duplicate key value violates unique constraint "([^"]+)"|UNIQUE constraint failed: ([\w.]+)|Duplicate entry '[^']*' for key '([^']+)'|E11000 duplicate key error|Unique constraint failed on the (?:fields|constraint): `?([^`)]+)/,
@@ -62,16 +57,11 @@ export const SERVICE_RULES: ErrorRule[] = [
       fix: "Check the database's health and connection count at that time; size the pool below the server's limit and release connections on every path.",
     }),
   },
-  {
-    types: ["IntegrityError", "OperationalError", "ProgrammingError", "DatabaseError", "QueryFailedError", "SequelizeDatabaseError", "PrismaClientKnownRequestError", "SQLException", "PSQLException", "SqliteError", "DataIntegrityViolationException", "MongoServerError", "ActiveRecord::StatementInvalid", "PDOException"],
-    category: "database",
-    match: /[\s\S]*/,
-    explain: (_m, _line, type) => ({
-      title: `Database error (\`${type}\`)`,
-      cause: "The database refused the query: the message says whether it was the data (a constraint), the schema (a missing table or column) or the connection.",
-      fix: "Log the failing statement with its parameters, and handle the expected refusals (constraints) explicitly.",
-    }),
-  },
+  _anyMessageOf(["IntegrityError", "OperationalError", "ProgrammingError", "DatabaseError", "QueryFailedError", "SequelizeDatabaseError", "PrismaClientKnownRequestError", "SQLException", "PSQLException", "SqliteError", "DataIntegrityViolationException", "MongoServerError", "ActiveRecord::StatementInvalid", "PDOException"], "database", (type) => ({
+    title: `Database error (\`${type}\`)`,
+    cause: "The database refused the query: the message says whether it was the data (a constraint), the schema (a missing table or column) or the connection.",
+    fix: "Log the failing statement with its parameters, and handle the expected refusals (constraints) explicitly.",
+  })),
   {
     category: "permission",
     match: /\bE(?:ACCES|PERM)\b|Permission denied|permission denied for (?:table|relation|schema|database) \S+|\[Errno 13\]|Access is denied|access denied|AccessDenied|status code 40[13]\b|\b40[13] (?:Client Error|Forbidden|Unauthorized)|Insufficient permissions|not authorized to perform/i,
@@ -81,16 +71,11 @@ export const SERVICE_RULES: ErrorRule[] = [
       fix: "Check which identity the code ran as and what it was allowed at that time; refresh expired credentials before retrying.",
     }),
   },
-  {
-    types: ["PermissionError", "PermissionDenied", "AccessDeniedException", "SecurityException", "UnauthorizedAccessException", "NotAllowedError", "SecurityError", "Forbidden", "AuthorizationError"],
-    category: "permission",
-    match: /[\s\S]*/,
-    explain: (_m, _line, type) => ({
-      title: `Permission denied (\`${type}\`)`,
-      cause: "The runtime or a service refused the operation for lack of rights (a browser permission, a file, a role or an expired credential).",
-      fix: "Check the permission the code needs at that point and handle the refusal instead of assuming it is granted.",
-    }),
-  },
+  _anyMessageOf(["PermissionError", "PermissionDenied", "AccessDeniedException", "SecurityException", "UnauthorizedAccessException", "NotAllowedError", "SecurityError", "Forbidden", "AuthorizationError"], "permission", (type) => ({
+    title: `Permission denied (\`${type}\`)`,
+    cause: "The runtime or a service refused the operation for lack of rights (a browser permission, a file, a role or an expired credential).",
+    fix: "Check the permission the code needs at that point and handle the refusal instead of assuming it is granted.",
+  })),
   {
     category: "http-error",
     match: /(?:status code|HTTP(?: error)?|Response code) ?:? ?(5\d\d|4\d\d)\b|\b(5\d\d|4\d\d) (?:Server Error|Client Error)/i,
@@ -156,16 +141,11 @@ export const RUNTIME_RULES: ErrorRule[] = [
     match: /integer divide by zero/,
     explain: () => ({ title: "Division by zero", cause: "A divisor was zero: an empty collection's count, or an unset quantity.", fix: "Guard the zero case explicitly." }),
   },
-  {
-    types: ["ValueError", "NumberFormatException", "FormatException", "IllegalArgumentException", "ArgumentException", "InvalidOperation", "DateTimeParseException"],
-    category: "value",
-    match: /[\s\S]*/,
-    explain: (_m, _line, type) => ({
-      title: `A value of the right type but the wrong content (\`${type}\`)`,
-      cause: "The code received a value it cannot use: text that is not a number or a date in the expected format, or an argument outside the allowed set, usually straight from user input or another service.",
-      fix: "Validate and convert the input where it enters the system, and answer bad input with a clear error instead of failing deeper down.",
-    }),
-  },
+  _anyMessageOf(["ValueError", "NumberFormatException", "FormatException", "IllegalArgumentException", "ArgumentException", "InvalidOperation", "DateTimeParseException"], "value", (type) => ({
+    title: `A value of the right type but the wrong content (\`${type}\`)`,
+    cause: "The code received a value it cannot use: text that is not a number or a date in the expected format, or an argument outside the allowed set, usually straight from user input or another service.",
+    fix: "Validate and convert the input where it enters the system, and answer bad input with a clear error instead of failing deeper down.",
+  })),
   {
     types: ["RangeError"],
     category: "value",
@@ -186,24 +166,11 @@ export const RUNTIME_RULES: ErrorRule[] = [
       fix: "Convert the value where it enters (parse numbers, validate shapes), and check the call's signature.",
     }),
   },
-  {
-    types: ["JSONDecodeError", "JsonSyntaxException", "JsonParseException", "JsonEOFException", "MismatchedInputException", "JsonException", "JsonReaderException", "JSON::ParserError", "SerializationException"],
-    category: "json",
-    match: /[\s\S]*/,
-    explain: (_m, _line, type) => ({
-      title: `Text that is not the expected JSON (\`${type}\`)`,
-      cause: "A body was parsed as JSON but was empty, HTML, plain text or JSON of another shape: usually an error response (or a proxy's page) read as if it were the success payload.",
-      fix: "Check the status code and content type before parsing, and log the start of the body when parsing fails.",
-    }),
-  },
+  _anyMessageOf(["JSONDecodeError", "JsonSyntaxException", "JsonParseException", "JsonEOFException", "MismatchedInputException", "JsonException", "JsonReaderException", "JSON::ParserError", "SerializationException"], "json", () => _notJson()),
   {
     category: "json",
     match: /invalid character '.' looking for beginning of value|json: cannot unmarshal|Expected BEGIN_(?:OBJECT|ARRAY) but was|Unexpected character \(.*\) at position|JSON::ParserError|Syntax error, malformed JSON/,
-    explain: () => ({
-      title: "Text that is not the expected JSON",
-      cause: "A body was parsed as JSON but was not JSON of the expected shape: usually an error response (or a proxy's page) read as if it were the success payload.",
-      fix: "Check the status code and content type before parsing, and log the start of the body when parsing fails.",
-    }),
+    explain: () => _notJson(),
   },
   {
     types: ["KeyError", "NoSuchElementException"],
@@ -218,6 +185,19 @@ export const RUNTIME_RULES: ErrorRule[] = [
 ];
 
 // --- Internal ---
+
+/** A rule for exception classes that say what they are whatever their message. */
+function _anyMessageOf(types: string[], category: ErrorRule["category"], words: (type: string) => ReturnType<ErrorRule["explain"]>): ErrorRule {
+  return { types, category, match: /[\s\S]*/, explain: (_m, _line, type) => words(type) };
+}
+
+function _notJson() {
+  return {
+    title: "Text that is not the expected JSON",
+    cause: "A body was parsed as JSON but was empty, HTML, plain text or JSON of another shape: usually an error response (or a proxy's page) read as if it were the success payload.",
+    fix: "Check the status code and content type before parsing, and log the start of the body when parsing fails.",
+  };
+}
 
 function _timeout(what: string) {
   return {

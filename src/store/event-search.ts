@@ -1,4 +1,5 @@
 import type { SqliteDatabase } from "./sqlite-binding.ts";
+import type { StoredEvent } from "./types.ts";
 
 /** Which events `searchEvents` returns; every list narrows (undefined = no condition). */
 export interface EventSearchFilter {
@@ -15,14 +16,7 @@ export interface EventSearchFilter {
 }
 
 /** An event's indexed columns, without its payload. */
-export interface EventSummary {
-  id: number;
-  projectId: number;
-  issueId: number;
-  eventId: string;
-  /** seconds since epoch */
-  timestamp: number;
-  receivedAt: number;
+export interface EventSummary extends Omit<StoredEvent, "event"> {
   level: string;
   release: string | null;
   environment: string | null;

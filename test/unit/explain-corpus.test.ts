@@ -1,12 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { serializeEvent } from "../../src/api/serialize/events.ts";
-import { normalizeEvent } from "../../src/events/normalize.ts";
-import { prepareEvent } from "../../src/process/prepare-event.ts";
-import { collectEventFacts } from "../../src/explain/event-facts.ts";
-import { analyseOffline } from "../../src/explain/offline-analyser.ts";
-import type { Issue } from "../../src/store/types.ts";
+import { analyseRawEvent } from "../_helpers/explain.ts";
 
 /**
  * The labelled Explain corpus (test/fixtures/explain-corpus/*.json): realistic events of several
@@ -15,7 +10,6 @@ import type { Issue } from "../../src/store/types.ts";
  * them through the real pipeline; precision and recall over culprits and findings must stay ≥ 0.9.
  */
 const CORPUS_DIR = fileURLToPath(new URL("../fixtures/explain-corpus/", import.meta.url));
-const NOW = 1_795_850_000;
 const DIAGNOSTIC = new Set(["error-class", "double-submit", "race", "upstream-failure"]);
 const GOAL = 0.9;
 
@@ -31,18 +25,7 @@ function loadCorpus(): (CorpusEntry & { file: string })[] {
 }
 
 function analyse(raw: Record<string, unknown>) {
-  const event = normalizeEvent({ event_id: "a".repeat(32), timestamp: NOW, ...raw }, { receivedAt: NOW * 1000, newEventId: () => "b".repeat(32) });
-  const prepared = prepareEvent(event);
-  const apiEvent = serializeEvent(
-    { id: 1, projectId: 1, issueId: 7, eventId: prepared.eventId, timestamp: prepared.timestampSec, receivedAt: prepared.receivedAtSec, event },
-    { title: prepared.title, culprit: prepared.culprit },
-  );
-  const issue: Issue = {
-    id: 7, projectId: 1, shortId: 1, title: prepared.title, culprit: prepared.culprit, type: "error", level: "error", platform: String(raw.platform ?? "other"),
-    metadata: prepared.metadata, status: "unresolved", substatus: "new", isUnhandled: false, firstSeen: NOW - 600, lastSeen: NOW,
-    firstRelease: null, lastRelease: null, eventCount: 3, userCount: 2, statusChangedAt: null, regressedAt: null, groupingKey: "", groupingMechanism: "lt-v1",
-  };
-  return analyseOffline(collectEventFacts(apiEvent, issue));
+  return analyseRawEvent(raw, { platform: String(raw.platform ?? "other") });
 }
 
 describe("Explain corpus: precision and recall of the offline analyser", () => {

@@ -1,29 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { serializeEvent } from "../../src/api/serialize/events.ts";
-import { normalizeEvent } from "../../src/events/normalize.ts";
-import { prepareEvent } from "../../src/process/prepare-event.ts";
-import { collectEventFacts } from "../../src/explain/event-facts.ts";
-import { analyseOffline } from "../../src/explain/offline-analyser.ts";
 import { findPropertyReceiver, findPropertyReceivers } from "../../src/explain/error-classes.ts";
 import type { Issue } from "../../src/store/types.ts";
+import { analyseRawEvent, EXPLAIN_NOW } from "../_helpers/explain.ts";
 
-const NOW = 1_795_850_000; // seconds
+const NOW = EXPLAIN_NOW;
 
-/** A raw SDK event through the real pipeline (normalise → prepare → the event API's serialiser). */
+/** A raw SDK event through the real pipeline into the analyser, with helpers to read its findings. */
 function analyse(raw: Record<string, unknown>, issue: Partial<Issue> = {}) {
-  const event = normalizeEvent({ event_id: "a".repeat(32), timestamp: NOW, ...raw }, { receivedAt: NOW * 1000, newEventId: () => "b".repeat(32) });
-  const prepared = prepareEvent(event);
-  const apiEvent = serializeEvent(
-    { id: 1, projectId: 1, issueId: 7, eventId: prepared.eventId, timestamp: prepared.timestampSec, receivedAt: prepared.receivedAtSec, event },
-    { title: prepared.title, culprit: prepared.culprit },
-  );
-  const fullIssue: Issue = {
-    id: 7, projectId: 1, shortId: 1, title: prepared.title, culprit: prepared.culprit, type: "error", level: "error", platform: "javascript",
-    metadata: prepared.metadata, status: "unresolved", substatus: "new", isUnhandled: false, firstSeen: NOW - 600, lastSeen: NOW,
-    firstRelease: null, lastRelease: null, eventCount: 3, userCount: 2, statusChangedAt: null, regressedAt: null,
-    groupingKey: "", groupingMechanism: "lt-v1", ...issue,
-  };
-  const result = analyseOffline(collectEventFacts(apiEvent, fullIssue));
+  const result = analyseRawEvent(raw, issue);
   const kinds = result.findings.map((f) => f.kind);
   const finding = (kind: string) => result.findings.find((f) => f.kind === kind)!;
   return { ...result, kinds, finding };
