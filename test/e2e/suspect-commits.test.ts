@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../_helpers/server.ts";
 import { runSentryCli } from "../_helpers/sentry-cli.ts";
@@ -122,6 +123,26 @@ Sentry.flush(5000).then(() => process.exit(0));
     });
     expect(dee).toMatchObject({ id: sha.cart, release: { version: "shop@1.2.0" }, releaseDistance: 0, frameDistance: 1, rank: 2, files: [{ path: "src/cart.js", frame: { function: "checkout" } }] });
 
+    // the issue page lists them, closest first, with the link to each commit
+    const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await page.goto(`${t.url}/issues/${issue.id}/`);
+      const rows = page.locator('[data-testid="suspect-commit"]');
+      await rows.first().waitFor({ timeout: 30_000 }).catch(async (err: unknown) => {
+        throw new Error(`no suspect commit on the page: ${(await page.locator(".suspect-commits").textContent().catch(() => "(no panel)")) ?? ""}`, { cause: err });
+      });
+      expect(await rows.count()).toBe(2);
+      expect(await rows.nth(0).textContent()).toContain("summary: show the customer's name");
+      expect(await rows.nth(0).textContent()).toContain("Bob");
+      expect(await rows.nth(0).textContent()).toContain("src/checkout/summary.js (summary)");
+      expect(await rows.nth(0).locator("a").getAttribute("href")).toBe(`https://github.com/acme/shop/commit/${sha.summary}`);
+      expect(await rows.nth(1).textContent()).toContain("cart: apply discounts before checkout");
+      await page.locator(".suspect-commits").screenshot({ path: join(tmpdir(), "lt-suspect-commits.png") });
+    } finally {
+      await browser.close();
+    }
+
     // Explain names them too: offline, with the evidence
     const explained = await t.api(`/api/0/issues/${issue.id}/explain/`, { method: "POST", body: JSON.stringify({ provider: "offline" }) });
     const finding = explained.body.findings.find((f: any) => f.kind === "suspect-commit");
@@ -129,7 +150,7 @@ Sentry.flush(5000).then(() => process.exit(0));
     expect(finding.detail).toContain("Bob");
     expect(finding.evidence).toContain("src/checkout/summary.js");
     expect(explained.body.explanation).toContain("summary: show the customer's name");
-  });
+  }, 120_000);
 
   it("answers 404 as Sentry does without a release or without commits", async () => {
     const post = async (ev: Record<string, unknown>) => {
