@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { EMAIL_ADDRESS } from "../alert-rules/rule-schema.ts";
 
 /**
  * Alert settings, merged into the main config table (src/config.ts) so they load from the same
@@ -45,8 +46,6 @@ const flag = z.union([
   z.enum(["1", "true", "yes", "on", "0", "false", "no", "off"]).transform((v) => ["1", "true", "yes", "on"].includes(v)),
 ]);
 
-/** One address, loosely checked: something@something without spaces or angle brackets. */
-export const EMAIL_ADDRESS = z.string().trim().max(254).regex(/^[^\s@<>,;]+@[^\s@<>,;]+$/, "not an email address");
 
 const addressList = z.string().refine(
   (s) => parseAddressList(s).every((a) => EMAIL_ADDRESS.safeParse(a).success),

@@ -1,5 +1,5 @@
 import type { Issue, Project } from "../store/types.ts";
-import type { AlertRule } from "./rule-schema.ts";
+import type { AlertRule } from "../alert-rules/rule-schema.ts";
 import type { AlertStore } from "../store/alerts.ts";
 import { triggerWord } from "./message.ts";
 

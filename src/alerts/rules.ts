@@ -1,4 +1,4 @@
-import type { AlertRule, RuleDefinition, TriggerKind } from "./rule-schema.ts";
+import type { AlertRule, RuleDefinition, TriggerKind } from "../alert-rules/rule-schema.ts";
 
 /** What the rules look at in the event that may trigger them. */
 export interface AlertEventFacts {

@@ -1,7 +1,6 @@
 import { HTTPError } from "h3";
 import { z } from "zod";
-import { EMAIL_ADDRESS } from "../alerts/config.ts";
-import { RULE_INPUT, type RuleInput } from "../alerts/rule-schema.ts";
+import { EMAIL_ADDRESS, RULE_INPUT, type RuleInput } from "../alert-rules/rule-schema.ts";
 import { sendTestEmail } from "../alerts/test-email.ts";
 import { checkWebhookUrl, UrlPolicyError } from "../alerts/url-policy.ts";
 import type { ApiAlertDelivery, ApiAlertRule, ApiTestEmailResult } from "../contract/index.ts";

@@ -1,6 +1,6 @@
 import { HTTPError } from "h3";
 import { z } from "zod";
-import { PROJECT_SLUG } from "../cli/projects.ts";
+import { PROJECT_SLUG, slugify } from "../projects/project-slug.ts";
 import type { ApiTeam } from "../contract/index.ts";
 import { param, parseJsonBody, requireOrganization, type ApiDeps, type RouteFn } from "./context.ts";
 import { notFound } from "../http/errors.ts";
@@ -36,11 +36,4 @@ export function mountTeamRoutes(deps: ApiDeps, route: RouteFn): void {
     // Sentry answers with the project; the DSN is added so a client needs no second request.
     return Response.json(serializeCreatedProject(project, key, org, deps.publicUrl()), { status: 201 });
   });
-}
-
-/** "My Shop API!" → "my-shop-api" (Sentry's slugify: lowercase, dashes, at most 50 characters). */
-export function slugify(name: string): string {
-  const slug = name.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
-    .replace(/[^a-z0-9_-]+/g, "-").replace(/^[-_]+|[-_]+$/g, "").slice(0, 50).replace(/[-_]+$/, "");
-  return /^\d+$/.test(slug) ? `project-${slug}` : slug;
 }

@@ -1,8 +1,7 @@
 import { z } from "zod";
 import { loadConfig } from "../config.ts";
 import { createEmailChannel } from "../alerts/channels/email.ts";
-import { EMAIL_ADDRESS } from "../alerts/config.ts";
-import { RULE_INPUT, type AlertAction, type AlertRule } from "../alerts/rule-schema.ts";
+import { EMAIL_ADDRESS, RULE_INPUT, type AlertAction, type AlertRule } from "../alert-rules/rule-schema.ts";
 import { sendTestEmail } from "../alerts/test-email.ts";
 import { checkWebhookUrl, UrlPolicyError } from "../alerts/url-policy.ts";
 import type { OutboxRow } from "../store/alerts.ts";

@@ -1,14 +1,10 @@
 import { z } from "zod";
 import { formatDsn } from "../bootstrap.ts";
 import { createProject } from "../projects/create-project.ts";
+import { PROJECT_SLUG } from "../projects/project-slug.ts";
 import { fail, print } from "./output.ts";
 import { withCliStore } from "./store-access.ts";
 
-/** Sentry's slug rules: lowercase letters, digits, dashes and underscores, not only digits. */
-export const PROJECT_SLUG = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,49}$/, "use 1-50 lowercase letters, digits, '-' or '_', starting with a letter or digit")
-  .refine((s) => !/^\d+$/.test(s), "a slug cannot be only digits (it would look like a project id)");
 
 const createFlags = z.object({
   name: z.string().min(1).max(200).optional(),

@@ -1,5 +1,5 @@
 import { IssueRateCounters } from "../alerts/rate-counters.ts";
-import { actionKey, type AlertRule, type TriggerKind } from "../alerts/rule-schema.ts";
+import { actionKey, type AlertRule, type TriggerKind } from "../alert-rules/rule-schema.ts";
 import { decideTriggers, idempotencySuffix, watchesRates } from "../alerts/rules.ts";
 import type { IngestStore } from "../store/types.ts";
 import type { PlannedAlert } from "../store/write-plan.ts";

@@ -1,12 +1,14 @@
 import { compareReleases, type ReleaseRef } from "../releases/order.ts";
+import type { ResolutionType } from "../store/resolutions.ts";
 
 /**
  * How a resolved issue was resolved (Sentry's `statusDetails`): plainly, in a release (`inRelease`),
  * or in the next release (`inNextRelease`, anchored to the project's latest release at the time).
  */
-export type Resolution =
-  | { type: "in_release"; release: ReleaseRef }
-  | { type: "in_next_release"; release: ReleaseRef };
+export interface Resolution {
+  type: ResolutionType;
+  release: ReleaseRef;
+}
 
 /**
  * Whether an event on a resolved issue reopens it (pure). A plain resolution reopens on any event.

@@ -1,4 +1,4 @@
-import { DEFAULT_RULE } from "../alerts/rule-schema.ts";
+import { DEFAULT_RULE } from "../alert-rules/rule-schema.ts";
 import type { Project, ProjectKey, Store } from "../store/types.ts";
 
 /**

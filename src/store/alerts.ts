@@ -1,4 +1,4 @@
-import { RULE_DEFINITION, type AlertAction, type AlertRule, type RuleDefinition } from "../alerts/rule-schema.ts";
+import { RULE_DEFINITION, type AlertAction, type AlertRule, type RuleDefinition } from "../alert-rules/rule-schema.ts";
 import type { SqliteDatabase } from "./sqlite-binding.ts";
 
 export type OutboxStatus = "pending" | "sent" | "held" | "collapsed" | "failed" | "skipped";

@@ -1,4 +1,3 @@
-import type { Resolution } from "../process/regressions.ts";
 import type { ReleaseRef } from "../releases/order.ts";
 import type { SqliteDatabase } from "./sqlite-binding.ts";
 
@@ -8,8 +7,11 @@ import type { SqliteDatabase } from "./sqlite-binding.ts";
  * A resolution only holds while the issue is still in the resolved state it was recorded with
  * (`resolved_at` ≥ the issue's `status_changed_at`), so any later status change voids it.
  */
+/** How an issue was resolved in a release: in that release, or in whichever release comes next. */
+export type ResolutionType = "in_release" | "in_next_release";
+
 export interface StoredResolution {
-  type: Resolution["type"];
+  type: ResolutionType;
   release: string;
   /** seconds since epoch */
   resolvedAt: number;
@@ -40,12 +42,12 @@ export function createResolutionQueries(db: SqliteDatabase) {
       ORDER BY first_seen`),
   };
   return {
-    setIssueResolution(issueId: number, resolution: { type: Resolution["type"]; release: string } | null, now: number): void {
+    setIssueResolution(issueId: number, resolution: { type: ResolutionType; release: string } | null, now: number): void {
       if (resolution) stmt.set.run(issueId, resolution.type, resolution.release, now);
       else stmt.clear.run(issueId);
     },
     getIssueResolution(issueId: number): StoredResolution | undefined {
-      const r = stmt.get.get(issueId) as { type: Resolution["type"]; release: string; resolved_at: number } | undefined;
+      const r = stmt.get.get(issueId) as { type: ResolutionType; release: string; resolved_at: number } | undefined;
       return r ? { type: r.type, release: r.release, resolvedAt: r.resolved_at } : undefined;
     },
     projectReleases(projectId: number): ReleaseRef[] {

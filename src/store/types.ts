@@ -1,6 +1,6 @@
 import type { EventMetadata } from "../events/title.ts";
 import type { NormalizedEvent } from "../events/types.ts";
-import type { AlertRule } from "../alerts/rule-schema.ts";
+import type { AlertRule } from "../alert-rules/rule-schema.ts";
 import type { WritePlan, WriteResult } from "./write-plan.ts";
 import type { StoredTrace } from "./traces.ts";
 import type { StoredExplanation } from "./explanations.ts";
@@ -15,6 +15,7 @@ import type { IssueReleaseCount, StoredResolution } from "./resolutions.ts";
 import type { ReleaseRef } from "../releases/order.ts";
 import type { ArtifactStore } from "./artifacts.ts";
 import type { EventSearchFilter, EventSummary } from "./event-search.ts";
+import type { IssueStatus } from "./issue-status.ts";
 
 export interface Organization { id: number; slug: string; name: string; createdAt: number }
 
@@ -45,8 +46,7 @@ export interface ApiToken {
   lastUsedAt: number | null;
 }
 
-export type IssueStatus = "unresolved" | "resolved" | "ignored";
-export const ISSUE_STATUSES: readonly IssueStatus[] = ["unresolved", "resolved", "ignored"];
+export { ISSUE_STATUSES, type IssueStatus } from "./issue-status.ts";
 
 export interface Issue {
   id: number;

@@ -1,9 +1,9 @@
-import type { AlertAction, TriggerKind } from "../alerts/rule-schema.ts";
+import type { AlertAction, TriggerKind } from "../alert-rules/rule-schema.ts";
 import type { EventMetadata } from "../events/title.ts";
 import type { SessionAggregate, SessionUpdate } from "../sessions/parse.ts";
 import type { TraceSegment } from "../traces/parse-trace-items.ts";
 import type { OutcomeKind } from "./guardrails.ts";
-import type { IssueStatus } from "./types.ts";
+import type { IssueStatus } from "./issue-status.ts";
 
 /**
  * Everything one ingest batch writes, decided by `src/process/` and persisted by a store in one

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseLinkHeader } from "../../ui/api/client.ts";
 import { issueListPath, issuePath, parseRoute } from "../../ui/lib/routes.ts";
 import { setupSnippet } from "../../ui/lib/snippets.ts";
-import { slugify } from "../../src/api/teams.ts";
+import { slugify } from "../../src/projects/project-slug.ts";
 
 const DSN = "http://0123456789abcdef0123456789abcdef@127.0.0.1:8000/2";
 

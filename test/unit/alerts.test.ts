@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.ts";
 import { IssueRateCounters } from "../../src/alerts/rate-counters.ts";
-import { DEFAULT_RULE, type AlertRule } from "../../src/alerts/rule-schema.ts";
+import { DEFAULT_RULE, type AlertRule } from "../../src/alert-rules/rule-schema.ts";
 import { decideTriggers, idempotencyKey, matchesFilters } from "../../src/alerts/rules.ts";
 import { checkWebhookUrl, isPrivateAddress } from "../../src/alerts/url-policy.ts";
 import { inAppFrames } from "../../src/alerts/message.ts";

@@ -1,5 +1,5 @@
 import type { ApiAlertDelivery, ApiAlertRule } from "../../contract/index.ts";
-import type { AlertRule } from "../../alerts/rule-schema.ts";
+import type { AlertRule } from "../../alert-rules/rule-schema.ts";
 import { toIsoString } from "../../events/timestamps.ts";
 import type { OutboxRow } from "../../store/alerts.ts";
 import type { Project } from "../../store/types.ts";

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { EMAIL_ADDRESS } from "./config.ts";
 
 /**
  * What an alert rule is: triggers (any of them fires the rule), filters (all must match the
@@ -8,6 +7,9 @@ import { EMAIL_ADDRESS } from "./config.ts";
  */
 
 const LEVELS = ["fatal", "error", "warning", "info", "debug"] as const;
+
+/** One address, loosely checked: something@something without spaces or angle brackets. */
+export const EMAIL_ADDRESS = z.string().trim().max(254).regex(/^[^\s@<>,;]+@[^\s@<>,;]+$/, "not an email address");
 
 export const SPIKE_TRIGGER = z.object({
   /** minutes the rate is counted over (the spike window) */
