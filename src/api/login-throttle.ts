@@ -1,48 +1,35 @@
+import { MemoryAttemptLimiter, type AttemptLimiter } from "./attempt-limiter.ts";
+
 /**
- * Brute-force brake for password sign-in: after 10 failed attempts for one email, or 50 from one
- * client address (several people may share one NAT), within 15 minutes, further attempts are
- * refused until the window has passed. Pure apart from its counters; the caller passes the time.
- * Bounded memory.
+ * Brute-force brake for password sign-in: 10 attempts per email and 50 per client address (several
+ * people may share one NAT) per 15 minutes. An attempt is counted before its password is checked,
+ * so guesses sent in parallel count like guesses sent one by one; a successful sign-in gives its
+ * attempt back but resets nothing. The counters live behind AttemptLimiter (in memory by default).
  */
 export class LoginThrottle {
-  private failures = new Map<string, { count: number; windowStart: number }>();
+  private readonly limiter: AttemptLimiter;
   private readonly limits = { ip: 50, email: 10 };
   private readonly windowMs = 15 * 60_000;
 
-  /** Seconds to wait before this client or email may try again; 0 = may try now. */
-  retryAfter(clientIp: string, email: string, now: number): number {
-    let wait = 0;
-    for (const key of _keys(clientIp, email)) {
-      const entry = this.failures.get(key);
-      const limit = key.startsWith("ip:") ? this.limits.ip : this.limits.email;
-      if (entry && now - entry.windowStart < this.windowMs && entry.count >= limit) {
-        wait = Math.max(wait, Math.ceil((entry.windowStart + this.windowMs - now) / 1000));
-      }
-    }
-    return wait;
+  constructor(limiter: AttemptLimiter = new MemoryAttemptLimiter()) {
+    this.limiter = limiter;
   }
 
-  recordFailure(clientIp: string, email: string, now: number): void {
-    if (this.failures.size > 10_000) this.prune(now);
-    for (const key of _keys(clientIp, email)) {
-      const entry = this.failures.get(key);
-      if (!entry || now - entry.windowStart >= this.windowMs) this.failures.set(key, { count: 1, windowStart: now });
-      else entry.count++;
-    }
+  /** Counts an attempt; seconds to wait when a limit is used up (the attempt then was not counted), else 0. */
+  async begin(clientIp: string, email: string, nowMs: number): Promise<number> {
+    const [ip, mail] = _keys(clientIp, email);
+    const verdict = await this.limiter.take([{ key: ip, limit: this.limits.ip }, { key: mail, limit: this.limits.email }], nowMs, this.windowMs);
+    return verdict.allowed ? 0 : Math.ceil(verdict.retryAfterMs / 1000);
   }
 
-  recordSuccess(clientIp: string, email: string): void {
-    for (const key of _keys(clientIp, email)) this.failures.delete(key);
-  }
-
-  private prune(now: number): void {
-    for (const [key, entry] of this.failures) if (now - entry.windowStart >= this.windowMs) this.failures.delete(key);
-    if (this.failures.size > 10_000) this.failures.clear();
+  /** The attempt begun for this client and email signed in: it does not count against either limit. */
+  async succeeded(clientIp: string, email: string, nowMs: number): Promise<void> {
+    await this.limiter.giveBack(_keys(clientIp, email), nowMs, this.windowMs);
   }
 }
 
 // --- Internal ---
 
-function _keys(clientIp: string, email: string): string[] {
+function _keys(clientIp: string, email: string): [string, string] {
   return [`ip:${clientIp}`, `email:${email.toLowerCase()}`];
 }

@@ -53,18 +53,15 @@ export function mountLoginRoutes(app: H3, deps: ApiDeps): void {
     requireSameOrigin(event, deps.publicUrl());
     const body = await parseJsonBody(event, loginSchema);
     const clientIp = getRequestIP(event, { xForwardedFor: deps.config.trustProxy }) ?? "unknown";
-    const wait = throttle.retryAfter(clientIp, body.email, deps.clock.now());
+    const wait = await throttle.begin(clientIp, body.email, deps.clock.now());
     if (wait > 0) {
       throw new HTTPError({ status: 429, message: `Too many failed sign-ins; try again in ${wait} s.`, headers: { "Retry-After": String(wait) } });
     }
     const found = await deps.store.findUserByEmail(body.email);
     // verify even when the user is unknown, so response time does not tell which emails exist
     const ok = await verifyPassword(body.password, found?.passwordHash ?? DUMMY_PASSWORD_HASH);
-    if (!found || !found.passwordHash || !ok) {
-      throttle.recordFailure(clientIp, body.email, deps.clock.now());
-      throw new HTTPError({ status: 401, message: "Wrong email or password." });
-    }
-    throttle.recordSuccess(clientIp, body.email);
+    if (!found || !found.passwordHash || !ok) throw new HTTPError({ status: 401, message: "Wrong email or password." });
+    await throttle.succeeded(clientIp, body.email, deps.clock.now());
     return _startLogin(deps, found.user, false);
   });
 
