@@ -62,8 +62,12 @@ export const DEFAULTS = {
    * public URL (still loopback only, still never through a request that shows a proxy). "off": never.
    */
   openLocal: "auto" as "auto" | "on" | "off",
-  /** Trust X-Forwarded-For for the client IP (`{{auto}}` user IPs). Only behind a reverse proxy you control. */
-  trustProxy: false,
+  /**
+   * Reverse proxies in front of the server that append to X-Forwarded-For: the client IP (`{{auto}}`
+   * user IPs, the login throttle) is the rightmost hop none of them added. 0 = ignore the header;
+   * "true" = 1. Only when every request passes through those proxies.
+   */
+  trustProxy: 0,
   /** spans (transaction roots included) kept for the trace view; the oldest go first. ~150 bytes each: 200k ≈ 30 MB. */
   maxStoredTraceSpans: 200_000,
   /**
@@ -104,7 +108,7 @@ export type Config = Readonly<{
   maxEventAgeDays: number;
   scrubData: boolean;
   openLocal: "auto" | "on" | "off";
-  trustProxy: boolean;
+  trustProxy: number;
   maxStoredTraceSpans: number;
   aiUrl: string;
   aiModel: string;
@@ -143,7 +147,7 @@ const CONFIG_SCHEMA = z
     maxEventAgeDays: z.coerce.number().min(0),
     scrubData: booleanFromString,
     openLocal: z.union([z.enum(["auto", "on", "off"]), booleanFromString.transform((on) => (on ? "on" : "off"))]),
-    trustProxy: booleanFromString,
+    trustProxy: z.union([booleanFromString.transform((on) => (on ? 1 : 0)), z.coerce.number().int().min(0).max(32)]),
     maxStoredTraceSpans: positiveInt,
     aiUrl: z.union([z.literal(""), z.url({ protocol: /^https?$/ }).refine((u) => !/^[a-z]+:\/\/[^/]*@/i.test(u), "no credentials in the URL: put the key in LIGHTTRACE_AI_KEY")]),
     aiModel: z.string().max(200),

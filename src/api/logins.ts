@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { HTTPError, getRequestIP, type H3, type H3Event } from "h3";
+import { HTTPError, type H3, type H3Event } from "h3";
 import { z } from "zod";
 import type { User } from "../store/types.ts";
 import type { ApiNoLogin } from "../contract/index.ts";
@@ -10,6 +10,7 @@ import { DUMMY_PASSWORD_HASH, verifyPassword } from "./passwords.ts";
 import { LoginThrottle } from "./login-throttle.ts";
 import { serializeLogin } from "./serialize/organizations.ts";
 import { autoSignInRefusal } from "./auto-sign-in.ts";
+import { clientAddress } from "../http/client-ip.ts";
 
 const loginSchema = z.object({
   email: z.string().trim().min(1, "enter your email").max(254),
@@ -52,7 +53,7 @@ export function mountLoginRoutes(app: H3, deps: ApiDeps): void {
   on("POST", "/api/0/auth/login", async (event) => {
     requireSameOrigin(event, deps.publicUrl());
     const body = await parseJsonBody(event, loginSchema);
-    const clientIp = getRequestIP(event, { xForwardedFor: deps.config.trustProxy }) ?? "unknown";
+    const clientIp = clientAddress(event.runtime?.node?.req.socket?.remoteAddress, event.req.headers.get("x-forwarded-for") ?? undefined, deps.config.trustProxy) ?? "unknown";
     const wait = await throttle.begin(clientIp, body.email, deps.clock.now());
     if (wait > 0) {
       throw new HTTPError({ status: 429, message: `Too many failed sign-ins; try again in ${wait} s.`, headers: { "Retry-After": String(wait) } });

@@ -14,6 +14,7 @@ import { EnvelopeParser } from "./envelope.ts";
 import { answerForError, httpError } from "../http/errors.ts";
 import { buildEnvelopeJob, buildStoreJob, PROCESSED_ITEM_TYPES, type RequestContext } from "./items.ts";
 import type { KeyCache } from "./key-cache.ts";
+import { clientAddress } from "../http/client-ip.ts";
 
 /** `/api/{project_id}/envelope/` and `/api/{project_id}/store/` (trailing slash optional, no redirects on POST). */
 export const INGEST_PATH = /^\/api\/([^/]+)\/(envelope|store)\/?$/;
@@ -121,16 +122,9 @@ async function _authorize(keys: KeyCache, auth: SentryAuth, projectId: number): 
   if (keyProject !== projectId) throw httpError(403, `event submission rejected: the DSN key does not belong to project ${projectId}`);
 }
 
-function _clientIp(req: IncomingMessage, trustProxy: boolean): { clientIp?: string } {
-  let ip: string | undefined;
-  if (trustProxy) {
-    const xff = req.headers["x-forwarded-for"];
-    const first = (Array.isArray(xff) ? xff[0] : xff)?.split(",")[0]?.trim();
-    if (first) ip = first;
-  }
-  ip ??= req.socket.remoteAddress;
-  if (!ip) return {};
-  return { clientIp: ip.startsWith("::ffff:") ? ip.slice(7) : ip };
+function _clientIp(req: IncomingMessage, trustedProxies: number): { clientIp?: string } {
+  const ip = clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], trustedProxies);
+  return ip ? { clientIp: ip } : {};
 }
 
 function _sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

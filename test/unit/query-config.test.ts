@@ -43,7 +43,9 @@ describe("cursor pagination", () => {
 describe("loadConfig", () => {
   it("reads LIGHTTRACE_* variables and lets overrides win", () => {
     const c = loadConfig({ LIGHTTRACE_PORT: "9000", LIGHTTRACE_TRUST_PROXY: "yes", LIGHTTRACE_DATA_DIR: "/tmp/x" }, { port: 9100 });
-    expect([c.port, c.trustProxy, c.dataDir, c.host]).toEqual([9100, true, "/tmp/x", "127.0.0.1"]);
+    expect([c.port, c.trustProxy, c.dataDir, c.host]).toEqual([9100, 1, "/tmp/x", "127.0.0.1"]);
+    expect(loadConfig({ LIGHTTRACE_TRUST_PROXY: "2" }).trustProxy).toBe(2);
+    expect(loadConfig({ LIGHTTRACE_TRUST_PROXY: "false" }).trustProxy).toBe(0);
     expect(Object.isFrozen(c)).toBe(true);
     expect(envName("maxEventBytes")).toBe("LIGHTTRACE_MAX_EVENT_BYTES");
   });
