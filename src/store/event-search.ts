@@ -1,5 +1,5 @@
 import type { SqliteDatabase } from "./sqlite-binding.ts";
-import type { StoredEvent } from "./types.ts";
+import type { StoredEvent } from "./stored-event.ts";
 
 /** Which events `searchEvents` returns; every list narrows (undefined = no condition). */
 export interface EventSearchFilter {

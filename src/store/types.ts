@@ -16,6 +16,7 @@ import type { ReleaseRef } from "../releases/order.ts";
 import type { ArtifactStore } from "./artifacts.ts";
 import type { EventSearchFilter, EventSummary } from "./event-search.ts";
 import type { IssueStatus } from "./issue-status.ts";
+import type { StoredEvent } from "./stored-event.ts";
 
 export interface Organization { id: number; slug: string; name: string; createdAt: number }
 
@@ -115,15 +116,7 @@ export interface NewLogin {
   expiresAtSec: number;
 }
 
-export interface StoredEvent {
-  id: number;
-  projectId: number;
-  issueId: number;
-  eventId: string;
-  timestamp: number;
-  receivedAt: number;
-  event: NormalizedEvent;
-}
+export type { StoredEvent } from "./stored-event.ts";
 
 export interface TagValueCount { value: string; count: number; firstSeen: number; lastSeen: number }
 export interface TagKeySummary { key: string; totalValues: number; uniqueValues: number; topValues: TagValueCount[] }

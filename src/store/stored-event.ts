@@ -1,0 +1,12 @@
+import type { NormalizedEvent } from "../events/types.ts";
+
+/** An event as stored: its row id, owners and times (seconds since epoch), and the normalized payload. */
+export interface StoredEvent {
+  id: number;
+  projectId: number;
+  issueId: number;
+  eventId: string;
+  timestamp: number;
+  receivedAt: number;
+  event: NormalizedEvent;
+}
