@@ -1,7 +1,8 @@
 import { serializeEvent } from "../../src/api/serialize/events.ts";
 import { normalizeEvent } from "../../src/events/normalize.ts";
 import { prepareEvent } from "../../src/process/prepare-event.ts";
-import { collectEventFacts } from "../../src/explain/event-facts.ts";
+import { collectEventFacts, type EventFacts } from "../../src/explain/event-facts.ts";
+import type { SuspectCommitView } from "../../src/releases/load-suspect-commits.ts";
 import { analyseOffline } from "../../src/explain/offline-analyser.ts";
 import type { Issue } from "../../src/store/types.ts";
 
@@ -10,6 +11,11 @@ export const EXPLAIN_NOW = 1_795_850_000;
 
 /** A raw SDK event through the real pipeline (normalise → prepare → the event API's serialiser) into the offline analyser. */
 export function analyseRawEvent(raw: Record<string, unknown>, issue: Partial<Issue> = {}) {
+  return analyseOffline(rawEventFacts(raw, issue));
+}
+
+/** What Explain knows of a raw SDK event, through the same pipeline. */
+export function rawEventFacts(raw: Record<string, unknown>, issue: Partial<Issue> = {}, suspects: SuspectCommitView[] = []): EventFacts {
   const event = normalizeEvent({ event_id: "a".repeat(32), timestamp: EXPLAIN_NOW, ...raw }, { receivedAt: EXPLAIN_NOW * 1000, newEventId: () => "b".repeat(32) });
   const prepared = prepareEvent(event);
   const apiEvent = serializeEvent(
@@ -22,5 +28,5 @@ export function analyseRawEvent(raw: Record<string, unknown>, issue: Partial<Iss
     firstRelease: null, lastRelease: null, eventCount: 3, userCount: 2, statusChangedAt: null, regressedAt: null,
     groupingKey: "", groupingMechanism: "lt-v1", ...issue,
   };
-  return analyseOffline(collectEventFacts(apiEvent, fullIssue));
+  return collectEventFacts(apiEvent, fullIssue, suspects);
 }
