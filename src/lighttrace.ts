@@ -20,6 +20,7 @@ import { Symbolicator } from "./sourcemaps/symbolicate.ts";
 import { SourceMapCache } from "./sourcemaps/map-cache.ts";
 import { SOURCE_MAP_CACHE_WEIGHT } from "./sourcemaps/limits.ts";
 import { createJobSymbolicator } from "./process/symbolicate-job.ts";
+import { ProjectGroupingConfigs } from "./process/grouping-configs.ts";
 import type { NodeRequestHandler } from "./api/node-handler.ts";
 import { createHttpServer, listen } from "./http/server.ts";
 import { bootstrapInstallation, type BootstrapResult } from "./bootstrap.ts";
@@ -74,6 +75,7 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
   const symbolicator = new Symbolicator({ store, cache: new SourceMapCache(SOURCE_MAP_CACHE_WEIGHT) });
   const ingest = createIngestHandler({
     config, logger, clock, queue, keys: new KeyCache(store, () => clock.now()), guardrails, symbolicate: createJobSymbolicator(symbolicator),
+    groupingConfigs: new ProjectGroupingConfigs(store, () => clock.now()),
   });
   // The web API (h3, and through it Node's fetch classes) is loaded once the server is ready:
   // ingest and /health do not need it, and loading it is a large part of the start-up time.

@@ -15,6 +15,7 @@ import { mountTraceRoutes } from "./traces.ts";
 import { mountReleaseWriteRoutes } from "./releases-write.ts";
 import { mountReleaseReadRoutes } from "./releases-read.ts";
 import { mountSourceLinkRoutes } from "./source-link-settings.ts";
+import { mountGroupingRoutes } from "./grouping.ts";
 import { mountExplainRoutes } from "./explain.ts";
 import { mountGuardrailRoutes } from "./guardrails.ts";
 import { mountArtifactUploadRoutes } from "./artifact-uploads.ts";
@@ -61,6 +62,7 @@ export function createApiApp(deps: ApiDeps): H3 {
   mountReleaseWriteRoutes(deps, route);
   mountReleaseReadRoutes(deps, route);
   mountSourceLinkRoutes(deps, route);
+  mountGroupingRoutes(deps, route);
   mountExplainRoutes(deps, route);
   mountGuardrailRoutes(deps, route);
   mountArtifactUploadRoutes(deps, route);

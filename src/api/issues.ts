@@ -49,7 +49,8 @@ export function mountIssueRoutes(deps: ApiDeps, route: RouteFn): void {
       const tags = await deps.store.issueTagSummary(issue.id, 0);
       const stats = { "24h": buildStatsSeries(counts, issue.id, "24h", nowMs), "30d": buildStatsSeries(counts, issue.id, "30d", nowMs) };
       const [spike] = await deps.store.spikeStats([issue.id], nowMs);
-      return serializeIssueDetail(issue, project, deps.publicUrl(), { stats, tags, spike, ...(await releaseFacts(deps, issue)) });
+      const groupings = await deps.store.listIssueGroupings(issue.id);
+      return serializeIssueDetail(issue, project, deps.publicUrl(), { stats, tags, spike, groupings, ...(await releaseFacts(deps, issue)) });
     });
     route("PUT", prefix, async (event): Promise<ApiIssue> => {
       const { issue, project } = await loadIssue(deps, event);

@@ -1,5 +1,7 @@
 /** Wire types of issues (Sentry's "groups"): lists, detail, tags and status changes. */
 
+import type { ApiIssueGrouping } from "./grouping.ts";
+
 export type ApiIssueStatus = "unresolved" | "resolved" | "ignored";
 
 /** `[[bucket start in epoch seconds, event count], …]`, oldest first, every bucket present. */
@@ -60,6 +62,8 @@ export interface ApiIssueDetail extends ApiIssue {
   tags: { key: string; name: string; totalValues: number }[];
   /** LightTrace: the grouping mechanism and the readable key the issue was grouped by */
   grouping: { mechanism: string; key: string };
+  /** LightTrace: every key that leads to the issue, oldest (the one that made it) first */
+  groupings: ApiIssueGrouping[];
   participants: [];
   activity: [];
   seenBy: [];

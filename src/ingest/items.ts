@@ -9,6 +9,7 @@ import type { ClientDiscard, IngestJob, PreparedEvent } from "../process/types.t
 import { parseTraceItem, TRACE_ITEM_TYPES } from "../traces/trace-items.ts";
 import { collectSessionItem, SESSION_ITEM_TYPES } from "./session-items.ts";
 import { scrubEvent, type ScrubOptions } from "../events/scrub.ts";
+import { DEFAULT_GROUPING_CONFIG, type GroupingConfig } from "../grouping/mechanisms.ts";
 import { parseClientReport } from "./client-report.ts";
 
 /**
@@ -24,6 +25,8 @@ export interface RequestContext {
   clientIp?: string;
   /** data scrubbing for this project; undefined = off */
   scrub?: ScrubOptions;
+  /** the project's grouping configuration (stack-trace rules); undefined = the defaults */
+  grouping?: GroupingConfig;
 }
 
 /** Turns a parsed envelope into a writer job: events prepared, other items counted by type. */
@@ -88,7 +91,7 @@ function _prepare(raw: unknown, ctx: RequestContext, sentAt: number | undefined,
       ...(sentAt !== undefined ? { sentAt } : {}),
       ...(ctx.clientIp ? { clientIp: ctx.clientIp } : {}),
     });
-    return prepareEvent(ctx.scrub ? scrubEvent(event, ctx.scrub) : event);
+    return prepareEvent(ctx.scrub ? scrubEvent(event, ctx.scrub) : event, ctx.grouping ?? DEFAULT_GROUPING_CONFIG);
   } catch (err) {
     if (err instanceof InvalidEventError) throw badRequest(err.message);
     throw err;

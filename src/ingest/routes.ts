@@ -15,6 +15,8 @@ import { answerForError, httpError } from "../http/errors.ts";
 import { buildEnvelopeJob, buildStoreJob, PROCESSED_ITEM_TYPES, type RequestContext } from "./items.ts";
 import type { KeyCache } from "./key-cache.ts";
 import { clientAddress } from "../http/client-ip.ts";
+import type { GroupingConfig } from "../grouping/mechanisms.ts";
+import type { ProjectGroupingConfigs } from "../process/grouping-configs.ts";
 
 /** `/api/{project_id}/envelope/` and `/api/{project_id}/store/` (trailing slash optional, no redirects on POST). */
 export const INGEST_PATH = /^\/api\/([^/]+)\/(envelope|store)\/?$/;
@@ -27,7 +29,9 @@ export interface IngestDeps {
   keys: KeyCache;
   guardrails: Guardrails;
   /** maps minified JavaScript frames to original sources before grouping (src/process/symbolicate-job.ts) */
-  symbolicate?: (job: IngestJob) => Promise<void>;
+  symbolicate?: (job: IngestJob, grouping: GroupingConfig) => Promise<void>;
+  /** each project's grouping configuration (stack-trace rules), cached */
+  groupingConfigs: ProjectGroupingConfigs;
 }
 
 /**
@@ -57,6 +61,7 @@ export function createIngestHandler(deps: IngestDeps) {
       const projectLimits = await deps.guardrails.limits.limitsFor(projectId);
       const ctx: RequestContext = { projectId, receivedAtMs: deps.clock.now(), ..._clientIp(req, deps.config.trustProxy) };
       if (projectLimits.scrubData) ctx.scrub = { sensitiveFields: projectLimits.sensitiveFields };
+      ctx.grouping = await deps.groupingConfigs.configFor(projectId);
 
       let built: { job: Parameters<IngestQueue["submit"]>[0]; eventId?: string };
       if (endpoint === "store") {
@@ -79,7 +84,7 @@ export function createIngestHandler(deps: IngestDeps) {
         built = buildEnvelopeJob(envelope, ctx);
       }
 
-      if (deps.symbolicate && built.job.events.length) await deps.symbolicate(built.job);
+      if (deps.symbolicate && built.job.events.length) await deps.symbolicate(built.job, ctx.grouping);
       // 429 carries per-category limits: a bare 429 makes SDKs drop every category (docs/sentry-protocol.md §5)
       const verdict = await deps.guardrails.admit(built.job, projectLimits);
       if (!verdict.admitted) {

@@ -1,15 +1,23 @@
 import type { NormalizedEvent } from "../events/types.ts";
 import { computeCulprit, computeMetadata, computeTitle, mainException } from "../events/title.ts";
 import { computeEventTags, computeUserKey } from "../events/tags.ts";
-import { computeGrouping } from "../grouping/fingerprint.ts";
+import { computeFallbackGroupings, computeGroupingDetails, groupingWithDefault, type GroupingConfig } from "../grouping/mechanisms.ts";
+import { markInAppFrames } from "../grouping/mark-in-app.ts";
 import type { PreparedEvent } from "./types.ts";
 
 /**
- * Everything about an event that needs no database: grouping, title, culprit, tags, the affected
- * user. Pure apart from filling derived contexts/tags into the event it is given.
+ * Everything about an event that needs no database: grouping (with the keys earlier rules gave
+ * it), title, culprit, tags, the affected user. Pure apart from filling derived contexts/tags into
+ * the event and marking its frames in-app as the project's stack-trace rules say.
  */
-export function prepareEvent(event: NormalizedEvent): PreparedEvent {
-  const grouping = computeGrouping(event);
+export function prepareEvent(event: NormalizedEvent, groupingConfig: GroupingConfig): PreparedEvent {
+  // earlier rules' keys first: lt-v1's {{ function }} read the frames as the SDK marked them
+  const earlier = computeFallbackGroupings(event, groupingConfig);
+  const details = computeGroupingDetails(event, groupingConfig);
+  markInAppFrames(details.default.stacks);
+  // a fingerprint's {{ function }} names the crash frame, which the marking may have moved
+  const grouping = event.fingerprint ? groupingWithDefault(event, details.default.key) : details.grouping;
+  const fallbackGroupings = earlier.filter((g) => g.hash !== grouping.hash);
   const userKey = computeUserKey(event);
   const tags = computeEventTags(event, userKey);
   event.tags = tags;
@@ -32,6 +40,7 @@ export function prepareEvent(event: NormalizedEvent): PreparedEvent {
     json: JSON.stringify(event),
     event,
   };
+  if (fallbackGroupings.length) prepared.fallbackGroupings = fallbackGroupings;
   if (event.release) prepared.release = event.release;
   if (userKey) prepared.userKey = userKey;
   if (typeof traceId === "string" && /^[0-9a-f]{32}$/i.test(traceId)) prepared.traceId = traceId.toLowerCase();

@@ -1,4 +1,4 @@
-import type { Grouping } from "../grouping/fingerprint.ts";
+import type { Grouping } from "../grouping/mechanisms.ts";
 import type { GroupedIssue, IngestStateQuery, ProjectIngestState } from "../store/types.ts";
 import type { PlannedGrouping } from "../store/write-plan.ts";
 import type { IngestJob, PreparedEvent } from "./types.ts";
@@ -45,8 +45,10 @@ export function ingestStateQueries(jobs: readonly IngestJob[]): IngestStateQuery
  * Where each event of the batch goes, in order, as if they were written one by one: a stored or
  * already-seen event id is a duplicate; otherwise its grouping hash names the issue, else the first
  * of its fallback groupings that does (a symbolicated event's minified grouping: events from before
- * the source map was uploaded made the issue, and the map must not split it; the issue then also
- * claims the new hash); else it opens a new issue, which claims its hash and its fallbacks. Pure.
+ * the source map was uploaded made the issue, and the map must not split it; then the keys earlier
+ * grouping rules gave the event; the issue then also claims the new hash); else it opens a new
+ * issue, which claims its hash and its fallbacks except `lookupOnly` ones (keys of earlier rules
+ * that only find issues those rules made). Pure.
  */
 export function resolveGroupings(jobs: readonly IngestJob[], state: ReadonlyMap<number, ProjectIngestState>): GroupingResolution {
   const slots: IssueSlot[] = [];
@@ -95,7 +97,7 @@ export function resolveGroupings(jobs: readonly IngestJob[], state: ReadonlyMap<
     // 3. a new issue
     const slot = slots.push({ kind: "new", projectId, opening: event }) - 1;
     claim(projectId, event.grouping, slot, event.receivedAtSec, true);
-    for (const g of event.fallbackGroupings ?? []) claim(projectId, g, slot, event.receivedAtSec, false);
+    for (const g of event.fallbackGroupings ?? []) if (!g.lookupOnly) claim(projectId, g, slot, event.receivedAtSec, false);
     return { job: j, projectId, event, issue: slot, opensIssue: true };
   }));
   return { slots, claims, placements };

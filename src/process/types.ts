@@ -1,4 +1,4 @@
-import type { Grouping } from "../grouping/fingerprint.ts";
+import type { Grouping } from "../grouping/mechanisms.ts";
 import type { EventMetadata } from "../events/title.ts";
 import type { Level, NormalizedEvent } from "../events/types.ts";
 import type { TraceSegment } from "../traces/parse-trace-items.ts";
@@ -18,7 +18,11 @@ export interface PreparedEvent {
   culprit: string;
   metadata: EventMetadata;
   grouping: Grouping;
-  /** groupings that identify the same issue too (a symbolicated event's minified grouping), tried in order when `grouping` is new */
+  /**
+   * Groupings that identify the same issue too, tried in order when `grouping` finds none: a
+   * symbolicated event's minified grouping (a new issue claims it too), then the keys earlier
+   * rules gave the event (`lookupOnly`: lt-v1, the project's previous stack-trace rules).
+   */
   fallbackGroupings?: Grouping[];
   release?: string;
   environment: string;

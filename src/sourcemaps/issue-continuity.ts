@@ -1,12 +1,13 @@
 import type { Clock } from "../clock.ts";
-import { computeGrouping } from "../grouping/fingerprint.ts";
+import { computeGrouping } from "../grouping/mechanisms.ts";
+import { groupingConfigFrom } from "../process/grouping-configs.ts";
 import type { Logger } from "../logger.ts";
 import type { StoredEvent, Store } from "../store/types.ts";
 import type { Symbolicator } from "./symbolicate.ts";
 import { addSourceLinks } from "./frame-links.ts";
 
 /** What the event API shows of a stored event: symbolicated if its maps came later, with source links. */
-export async function prepareEventForView(deps: { store: Store; symbolicator?: Symbolicator | undefined }, stored: StoredEvent): Promise<void> {
+export async function prepareEventForView(deps: { store: Store; symbolicator?: Symbolicator | undefined; clock: Clock }, stored: StoredEvent): Promise<void> {
   await symbolicateStoredEvent(deps, stored);
   await addSourceLinks(deps.store, stored.projectId, stored.event);
 }
@@ -17,12 +18,13 @@ export async function prepareEventForView(deps: { store: Store; symbolicator?: S
  * unless another issue has it: later events from any build then join this issue instead of
  * starting a new one. The stored event itself stays as received.
  */
-export async function symbolicateStoredEvent(deps: { store: Store; symbolicator?: Symbolicator | undefined }, stored: StoredEvent): Promise<void> {
+export async function symbolicateStoredEvent(deps: { store: Store; symbolicator?: Symbolicator | undefined; clock: Clock }, stored: StoredEvent): Promise<void> {
   const { symbolicator } = deps;
   if (!symbolicator || !_needsSymbolication(stored)) return;
   const result = await symbolicator.symbolicate(stored.projectId, stored.event);
   if (result && result.resolved > 0) {
-    await deps.store.addIssueGrouping(stored.projectId, stored.issueId, computeGrouping(stored.event), stored.receivedAt);
+    const config = groupingConfigFrom(await deps.store.getGroupingSettings(stored.projectId), deps.clock.now() / 1000);
+    await deps.store.addIssueGrouping(stored.projectId, stored.issueId, computeGrouping(stored.event, config), stored.receivedAt);
   }
 }
 
@@ -43,7 +45,8 @@ export async function claimResolvedGroupings(
     try {
       const result = await deps.symbolicator.symbolicate(latest.projectId, latest.event);
       if (result && result.resolved > 0) {
-        await deps.store.addIssueGrouping(latest.projectId, issue.id, computeGrouping(latest.event), latest.receivedAt);
+        const config = groupingConfigFrom(await deps.store.getGroupingSettings(latest.projectId), deps.clock.now() / 1000);
+        await deps.store.addIssueGrouping(latest.projectId, issue.id, computeGrouping(latest.event, config), latest.receivedAt);
         claimed++;
       }
     } catch (err) {

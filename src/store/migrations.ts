@@ -595,4 +595,19 @@ CREATE TABLE release_commit_files (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    // Grouping (issue 20): each project's stack-trace rules (Sentry's syntax) and the texts it used
+    // before, whose keys events still try so a rule change never splits an existing issue. The
+    // mechanism that made each key is already on groupings.mechanism.
+    name: "015-project-grouping-settings",
+    sql: `
+CREATE TABLE project_grouping_settings (
+  project_id INTEGER PRIMARY KEY REFERENCES projects(id) ON DELETE CASCADE,
+  stack_rules TEXT NOT NULL,
+  -- JSON [{"rules": "...", "replacedAt": seconds}], newest first
+  previous_stack_rules TEXT NOT NULL DEFAULT '[]',
+  updated_at REAL NOT NULL
+);
+`,
+  },
 ];

@@ -21,6 +21,7 @@ import { createReleaseStatsQueries } from "./release-stats.ts";
 import { createArtifactStore } from "./artifacts.ts";
 import { createIngestReads } from "./ingest-reads.ts";
 import { translateSqliteError } from "./sqlite-errors.ts";
+import { createGroupingStore } from "./groupings.ts";
 
 /**
  * The SQLite Store: synchronous better-sqlite3 calls behind the async Store interface. A full disk
@@ -59,6 +60,7 @@ export function createSqliteStore(db: SqliteDatabase, opts: { maxStoredTraceSpan
     activeAlertRules: async (projectId) => alerts.ingest.activeRules(projectId),
     issueEventTotals: async (issueIds, fromHour, toHour) => ingestReads.issueEventTotals(issueIds, fromHour, toHour),
     executeWritePlan: async (plan) => executeWritePlan(plan),
+    ...createGroupingStore(db),
     encodeEventPayload: async (json) => encodeEventData(json),
     ensureOrganization: async (slug, name) => projects.ensureOrganization(slug, name),
     getOrganization: async () => projects.getOrganization(),

@@ -17,6 +17,7 @@ import type { ArtifactStore } from "./artifacts.ts";
 import type { EventSearchFilter, EventSummary } from "./event-search.ts";
 import type { IssueStatus } from "./issue-status.ts";
 import type { StoredEvent } from "./stored-event.ts";
+import type { GroupingStore } from "./groupings.ts";
 
 export interface Organization { id: number; slug: string; name: string; createdAt: number }
 
@@ -196,7 +197,7 @@ export interface IngestStore {
  * Everything LightTrace persists. The SQLite implementation answers synchronously inside; the
  * boundary is async so that a PostgreSQL implementation can be added without touching callers.
  */
-export interface Store extends IngestStore, ReleaseStore, SourceLinkStore, ArtifactStore {
+export interface Store extends IngestStore, ReleaseStore, SourceLinkStore, ArtifactStore, GroupingStore {
   // --- organization, projects, keys ---
   ensureOrganization(slug: string, name: string): Promise<Organization>;
   getOrganization(): Promise<Organization | undefined>;

@@ -3,6 +3,7 @@ import { normalizeEvent } from "../../src/events/normalize.ts";
 import { prepareEvent } from "../../src/process/prepare-event.ts";
 import { collectEventFacts, type EventFacts } from "../../src/explain/event-facts.ts";
 import type { SuspectCommitView } from "../../src/releases/load-suspect-commits.ts";
+import { DEFAULT_GROUPING_CONFIG } from "../../src/grouping/mechanisms.ts";
 import { analyseOffline } from "../../src/explain/offline-analyser.ts";
 import type { Issue } from "../../src/store/types.ts";
 
@@ -17,7 +18,7 @@ export function analyseRawEvent(raw: Record<string, unknown>, issue: Partial<Iss
 /** What Explain knows of a raw SDK event, through the same pipeline. */
 export function rawEventFacts(raw: Record<string, unknown>, issue: Partial<Issue> = {}, suspects: SuspectCommitView[] = []): EventFacts {
   const event = normalizeEvent({ event_id: "a".repeat(32), timestamp: EXPLAIN_NOW, ...raw }, { receivedAt: EXPLAIN_NOW * 1000, newEventId: () => "b".repeat(32) });
-  const prepared = prepareEvent(event);
+  const prepared = prepareEvent(event, DEFAULT_GROUPING_CONFIG);
   const apiEvent = serializeEvent(
     { id: 1, projectId: 1, issueId: 7, eventId: prepared.eventId, timestamp: prepared.timestampSec, receivedAt: prepared.receivedAtSec, event },
     { title: prepared.title, culprit: prepared.culprit },

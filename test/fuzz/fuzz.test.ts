@@ -4,6 +4,7 @@ import { EnvelopeParser } from "../../src/ingest/envelope.ts";
 import { HTTPError } from "h3";
 import { InvalidEventError, normalizeEvent } from "../../src/events/normalize.ts";
 import { prepareEvent } from "../../src/process/prepare-event.ts";
+import { DEFAULT_GROUPING_CONFIG } from "../../src/grouping/mechanisms.ts";
 import { scrubEvent } from "../../src/events/scrub.ts";
 import { parseIssueQuery, QuerySyntaxError } from "../../src/api/query.ts";
 import { getQueryFilter, setQueryFilter, tokenizeQuery } from "../../ui/lib/search-query.ts";
@@ -108,7 +109,7 @@ describe("fuzz: event normaliser", () => {
       expect(event.event_id).toMatch(/^[0-9a-f]{32}$/);
       expect(Number.isFinite(event.timestamp)).toBe(true);
       const scrubbed = scrubEvent(event);
-      const prepared = prepareEvent(scrubbed);
+      const prepared = prepareEvent(scrubbed, DEFAULT_GROUPING_CONFIG);
       expect(typeof prepared.title).toBe("string");
       expect(prepared.grouping.hash).toMatch(/^[0-9a-f]+$/);
       expect(JSON.parse(prepared.json).event_id).toBe(event.event_id);

@@ -9,6 +9,7 @@ import { BatchCommitter } from "../../src/process/commit-batch.ts";
 import { createProject } from "../../src/projects/create-project.ts";
 import { normalizeEvent } from "../../src/events/normalize.ts";
 import { prepareEvent } from "../../src/process/prepare-event.ts";
+import { DEFAULT_GROUPING_CONFIG } from "../../src/grouping/mechanisms.ts";
 import { silentLogger } from "../../src/logger.ts";
 import type { IngestJob } from "../../src/process/types.ts";
 import { errorEvent } from "../_helpers/envelopes.ts";
@@ -25,7 +26,7 @@ describe("IngestQueue (group commit) on a real database", () => {
     const queue = new IngestQueue(store, { ...limits, maxBatchSize: 100, logger: silentLogger, committer: new BatchCommitter({ store }), onCommitted: (o) => batches.push(o.length) });
     const job = (): IngestJob => ({
       projectId: project.id,
-      events: [prepareEvent(normalizeEvent(errorEvent(), { receivedAt: Date.now(), newEventId: () => "0".repeat(32) }))],
+      events: [prepareEvent(normalizeEvent(errorEvent(), { receivedAt: Date.now(), newEventId: () => "0".repeat(32) }), DEFAULT_GROUPING_CONFIG)],
       itemCounts: new Map(),
       receivedAtMs: Date.now(),
     });

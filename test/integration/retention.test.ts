@@ -6,6 +6,7 @@ import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/logger.ts";
 import { normalizeEvent } from "../../src/events/normalize.ts";
 import { prepareEvent } from "../../src/process/prepare-event.ts";
+import { DEFAULT_GROUPING_CONFIG } from "../../src/grouping/mechanisms.ts";
 import { resolveLimits } from "../../src/process/project-limits.ts";
 import { RetentionRunner } from "../../src/process/retention.ts";
 import type { PreparedEvent } from "../../src/process/types.ts";
@@ -32,7 +33,7 @@ describe("retention", () => {
   /** One event through the real writer (prepared exactly as ingest prepares it). */
   const writeEvent = async (message: string, timestamp: number): Promise<PreparedEvent> => {
     const id = (++counter).toString(16).padStart(32, "f");
-    const ev = prepareEvent(normalizeEvent({ event_id: id, message, level: "error", platform: "node", timestamp }, { receivedAt: timestamp * 1000, newEventId: () => id }));
+    const ev = prepareEvent(normalizeEvent({ event_id: id, message, level: "error", platform: "node", timestamp }, { receivedAt: timestamp * 1000, newEventId: () => id }), DEFAULT_GROUPING_CONFIG);
     const { results: [result] } = await new BatchCommitter({ store }).commit([{ projectId, events: [ev], itemCounts: new Map(), receivedAtMs: timestamp * 1000 }]);
     if (result instanceof Error) throw result;
     return ev;

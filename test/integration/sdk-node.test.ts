@@ -50,7 +50,7 @@ describe("@sentry/node against a real server", () => {
     expect(syntaxIssues.map((i) => i.count).sort()).toEqual(["1", "5"]);
     const custom = syntaxIssues.find((i) => i.count === "1");
     const detail = (await t.api(`/api/0/issues/${custom.id}/`)).body;
-    expect(detail.grouping.mechanism).toBe("lt-v1");
+    expect(detail.grouping.mechanism).toBe("lt-v2");
     expect(detail.grouping.key.split("\n").slice(0, 2)).toEqual(["fingerprint", "config-parse"]);
     expect(detail.grouping.key).toContain("node-errors | parseConfig | return JSON.parse(text);");
   });

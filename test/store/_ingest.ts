@@ -1,5 +1,5 @@
 import { normalizeEvent } from "../../src/events/normalize.ts";
-import { computeGrouping } from "../../src/grouping/fingerprint.ts";
+import { computeGrouping, DEFAULT_GROUPING_CONFIG } from "../../src/grouping/mechanisms.ts";
 import { BatchCommitter } from "../../src/process/commit-batch.ts";
 import { AlertDecider } from "../../src/process/decide-alerts.ts";
 import { prepareEvent } from "../../src/process/prepare-event.ts";
@@ -29,7 +29,7 @@ export function rawEvent(site: string, overrides: Record<string, unknown> = {}):
 
 /** An event as ingest prepares it (normalise → prepare → the store's payload encoding). */
 export async function prepared(store: IngestStore, raw: Record<string, unknown>, receivedAtMs = NOW_MS): Promise<PreparedEvent> {
-  const ev = prepareEvent(normalizeEvent(raw, { receivedAt: receivedAtMs, newEventId: eventId }));
+  const ev = prepareEvent(normalizeEvent(raw, { receivedAt: receivedAtMs, newEventId: eventId }), DEFAULT_GROUPING_CONFIG);
   ev.storedPayload = await store.encodeEventPayload(ev.json);
   return ev;
 }
@@ -43,7 +43,7 @@ export async function job(store: IngestStore, projectId: number, raws: Record<st
 /** An event whose grouping changed (as a symbolicated one's does) and which names its old grouping as fallback. */
 export async function withFallback(store: IngestStore, site: string, fallbackSite: string, overrides: Record<string, unknown> = {}): Promise<PreparedEvent> {
   const ev = await prepared(store, rawEvent(site, overrides));
-  ev.fallbackGroupings = [computeGrouping(normalizeEvent(rawEvent(fallbackSite), { receivedAt: NOW_MS, newEventId: eventId }))];
+  ev.fallbackGroupings = [computeGrouping(normalizeEvent(rawEvent(fallbackSite), { receivedAt: NOW_MS, newEventId: eventId }), DEFAULT_GROUPING_CONFIG)];
   return ev;
 }
 

@@ -63,6 +63,24 @@ describe.each(STORE_BACKENDS)("ingest write path ($name)", (backend) => {
     expect(later.issueId).toBe(created.issueId);
   });
 
+  it("finds an issue through a lookup-only fallback (a key of earlier rules), which a new issue does not claim", async () => {
+    const projectId = await newProject(store);
+    const committer = committerFor(store);
+    const made = await commitOne(committer, await job(store, projectId, [rawEvent("old-rules")]));
+    const rekeyed = await withFallback(store, "new-rules", "old-rules");
+    rekeyed.fallbackGroupings = rekeyed.fallbackGroupings!.map((g) => ({ ...g, lookupOnly: true as const }));
+    expect(await commitOne(committer, { projectId, events: [rekeyed], itemCounts: new Map(), receivedAtMs: NOW_MS })).toMatchObject({ issueId: made.issueId, isNewIssue: false });
+    // a bug first seen under the new rules: its old key finds nothing and is not claimed …
+    const fresh = await withFallback(store, "fresh-new-rules", "fresh-old-rules");
+    fresh.fallbackGroupings = fresh.fallbackGroupings!.map((g) => ({ ...g, lookupOnly: true as const }));
+    const opened = await commitOne(committer, { projectId, events: [fresh], itemCounts: new Map(), receivedAtMs: NOW_MS });
+    expect(opened.isNewIssue).toBe(true);
+    const state = await store.readIngestState([{ projectId, eventIds: [], hashes: [fresh.grouping.hash, fresh.fallbackGroupings[0]!.hash] }]);
+    expect([...state.get(projectId)!.groupings.keys()]).toEqual([fresh.grouping.hash]);
+    // … so an event keyed the old way makes its own issue
+    expect((await commitOne(committer, await job(store, projectId, [rawEvent("fresh-old-rules")]))).issueId).not.toBe(opened.issueId);
+  });
+
   it("keeps counters exact: a batch writes what the same events written one by one write", async () => {
     // the same events into two projects: one batch of 40 jobs, and 40 batches of one job
     const raws = (projectOffset: number) => Array.from({ length: 40 }, (_, i) => rawEvent(`site${i % 3}`, {

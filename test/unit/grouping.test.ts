@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { normalizeEvent } from "../../src/events/normalize.ts";
 import type { NormalizedEvent } from "../../src/events/types.ts";
-import { computeGrouping } from "../../src/grouping/fingerprint.ts";
-import { parameterizeMessage } from "../../src/grouping/parameterize.ts";
+import { computeGrouping as computeGroupingWith, DEFAULT_GROUPING_CONFIG } from "../../src/grouping/mechanisms.ts";
+import { parameterizeText } from "../../src/grouping/parameterize.ts";
 import { computeCulprit, computeTitle } from "../../src/events/title.ts";
 import { fixtureEventPayload, readFixture } from "../_helpers/fixtures.ts";
 
+const computeGrouping = (ev: NormalizedEvent) => computeGroupingWith(ev, DEFAULT_GROUPING_CONFIG);
 const normalize = (raw: unknown): NormalizedEvent => normalizeEvent(raw, { receivedAt: Date.parse("2026-11-28T04:10:06Z"), newEventId: () => "f".repeat(32) });
 
 describe("default grouping on real SDK captures", () => {
@@ -108,7 +109,7 @@ describe("SDK fingerprints", () => {
   });
 });
 
-describe("parameterizeMessage", () => {
+describe("parameterizeText", () => {
   it.each([
     ["connect to 192.168.0.12:5432 failed", "connect to <ip>:<int> failed"],
     ["order 7f1d6c1e-2b9f-4c3b-9f5e-3a2b1c0d9e8f not found", "order <uuid> not found"],
@@ -118,6 +119,6 @@ describe("parameterizeMessage", () => {
     ["ratio 0.75 of 12", "ratio <float> of <int>"],
     ["flag enabled=true name='x'", "flag enabled=<bool> name=<quoted_str>"],
   ])("%s", (input, expected) => {
-    expect(parameterizeMessage(input)).toBe(expected);
+    expect(parameterizeText(input)).toBe(expected);
   });
 });

@@ -4,6 +4,8 @@ import type {
 import { toIsoString } from "../../events/timestamps.ts";
 import type { IssueReleaseCount, StoredResolution } from "../../store/resolutions.ts";
 import type { Issue, Project, SpikeStats, TagKeySummary } from "../../store/types.ts";
+import type { IssueGrouping } from "../../store/groupings.ts";
+import { serializeIssueGrouping } from "./grouping.ts";
 
 /** What an issue's serialized form needs besides the issue: every caller passes all of it, so every endpoint's issue has one shape. */
 export interface IssueExtras {
@@ -20,6 +22,7 @@ export interface IssueDetailExtras extends IssueExtras {
   tags: TagKeySummary[];
   releaseCounts: ApiIssueReleaseCount[];
   resolution: ApiResolutionCheck | null;
+  groupings: IssueGrouping[];
 }
 
 /** `MY-APP-1A`: the project slug and a per-project counter in base 36, as Sentry does. */
@@ -74,6 +77,7 @@ export function serializeIssueDetail(issue: Issue, project: Project, publicUrl: 
     stats: extras.stats,
     tags: extras.tags.map((t) => ({ key: t.key, name: t.key, totalValues: t.totalValues })),
     grouping: { mechanism: issue.groupingMechanism, key: issue.groupingKey },
+    groupings: extras.groupings.map(serializeIssueGrouping),
     participants: [],
     activity: [],
     seenBy: [],

@@ -1,0 +1,71 @@
+import type { SqliteDatabase } from "./sqlite-binding.ts";
+
+/** A project's own stack-trace rules and the rule texts it used before. */
+export interface GroupingSettings {
+  projectId: number;
+  /** Sentry's stack-trace rule syntax; "" = only the built-in rules */
+  stackRules: string;
+  /** earlier rule texts, newest first, with when each was replaced (seconds since epoch) */
+  previousStackRules: { rules: string; replacedAt: number }[];
+  /** seconds since epoch */
+  updatedAt: number;
+}
+
+/** One grouping key that leads to an issue, with the mechanism that made it. */
+export interface IssueGrouping {
+  hash: string;
+  key: string;
+  mechanism: string;
+  /** seconds since epoch */
+  createdAt: number;
+}
+
+export interface GroupingStore {
+  getGroupingSettings(projectId: number): Promise<GroupingSettings | undefined>;
+  /** Replaces the project's settings (the caller decides which earlier texts to keep). */
+  setGroupingSettings(projectId: number, settings: Pick<GroupingSettings, "stackRules" | "previousStackRules">, now: number): Promise<GroupingSettings>;
+  /** Every grouping key of an issue, oldest first (the first made the issue). */
+  listIssueGroupings(issueId: number): Promise<IssueGrouping[]>;
+}
+
+/** Grouping settings per project and the grouping keys per issue; statements prepared once. */
+export function createGroupingStore(db: SqliteDatabase): GroupingStore {
+  const stmt = {
+    get: db.prepare("SELECT * FROM project_grouping_settings WHERE project_id = ?"),
+    upsert: db.prepare(`INSERT INTO project_grouping_settings (project_id, stack_rules, previous_stack_rules, updated_at)
+      VALUES (@projectId, @stackRules, @previous, @now)
+      ON CONFLICT (project_id) DO UPDATE SET stack_rules = excluded.stack_rules, previous_stack_rules = excluded.previous_stack_rules,
+        updated_at = excluded.updated_at`),
+    issueGroupings: db.prepare("SELECT hash, grouping_key, mechanism, created_at FROM groupings WHERE issue_id = ? ORDER BY id"),
+  };
+  const get = (projectId: number): GroupingSettings | undefined => {
+    const row = stmt.get.get(projectId) as Record<string, unknown> | undefined;
+    return row ? _settings(row) : undefined;
+  };
+  return {
+    getGroupingSettings: async (projectId) => get(projectId),
+    setGroupingSettings: async (projectId, settings, now) => {
+      stmt.upsert.run({ projectId, stackRules: settings.stackRules, previous: JSON.stringify(settings.previousStackRules), now });
+      return get(projectId)!;
+    },
+    listIssueGroupings: async (issueId) => (stmt.issueGroupings.all(issueId) as Record<string, unknown>[]).map((r) => ({
+      hash: String(r.hash), key: String(r.grouping_key), mechanism: String(r.mechanism), createdAt: Number(r.created_at),
+    })),
+  };
+}
+
+// --- Internal ---
+
+function _settings(row: Record<string, unknown>): GroupingSettings {
+  let previous: GroupingSettings["previousStackRules"] = [];
+  try {
+    const parsed = JSON.parse(String(row.previous_stack_rules));
+    if (Array.isArray(parsed)) {
+      previous = parsed.filter((p) => p && typeof p.rules === "string" && typeof p.replacedAt === "number")
+        .map((p) => ({ rules: p.rules as string, replacedAt: p.replacedAt as number }));
+    }
+  } catch {
+    // a hand-edited value that is not JSON: no earlier rules
+  }
+  return { projectId: Number(row.project_id), stackRules: String(row.stack_rules), previousStackRules: previous, updatedAt: Number(row.updated_at) };
+}
