@@ -6,8 +6,7 @@ import { groupingConfigFrom, previousRulesAfterChange, RULE_TRANSITION_SEC } fro
 import type { ApiGroupingInfo, ApiGroupingRules } from "../contract/index.ts";
 import { serializeGroupingInfo, serializeGroupingRules } from "./serialize/grouping.ts";
 import { badRequest, notFound } from "../http/errors.ts";
-import { param, parseJsonBody, requireOrganization, requireProject, type ApiDeps } from "./context.ts";
-import type { RouteFn } from "./issues.ts";
+import { param, parseJsonBody, requireOrganization, requireProject, type ApiDeps, type RouteFn } from "./context.ts";
 import { requireScopeLevel } from "./scopes.ts";
 
 /**
