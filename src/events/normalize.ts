@@ -218,9 +218,19 @@ export function normalizeStacktrace(value: unknown): Stacktrace | undefined {
   return { ...value, frames };
 }
 
+/** `frame.data` keys only symbolication sets (src/sourcemaps/symbolicate.ts). */
+const SERVER_OWNED_FRAME_DATA = ["symbolicated", "sourcemap", "resolved_with", "sourcemap_error", "sourcemap_error_detail"];
+
 export function normalizeFrame(value: unknown): Frame | undefined {
   if (!isPlainObject(value)) return undefined;
   const frame: Frame = { ...value };
+  // LightTrace's own results (repository links, symbolication); an SDK's would be shown as ours
+  delete frame.source_link;
+  if (isPlainObject(value.data)) {
+    const data = { ...value.data };
+    for (const key of SERVER_OWNED_FRAME_DATA) delete data[key];
+    frame.data = data;
+  }
   for (const key of ["filename", "abs_path", "function", "raw_function", "module", "package", "platform", "context_line", "instruction_addr"] as const) {
     const s = _string(value[key], key === "context_line" ? 1024 : 512);
     if (s !== undefined) frame[key] = s; else delete frame[key];

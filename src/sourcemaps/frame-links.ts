@@ -3,11 +3,14 @@ import type { Store } from "../store/types.ts";
 import { buildSourceLink, releaseCommit } from "./source-links.ts";
 
 /**
- * Adds `source_link` (…/blob/<commit>/<path>#L<line>) to the event's in-app frames, from the
- * project's source-link settings and the commit of the event's release. Nothing without settings
+ * Sets `source_link` (…/blob/<commit>/<path>#L<line>) on the event's in-app frames, from the
+ * project's source-link settings and the commit of the event's release, and removes any other. Nothing without settings
  * or without a commit; frames whose path is outside the stack root get none.
  */
 export async function addSourceLinks(store: Store, projectId: number, event: NormalizedEvent): Promise<void> {
+  // links are built here, at view time, and never stored: a stored one came from an SDK (events
+  // ingested before normalisation dropped them, or stack traces it does not normalise) and is not ours
+  _forEachStoredFrame(event, (frame) => delete frame.source_link);
   const settings = await store.getSourceLinkSettings(projectId);
   if (!settings) return;
   const org = await store.getOrganization();
@@ -26,6 +29,23 @@ export async function addSourceLinks(store: Store, projectId: number, event: Nor
       }
     }
   };
-  for (const exc of event.exception?.values ?? []) for (const frame of exc.stacktrace?.frames ?? []) link(frame);
-  for (const frame of event.stacktrace?.frames ?? []) link(frame);
+  _forEachFrame(event, link);
+}
+
+// --- Internal ---
+
+function _forEachFrame(event: NormalizedEvent, fn: (frame: Frame) => void): void {
+  for (const exc of event.exception?.values ?? []) for (const frame of exc.stacktrace?.frames ?? []) fn(frame);
+  for (const frame of event.stacktrace?.frames ?? []) fn(frame);
+}
+
+/** Every frame the event API may show: stack traces, the minified ones kept beside them, threads'. */
+function _forEachStoredFrame(event: NormalizedEvent, fn: (frame: Frame) => void): void {
+  const holders: Record<string, unknown>[] = [event, ...(event.exception?.values ?? []), ...(event.threads?.values ?? [])];
+  for (const holder of holders) {
+    for (const key of ["stacktrace", "raw_stacktrace"]) {
+      const frames = (holder[key] as { frames?: unknown } | undefined)?.frames;
+      if (Array.isArray(frames)) for (const frame of frames) if (frame && typeof frame === "object") fn(frame as Frame);
+    }
+  }
 }

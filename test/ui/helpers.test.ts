@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseLinkHeader } from "../../ui/api/client.ts";
 import { issueListPath, issuePath, parseRoute } from "../../ui/lib/routes.ts";
 import { setupSnippet } from "../../ui/lib/snippets.ts";
+import { externalHref } from "../../ui/lib/links.ts";
 import { slugify } from "../../src/projects/project-slug.ts";
 
 const DSN = "http://0123456789abcdef0123456789abcdef@127.0.0.1:8000/2";
@@ -50,5 +51,15 @@ describe("slugify (project creation)", () => {
     expect(slugify("Café Crème")).toBe("cafe-creme");
     expect(slugify("2024")).toBe("project-2024");
     expect(slugify("a".repeat(60))).toBe("a".repeat(50));
+  });
+});
+
+describe("externalHref", () => {
+  it("passes http(s) URLs and nothing else", () => {
+    expect(externalHref("https://github.com/acme/shop/blob/abc/src/a.ts#L1")).toBe("https://github.com/acme/shop/blob/abc/src/a.ts#L1");
+    expect(externalHref("http://git.internal/x")).toBe("http://git.internal/x");
+    for (const bad of ["javascript:alert(1)", " javascript:alert(1)", "JAVASCRIPT:alert(1)", "data:text/html,x", "vbscript:x", "//evil.example/x", "/relative", "", null, undefined]) {
+      expect(externalHref(bad), String(bad)).toBe(undefined);
+    }
   });
 });

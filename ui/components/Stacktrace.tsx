@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import type { ApiFrame, ApiStacktrace as StacktraceData } from "../../src/contract/index.ts";
 import { foldFrames, frameLocation } from "../lib/stacktrace.ts";
 import { KeyValueTable } from "./KeyValueTable.tsx";
+import { externalHref } from "../lib/links.ts";
 
 /**
  * A stack trace, most recent call first: in-app frames emphasised, runs of library frames folded
@@ -60,6 +61,7 @@ function FrameRow(props: { frame: ApiFrame; open: boolean }) {
   const { frame } = props;
   const [open, setOpen] = useState(props.open);
   const hasDetails = frame.context.length > 0 || (frame.vars !== null && Object.keys(frame.vars).length > 0);
+  const sourceLink = externalHref(frame.sourceLink);
   return (
     <li class={`frame ${frame.inApp ? "in-app" : "library"}${open ? " open" : ""}`}>
       <button type="button" class="frame-head" aria-expanded={hasDetails ? open : undefined} disabled={!hasDetails} onClick={() => setOpen(!open)}>
@@ -68,8 +70,8 @@ function FrameRow(props: { frame: ApiFrame; open: boolean }) {
         <span class="frame-file">{frameLocation(frame)}</span>
         {frame.inApp ? <span class="frame-tag">app</span> : null}
       </button>
-      {frame.sourceLink && (
-        <a class="source-link" href={frame.sourceLink} target="_blank" rel="noopener noreferrer">Open in repository</a>
+      {sourceLink && (
+        <a class="source-link" href={sourceLink} target="_blank" rel="noopener noreferrer">Open in repository</a>
       )}
       {frame.errors?.map((e) => (
         <p key={e.type} class="frame-unresolved" title={e.type}>Not symbolicated: {e.message}</p>

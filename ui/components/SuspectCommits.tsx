@@ -1,6 +1,7 @@
 import type { ApiCommitters } from "../../src/contract/index.ts";
 import { ApiError, describeError } from "../api/client.ts";
 import { useApi } from "../hooks/use-api.ts";
+import { externalHref } from "../lib/links.ts";
 import { formatRelativeTime } from "../format.ts";
 
 /**
@@ -29,7 +30,7 @@ export function SuspectCommits(props: { org: string; project: string; eventId: s
           {commits.map((c) => (
             <li key={`${c.release.version}-${c.id}`} data-testid="suspect-commit">
               <div class="suspect-head">
-                {c.url ? <a href={c.url} target="_blank" rel="noopener noreferrer"><code>{c.id.slice(0, 7)}</code></a> : <code>{c.id.slice(0, 7)}</code>}{" "}
+                {externalHref(c.url) ? <a href={externalHref(c.url)} target="_blank" rel="noopener noreferrer"><code>{c.id.slice(0, 7)}</code></a> : <code>{c.id.slice(0, 7)}</code>}{" "}
                 <span class="suspect-message">{(c.message ?? "").split("\n")[0]}</span>
               </div>
               <div class="muted small">

@@ -118,7 +118,8 @@ export function serializeFrame(f: Frame): ApiFrame {
     trust: null,
     // source maps (issue 5): how the frame was resolved, or why it was not
     data: f.data && typeof f.data === "object" ? (f.data as Record<string, unknown>) : null,
-    sourceLink: typeof f.source_link === "string" ? f.source_link : null,
+    // built by src/sourcemaps/frame-links.ts; anything else (not http(s)) is never a link
+    sourceLink: typeof f.source_link === "string" && /^https?:\/\//i.test(f.source_link) ? f.source_link : null,
     errors: frameSymbolicationErrors(f),
   };
 }
