@@ -13,7 +13,7 @@ import type { Store } from "./store/types.ts";
 import { IngestQueue } from "./process/ingest-queue.ts";
 import { BatchCommitter } from "./process/commit-batch.ts";
 import { AlertDecider } from "./process/decide-alerts.ts";
-import { Guardrails } from "./process/guardrails.ts";
+import { LimitEnforcer } from "./process/limit-enforcer.ts";
 import { KeyCache } from "./ingest/key-cache.ts";
 import { createIngestHandler } from "./ingest/routes.ts";
 import { Symbolicator } from "./sourcemaps/symbolicate.ts";
@@ -54,7 +54,7 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
   let publicUrl = resolvePublicUrl(config, config.port);
   const alertEmail = createEmailChannel(config);
   const alerts = new AlertDispatcher({ store, config, logger, clock, email: alertEmail, baseUrl: () => config.baseUrl || publicUrl });
-  const guardrails = new Guardrails({ config, store, logger, now: () => clock.now() });
+  const limitEnforcer = new LimitEnforcer({ config, store, logger, now: () => clock.now() });
   const queue = new IngestQueue(store, {
     maxQueuedEvents: config.maxQueuedEvents,
     maxQueuedBytes: config.maxQueuedBytes,
@@ -63,7 +63,7 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
     committer: new BatchCommitter({ store, alerts: new AlertDecider(store) }),
     onCommitted: (outcomes, batch) => {
       checkpointer.noteCommitted(outcomes.length);
-      guardrails.retention.noteCommitted(outcomes.length);
+      limitEnforcer.retention.noteCommitted(outcomes.length);
       for (const o of outcomes) {
         if (o.isNewIssue) logger.info("new issue", { issueId: o.issueId, eventId: o.eventId });
         else if (o.isRegression) logger.info("issue regressed", { issueId: o.issueId, eventId: o.eventId });
@@ -74,7 +74,7 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
   });
   const symbolicator = new Symbolicator({ store, cache: new SourceMapCache(SOURCE_MAP_CACHE_WEIGHT) });
   const ingest = createIngestHandler({
-    config, logger, clock, queue, keys: new KeyCache(store, () => clock.now()), guardrails, symbolicate: createJobSymbolicator(symbolicator),
+    config, logger, clock, queue, keys: new KeyCache(store, () => clock.now()), limitEnforcer, symbolicate: createJobSymbolicator(symbolicator),
     groupingConfigs: new ProjectGroupingConfigs(store, () => clock.now()),
   });
   // The web API (h3, and through it Node's fetch classes) is loaded once the server is ready:
@@ -101,12 +101,12 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
     port = await listen(server, config.host, config.port);
   } catch (err) {
     await checkpointer.stop();
-    await guardrails.stop();
+    await limitEnforcer.stop();
     store.close();
     throw err;
   }
   publicUrl = resolvePublicUrl(config, port);
-  guardrails.start();
+  limitEnforcer.start();
   const bootstrap = await bootstrapInstallation(store, config, publicUrl);
   alerts.start();
   ready = true;
@@ -130,7 +130,7 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
       });
       await queue.drain();
       await alerts.stop();
-      await guardrails.stop();
+      await limitEnforcer.stop();
       await checkpointer.stop();
       try {
         db.pragma("wal_checkpoint(TRUNCATE)");

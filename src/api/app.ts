@@ -17,7 +17,7 @@ import { mountReleaseReadRoutes } from "./releases-read.ts";
 import { mountSourceLinkRoutes } from "./source-link-settings.ts";
 import { mountGroupingRoutes } from "./grouping.ts";
 import { mountExplainRoutes } from "./explain.ts";
-import { mountGuardrailRoutes } from "./guardrails.ts";
+import { mountProjectLimitRoutes } from "./project-limits.ts";
 import { mountArtifactUploadRoutes } from "./artifact-uploads.ts";
 import { mountReleaseFileRoutes } from "./release-files.ts";
 import { mountCommitterRoutes } from "./committers.ts";
@@ -64,7 +64,7 @@ export function createApiApp(deps: ApiDeps): H3 {
   mountSourceLinkRoutes(deps, route);
   mountGroupingRoutes(deps, route);
   mountExplainRoutes(deps, route);
-  mountGuardrailRoutes(deps, route);
+  mountProjectLimitRoutes(deps, route);
   mountArtifactUploadRoutes(deps, route);
   mountReleaseFileRoutes(deps, route);
   mountCommitterRoutes(deps, route);

@@ -3,7 +3,7 @@ import type { Config } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import type { Clock } from "../clock.ts";
 import type { IngestQueue } from "../process/ingest-queue.ts";
-import type { Guardrails } from "../process/guardrails.ts";
+import type { LimitEnforcer } from "../process/limit-enforcer.ts";
 import type { IngestJob } from "../process/types.ts";
 import { rateLimitHeader } from "../process/quota.ts";
 import { MAX_CLIENT_REPORT_BYTES } from "./client-report.ts";
@@ -27,7 +27,7 @@ export interface IngestDeps {
   clock: Clock;
   queue: IngestQueue;
   keys: KeyCache;
-  guardrails: Guardrails;
+  limitEnforcer: LimitEnforcer;
   /** maps minified JavaScript frames to original sources before grouping (src/process/symbolicate-job.ts) */
   symbolicate?: (job: IngestJob, grouping: GroupingConfig) => Promise<void>;
   /** each project's grouping configuration (stack-trace rules), cached */
@@ -58,7 +58,7 @@ export function createIngestHandler(deps: IngestDeps) {
       const requestAuth = extractRequestAuth(req.headers, url.searchParams);
       if (!requestAuth && endpoint === "store") throw httpError(401, "missing authorization information");
       if (requestAuth) await _authorize(deps.keys, requestAuth, projectId);
-      const projectLimits = await deps.guardrails.limits.limitsFor(projectId);
+      const projectLimits = await deps.limitEnforcer.limits.limitsFor(projectId);
       const ctx: RequestContext = { projectId, receivedAtMs: deps.clock.now(), ..._clientIp(req, deps.config.trustProxy) };
       if (projectLimits.scrubData) ctx.scrub = { sensitiveFields: projectLimits.sensitiveFields };
       ctx.grouping = await deps.groupingConfigs.configFor(projectId);
@@ -86,7 +86,7 @@ export function createIngestHandler(deps: IngestDeps) {
 
       if (deps.symbolicate && built.job.events.length) await deps.symbolicate(built.job, ctx.grouping);
       // 429 carries per-category limits: a bare 429 makes SDKs drop every category (docs/sentry-protocol.md §5)
-      const verdict = await deps.guardrails.admit(built.job, projectLimits);
+      const verdict = await deps.limitEnforcer.admit(built.job, projectLimits);
       if (!verdict.admitted) {
         // the request's other items (client reports, sessions) are still counted
         const { itemCounts, clientDiscards } = built.job;
@@ -101,7 +101,7 @@ export function createIngestHandler(deps: IngestDeps) {
       try {
         await deps.queue.submit(built.job);
       } catch (err) {
-        deps.guardrails.refund(built.job);
+        deps.limitEnforcer.refund(built.job);
         throw err;
       }
       _sendJson(res, 200, built.eventId ? { id: built.eventId } : {});

@@ -14,7 +14,7 @@ import { createSessionQueries } from "./sessions.ts";
 import { createReleaseStore } from "./releases.ts";
 import { createSourceLinkStore } from "./source-links.ts";
 import { createAlertQueries } from "./alerts.ts";
-import { createGuardrailQueries } from "./guardrails.ts";
+import { createProjectLimitQueries } from "./project-limits.ts";
 import { createRetentionQueries } from "./retention.ts";
 import { createResolutionQueries } from "./resolutions.ts";
 import { createReleaseStatsQueries } from "./release-stats.ts";
@@ -46,7 +46,7 @@ export function createSqliteStore(db: SqliteDatabase, opts: { maxStoredTraceSpan
   const eventSearch = createEventSearch(db);
   const users = createUserQueries(db);
   const sessions = createSessionQueries(db);
-  const guardrails = createGuardrailQueries(db);
+  const projectLimits = createProjectLimitQueries(db);
   const retention = createRetentionQueries(db);
   const resolutions = createResolutionQueries(db);
   const releaseStats = createReleaseStatsQueries(db);
@@ -93,12 +93,12 @@ export function createSqliteStore(db: SqliteDatabase, opts: { maxStoredTraceSpan
     deleteLogin: async (hash) => users.deleteLogin(hash),
     sessionHealth: async (projectIds, sinceHour) => sessions.sessionHealth(projectIds, sinceHour),
     sessionSeries: async (projectId, release, sinceHour) => sessions.sessionSeries(projectId, release, sinceHour),
-    getProjectLimits: async (projectId) => guardrails.getProjectLimits(projectId),
-    setProjectLimits: async (projectId, limits) => guardrails.setProjectLimits(projectId, limits),
-    monthlyUsage: async (projectId, month) => guardrails.monthlyUsage(projectId, month),
-    recordOutcomes: async (rows) => guardrails.recordOutcomes(rows),
-    projectOutcomes: async (projectId, sinceDay) => guardrails.outcomes(projectId, sinceDay),
-    isKnownGroup: async (projectId, hash) => guardrails.isKnownGroup(projectId, hash),
+    getProjectLimits: async (projectId) => projectLimits.getProjectLimits(projectId),
+    setProjectLimits: async (projectId, limits) => projectLimits.setProjectLimits(projectId, limits),
+    monthlyUsage: async (projectId, month) => projectLimits.monthlyUsage(projectId, month),
+    recordOutcomes: async (rows) => projectLimits.recordOutcomes(rows),
+    projectOutcomes: async (projectId, sinceDay) => projectLimits.outcomes(projectId, sinceDay),
+    isKnownGroup: async (projectId, hash) => projectLimits.isKnownGroup(projectId, hash),
     storedEventCount: async (projectId) => retention.storedEventCount(projectId),
     issueStoredCounts: async (projectId) => retention.issueStoredCounts(projectId),
     deleteOldestEvents: async (issueId, limit) => retention.deleteOldestEvents(issueId, limit),

@@ -9,7 +9,7 @@ import type { ReleaseEventCount, ReleaseHead, ReleaseIssueCount } from "./releas
 import type { ReleaseStore } from "./releases.ts";
 import type { SourceLinkStore } from "./source-links.ts";
 import type { AlertStore, RuleWrite } from "./alerts.ts";
-import type { OutcomeCount, OutcomeKind, ProjectLimitOverrides } from "./guardrails.ts";
+import type { OutcomeCount, OutcomeKind, ProjectLimitOverrides } from "./project-limits.ts";
 import type { IssueStoredCount } from "./retention.ts";
 import type { IssueReleaseCount, StoredResolution } from "./resolutions.ts";
 import type { ReleaseRef } from "../releases/order.ts";
@@ -254,7 +254,7 @@ export interface Store extends IngestStore, ReleaseStore, SourceLinkStore, Artif
   sessionSeries(projectId: number, release: string | undefined, sinceHour: number): Promise<SessionBucket[]>;
   // --- alerts: rules and the outbox (src/store/alerts.ts) ---
   alerts: AlertStore;
-  // --- guardrails: limits, quota usage, outcomes, retention (src/store/guardrails.ts, retention.ts) ---
+  // --- project limits: overrides, quota usage, outcomes, retention (src/store/project-limits.ts, retention.ts) ---
   getProjectLimits(projectId: number): Promise<ProjectLimitOverrides>;
   setProjectLimits(projectId: number, limits: ProjectLimitOverrides): Promise<void>;
   /** accepted error events of a calendar month (YYYYMM, UTC) */

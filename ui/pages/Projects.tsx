@@ -10,7 +10,7 @@ import { navigate } from "../hooks/use-location.ts";
 import { alertsPath, issueListPath, projectPath } from "../lib/routes.ts";
 import { SNIPPET_PLATFORMS, setupSnippet, type SnippetPlatform } from "../lib/snippets.ts";
 import { useFormSubmit } from "../hooks/use-form-submit.ts";
-import { ProjectGuardrails } from "../components/ProjectGuardrails.tsx";
+import { ProjectLimits } from "../components/ProjectLimits.tsx";
 import { ProjectReleaseHealth } from "../components/ProjectReleaseHealth.tsx";
 import { ProjectSourceLinks } from "../components/ProjectSourceLinks.tsx";
 
@@ -54,7 +54,7 @@ export function Projects(props: { org: string; selected?: string | undefined }) 
           <div class="project-panels">
             <ProjectSetup key={selected} org={props.org} slug={selected} project={projects.data?.find((p) => p.slug === selected)} />
             <ProjectReleaseHealth key={`releases-${selected}`} org={props.org} slug={selected} />
-            <ProjectGuardrails key={`limits-${selected}`} org={props.org} slug={selected} />
+            <ProjectLimits key={`limits-${selected}`} org={props.org} slug={selected} />
             <ProjectSourceLinks key={`links-${selected}`} org={props.org} slug={selected} />
           </div>
         )}

@@ -1,6 +1,6 @@
 import type { ApiEffectiveLimits, ApiLimitOverrides, ApiOutcomeRow, ApiProjectLimits, ApiProjectOutcomes, ApiSourceLinkSettings } from "../../contract/index.ts";
 import { defaultUrlTemplate } from "../../sourcemaps/source-links.ts";
-import type { OutcomeCount } from "../../store/guardrails.ts";
+import type { OutcomeCount } from "../../store/project-limits.ts";
 import type { SourceLinkSettings } from "../../store/source-links.ts";
 
 /** A project's limits: its overrides (null = installation default), the defaults, and what is in force. */

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { ApiProjectLimits, ApiProjectOutcomes } from "../contract/index.ts";
 import { resolveLimits } from "../process/project-limits.ts";
 import { usageMonth } from "../process/quota.ts";
-import { NO_OVERRIDES, type ProjectLimitOverrides } from "../store/guardrails.ts";
+import { NO_OVERRIDES, type ProjectLimitOverrides } from "../store/project-limits.ts";
 import { param, parseJsonBody, parseQuery, requireOrganization, requireProject, type ApiDeps, type RouteFn } from "./context.ts";
 import { requireScopeLevel } from "./scopes.ts";
 import { serializeProjectLimits, serializeProjectOutcomes } from "./serialize/project-settings.ts";
@@ -22,14 +22,14 @@ const limitsSchema = z.object({
 const outcomesQuery = z.object({ days: z.coerce.number().int().min(1).max(366).default(30) }).loose();
 
 /**
- * LightTrace's per-project guardrails (no Sentry equivalent with these names):
+ * LightTrace's per-project limits and usage (no Sentry equivalent with these names):
  * - `GET/PUT /api/0/projects/{org}/{project}/limits/`: rate limit, monthly quota, retention cap
  *   and age, data scrubbing; each with the project's override (null = installation default),
  *   the default and the effective value.
  * - `GET /api/0/projects/{org}/{project}/outcomes/?days=30`: accepted events this month, events
  *   refused by the quota and events SDKs say they dropped (client reports), by reason.
  */
-export function mountGuardrailRoutes(deps: ApiDeps, route: RouteFn): void {
+export function mountProjectLimitRoutes(deps: ApiDeps, route: RouteFn): void {
   const body = async (projectId: number): Promise<ApiProjectLimits> => {
     const overrides = await deps.store.getProjectLimits(projectId);
     const defaults = resolveLimits(deps.config, { ...NO_OVERRIDES, sensitiveFields: [] });

@@ -10,10 +10,10 @@ import type { IngestJob } from "./types.ts";
 const OUTCOME_FLUSH_MS = 2_000;
 
 /**
- * The ingest-side guardrails, built once in the composition root: per-project limits (cached),
+ * Enforces each project's limits on ingest, built once in the composition root: the limits (cached),
  * the quota decision for each request, counts of refused events, and the retention runner.
  */
-export class Guardrails {
+export class LimitEnforcer {
   readonly limits: ProjectLimitsCache;
   readonly retention: RetentionRunner;
 

@@ -15,16 +15,16 @@ const NUMBER_FIELDS: { key: NumberField; label: string; unit: string }[] = [
 ];
 
 /**
- * A project's guardrails: rate limit, monthly quota, retention and data scrubbing (empty field =
+ * A project's limits: rate limit, monthly quota, retention and data scrubbing (empty field =
  * the installation default, shown as placeholder), what this month used, what the quota refused
  * and what SDKs say they dropped, by reason.
  */
-export function ProjectGuardrails(props: { org: string; slug: string }) {
+export function ProjectLimits(props: { org: string; slug: string }) {
   const base = `/api/0/projects/${encodeURIComponent(props.org)}/${encodeURIComponent(props.slug)}`;
   const limits = useApi<ApiProjectLimits>(`${base}/limits/`);
   const outcomes = useApi<ApiProjectOutcomes>(`${base}/outcomes/`);
   return (
-    <div class="panel guardrails">
+    <div class="panel project-limits">
       <h2>Limits and retention</h2>
       {limits.error !== undefined && <ErrorBox title="Could not load the limits" message={describeError(limits.error)} onRetry={limits.reload} />}
       {limits.data && <LimitsForm base={base} limits={limits.data} onSaved={() => { limits.reload(); outcomes.reload(); }} />}

@@ -42,8 +42,8 @@ describe("project limits in the web UI", () => {
     await page.getByText("Limits and retention").waitFor();
     expect(await page.locator(".rejected-total").textContent()).toBe(String(refused));
     expect(await page.locator(".discarded-total").textContent()).toBe("7");
-    expect(await page.locator(".guardrails").textContent()).toContain("events_per_minute");
-    expect(await page.locator(".guardrails").textContent()).toContain("ratelimit_backoff");
+    expect(await page.locator(".project-limits").textContent()).toContain("events_per_minute");
+    expect(await page.locator(".project-limits").textContent()).toContain("ratelimit_backoff");
     expect(await page.locator("input[name=eventsPerMinute]").getAttribute("placeholder")).toBe("default: 1");
 
     // 3. a bad value is explained; a good one is saved as the project's override
@@ -56,7 +56,7 @@ describe("project limits in the web UI", () => {
     await page.getByRole("button", { name: "Save limits" }).click();
     await page.getByRole("status").waitFor();
     mkdirSync("/tmp/lighttrace-ui", { recursive: true });
-    await page.screenshot({ path: "/tmp/lighttrace-ui/guardrails.png", fullPage: true });
+    await page.screenshot({ path: "/tmp/lighttrace-ui/project-limits.png", fullPage: true });
     const saved = (await t.api("/api/0/projects/lighttrace/my-project/limits/")).body;
     expect(saved.overrides).toMatchObject({ eventsPerMinute: 100, monthlyQuota: 5000, scrubData: false, maxStoredEvents: null });
     expect(saved.effective).toMatchObject({ eventsPerMinute: 100, monthlyQuota: 5000, maxStoredEvents: 10_000 });

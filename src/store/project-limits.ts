@@ -21,7 +21,7 @@ export type OutcomeKind = "rate_limited" | "client_discard";
 export interface OutcomeCount { outcome: OutcomeKind; reason: string; category: string; quantity: number }
 
 /** Per-project limit overrides, monthly usage and outcome counts; statements prepared once. */
-export function createGuardrailQueries(db: SqliteDatabase) {
+export function createProjectLimitQueries(db: SqliteDatabase) {
   const stmt = {
     getLimits: db.prepare("SELECT * FROM project_limits WHERE project_id = ?"),
     upsertLimits: db.prepare(`INSERT INTO project_limits (project_id, events_per_minute, monthly_quota, max_stored_events, max_event_age_days,
