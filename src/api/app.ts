@@ -23,6 +23,9 @@ import { mountReleaseFileRoutes } from "./release-files.ts";
 import { mountCommitterRoutes } from "./committers.ts";
 import { mountShortIdRoutes } from "./short-ids.ts";
 import { mountEventSearchRoutes } from "./event-search.ts";
+import { mountReleaseCommitRoutes } from "./release-commits.ts";
+import { mountWhoAmIRoutes } from "./whoami.ts";
+import { mountWorkflowRoutes } from "./workflows.ts";
 import { ADMIN_SCOPES } from "./tokens.ts";
 import { mountMcpRoute } from "../mcp/http.ts";
 
@@ -71,6 +74,9 @@ export function createApiApp(deps: ApiDeps): H3 {
   mountShortIdRoutes(deps, route);
   mountEventSearchRoutes(deps, route);
   mountMcpRoute(app, deps);
+  mountReleaseCommitRoutes(deps, route);
+  mountWhoAmIRoutes(deps, route);
+  mountWorkflowRoutes(deps, route);
   app.all("/api/0/**", async (event) => {
     await requireApiAuth(event, deps);
     throw new HTTPError({ status: 404, message: `no API endpoint ${event.req.method} ${event.url.pathname}` });

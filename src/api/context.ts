@@ -8,6 +8,7 @@ import type { Organization, Project, Store } from "../store/types.ts";
 import type { Symbolicator } from "../sourcemaps/symbolicate.ts";
 import type { EmailChannel } from "../alerts/channels/email.ts";
 import { readBodyCapped } from "./request-body.ts";
+import type { ApiLinks } from "./serialize/links.ts";
 
 /** Registers an authenticated, scope-checked route under both spellings (with and without the trailing "/"); see app.ts. */
 export type RouteFn = (method: "GET" | "PUT" | "POST" | "DELETE", path: string, handler: (event: H3Event) => Promise<unknown>) => void;
@@ -38,6 +39,22 @@ export async function requireOrganization(deps: ApiDeps, slugOrId: string): Prom
   const org = await deps.store.getOrganization();
   if (!org || (org.slug !== slugOrId && String(org.id) !== slugOrId)) throw notFound();
   return org;
+}
+
+/** The public URL and organization slug that links in answers are built from. */
+export function apiLinks(deps: ApiDeps): ApiLinks {
+  return { publicUrl: deps.publicUrl(), organizationSlug: deps.config.orgSlug };
+}
+
+/**
+ * The projects a `project` query parameter names (ids or slugs, repeated); none, or `-1` as
+ * Sentry's clients send for "all projects", is every project.
+ */
+export async function resolveProjectScope(deps: ApiDeps, wanted: string | string[] | undefined): Promise<Project[]> {
+  const refs = wanted === undefined ? [] : Array.isArray(wanted) ? wanted : [wanted];
+  const all = await deps.store.listProjects();
+  if (refs.length === 0 || refs.includes("-1")) return all;
+  return all.filter((p) => refs.includes(String(p.id)) || refs.includes(p.slug));
 }
 
 /** A project by slug or numeric id (sentry-cli may send either). */

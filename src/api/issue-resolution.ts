@@ -8,17 +8,30 @@ import { type ApiDeps } from "./context.ts";
 import { badRequest } from "../http/errors.ts";
 import { serializeReleaseCount, serializeResolutionCheck, serializeStatusDetails } from "./serialize/issues.ts";
 
+/** Sentry's ways to ignore an issue for a while; LightTrace ignores until someone changes the status. */
+const TIMED_IGNORES = ["snoozeDuration", "ignoreDuration", "ignoreCount", "ignoreWindow", "ignoreUserCount", "ignoreUserWindow"] as const;
+
 /**
  * Issue status changes with Sentry's `statusDetails`: `{"status":"resolved","statusDetails":{"inRelease":"web@1.2.0"}}`
- * (or `"latest"`), `{"inNextRelease":true}`, and the `resolvedInNextRelease` status shorthand.
+ * (or `"latest"`), `{"inNextRelease":true}`, the `resolvedInNextRelease` shorthand and `muted`
+ * (sentry-cli's word for ignored). A timed ignore (`snoozeDuration`, `ignoreCount`…) is refused
+ * with a 400 rather than applied as a permanent one.
  */
 export const statusChangeSchema = z.object({
-  status: z.enum(["resolved", "unresolved", "ignored", "resolvedInNextRelease"]),
+  status: z.enum(["resolved", "unresolved", "ignored", "muted", "resolvedInNextRelease"]),
   statusDetails: z.object({
     inRelease: z.string().trim().min(1).max(200).optional(),
     inNextRelease: z.boolean().optional(),
   }).loose().optional(),
-}).loose();
+}).loose().superRefine((body, ctx) => {
+  const details = (body.statusDetails ?? {}) as Record<string, unknown>;
+  for (const key of TIMED_IGNORES) {
+    const value = (body as Record<string, unknown>)[key] ?? details[key];
+    if (value !== undefined && value !== null) {
+      ctx.addIssue({ code: "custom", path: [key], message: "ignoring for a time, a count or a number of users is not supported; an ignored issue stays ignored until its status is changed" });
+    }
+  }
+});
 
 export type StatusChangeBody = z.infer<typeof statusChangeSchema>;
 
@@ -36,7 +49,7 @@ export interface StatusChange {
 export async function planStatusChange(deps: ApiDeps, project: Project, body: StatusChangeBody): Promise<StatusChange> {
   const inNext = body.status === "resolvedInNextRelease" || body.statusDetails?.inNextRelease === true;
   const inRelease = body.statusDetails?.inRelease;
-  const status: IssueStatus = body.status === "resolvedInNextRelease" ? "resolved" : body.status;
+  const status: IssueStatus = body.status === "resolvedInNextRelease" ? "resolved" : body.status === "muted" ? "ignored" : body.status;
   if (!inNext && !inRelease) return { status, resolution: null, statusDetails: {} };
   if (status !== "resolved") throw badRequest(`statusDetails.${inNext ? "inNextRelease" : "inRelease"} needs status "resolved", not "${status}"`);
   if (inNext && inRelease) throw badRequest("give statusDetails.inRelease or statusDetails.inNextRelease, not both");

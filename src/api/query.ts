@@ -1,5 +1,5 @@
 import type { IssueStatus, TagCondition } from "../store/types.ts";
-import { InvalidInputError } from "../errors.ts";
+import { QuerySyntaxError, tokenizeSearch } from "./search-syntax.ts";
 
 export interface ParsedIssueQuery {
   statuses?: IssueStatus[];
@@ -8,9 +8,7 @@ export interface ParsedIssueQuery {
   text: string[];
 }
 
-export class QuerySyntaxError extends InvalidInputError {
-  override name = "QuerySyntaxError";
-}
+export { QuerySyntaxError };
 
 const STATUS_ALIASES: Record<string, IssueStatus> = {
   unresolved: "unresolved",
@@ -29,17 +27,16 @@ const LEVELS = new Set(["fatal", "error", "warning", "info", "debug"]);
  */
 export function parseIssueQuery(query: string): ParsedIssueQuery {
   const result: ParsedIssueQuery = { tags: [], text: [] };
-  const token = /(!?)([A-Za-z_][\w.\-]*):(?:"((?:[^"\\]|\\.)*)"|(\S*))|"((?:[^"\\]|\\.)*)"|(\S+)/g;
-  for (const m of query.matchAll(token)) {
-    const [, bang, key, quoted, bare, quotedText, word] = m;
-    if (key !== undefined) {
-      const value = (quoted ?? bare ?? "").replace(/\\(.)/g, "$1");
-      if (value === "") throw new QuerySyntaxError(`search filter "${key}:" has no value`);
-      _applyFilter(result, key, value, bang === "!");
-    } else {
-      const text = (quotedText ?? word ?? "").replace(/\\(.)/g, "$1").trim();
-      if (text) result.text.push(text);
+  for (const t of tokenizeSearch(query)) {
+    if (t.kind === "text") {
+      result.text.push(t.value);
+      continue;
     }
+    if (t.op !== "=") throw new QuerySyntaxError(`"${t.key}:${t.op}${t.values[0]}": comparisons are not supported in issue search`);
+    if (t.values.length > 1 && !["is", "level"].includes(t.key.toLowerCase())) {
+      throw new QuerySyntaxError(`"${t.key}:[…]" lists several values; issue search takes one value per key`);
+    }
+    for (const value of t.values) _applyFilter(result, t.key, value, t.negate);
   }
   return result;
 }

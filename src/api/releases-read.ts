@@ -4,7 +4,7 @@ import type { ApiIssue, ApiReleaseDetail, ApiReleaseListItem } from "../contract
 import { compareReleases, type ReleaseRef } from "../releases/order.ts";
 import type { ReleaseRecord } from "../store/releases.ts";
 import type { Organization, Project } from "../store/types.ts";
-import { param, parseQuery, requireOrganization, requireProject, type ApiDeps, type RouteFn } from "./context.ts";
+import { apiLinks, param, parseQuery, requireOrganization, requireProject, type ApiDeps, type RouteFn } from "./context.ts";
 import { notFound } from "../http/errors.ts";
 import { CURSOR_PARAM, linkHeader, parseCursor } from "./pagination.ts";
 import { loadDeploySummaries, loadReleaseContext, releaseProjectFigures, type ReleaseContext } from "./release-context.ts";
@@ -94,7 +94,7 @@ async function releaseDetail(deps: ApiDeps, release: ReleaseRecord, ctx: Release
       const issues = (await Promise.all(issueIds.map((id) => deps.store.getIssue(id)))).filter((i) => i !== undefined);
       const spikes = new Map((await deps.store.spikeStats(issues.map((i) => i.id), nowMs)).map((s) => [s.issueId, s]));
       const statusDetails = await listStatusDetails(deps, issues);
-      return issues.map((i) => serializeIssue(i, project, deps.publicUrl(), { spike: spikes.get(i.id), statusDetails: statusDetails.get(i.id) ?? {} }));
+      return issues.map((i) => serializeIssue(i, project, apiLinks(deps), { spike: spikes.get(i.id), statusDetails: statusDetails.get(i.id) ?? {} }));
     };
     return { newIssues: await load(ids.newIssueIds), regressedIssues: await load(ids.regressedIssueIds) };
   }));

@@ -20,6 +20,10 @@ export function mountReleaseWriteRoutes(deps: ApiDeps, route: RouteFn): void {
     const org = await requireOrganization(deps, param(event, "org"));
     const body = await parseJsonBody(event, NEW_RELEASE);
     const projects = await resolveProjectRefs(deps, body.projects);
+    // sentry-cli archives and restores by POSTing the version with `"projects": []` and a status
+    if (projects.length === 0 && !(await deps.store.getRelease(org.id, body.version))) {
+      throw badRequest('invalid field "projects": name at least one project');
+    }
     return _create(event, deps, org, body, projects);
   });
   route("POST", "/api/0/projects/:org/:project/releases", async (event) => {
@@ -37,7 +41,7 @@ export function mountReleaseWriteRoutes(deps: ApiDeps, route: RouteFn): void {
       const changes: ReleaseChanges = _dates(body);
       if (body.projects) changes.projectIds = (await resolveProjectRefs(deps, body.projects)).map((p) => p.id);
       if (body.status) changes.status = body.status;
-      if (body.commits) changes.commits = body.commits.map(_commit);
+      if (body.commits) changes.commits = body.commits.map((c) => _commit(c, deps.clock.now() / 1000));
       if (body.refs) changes.headCommits = await _refs(deps, body.refs);
       const updated = await deps.store.updateRelease(org.id, version, changes);
       if (!updated) throw notFound(`release ${version} does not exist`);
@@ -102,7 +106,7 @@ const PROJECT_LIST = z.array(z.union([z.string().min(1).max(100), z.number().int
 const TIME = z.union([z.string().max(64), z.number(), z.null()]).optional();
 const DATES = { dateStarted: TIME, dateReleased: TIME, url: z.string().max(2000).nullable().optional(), ref: z.string().max(200).nullable().optional() };
 
-const NEW_RELEASE = z.object({ version: VERSION, projects: PROJECT_LIST.min(1, "name at least one project"), ...DATES }).loose();
+const NEW_RELEASE = z.object({ version: VERSION, projects: PROJECT_LIST, status: z.enum(["open", "archived"]).optional(), ...DATES }).loose();
 
 const COMMIT = z.object({
   id: z.string().min(1).max(64),
@@ -133,10 +137,11 @@ const NEW_DEPLOY = z.object({
   projects: PROJECT_LIST.nullable().optional(),
 }).loose();
 
-async function _create(event: H3Event, deps: ApiDeps, org: Organization, body: { version: string } & Parameters<typeof _dates>[0], projects: Project[]): Promise<ApiRelease> {
-  const { release, created } = await deps.store.upsertRelease({
+async function _create(event: H3Event, deps: ApiDeps, org: Organization, body: { version: string; status?: "open" | "archived" | undefined } & Parameters<typeof _dates>[0], projects: Project[]): Promise<ApiRelease> {
+  let { release, created } = await deps.store.upsertRelease({
     organizationId: org.id, version: body.version, projectIds: projects.map((p) => p.id), now: deps.clock.now() / 1000, ..._dates(body),
   });
+  if (body.status && body.status !== release.status) release = (await deps.store.updateRelease(org.id, body.version, { status: body.status }))!;
   // Sentry: 201 when created; re-creating an existing version is normal in CI and answers 200
   event.res.status = created ? 201 : 200;
   return serializeRelease(release);
@@ -160,10 +165,11 @@ function _time(value: unknown, field: string): number | undefined {
   return t;
 }
 
-function _commit(c: z.infer<typeof COMMIT>) {
+/** A commit as stored; like Sentry, one sent without a timestamp is dated when it is recorded. */
+function _commit(c: z.infer<typeof COMMIT>, nowSec: number) {
   return {
     id: c.id, repository: c.repository ?? null, message: c.message ?? null, authorName: c.author_name ?? null, authorEmail: c.author_email ?? null,
-    timestamp: _time(c.timestamp, "commits.timestamp") ?? null,
+    timestamp: _time(c.timestamp, "commits.timestamp") ?? nowSec,
     files: (c.patch_set ?? []).map((f) => ({ path: f.path, type: f.type })),
   };
 }

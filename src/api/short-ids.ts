@@ -1,6 +1,6 @@
 import type { ApiShortIdLookup } from "../contract/index.ts";
 import type { Issue } from "../store/types.ts";
-import { param, requireOrganization, type ApiDeps, type RouteFn } from "./context.ts";
+import { apiLinks, param, requireOrganization, type ApiDeps, type RouteFn } from "./context.ts";
 import { notFound } from "../http/errors.ts";
 import { listStatusDetails } from "./issue-resolution.ts";
 import { serializeIssue } from "./serialize/issues.ts";
@@ -19,7 +19,7 @@ export function mountShortIdRoutes(deps: ApiDeps, route: RouteFn): void {
     if (!issue || !project) throw notFound(`no issue with short id ${shortId.slice(0, 80)}`);
     return {
       organizationSlug: org.slug, projectSlug: project.slug, groupId: String(issue.id), shortId: shortId.toUpperCase(),
-      group: serializeIssue(issue, project, deps.publicUrl(), {
+      group: serializeIssue(issue, project, apiLinks(deps), {
         spike: (await deps.store.spikeStats([issue.id], deps.clock.now()))[0],
         statusDetails: (await listStatusDetails(deps, [issue])).get(issue.id) ?? {},
       }),

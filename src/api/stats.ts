@@ -1,17 +1,22 @@
 import type { HourlyCount } from "../store/types.ts";
+import { parseStatsPeriod } from "./time-range.ts";
 
-export type StatsPeriod = "24h" | "14d" | "30d";
+/** A `statsPeriod` as Sentry spells it: `24h`, `14d`, `30d`, or any other number and unit. */
+export type StatsPeriod = string;
 
-/** How far back a period reaches, in hours, and its bucket size in hours (hourly for 24 h, daily beyond). */
-export const PERIODS: Record<StatsPeriod, { hours: number; bucketHours: number }> = {
-  "24h": { hours: 24, bucketHours: 1 },
-  "14d": { hours: 14 * 24, bucketHours: 24 },
-  "30d": { hours: 30 * 24, bucketHours: 24 },
-};
+/** hours; periods up to this long get hourly buckets, longer ones daily (as Sentry's issue stats). */
+const HOURLY_UP_TO_HOURS = 48;
+
+/** How far back a period reaches, in whole hours (at least one), and its bucket size in hours. */
+export function periodShape(period: StatsPeriod): { hours: number; bucketHours: number } {
+  const hours = Math.max(1, Math.ceil(parseStatsPeriod(period) / 3600));
+  const bucketHours = hours <= HOURLY_UP_TO_HOURS ? 1 : 24;
+  return { hours: Math.ceil(hours / bucketHours) * bucketHours, bucketHours };
+}
 
 /** The first hour (epoch hours) a period covers, aligned to its buckets. */
 export function periodStartHour(period: StatsPeriod, nowMs: number): number {
-  const { hours, bucketHours } = PERIODS[period];
+  const { hours, bucketHours } = periodShape(period);
   const currentBucket = Math.floor(Math.floor(nowMs / 3_600_000) / bucketHours) * bucketHours;
   return currentBucket - hours + bucketHours;
 }
@@ -21,7 +26,7 @@ export function periodStartHour(period: StatsPeriod, nowMs: number): number {
  * bucket present (zeros included) so sparklines need no gap handling.
  */
 export function buildStatsSeries(counts: HourlyCount[], issueId: number, period: StatsPeriod, nowMs: number): [number, number][] {
-  const { hours, bucketHours } = PERIODS[period];
+  const { hours, bucketHours } = periodShape(period);
   const start = periodStartHour(period, nowMs);
   const buckets = hours / bucketHours;
   const series: [number, number][] = [];

@@ -52,3 +52,40 @@ export interface ApiTestEmailResult {
   sent: boolean;
   message: string;
 }
+
+/** A condition or action of a Sentry workflow: its type and its settings. */
+export interface ApiWorkflowComponent {
+  id: string;
+  type: string;
+  comparison?: unknown;
+  conditionResult?: boolean;
+  config?: Record<string, unknown>;
+  data?: Record<string, unknown>;
+}
+
+/**
+ * An alert rule as Sentry's workflow engine lists it (`GET /organizations/{org}/workflows/`):
+ * triggers (any fires), then filters that must all match and the actions they run. LightTrace's
+ * rules are issue alert rules attached to their project's error detection (`detectorIds`).
+ */
+export interface ApiWorkflow {
+  id: string;
+  name: string;
+  organizationId: string;
+  enabled: boolean;
+  status: "active" | "disabled";
+  environment: string | null;
+  config: { frequency: number };
+  frequency: number;
+  triggers: { id: string; logicType: "any-short"; conditions: ApiWorkflowComponent[]; actions: [] };
+  actionFilters: { id: string; logicType: "all"; conditions: ApiWorkflowComponent[]; actions: ApiWorkflowComponent[] }[];
+  actionMatch: "any";
+  filterMatch: "all";
+  detectorIds: string[];
+  projects: string[];
+  owner: null;
+  createdBy: null;
+  dateCreated: string;
+  dateUpdated: string;
+  lastTriggered: string | null;
+}

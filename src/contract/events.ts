@@ -41,6 +41,28 @@ export interface ApiEventSummary {
   nextEventID: string | null;
 }
 
+/**
+ * `GET /projects/{org}/{project}/events/` (sentry-cli `events list`): Sentry's simple event, plus
+ * the release as a plain string.
+ */
+export interface ApiSimpleEvent {
+  id: string;
+  "event.type": string;
+  groupID: string;
+  eventID: string;
+  projectID: string;
+  message: string;
+  title: string;
+  location: string;
+  culprit: string;
+  user: { id: string | null; email: string | null; username: string | null; ip_address: string | null; name: string | null } | null;
+  tags: { key: string; value: string }[];
+  platform: string;
+  dateCreated: string;
+  release: string | null;
+  crashFile: null;
+}
+
 export interface ApiEventUser {
   id?: string;
   email?: string;
@@ -128,26 +150,49 @@ export interface ApiRequestData {
   inferredContentType: string | null;
 }
 
-/** One row of `GET /organizations/{org}/events/` (Discover): the fields asked for, by Sentry's field names. */
-export interface ApiEventSearchRow {
-  id: string;
-  title: string;
-  project: string;
-  "project.id": number;
-  timestamp: string;
-  level: string;
-  release: string | null;
-  environment: string | null;
-  /** the issue's short id */
-  issue: string | null;
-  "issue.id": number;
-  trace: string | null;
-  /** the user tag: `id:42`, `email:…`, `ip:…` */
-  user: string | null;
+/**
+ * `GET /organizations/{org}/events/` (Discover, errors dataset): one row per event, or per group
+ * with aggregates, keyed by the field names asked for (`issue`, `title`, `count()`…).
+ */
+export interface ApiEventSearch {
+  data: Record<string, ApiDiscoverValue>[];
+  meta: {
+    /** each field's type: string, integer, number, date, boolean, array */
+    fields: Record<string, string>;
+    units: Record<string, null>;
+    dataset: "errors";
+    isMetricsData: false;
+    isMetricsExtractedData: false;
+    datasetReason: "unchanged";
+    tips: { query: null; columns: null };
+    /** "partial" when the answer was computed from the most recent events only (a bound on payload scans) */
+    dataScanned: "full" | "partial";
+  };
 }
 
-/** `GET /organizations/{org}/events/`: rows with the fields asked for, and each field's type. */
-export interface ApiEventSearch {
-  data: Partial<ApiEventSearchRow>[];
-  meta: { fields: Record<string, string> };
+export type ApiDiscoverValue = string | number | boolean | null | (string | number | boolean)[];
+
+/** One checked part of an events query (`GET …/events/validate/`). */
+export interface ApiValidationItem {
+  valid: boolean;
+  error: string | null;
+}
+
+export interface ApiNamedValidationItem extends ApiValidationItem {
+  name: string;
+}
+
+export interface ApiFieldValidationItem extends ApiNamedValidationItem {
+  attrType: "string" | "number" | "boolean" | null;
+}
+
+/** `GET /organizations/{org}/events/validate/`: whether an events query would run, part by part. */
+export interface ApiEventsValidation {
+  valid: boolean;
+  projects: ApiValidationItem[];
+  dataset: ApiNamedValidationItem[];
+  environment: ApiValidationItem[];
+  field: ApiFieldValidationItem[];
+  query: ApiValidationItem & { fields: ApiFieldValidationItem[] };
+  orderby: ApiFieldValidationItem[];
 }

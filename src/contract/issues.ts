@@ -49,7 +49,7 @@ export interface ApiIssue {
   lastRelease: { version: string } | null;
   regressedAt: string | null;
   /** with `statsPeriod` / `groupStatsPeriod`: the event series of that period */
-  stats?: Partial<Record<"24h" | "14d" | "30d", ApiStatsSeries>>;
+  stats?: Record<string, ApiStatsSeries>;
   /** LightTrace: the last hour is well above the issue's own hourly baseline */
   isSpiking: boolean;
   lastHourCount: number;

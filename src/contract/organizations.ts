@@ -91,3 +91,24 @@ export interface ApiNoLogin {
 export interface ApiErrorBody {
   detail: string;
 }
+
+/**
+ * `GET /api/0/auth/` (who am I): the signed-in user, or for an API token (LightTrace tokens belong
+ * to the installation, not to a person) the token itself, named, with an empty email.
+ */
+export interface ApiAuthUser {
+  id: string;
+  name: string;
+  username: string;
+  email: string;
+  isActive: true;
+  hasPasswordAuth: boolean;
+  isStaff: false;
+  isSuperuser: boolean;
+  dateJoined: string;
+  lastLogin: string | null;
+  avatarUrl: null;
+  emails: { id: string; email: string; is_verified: boolean }[];
+  /** LightTrace: what authenticated the request, and its Sentry scopes */
+  auth: { kind: "token" | "login"; scopes: string[] };
+}

@@ -59,3 +59,61 @@ export interface ApiTraceTransaction {
   spans: ApiTraceSpan[];
   children: ApiTraceTransaction[];
 }
+
+/**
+ * A span of `GET /organizations/{org}/trace/{trace_id}/` (Sentry's trace endpoint): spans nested
+ * by parent span, with the errors that happened in them. Timestamps are epoch seconds, `duration`
+ * milliseconds.
+ */
+export interface ApiTraceNode {
+  event_id: string;
+  span_id: string;
+  /** the event id of the transaction the span belongs to ("" for a standalone span) */
+  transaction_id: string;
+  parent_span_id: string | null;
+  project_id: number;
+  project_slug: string;
+  is_transaction: boolean;
+  event_type: "span";
+  op: string | null;
+  name: string | null;
+  description: string | null;
+  transaction: string | null;
+  status: string | null;
+  start_timestamp: number;
+  end_timestamp: number;
+  duration: number;
+  release: string | null;
+  environment: string | null;
+  errors: ApiTraceNodeError[];
+  occurrences: [];
+  children: ApiTraceNode[];
+}
+
+/** An error of the trace: on its span, or top-level when its span is not stored. */
+export interface ApiTraceNodeError {
+  event_id: string;
+  issue_id: number;
+  /** the issue's short id */
+  issue: string;
+  project_id: number;
+  project_slug: string;
+  title: string;
+  level: string;
+  span: string | null;
+  start_timestamp: number;
+  timestamp: number;
+  event_type: "error";
+}
+
+/** `GET /organizations/{org}/trace-meta/{trace_id}/`: what a trace holds, counted. */
+export interface ApiTraceMeta {
+  errors: number;
+  performance_issues: number;
+  projects: number;
+  transactions: number;
+  transaction_child_count_map: { "transaction.event_id": string; "count()": number }[];
+  span_count: number;
+  span_count_map: Record<string, number>;
+  logs: number;
+}

@@ -39,6 +39,8 @@ export interface AlertStore {
   createRule(projectId: number, rule: RuleWrite, isDefault?: boolean): Promise<AlertRule>;
   updateRule(id: number, rule: RuleWrite): Promise<AlertRule | undefined>;
   deleteRule(id: number): Promise<boolean>;
+  /** when the rule last fired (its newest outbox row; seconds since epoch), null if never */
+  ruleLastFiredAt(ruleId: number): Promise<number | null>;
   /** every active rule with a daily digest, across projects */
   digestRules(): Promise<AlertRule[]>;
 
@@ -89,6 +91,7 @@ export function createAlertQueries(db: SqliteDatabase) {
     retryNow: db.prepare("UPDATE alert_outbox SET next_attempt_at = ? WHERE status = 'pending' AND next_attempt_at > ?"),
     nextDue: db.prepare(`SELECT min(next_attempt_at) FROM alert_outbox WHERE status = 'pending'
       AND action_key NOT IN (SELECT value FROM json_each(?))`).pluck(),
+    ruleLastFired: db.prepare("SELECT max(created_at) FROM alert_outbox WHERE rule_id = ?").pluck(),
     markSent: db.prepare("UPDATE alert_outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?"),
     markRetry: db.prepare("UPDATE alert_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?"),
     markDone: db.prepare("UPDATE alert_outbox SET status = ?, last_error = ?, attempts = attempts + (? = 'failed') WHERE id = ?"),
@@ -156,6 +159,10 @@ export function createAlertQueries(db: SqliteDatabase) {
 
   const store: AlertStore = {
     listRules: async (projectId) => stmt.rulesOfProject.all(projectId).map(_rule),
+    ruleLastFiredAt: async (ruleId) => {
+      const at = stmt.ruleLastFired.get(ruleId) as number | null | undefined;
+      return at ?? null;
+    },
     getRule: async (id) => {
       const row = stmt.ruleById.get(id);
       return row ? _rule(row) : undefined;

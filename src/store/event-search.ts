@@ -1,21 +1,58 @@
+import type { NormalizedEvent } from "../events/types.ts";
+import { decodeEventData } from "./event-codec.ts";
 import type { SqliteDatabase } from "./sqlite-binding.ts";
 import type { StoredEvent } from "./stored-event.ts";
 
-/** Which events `searchEvents` returns; every list narrows (undefined = no condition). */
+/** The event columns a search may filter, group or order by (the writer indexes them beside each payload). */
+export const EVENT_COLUMNS = ["event_id", "project_id", "issue_id", "level", "release", "environment", "trace_id", "user_key", "title", "timestamp"] as const;
+export type EventColumn = (typeof EVENT_COLUMNS)[number];
+
+/**
+ * One condition on a column. `like` takes patterns with `%` (callers escape `%`, `_` and `\`
+ * with a backslash); `null`/`not_null` take no values. A negated condition keeps rows whose
+ * column is NULL, as Sentry's `!key:value` does.
+ */
+export interface EventColumnCondition {
+  column: EventColumn;
+  op: "in" | "not_in" | "like" | "not_like" | "null" | "not_null" | "gt" | "gte" | "lt" | "lte";
+  values: readonly (string | number)[];
+}
+
+/** Which events a search reads; every part narrows. */
 export interface EventSearchFilter {
   projectIds: readonly number[];
-  /** conditions on the indexed columns; `negate` excludes the values instead */
-  conditions: { column: "level" | "release" | "environment" | "trace_id" | "user_key" | "issue_id"; values: readonly (string | number)[]; negate: boolean }[];
+  conditions: readonly EventColumnCondition[];
+  /** only events of issues that have seen this tag value (`like`: a pattern, see above); a pre-filter, callers check each event */
+  issueTags: readonly { key: string; value: string; like: boolean }[];
   /** words that must all appear in the title */
   text: readonly string[];
-  /** seconds since epoch: only events received since */
-  receivedSince?: number;
-  newestFirst: boolean;
+  /** seconds since epoch, inclusive */
+  timeRange?: { startSec: number; endSec: number };
+}
+
+/** How rows are ordered: by arrival (row id), by timestamp, or by a column (then arrival); always a total order. */
+export interface EventOrder {
+  by: "arrival" | EventColumn;
+  desc: boolean;
+}
+
+/** An aggregate over the matching events of a group. */
+export type EventAggregate =
+  | { fn: "count" }
+  | { fn: "count_unique"; column: EventColumn }
+  | { fn: "max" | "min"; column: EventColumn };
+
+export interface EventAggregateQuery {
+  groupBy: readonly EventColumn[];
+  /** computed as `a0`, `a1`, … in the rows returned */
+  aggregates: readonly EventAggregate[];
+  /** by a group column or an aggregate's alias (`a0`…) */
+  orderBy: readonly { key: EventColumn | `a${number}`; desc: boolean }[];
   offset: number;
   limit: number;
 }
 
-/** An event's indexed columns, without its payload. */
+/** An event's indexed columns, and its payload when asked for. */
 export interface EventSummary extends Omit<StoredEvent, "event"> {
   level: string;
   release: string | null;
@@ -23,49 +60,118 @@ export interface EventSummary extends Omit<StoredEvent, "event"> {
   userKey: string | null;
   traceId: string | null;
   title: string;
+  event?: NormalizedEvent;
 }
 
 /**
- * Event search over the columns the writer indexes beside each payload. Ordered by arrival (row
- * id), so the newest page is read backwards from the end without a sort; filters narrow the scan.
+ * Event search over the columns the writer stores beside each payload: rows (optionally with
+ * their decoded payloads) and GROUP BY aggregates. SQL is built only from the whitelisted column
+ * names above and placeholders; every value is a parameter.
  */
 export function createEventSearch(db: SqliteDatabase) {
   const cache = new Map<string, ReturnType<SqliteDatabase["prepare"]>>();
   const prepare = (sql: string) => {
     let s = cache.get(sql);
     if (!s) {
-      if (cache.size > 100) cache.clear();
+      if (cache.size > 200) cache.clear();
       s = db.prepare(sql);
       cache.set(sql, s);
     }
     return s;
   };
+  const hasTagKey = db.prepare("SELECT 1 FROM issue_tag_values WHERE key = ? LIMIT 1").pluck();
   return {
-    searchEvents(filter: EventSearchFilter): EventSummary[] {
-      if (filter.projectIds.length === 0) return [];
-      const where = [`project_id IN (${filter.projectIds.map(() => "?").join(", ")})`];
-      const params: unknown[] = [...filter.projectIds];
-      for (const c of filter.conditions) {
-        if (c.values.length === 0) continue;
-        where.push(`${c.negate ? "coalesce(" + c.column + ", '') NOT IN" : c.column + " IN"} (${c.values.map(() => "?").join(", ")})`);
-        params.push(...c.values);
-      }
-      for (const word of filter.text) {
-        where.push("title LIKE ? ESCAPE '\\'");
-        params.push(`%${word.replace(/[\\%_]/g, (ch) => "\\" + ch)}%`);
-      }
-      if (filter.receivedSince !== undefined) {
-        where.push("received_at >= ?");
-        params.push(filter.receivedSince);
-      }
+    searchEvents(filter: EventSearchFilter, opts: { order: EventOrder; offset: number; limit: number; withPayload: boolean }): EventSummary[] {
+      const where = _where(filter);
+      if (!where) return [];
+      const dir = opts.order.desc ? "DESC" : "ASC";
+      const order = opts.order.by === "arrival" ? `id ${dir}` : `${_column(opts.order.by)} ${dir}, id ${dir}`;
       const sql = `SELECT id, project_id, issue_id, event_id, timestamp, received_at, level, release, environment, user_key, trace_id, title
-        FROM events WHERE ${where.join(" AND ")} ORDER BY id ${filter.newestFirst ? "DESC" : "ASC"} LIMIT ? OFFSET ?`;
-      return (prepare(sql).all([...params, filter.limit, filter.offset]) as Record<string, unknown>[]).map((r) => ({
-        id: Number(r.id), projectId: Number(r.project_id), issueId: Number(r.issue_id), eventId: String(r.event_id),
-        timestamp: Number(r.timestamp), receivedAt: Number(r.received_at), level: String(r.level),
-        release: r.release === null ? null : String(r.release), environment: r.environment === null ? null : String(r.environment),
-        userKey: r.user_key === null ? null : String(r.user_key), traceId: r.trace_id === null ? null : String(r.trace_id), title: String(r.title),
-      }));
+        ${opts.withPayload ? ", data" : ""} FROM events WHERE ${where.sql} ORDER BY ${order} LIMIT ? OFFSET ?`;
+      return (prepare(sql).all([...where.params, opts.limit, opts.offset]) as Record<string, unknown>[]).map(_summary);
+    },
+    aggregateEvents(filter: EventSearchFilter, q: EventAggregateQuery): Record<string, string | number | null>[] {
+      const where = _where(filter);
+      if (!where) return [];
+      const groups = q.groupBy.map(_column);
+      const aggregates = q.aggregates.map((a, i) => `${_aggregate(a)} AS a${i}`);
+      const orderBy = q.orderBy.map((o) => `${/^a\d+$/.test(o.key) ? o.key : _column(o.key as EventColumn)} ${o.desc ? "DESC" : "ASC"}`);
+      const sql = `SELECT ${[...groups, ...aggregates].join(", ")} FROM events WHERE ${where.sql}
+        ${groups.length ? `GROUP BY ${groups.join(", ")}` : ""} ${orderBy.length ? `ORDER BY ${orderBy.join(", ")}` : ""} LIMIT ? OFFSET ?`;
+      return prepare(sql).all([...where.params, q.limit, q.offset]) as Record<string, string | number | null>[];
+    },
+    /** Whether any issue has seen a tag with this key (tells a tag from a typo). */
+    hasTagKey(key: string): boolean {
+      return hasTagKey.get(key) !== undefined;
     },
   };
+}
+
+// --- Internal ---
+
+const OPS: Record<EventColumnCondition["op"], string> = {
+  in: "IN", not_in: "NOT IN", like: "LIKE", not_like: "NOT LIKE", null: "IS NULL", not_null: "IS NOT NULL", gt: ">", gte: ">=", lt: "<", lte: "<=",
+};
+
+function _column(name: EventColumn): string {
+  if (!(EVENT_COLUMNS as readonly string[]).includes(name)) throw new Error(`not an event column: ${name}`);
+  return name;
+}
+
+function _aggregate(a: EventAggregate): string {
+  if (a.fn === "count") return "count(*)";
+  if (a.fn === "count_unique") return `count(DISTINCT ${_column(a.column)})`;
+  return `${a.fn === "max" ? "max" : "min"}(${_column(a.column)})`;
+}
+
+/** The WHERE clause and its parameters, or undefined when nothing can match. */
+function _where(filter: EventSearchFilter): { sql: string; params: unknown[] } | undefined {
+  if (filter.projectIds.length === 0) return undefined;
+  const where = [`project_id IN (${filter.projectIds.map(() => "?").join(", ")})`];
+  const params: unknown[] = [...filter.projectIds];
+  for (const c of filter.conditions) {
+    const column = _column(c.column);
+    if (c.op === "null" || c.op === "not_null") {
+      where.push(`${column} ${OPS[c.op]}`);
+    } else if (c.op === "in" || c.op === "not_in") {
+      if (c.values.length === 0) {
+        if (c.op === "in") return undefined;
+        continue;
+      }
+      const list = `(${c.values.map(() => "?").join(", ")})`;
+      where.push(c.op === "in" ? `${column} IN ${list}` : `(${column} IS NULL OR ${column} NOT IN ${list})`);
+      params.push(...c.values);
+    } else if (c.op === "like" || c.op === "not_like") {
+      const likes = c.values.map(() => `${column} LIKE ? ESCAPE '\\'`);
+      where.push(c.op === "like" ? `(${likes.join(" OR ")})` : `(${column} IS NULL OR NOT (${likes.join(" OR ")}))`);
+      params.push(...c.values);
+    } else {
+      where.push(`${column} ${OPS[c.op]} ?`);
+      params.push(c.values[0]);
+    }
+  }
+  for (const tag of filter.issueTags) {
+    where.push(`issue_id IN (SELECT t.issue_id FROM issue_tag_values t WHERE t.key = ? AND t.value ${tag.like ? "LIKE ? ESCAPE '\\'" : "= ?"})`);
+    params.push(tag.key, tag.value);
+  }
+  for (const word of filter.text) {
+    where.push("title LIKE ? ESCAPE '\\'");
+    params.push(`%${word.replace(/[\\%_]/g, (ch) => "\\" + ch)}%`);
+  }
+  if (filter.timeRange) {
+    where.push("timestamp >= ? AND timestamp <= ?");
+    params.push(filter.timeRange.startSec, filter.timeRange.endSec);
+  }
+  return { sql: where.join(" AND "), params };
+}
+
+function _summary(r: Record<string, unknown>): EventSummary {
+  const out: EventSummary = {
+    id: Number(r.id), projectId: Number(r.project_id), issueId: Number(r.issue_id), eventId: String(r.event_id),
+    timestamp: Number(r.timestamp), receivedAt: Number(r.received_at), level: String(r.level),
+    release: r.release === null ? null : String(r.release), environment: r.environment === null ? null : String(r.environment),
+    userKey: r.user_key === null ? null : String(r.user_key), traceId: r.trace_id === null ? null : String(r.trace_id), title: String(r.title),
+  };
+  if (r.data !== undefined) out.event = JSON.parse(decodeEventData(r.data as Buffer | string)) as NormalizedEvent;
+  return out;
 }

@@ -55,6 +55,10 @@ export function createIssueQueries(db: SqliteDatabase) {
         where.push(`${tag.negate ? "NOT " : ""}EXISTS (SELECT 1 FROM issue_tag_values t WHERE t.issue_id = i.id AND t.key = ? AND t.value ${glob ? "GLOB" : "="} ?)`);
         params.push(tag.key, tag.value);
       }
+      if (filter.seenWithin) {
+        where.push("i.last_seen >= ? AND i.first_seen <= ?");
+        params.push(filter.seenWithin.startSec, filter.seenWithin.endSec);
+      }
       for (const word of filter.text) {
         where.push("(i.title LIKE ? ESCAPE '\\' OR i.culprit LIKE ? ESCAPE '\\')");
         const like = `%${word.replace(/[\\%_]/g, (c) => "\\" + c)}%`;

@@ -21,6 +21,8 @@ export interface ReleaseStore {
   listReleaseHeadCommits(releaseId: number): Promise<ReleaseHeadCommit[]>;
   addDeploy(releaseId: number, deploy: DeployInput): Promise<ReleaseDeploy>;
   listDeploys(releaseId: number): Promise<ReleaseDeploy[]>;
+  /** Removes the release with its projects, commits, refs and deploys (events keep their release name). */
+  deleteRelease(releaseId: number): Promise<void>;
 }
 
 export interface ReleaseInput {
@@ -132,6 +134,7 @@ export function createReleaseStore(db: SqliteDatabase): ReleaseStore {
     deployById: db.prepare("SELECT * FROM release_deploys WHERE id = ?"),
     deploys: db.prepare("SELECT * FROM release_deploys WHERE release_id = ? ORDER BY date_finished DESC, id DESC"),
     deployCount: db.prepare("SELECT count(*) FROM release_deploys WHERE release_id = ?").pluck(),
+    deleteRelease: db.prepare("DELETE FROM org_releases WHERE id = ?"),
     list: db.prepare(`SELECT * FROM org_releases WHERE organization_id = ? ORDER BY date_created DESC, id DESC LIMIT ? OFFSET ?`),
     listForProject: db.prepare(`SELECT r.* FROM org_releases r JOIN org_release_projects rp ON rp.release_id = r.id
       WHERE r.organization_id = ? AND rp.project_id = ? ORDER BY r.date_created DESC, r.id DESC LIMIT ? OFFSET ?`),
@@ -241,6 +244,9 @@ export function createReleaseStore(db: SqliteDatabase): ReleaseStore {
       return _deploy(stmt.deployById.get(id));
     },
     listDeploys: async (releaseId) => stmt.deploys.all(releaseId).map(_deploy),
+    deleteRelease: async (releaseId) => {
+      stmt.deleteRelease.run(releaseId);
+    },
   };
 }
 

@@ -14,7 +14,7 @@ import type { IssueStoredCount } from "./retention.ts";
 import type { IssueReleaseCount, StoredResolution } from "./resolutions.ts";
 import type { ReleaseRef } from "../releases/order.ts";
 import type { ArtifactStore } from "./artifacts.ts";
-import type { EventSearchFilter, EventSummary } from "./event-search.ts";
+import type { EventAggregateQuery, EventOrder, EventSearchFilter, EventSummary } from "./event-search.ts";
 import type { IssueStatus } from "./issue-status.ts";
 import type { StoredEvent } from "./stored-event.ts";
 import type { GroupingStore } from "./groupings.ts";
@@ -95,6 +95,8 @@ export interface IssueFilter {
   limit: number;
   /** ms since epoch; the `priority` sort needs it ("new in the last 24 h", "spiking now") */
   nowMs: number;
+  /** only issues with events in this window (seconds since epoch): last seen after its start, first seen before its end */
+  seenWithin?: { startSec: number; endSec: number };
 }
 
 /** An issue's recent rate: the last hour against its own hourly baseline over the 24 h before. */
@@ -230,7 +232,12 @@ export interface Store extends IngestStore, ReleaseStore, SourceLinkStore, Artif
   listIssueEvents(issueId: number, opts: { offset: number; limit: number; newestFirst: boolean }): Promise<StoredEvent[]>;
   getEvent(projectId: number, eventId: string): Promise<StoredEvent | undefined>;
   /** Events by their indexed columns (no payloads), newest or oldest arrival first. */
-  searchEvents(filter: EventSearchFilter): Promise<EventSummary[]>;
+  /** Events matching a filter in the given order (payloads decoded when asked for). */
+  searchEvents(filter: EventSearchFilter, opts: { order: EventOrder; offset: number; limit: number; withPayload: boolean }): Promise<EventSummary[]>;
+  /** GROUP BY aggregates over the events matching a filter. */
+  aggregateEvents(filter: EventSearchFilter, query: EventAggregateQuery): Promise<Record<string, string | number | null>[]>;
+  /** Whether any issue has seen a tag with this key. */
+  hasTagKey(key: string): Promise<boolean>;
   /** the event before/after `eventRowId` within its issue, for navigation */
   adjacentEventIds(issueId: number, event: StoredEvent): Promise<{ previous: string | null; next: string | null }>;
 

@@ -63,9 +63,13 @@ describe("short ids and event search", () => {
   });
 
   it("refuses what it cannot answer, naming it", async () => {
-    expect(await t.api("/api/0/organizations/lighttrace/events/?field=nope")).toMatchObject({ status: 400, body: { detail: expect.stringContaining('unsupported field "nope"') } });
+    expect(await t.api("/api/0/organizations/lighttrace/events/?field=nope")).toMatchObject({ status: 400, body: { detail: expect.stringContaining('unknown field "nope": not a field of error events, and no event has a tag by that name') } });
     expect(await t.api("/api/0/organizations/lighttrace/events/?query=is:unresolved")).toMatchObject({ status: 400, body: { detail: expect.stringContaining("events have no status") } });
-    expect(await t.api("/api/0/organizations/lighttrace/events/?query=browser:chrome")).toMatchObject({ status: 400, body: { detail: expect.stringContaining('unsupported event search key "browser"') } });
+    expect(await t.api("/api/0/organizations/lighttrace/events/?query=browser:chrome")).toMatchObject({ status: 400, body: { detail: expect.stringContaining('unknown field "browser"') } });
     expect(await t.api("/api/0/organizations/lighttrace/events/?sort=-count")).toMatchObject({ status: 400 });
+    expect(await t.api("/api/0/organizations/lighttrace/events/?field=avg(span.duration)")).toMatchObject({ status: 400, body: { detail: expect.stringContaining('unsupported function "avg(span.duration)"') } });
+    expect(await t.api("/api/0/organizations/lighttrace/events/?field=span.duration")).toMatchObject({ status: 400, body: { detail: expect.stringContaining("not a field of error events") } });
+    expect(await t.api("/api/0/organizations/lighttrace/events/?dataset=spans&field=id")).toMatchObject({ status: 400, body: { detail: expect.stringContaining('dataset "spans"') } });
+    expect(await t.api("/api/0/organizations/lighttrace/events/?query=level:error%20OR%20level:warning")).toMatchObject({ status: 400, body: { detail: expect.stringContaining("OR is not supported") } });
   });
 });

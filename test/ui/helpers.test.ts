@@ -17,6 +17,11 @@ describe("client routes", () => {
     ["/projects/shop-api/", { name: "projects", project: "shop-api" }],
     ["/projects/shop-api/issues/", { name: "issues", project: "shop-api" }],
     ["/issues/abc/", { name: "notFound", path: "/issues/abc/" }],
+    // Sentry's links (the API's permalinks, the Sentry MCP server's answers) open the same pages
+    ["/organizations/lighttrace/issues/42/", { name: "issue", issueId: "42" }],
+    ["/organizations/lighttrace/issues/MY-PROJECT-1A/", { name: "issue", issueId: "MY-PROJECT-1A" }],
+    ["/organizations/lighttrace/issues/42/events/ab12/", { name: "issue", issueId: "42", eventId: "ab12" }],
+    ["/organizations/lighttrace/issues/", { name: "issues" }],
   ])("%s", (path, route) => {
     expect(parseRoute(path)).toEqual(route);
   });

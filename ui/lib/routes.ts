@@ -10,19 +10,25 @@ export type Route =
   | { name: "notFound"; path: string };
 
 /**
+ * Paths are LightTrace's (`/issues/42/`) or Sentry's, with the organization in front
+ * (`/organizations/acme/issues/42/`, also `MY-PROJECT-1A` short ids): links copied from Sentry's
+ * tools, and the permalinks the API emits, open the same pages.
  * @example parseRoute("/issues/42/events/latest/") // { name: "issue", issueId: "42", eventId: "latest" }
+ * @example parseRoute("/organizations/acme/issues/SHOP-1A/") // { name: "issue", issueId: "SHOP-1A" }
  */
 export function parseRoute(pathname: string): Route {
-  const parts = pathname.split("/").filter(Boolean).map((p) => {
+  let parts = pathname.split("/").filter(Boolean).map((p) => {
     try {
       return decodeURIComponent(p);
     } catch {
       return p;
     }
   });
+  // Sentry's organization-scoped form: the installation has one organization, so the slug is only skipped
+  if (parts[0] === "organizations" && parts.length >= 2) parts = parts.slice(2);
   const [a, b, c, d] = parts;
   if (parts.length === 0 || (a === "issues" && parts.length === 1)) return { name: "issues" };
-  if (a === "issues" && b && /^\d+$/.test(b)) {
+  if (a === "issues" && b && /^(\d+|[A-Za-z0-9][\w.-]*-[0-9A-Za-z]+)$/.test(b)) {
     if (parts.length === 2) return { name: "issue", issueId: b };
     if (c === "events" && d && parts.length === 4) return { name: "issue", issueId: b, eventId: d };
   }

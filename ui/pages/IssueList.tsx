@@ -37,7 +37,8 @@ export function IssueList(props: { org: string; project?: string | undefined; se
   const period = props.search.get("statsPeriod") === "14d" ? "14d" : "24h";
   const cursor = props.search.get("cursor") ?? "";
 
-  const params = new URLSearchParams({ query, sort, statsPeriod: period, limit: "25" });
+  // groupStatsPeriod picks the sparkline; statsPeriod would also narrow the list to that window
+  const params = new URLSearchParams({ query, sort, groupStatsPeriod: period, limit: "25" });
   if (cursor) params.set("cursor", cursor);
   const base = props.project
     ? `/api/0/projects/${encodeURIComponent(props.org)}/${encodeURIComponent(props.project)}/issues/`

@@ -1,4 +1,4 @@
-import type { ApiBreadcrumb, ApiEntry, ApiEvent, ApiEventSummary, ApiExceptionValue, ApiFrame, ApiStacktrace } from "../../contract/index.ts";
+import type { ApiBreadcrumb, ApiEntry, ApiEvent, ApiEventSummary, ApiExceptionValue, ApiFrame, ApiSimpleEvent, ApiStacktrace } from "../../contract/index.ts";
 import type { Breadcrumb, ExceptionValue, Frame, NormalizedEvent, Stacktrace } from "../../events/types.ts";
 import { toIsoString } from "../../events/timestamps.ts";
 import { frameSymbolicationErrors } from "../../sourcemaps/frame-errors.ts";
@@ -57,6 +57,30 @@ export function serializeEventSummary(stored: StoredEvent, extras: EventExtras):
     _meta: {},
     previousEventID: extras.previousEventID ?? null,
     nextEventID: extras.nextEventID ?? null,
+  };
+}
+
+/** Sentry's simple event (a project's event list): who, what, when and the tags, without interfaces. */
+export function serializeSimpleEvent(stored: StoredEvent, extras: { title: string; culprit: string }): ApiSimpleEvent {
+  const ev = stored.event;
+  const u = ev.user;
+  const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : null);
+  return {
+    id: stored.eventId,
+    "event.type": ev.type,
+    groupID: String(stored.issueId),
+    eventID: stored.eventId,
+    projectID: String(stored.projectId),
+    message: ev.logentry?.formatted ?? ev.logentry?.message ?? "",
+    title: extras.title,
+    location: extras.culprit,
+    culprit: extras.culprit,
+    user: u ? { id: str(u.id), email: str(u.email), username: str(u.username), ip_address: str(u.ip_address), name: str(u.name) } : null,
+    tags: ev.tags.map(([key, value]) => ({ key, value })),
+    platform: ev.platform,
+    dateCreated: toIsoString(stored.timestamp),
+    release: ev.release ?? null,
+    crashFile: null,
   };
 }
 

@@ -6,6 +6,7 @@ import type { IssueReleaseCount, StoredResolution } from "../../store/resolution
 import type { Issue, Project, SpikeStats, TagKeySummary } from "../../store/types.ts";
 import type { IssueGrouping } from "../../store/groupings.ts";
 import { serializeIssueGrouping } from "./grouping.ts";
+import { issuePermalink, type ApiLinks } from "./links.ts";
 
 /** What an issue's serialized form needs besides the issue: every caller passes all of it, so every endpoint's issue has one shape. */
 export interface IssueExtras {
@@ -13,7 +14,7 @@ export interface IssueExtras {
   spike: SpikeStats | undefined;
   statusDetails: ApiStatusDetails;
   /** with `statsPeriod`: that period's series */
-  stats?: Partial<Record<"24h" | "14d" | "30d", ApiStatsSeries>>;
+  stats?: Record<string, ApiStatsSeries>;
 }
 
 /** What issue detail adds: series, tag keys and the release facts. */
@@ -30,13 +31,13 @@ export function formatShortId(project: Project, shortId: number): string {
   return `${project.slug.toUpperCase()}-${shortId.toString(36).toUpperCase()}`;
 }
 
-export function serializeIssue(issue: Issue, project: Project, publicUrl: string, extras: IssueExtras): ApiIssue {
+export function serializeIssue(issue: Issue, project: Project, links: ApiLinks, extras: IssueExtras): ApiIssue {
   return {
     id: String(issue.id),
     shortId: formatShortId(project, issue.shortId),
     title: issue.title,
     culprit: issue.culprit,
-    permalink: `${publicUrl}/issues/${issue.id}/`,
+    permalink: issuePermalink(links, issue.id),
     logger: null,
     level: issue.level,
     status: issue.status,
@@ -71,9 +72,9 @@ export function serializeIssue(issue: Issue, project: Project, publicUrl: string
   };
 }
 
-export function serializeIssueDetail(issue: Issue, project: Project, publicUrl: string, extras: IssueDetailExtras): ApiIssueDetail {
+export function serializeIssueDetail(issue: Issue, project: Project, links: ApiLinks, extras: IssueDetailExtras): ApiIssueDetail {
   return {
-    ...serializeIssue(issue, project, publicUrl, extras),
+    ...serializeIssue(issue, project, links, extras),
     stats: extras.stats,
     tags: extras.tags.map((t) => ({ key: t.key, name: t.key, totalValues: t.totalValues })),
     grouping: { mechanism: issue.groupingMechanism, key: issue.groupingKey },

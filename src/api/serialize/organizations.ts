@@ -2,10 +2,11 @@ import type { ApiCreatedProject, ApiLogin, ApiOrganization, ApiOrganizationDetai
 import { formatDsn } from "../../bootstrap.ts";
 import { toIsoString } from "../../events/timestamps.ts";
 import type { Organization, Project, ProjectKey, User } from "../../store/types.ts";
+import { organizationUrl, type ApiLinks } from "./links.ts";
 
 /** The organization, its projects, their keys, the implicit team and the signed-in user, in Sentry's shapes. */
 
-export function serializeOrganization(org: Organization): ApiOrganization {
+export function serializeOrganization(org: Organization, links: ApiLinks): ApiOrganization {
   return {
     id: String(org.id),
     slug: org.slug,
@@ -15,12 +16,13 @@ export function serializeOrganization(org: Organization): ApiOrganization {
     isEarlyAdopter: false,
     require2FA: false,
     features: [],
-    links: { organizationUrl: "", regionUrl: "" },
+    // a self-hosted Sentry has no region URL: clients keep using the address they were given
+    links: { organizationUrl: organizationUrl(links), regionUrl: "" },
   };
 }
 
-export function serializeOrganizationDetail(org: Organization, projects: Project[]): ApiOrganizationDetail {
-  return { ...serializeOrganization(org), projects: projects.map((p) => serializeProject(p)) };
+export function serializeOrganizationDetail(org: Organization, projects: Project[], links: ApiLinks): ApiOrganizationDetail {
+  return { ...serializeOrganization(org, links), projects: projects.map((p) => serializeProject(p)) };
 }
 
 export function serializeProject(project: Project, org?: Organization): ApiProject {
