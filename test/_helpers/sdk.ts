@@ -9,8 +9,8 @@ export interface ChildResult {
   stderr: string;
 }
 
-/** Runs a real SDK script (node or Debian python) with the DSN in the environment, to completion. */
-export function runSdkScript(kind: "node" | "python", script: string, env: Record<string, string>): Promise<ChildResult> {
+/** Runs a real SDK script (node or Debian python) with the DSN in the environment, to completion (killed after `timeoutMs`). */
+export function runSdkScript(kind: "node" | "python", script: string, env: Record<string, string>, timeoutMs = 20_000): Promise<ChildResult> {
   const command = kind === "node" ? process.execPath : "/usr/bin/python3";
   return new Promise((resolve, reject) => {
     const child = spawn(command, [FIXTURES + script], {
@@ -22,7 +22,7 @@ export function runSdkScript(kind: "node" | "python", script: string, env: Recor
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
     child.on("error", reject);
     child.on("close", (code) => {
       clearTimeout(timer);

@@ -23,10 +23,11 @@ describe("sentry-cli against LightTrace", () => {
 
   beforeAll(async () => {
     t = await startTestServer();
-    const run = await runSdkScript("node", "node-tools.mjs", { SENTRY_DSN: t.dsn, BULK_ISSUES: "30" });
+    // a generous bound: @sentry/node's start-up is slow on a loaded machine
+    const run = await runSdkScript("node", "node-tools.mjs", { SENTRY_DSN: t.dsn, BULK_ISSUES: "30" }, 90_000);
     expect(run.code, run.stderr).toBe(0);
-    await eventually(async () => ((await t.api("/api/0/projects/lighttrace/my-project/issues/?query=&limit=100")).body.length === 34 ? true : undefined));
-  });
+    await eventually(async () => ((await t.api("/api/0/projects/lighttrace/my-project/issues/?query=&limit=100")).body.length === 34 ? true : undefined), 30_000);
+  }, 150_000);
   afterAll(async () => {
     expect(t.errors).toEqual([]);
     await t.close();

@@ -22,7 +22,8 @@ describe("the Sentry MCP server against LightTrace", () => {
 
   beforeAll(async () => {
     t = await startTestServer();
-    const run = await runSdkScript("node", "node-tools.mjs", { SENTRY_DSN: t.dsn });
+    // a generous bound: @sentry/node's start-up is slow on a loaded machine
+    const run = await runSdkScript("node", "node-tools.mjs", { SENTRY_DSN: t.dsn }, 90_000);
     expect(run.code, run.stderr).toBe(0);
     const issues: any[] = await eventually(async () => {
       const list = (await t.api("/api/0/organizations/lighttrace/issues/?query=&limit=100")).body;
@@ -38,7 +39,7 @@ describe("the Sentry MCP server against LightTrace", () => {
     // the transaction is committed with the errors; wait until the trace reads back whole
     await eventually(async () => ((await t.api(`/api/0/organizations/lighttrace/trace-meta/${traceId}/`)).body?.span_count === 2 ? true : undefined));
     mcp = await startSentryMcp({ url: t.url, token: t.token });
-  });
+  }, 150_000);
   afterAll(async () => {
     await mcp?.close();
     expect(t.errors).toEqual([]);
