@@ -1,5 +1,6 @@
 import { badRequest, tooLarge } from "../http/errors.ts";
 import { isPlainObject } from "../events/values.ts";
+import { MAX_ITEM_TYPE_CHARS } from "./item-types.ts";
 
 /** Longest envelope header line (it may carry a DSN and a trace context). */
 const MAX_ENVELOPE_HEADER_BYTES = 64 * 1024;
@@ -214,6 +215,9 @@ export class EnvelopeParser {
     const headers = _parseHeader(text, `item header #${this.items.length + 1}`);
     const type = headers.type;
     if (typeof type !== "string" || type === "") throw badRequest(`item header #${this.items.length + 1} has no "type"`);
+    if (type.length > MAX_ITEM_TYPE_CHARS) {
+      throw badRequest(`item header #${this.items.length + 1}: "type" is ${type.length} characters long; item types are at most ${MAX_ITEM_TYPE_CHARS}`);
+    }
     const cap = this.keepPayload(type);
     const item: EnvelopeItem = { type, headers, length: 0 };
     const chunks = cap > 0 ? [] : undefined;

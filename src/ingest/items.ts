@@ -11,6 +11,7 @@ import { collectSessionItem, SESSION_ITEM_TYPES } from "./session-items.ts";
 import { scrubEvent, type ScrubOptions } from "../events/scrub.ts";
 import { DEFAULT_GROUPING_CONFIG, type GroupingConfig } from "../grouping/mechanisms.ts";
 import { parseClientReport } from "./client-report.ts";
+import { countedItemType, MAX_UNKNOWN_TYPES_PER_REQUEST } from "./item-types.ts";
 
 /**
  * Item types processed now (events into issues, transactions and spans into traces, sessions into
@@ -29,8 +30,11 @@ export interface RequestContext {
   grouping?: GroupingConfig;
 }
 
-/** Turns a parsed envelope into a writer job: events prepared, other items counted by type. */
-export function buildEnvelopeJob(envelope: Envelope, ctx: RequestContext): { job: IngestJob; eventId?: string } {
+/**
+ * Turns a parsed envelope into a writer job: events prepared, other items counted by type (unknown
+ * types as "other"; their names, up to a few, come back in `unknownItemTypes`).
+ */
+export function buildEnvelopeJob(envelope: Envelope, ctx: RequestContext): { job: IngestJob; eventId?: string; unknownItemTypes?: string[] } {
   const headerEventId = envelope.headers.event_id;
   let envelopeEventId: string | undefined;
   if (headerEventId !== undefined && headerEventId !== null) {
@@ -43,15 +47,21 @@ export function buildEnvelopeJob(envelope: Envelope, ctx: RequestContext): { job
   const traces: IngestJob["traces"] = [];
   const job: IngestJob = { projectId: ctx.projectId, events, itemCounts, receivedAtMs: ctx.receivedAtMs };
   const clientDiscards: ClientDiscard[] = [];
+  const unknownItemTypes = new Set<string>();
+  const count = (type: string) => {
+    const counted = countedItemType(type);
+    if (counted !== type && unknownItemTypes.size < MAX_UNKNOWN_TYPES_PER_REQUEST) unknownItemTypes.add(type);
+    itemCounts.set(counted, (itemCounts.get(counted) ?? 0) + 1);
+  };
   for (const item of envelope.items) {
     if (item.type === "client_report" && item.payload) clientDiscards.push(...parseClientReport(item.payload).discards);
     if (!PROCESSED_ITEM_TYPES.has(item.type) || TRACE_ITEM_TYPES.has(item.type)) {
-      itemCounts.set(item.type, (itemCounts.get(item.type) ?? 0) + 1);
+      count(item.type);
       if (TRACE_ITEM_TYPES.has(item.type)) traces.push(parseTraceItem(item, ctx.receivedAtMs, sentAt, ctx.scrub));
       continue;
     }
     if (SESSION_ITEM_TYPES.has(item.type)) {
-      itemCounts.set(item.type, (itemCounts.get(item.type) ?? 0) + 1);
+      count(item.type);
       collectSessionItem(item.type, _parseJson(item.payload, `"${item.type}" item`), job, sentAt);
       continue;
     }
@@ -61,7 +71,7 @@ export function buildEnvelopeJob(envelope: Envelope, ctx: RequestContext): { job
   const eventId = events[0]?.eventId ?? envelopeEventId;
   if (traces.length) job.traces = traces;
   if (clientDiscards.length) job.clientDiscards = clientDiscards;
-  return { job, ...(eventId ? { eventId } : {}) };
+  return { job, ...(eventId ? { eventId } : {}), ...(unknownItemTypes.size ? { unknownItemTypes: [...unknownItemTypes] } : {}) };
 }
 
 /** The legacy /store/ endpoint: the body is one event. */

@@ -15,6 +15,7 @@ import { answerForError, httpError } from "../http/errors.ts";
 import { buildEnvelopeJob, buildStoreJob, PROCESSED_ITEM_TYPES, type RequestContext } from "./items.ts";
 import type { KeyCache } from "./key-cache.ts";
 import { clientAddress } from "../http/client-ip.ts";
+import { UnknownItemTypeSample } from "./item-types.ts";
 import type { GroupingConfig } from "../grouping/mechanisms.ts";
 import type { ProjectGroupingConfigs } from "../process/grouping-configs.ts";
 
@@ -41,6 +42,7 @@ export interface IngestDeps {
  */
 export function createIngestHandler(deps: IngestDeps) {
   const limits = { maxCompressed: deps.config.maxEnvelopeCompressedBytes, maxDecompressed: deps.config.maxEnvelopeBytes };
+  const unknownTypes = new UnknownItemTypeSample();
   const storeLimits = { maxCompressed: deps.config.maxEnvelopeCompressedBytes, maxDecompressed: deps.config.maxEventBytes };
   const keepPayload = (type: string) =>
     (PROCESSED_ITEM_TYPES.has(type) ? deps.config.maxEventBytes : type === "client_report" ? MAX_CLIENT_REPORT_BYTES : 0);
@@ -63,7 +65,7 @@ export function createIngestHandler(deps: IngestDeps) {
       if (projectLimits.scrubData) ctx.scrub = { sensitiveFields: projectLimits.sensitiveFields };
       ctx.grouping = await deps.groupingConfigs.configFor(projectId);
 
-      let built: { job: Parameters<IngestQueue["submit"]>[0]; eventId?: string };
+      let built: { job: Parameters<IngestQueue["submit"]>[0]; eventId?: string; unknownItemTypes?: string[] };
       if (endpoint === "store") {
         built = buildStoreJob(await readBody(req, storeLimits), ctx);
       } else {
@@ -82,6 +84,9 @@ export function createIngestHandler(deps: IngestDeps) {
         const envelope = parser.end();
         if (!requestAuth && !headerChecked) await checkHeader(); // a header-only envelope
         built = buildEnvelopeJob(envelope, ctx);
+        for (const type of built.unknownItemTypes ?? []) {
+          if (unknownTypes.noteFirstSighting(type)) deps.logger.info("envelope item type not known to LightTrace; counted as \"other\"", { projectId, itemType: type });
+        }
       }
 
       if (deps.symbolicate && built.job.events.length) await deps.symbolicate(built.job, ctx.grouping);

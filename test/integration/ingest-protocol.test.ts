@@ -87,7 +87,7 @@ describe("ingest protocol: auth, framing, encodings, CORS", () => {
       expect(await post(envelopeUrl, empties)).toMatchObject({ status: 200, body: {} });
     });
 
-    it("counts every item type it does not process yet, per project and type", async () => {
+    it("counts every item type it does not process yet, per project and type (unknown types as other)", async () => {
       const before = await t.server.store.itemCounts(t.projectId);
       const countOf = (rows: typeof before, type: string) => rows.filter((r) => r.itemType === type).reduce((n, r) => n + r.count, 0);
       const body = makeEnvelope({ event_id: newEventId() }, [
@@ -102,7 +102,8 @@ describe("ingest protocol: auth, framing, encodings, CORS", () => {
       expect(countOf(after, "attachment") - countOf(before, "attachment")).toBe(2);
       expect(countOf(after, "replay_event") - countOf(before, "replay_event")).toBe(1);
       expect(countOf(after, "profile") - countOf(before, "profile")).toBe(1);
-      expect(countOf(after, "some_future_type") - countOf(before, "some_future_type")).toBe(1);
+      expect(countOf(after, "other") - countOf(before, "other")).toBe(1);
+      expect(countOf(after, "some_future_type")).toBe(0);
     });
 
     const malformed: [string, string | Buffer, number, string][] = [
