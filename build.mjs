@@ -8,7 +8,7 @@ const pkg = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), 
 // The checkpoint worker runs as a separate thread from source text (Worker eval), so it is bundled
 // on its own, better-sqlite3's JS included, and handed to the server bundle as a string.
 const checkpointWorker = await build({
-  entryPoints: ["src/store/checkpoint-worker.ts"],
+  entryPoints: ["src/store/sqlite/checkpoint-worker.ts"],
   bundle: true,
   platform: "node",
   target: "node22",

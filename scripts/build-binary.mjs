@@ -42,10 +42,10 @@ rmSync(WORK, { recursive: true, force: true });
 mkdirSync(WORK, { recursive: true });
 
 // 1. One CommonJS file. Inside a SEA, require() only reaches built-in modules, so nothing may stay external.
-// The WAL checkpoint worker thread runs from source text (src/store/checkpointer.ts), bundled on its
+// The WAL checkpoint worker thread runs from source text (src/store/sqlite/checkpointer.ts), bundled on its
 // own exactly as build.mjs does for `npm start`.
 const checkpointWorker = await build({
-  entryPoints: [join(ROOT, "src/store/checkpoint-worker.ts")],
+  entryPoints: [join(ROOT, "src/store/sqlite/checkpoint-worker.ts")],
   bundle: true,
   platform: "node",
   target: "node24",

@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { loadConfig } from "../config.ts";
-import { backupDatabase } from "../store/backup.ts";
-import { openDb } from "../store/db.ts";
+import { backupDatabase } from "../store/sqlite/backup.ts";
+import { openDb } from "../store/sqlite/db.ts";
 import { fail, print } from "./output.ts";
 
 /**

@@ -1,6 +1,6 @@
 import { loadConfig, resolvePublicUrl, type Config } from "../config.ts";
-import { openDb } from "../store/db.ts";
-import { createSqliteStore } from "../store/sqlite-store.ts";
+import { openDb } from "../store/sqlite/db.ts";
+import { createSqliteStore } from "../store/sqlite/sqlite-store.ts";
 import type { Organization, Store } from "../store/types.ts";
 import { fail } from "./output.ts";
 import { NativeAddonError } from "../runtime/native-addon.ts";

@@ -47,7 +47,7 @@ export interface IngestJob {
   itemCounts: Map<string, number>;
   /** when the server received the request (the injected Clock) */
   receivedAtMs: number;
-  /** transactions and standalone spans, stored for the trace view (src/store/traces.ts) */
+  /** transactions and standalone spans, stored for the trace view (src/store/sqlite/traces.ts) */
   traces?: TraceSegment[];
   /** release health: `session` items (merged by sid) and `sessions` aggregates; not events, no quota */
   sessions?: SessionUpdate[];

@@ -1,5 +1,5 @@
 import { setEmbeddedUiAssets, type AssetSource } from "../assets.ts";
-import { setSqliteAddonPathResolver, setSqliteNativeBindingResolver } from "../store/sqlite-binding.ts";
+import { setSqliteAddonPathResolver, setSqliteNativeBindingResolver } from "../store/sqlite/sqlite-binding.ts";
 import { embeddedSqliteAddonPath, embeddedSqliteBinding } from "./native-addon.ts";
 import { readSeaAsset, readSeaManifest } from "./sea.ts";
 

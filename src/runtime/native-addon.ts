@@ -95,7 +95,7 @@ export function embeddedSqliteAddonPath(): string | undefined {
 
 /**
  * The loaded better-sqlite3 addon when running as the standalone executable, else undefined.
- * Meant as the lazy resolver in store/sqlite-binding.ts, so commands that never open the database
+ * Meant as the lazy resolver in store/sqlite/sqlite-binding.ts, so commands that never open the database
  * (`--help`, `--version`) never touch the cache directory.
  */
 export function embeddedSqliteBinding(): object | undefined {

@@ -1,5 +1,5 @@
-import type { SourceLinkSettings } from "../store/source-links.ts";
-import type { ReleaseRecord, ReleaseHeadCommit } from "../store/releases.ts";
+import type { SourceLinkSettings } from "../store/sqlite/source-links.ts";
+import type { ReleaseRecord, ReleaseHeadCommit } from "../store/sqlite/releases.ts";
 
 /**
  * The URL template a repository URL implies: GitHub (and Gitea/Forgejo-style hosts) use

@@ -1,4 +1,4 @@
-import type { SqliteDatabase } from "../../src/store/sqlite-binding.ts";
+import type { SqliteDatabase } from "../../src/store/sqlite/sqlite-binding.ts";
 
 /**
  * The fast path for flood tests: inserts `count` events of an existing issue in one statement and

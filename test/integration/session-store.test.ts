@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { openDb } from "../../src/store/db.ts";
-import { createSessionQueries, createSessionWriter } from "../../src/store/sessions.ts";
+import { openDb } from "../../src/store/sqlite/db.ts";
+import { createSessionQueries, createSessionWriter } from "../../src/store/sqlite/sessions.ts";
 import type { SessionUpdate } from "../../src/sessions/parse.ts";
 
 /** The session store on a real SQLite file: user marks over windows, and what pruning forgets. */

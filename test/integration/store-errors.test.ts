@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BatchCommitter } from "../../src/process/commit-batch.ts";
-import { openDb } from "../../src/store/db.ts";
+import { openDb } from "../../src/store/sqlite/db.ts";
 import { StorageFullError } from "../../src/store/errors.ts";
-import { createSqliteStore } from "../../src/store/sqlite-store.ts";
-import type { SqliteDatabase } from "../../src/store/sqlite-binding.ts";
+import { createSqliteStore } from "../../src/store/sqlite/sqlite-store.ts";
+import type { SqliteDatabase } from "../../src/store/sqlite/sqlite-binding.ts";
 
 /**
  * The store lets out its own errors, never SQLite's codes: a database that cannot grow (here a real

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openDb } from "../../src/store/db.ts";
-import type { SqliteDatabase } from "../../src/store/sqlite-binding.ts";
-import { createSqliteStore } from "../../src/store/sqlite-store.ts";
+import { openDb } from "../../src/store/sqlite/db.ts";
+import type { SqliteDatabase } from "../../src/store/sqlite/sqlite-binding.ts";
+import { createSqliteStore } from "../../src/store/sqlite/sqlite-store.ts";
 import type { Store } from "../../src/store/types.ts";
 
 /**

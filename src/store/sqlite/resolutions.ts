@@ -1,4 +1,4 @@
-import type { ReleaseRef } from "../releases/order.ts";
+import type { ReleaseRef } from "../../releases/order.ts";
 import type { SqliteDatabase } from "./sqlite-binding.ts";
 
 /**
@@ -23,7 +23,7 @@ export interface IssueReleaseCount { version: string; count: number; firstSeen: 
 /**
  * The releases of a project with the time each was first seen: by an event (per-project
  * `releases` rows) or by its creation (sentry-cli `releases new`, store/releases.ts). One SQL
- * source, so ingest (src/store/ingest-reads.ts) and the API order releases alike. Parameter: @projectId.
+ * source, so ingest (src/store/sqlite/ingest-reads.ts) and the API order releases alike. Parameter: @projectId.
  */
 export const PROJECT_RELEASES_SQL = `SELECT version, first_event AS first_seen FROM releases WHERE project_id = @projectId
   UNION ALL SELECT r.version, r.date_created FROM org_releases r JOIN org_release_projects rp ON rp.release_id = r.id

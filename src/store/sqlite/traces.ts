@@ -1,5 +1,5 @@
-import type { TraceSegment } from "../traces/parse-trace-items.ts";
-import { decodeEventData } from "./event-codec.ts";
+import type { TraceSegment } from "../../traces/parse-trace-items.ts";
+import { decodeEventData } from "../event-codec.ts";
 import type { SqliteDatabase } from "./sqlite-binding.ts";
 
 /** A stored span of a trace, with the project it came from. */

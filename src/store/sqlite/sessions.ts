@@ -1,6 +1,6 @@
-import type { SessionAggregate, SessionStatus, SessionUpdate } from "../sessions/parse.ts";
-import { aggregateCounts, epochHour, mergeSessionUpdate, type SessionCounts, type SessionHealth, type SessionState, type UserTouch } from "../sessions/merge.ts";
-import type { SessionTotals } from "../sessions/health.ts";
+import type { SessionAggregate, SessionStatus, SessionUpdate } from "../../sessions/parse.ts";
+import { aggregateCounts, epochHour, mergeSessionUpdate, type SessionCounts, type SessionHealth, type SessionState, type UserTouch } from "../../sessions/merge.ts";
+import type { SessionTotals } from "../../sessions/health.ts";
 import type { SqliteDatabase } from "./sqlite-binding.ts";
 
 /**

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { SqliteDatabase } from "./sqlite-binding.ts";
-import type { ApiToken, Organization, Project, ProjectKey } from "./types.ts";
+import type { ApiToken, Organization, Project, ProjectKey } from "../types.ts";
 
 /** Organization, project, DSN key, API token and settings queries; statements prepared once. */
 export function createProjectQueries(db: SqliteDatabase) {

@@ -1,6 +1,6 @@
 import type { SqliteDatabase } from "./sqlite-binding.ts";
-import type { HourlyCount, Issue, IssueFilter, IssueStatus, SpikeStats, TagKeySummary, TagValueCount } from "./types.ts";
-import { computeSpike, HOT_SQL, RECENT_RATE_CTE, spikeWindow, triageParams } from "./triage.ts";
+import type { HourlyCount, Issue, IssueFilter, IssueStatus, SpikeStats, TagKeySummary, TagValueCount } from "../types.ts";
+import { computeSpike, HOT_SQL, RECENT_RATE_CTE, spikeWindow, triageParams } from "../triage.ts";
 
 const SORT_SQL: Record<IssueFilter["sort"], string> = {
   date: "i.last_seen DESC, i.id DESC",

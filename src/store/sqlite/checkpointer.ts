@@ -1,5 +1,5 @@
 import { Worker } from "node:worker_threads";
-import type { Logger } from "../logger.ts";
+import type { Logger } from "../../logger.ts";
 import type { SqliteDatabase } from "./sqlite-binding.ts";
 
 /** Replaced at build time with the bundled source of checkpoint-worker.ts (undefined when running from src). */

@@ -1,5 +1,5 @@
 import type { SqliteDatabase } from "./sqlite-binding.ts";
-import type { NewLogin, User } from "./types.ts";
+import type { NewLogin, User } from "../types.ts";
 
 /** The local admin's address: not a mailbox, just a name no password login can use. */
 export const LOCAL_ADMIN_EMAIL = "local-admin@localhost";

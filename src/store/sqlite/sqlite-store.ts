@@ -1,15 +1,15 @@
-import type { Store } from "./types.ts";
+import type { Store } from "../types.ts";
 import type { SqliteDatabase } from "./sqlite-binding.ts";
 import { createIngestWriter } from "./ingest-writer.ts";
 import { createProjectQueries } from "./projects.ts";
 import { createIssueQueries } from "./issues.ts";
 import { createEventQueries } from "./events.ts";
 import { createEventSearch } from "./event-search.ts";
-import { encodeEventData } from "./event-codec.ts";
+import { encodeEventData } from "../event-codec.ts";
 import { createUserQueries } from "./users.ts";
 import { createTraceQueries } from "./traces.ts";
 import { createExplanationQueries } from "./explanations.ts";
-import { DEFAULTS } from "../config.ts";
+import { DEFAULTS } from "../../config.ts";
 import { createSessionQueries } from "./sessions.ts";
 import { createReleaseStore } from "./releases.ts";
 import { createSourceLinkStore } from "./source-links.ts";

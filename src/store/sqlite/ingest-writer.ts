@@ -1,5 +1,5 @@
 import type { SqliteDatabase } from "./sqlite-binding.ts";
-import type { ConflictedWrite, NewIssueDelta, PlannedIssue, WritePlan, WriteResult } from "./write-plan.ts";
+import type { ConflictedWrite, NewIssueDelta, PlannedIssue, WritePlan, WriteResult } from "../write-plan.ts";
 import { createTraceWriter } from "./traces.ts";
 import { createSessionWriter } from "./sessions.ts";
 import { translateSqliteError } from "./sqlite-errors.ts";

@@ -1,4 +1,4 @@
-import { RULE_DEFINITION, type AlertAction, type AlertRule, type RuleDefinition } from "../alert-rules/rule-schema.ts";
+import { RULE_DEFINITION, type AlertAction, type AlertRule, type RuleDefinition } from "../../alert-rules/rule-schema.ts";
 import type { SqliteDatabase } from "./sqlite-binding.ts";
 
 export type OutboxStatus = "pending" | "sent" | "held" | "collapsed" | "failed" | "skipped";
@@ -68,7 +68,7 @@ export interface AlertStore {
 /**
  * Alert SQL for the dispatcher, the API and the CLI, plus the rule reads ingest decides with
  * (`ingest`). Ingest's own outbox rows and cooldown claims are written by the write plan
- * (src/store/ingest-writer.ts).
+ * (src/store/sqlite/ingest-writer.ts).
  */
 export function createAlertQueries(db: SqliteDatabase) {
   const stmt = {

@@ -1,6 +1,6 @@
 import type { SqliteDatabase } from "./sqlite-binding.ts";
-import type { StoredEvent } from "./types.ts";
-import { decodeEventData } from "./event-codec.ts";
+import type { StoredEvent } from "../types.ts";
+import { decodeEventData } from "../event-codec.ts";
 
 /** Event reads: per-issue listing (newest or oldest first), lookup by event id, neighbours. */
 export function createEventQueries(db: SqliteDatabase) {

@@ -1,4 +1,4 @@
-import { StorageFullError, StorageUnavailableError } from "./errors.ts";
+import { StorageFullError, StorageUnavailableError } from "../errors.ts";
 
 /**
  * Turns SQLite's errors about the database itself into the store's errors: "the disk is full"

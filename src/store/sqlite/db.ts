@@ -1,4 +1,4 @@
-import { makeDirs } from "../make-dirs.ts";
+import { makeDirs } from "../../make-dirs.ts";
 import { join } from "node:path";
 import { openSqlite, type SqliteDatabase } from "./sqlite-binding.ts";
 import { migrate } from "./migrate.ts";

@@ -1,5 +1,5 @@
 import type { SqliteDatabase } from "./sqlite-binding.ts";
-import type { GroupedIssue, IngestStateQuery, IssueStatus, ProjectIngestState, RegressionState } from "./types.ts";
+import type { GroupedIssue, IngestStateQuery, IssueStatus, ProjectIngestState, RegressionState } from "../types.ts";
 import { PROJECT_RELEASES_SQL } from "./resolutions.ts";
 
 /**
