@@ -1,6 +1,6 @@
 import type { Issue, Project } from "../store/types.ts";
 import type { AlertRule } from "../alert-rules/rule-schema.ts";
-import type { AlertStore } from "../store/sqlite/alerts.ts";
+import type { AlertStore } from "../store/model/alerts.ts";
 import { triggerWord } from "./message.ts";
 
 /** One line of a digest: an issue and why it is listed. */

@@ -1,6 +1,6 @@
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../logger.ts";
-import type { OutboxRow } from "../store/sqlite/alerts.ts";
+import type { OutboxRow } from "../store/model/alerts.ts";
 import type { Store } from "../store/types.ts";
 import type { EmailChannel } from "./channels/email.ts";
 import { SmtpError } from "./channels/email.ts";

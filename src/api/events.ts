@@ -2,7 +2,7 @@ import type { H3Event } from "h3";
 import { z } from "zod";
 import { normalizeEventId } from "../events/values.ts";
 import type { ApiEvent, ApiEventSummary, ApiSimpleEvent } from "../contract/index.ts";
-import type { EventColumnCondition, EventSummary } from "../store/sqlite/event-search.ts";
+import type { EventColumnCondition, EventSummary } from "../store/model/event-search.ts";
 import type { Issue, Project, StoredEvent } from "../store/types.ts";
 import { param, parseQuery, requireOrganization, requireProject, type ApiDeps, type RouteFn } from "./context.ts";
 import { badRequest, notFound } from "../http/errors.ts";

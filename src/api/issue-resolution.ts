@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { ApiIssueReleaseCount, ApiResolutionCheck, ApiStatusDetails } from "../contract/index.ts";
 import { isRegression } from "../process/regressions.ts";
 import { compareReleases, latestRelease, type ReleaseRef } from "../releases/order.ts";
-import type { IssueReleaseCount, StoredResolution } from "../store/sqlite/resolutions.ts";
+import type { IssueReleaseCount, StoredResolution } from "../store/model/resolutions.ts";
 import type { Issue, IssueStatus, Project } from "../store/types.ts";
 import { type ApiDeps } from "./context.ts";
 import { badRequest } from "../http/errors.ts";

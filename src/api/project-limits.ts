@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { ApiProjectLimits, ApiProjectOutcomes } from "../contract/index.ts";
 import { resolveLimits } from "../process/project-limits.ts";
 import { usageMonth } from "../process/quota.ts";
-import { NO_OVERRIDES, type ProjectLimitOverrides } from "../store/sqlite/project-limits.ts";
+import { NO_OVERRIDES, type ProjectLimitOverrides } from "../store/model/project-limits.ts";
 import { param, parseJsonBody, parseQuery, requireOrganization, requireProject, type ApiDeps, type RouteFn } from "./context.ts";
 import { requireScopeLevel } from "./scopes.ts";
 import { serializeProjectLimits, serializeProjectOutcomes } from "./serialize/project-settings.ts";

@@ -1,7 +1,7 @@
 import type { H3Event } from "h3";
 import { z } from "zod";
 import type { ApiCommit } from "../contract/index.ts";
-import type { ReleaseRecord } from "../store/sqlite/releases.ts";
+import type { ReleaseRecord } from "../store/model/releases.ts";
 import { param, parseQuery, requireOrganization, requireProject, type ApiDeps, type RouteFn } from "./context.ts";
 import { badRequest, notFound } from "../http/errors.ts";
 import { CURSOR_PARAM, linkHeader, pageSize, parseCursor } from "./pagination.ts";

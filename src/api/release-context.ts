@@ -1,7 +1,7 @@
 import { addTotals, EMPTY_TOTALS, type SessionTotals } from "../sessions/health.ts";
 import type { ApiDeploySummary } from "../contract/index.ts";
 import { buildHealthData, healthSeries, healthWindow, totalsByRelease } from "../sessions/release-health-data.ts";
-import type { SessionReleaseBucket } from "../store/sqlite/sessions.ts";
+import type { SessionReleaseBucket } from "../store/model/sessions.ts";
 import type { ApiDeps } from "./context.ts";
 import { serializeDeploySummaries, type ReleaseProjectFigures } from "./serialize/releases.ts";
 

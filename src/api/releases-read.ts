@@ -2,7 +2,7 @@ import type { H3Event } from "h3";
 import { z } from "zod";
 import type { ApiIssue, ApiReleaseDetail, ApiReleaseListItem } from "../contract/index.ts";
 import { compareReleases, type ReleaseRef } from "../releases/order.ts";
-import type { ReleaseRecord } from "../store/sqlite/releases.ts";
+import type { ReleaseRecord } from "../store/model/releases.ts";
 import type { Organization, Project } from "../store/types.ts";
 import { apiLinks, param, parseQuery, requireOrganization, requireProject, type ApiDeps, type RouteFn } from "./context.ts";
 import { notFound } from "../http/errors.ts";

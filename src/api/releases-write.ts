@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { ApiDeploy, ApiRelease, ApiRepository } from "../contract/index.ts";
 import { parseTimestamp } from "../events/timestamps.ts";
 import type { Organization, Project } from "../store/types.ts";
-import type { ReleaseChanges } from "../store/sqlite/releases.ts";
+import type { ReleaseChanges } from "../store/model/releases.ts";
 import { param, parseJsonBody, requireOrganization, requireProject, resolveProjectRefs, type ApiDeps, type RouteFn } from "./context.ts";
 import { badRequest, notFound } from "../http/errors.ts";
 import { serializeDeploy, serializeRelease, serializeRepository } from "./serialize/releases.ts";

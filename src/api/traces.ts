@@ -1,6 +1,6 @@
 import type { H3Event } from "h3";
 import type { ApiTrace, ApiTraceMeta, ApiTraceNode, ApiTraceNodeError } from "../contract/index.ts";
-import type { StoredTrace } from "../store/sqlite/traces.ts";
+import type { StoredTrace } from "../store/model/traces.ts";
 import { param, requireOrganization, type ApiDeps, type RouteFn } from "./context.ts";
 import { badRequest, notFound } from "../http/errors.ts";
 import { buildTraceTree } from "../traces/build-trace-tree.ts";

@@ -4,7 +4,7 @@ import { createEmailChannel } from "../alerts/channels/email.ts";
 import { EMAIL_ADDRESS, RULE_INPUT, type AlertAction, type AlertRule } from "../alert-rules/rule-schema.ts";
 import { sendTestEmail } from "../alerts/test-email.ts";
 import { checkWebhookUrl, UrlPolicyError } from "../alerts/url-policy.ts";
-import type { OutboxRow } from "../store/sqlite/alerts.ts";
+import type { OutboxRow } from "../store/model/alerts.ts";
 import type { Project, Store } from "../store/types.ts";
 import { fail, print } from "./output.ts";
 import { withCliStore } from "./store-access.ts";

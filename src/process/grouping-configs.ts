@@ -1,5 +1,5 @@
 import { DEFAULT_GROUPING_CONFIG, type GroupingConfig } from "../grouping/mechanisms.ts";
-import type { GroupingSettings } from "../store/sqlite/groupings.ts";
+import type { GroupingSettings } from "../store/model/groupings.ts";
 import type { Store } from "../store/types.ts";
 
 /**

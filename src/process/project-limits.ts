@@ -1,5 +1,5 @@
 import type { Config } from "../config.ts";
-import type { ProjectLimitOverrides } from "../store/sqlite/project-limits.ts";
+import type { ProjectLimitOverrides } from "../store/model/project-limits.ts";
 import type { Store } from "../store/types.ts";
 
 /** A project's limits after applying its overrides to the installation defaults (0 = off). */

@@ -1,5 +1,5 @@
 import { compareReleases, type ReleaseRef } from "../releases/order.ts";
-import type { ResolutionType } from "../store/sqlite/resolutions.ts";
+import type { ResolutionType } from "../store/model/resolutions.ts";
 
 /**
  * How a resolved issue was resolved (Sentry's `statusDetails`): plainly, in a release (`inRelease`),

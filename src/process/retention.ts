@@ -1,5 +1,5 @@
 import type { Logger } from "../logger.ts";
-import type { IssueStoredCount } from "../store/sqlite/retention.ts";
+import type { IssueStoredCount } from "../store/model/retention.ts";
 import type { Store } from "../store/types.ts";
 import type { EffectiveLimits } from "./project-limits.ts";
 

@@ -1,4 +1,4 @@
-import type { ReleaseCommitWithFiles } from "../store/sqlite/releases.ts";
+import type { ReleaseCommitWithFiles } from "../store/model/releases.ts";
 
 /** A stack frame as the event API shapes it (only what matching reads); outermost first in a list. */
 export interface SuspectFrame {

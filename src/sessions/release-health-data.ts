@@ -1,6 +1,6 @@
 import type { ApiHealthData, ApiHealthPoint } from "../contract/index.ts";
 import { addTotals, computeHealth, EMPTY_TOTALS, type SessionTotals } from "./health.ts";
-import type { SessionHealthRow, SessionReleaseBucket } from "../store/sqlite/sessions.ts";
+import type { SessionHealthRow, SessionReleaseBucket } from "../store/model/sessions.ts";
 
 /**
  * Sentry's `healthData` of one project's release (built here, pure; the wire shape is in

@@ -1,5 +1,5 @@
-import type { SourceLinkSettings } from "../store/sqlite/source-links.ts";
-import type { ReleaseRecord, ReleaseHeadCommit } from "../store/sqlite/releases.ts";
+import type { SourceLinkSettings } from "../store/model/source-links.ts";
+import type { ReleaseRecord, ReleaseHeadCommit } from "../store/model/releases.ts";
 
 /**
  * The URL template a repository URL implies: GitHub (and Gitea/Forgejo-style hosts) use

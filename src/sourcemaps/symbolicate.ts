@@ -1,6 +1,6 @@
 import { originalPositionFor, decodedMappings } from "@jridgewell/trace-mapping";
 import type { ExceptionValue, Frame, NormalizedEvent, Stacktrace } from "../events/types.ts";
-import type { ArtifactFileRef, ArtifactStore } from "../store/sqlite/artifacts.ts";
+import type { ArtifactFileRef, ArtifactStore } from "../store/model/artifacts.ts";
 import { normalizeDebugId } from "./debug-id.ts";
 import { enclosingFunctionName } from "./function-names.ts";
 import { SourceMapCache, SourceMapParseError, parseSourceMap, type ParsedSourceMap } from "./map-cache.ts";

@@ -2,22 +2,22 @@ import type { EventMetadata } from "../events/title.ts";
 import type { NormalizedEvent } from "../events/types.ts";
 import type { AlertRule } from "../alert-rules/rule-schema.ts";
 import type { WritePlan, WriteResult } from "./write-plan.ts";
-import type { StoredTrace } from "./sqlite/traces.ts";
-import type { StoredExplanation } from "./sqlite/explanations.ts";
-import type { SessionBucket, SessionHealthRow, SessionReleaseBucket } from "./sqlite/sessions.ts";
-import type { ReleaseEventCount, ReleaseHead, ReleaseIssueCount } from "./sqlite/release-stats.ts";
-import type { ReleaseStore } from "./sqlite/releases.ts";
-import type { SourceLinkStore } from "./sqlite/source-links.ts";
-import type { AlertStore, RuleWrite } from "./sqlite/alerts.ts";
-import type { OutcomeCount, OutcomeKind, ProjectLimitOverrides } from "./sqlite/project-limits.ts";
-import type { IssueStoredCount } from "./sqlite/retention.ts";
-import type { IssueReleaseCount, StoredResolution } from "./sqlite/resolutions.ts";
+import type { StoredTrace } from "./model/traces.ts";
+import type { StoredExplanation } from "./model/explanations.ts";
+import type { SessionBucket, SessionHealthRow, SessionReleaseBucket } from "./model/sessions.ts";
+import type { ReleaseEventCount, ReleaseHead, ReleaseIssueCount } from "./model/release-stats.ts";
+import type { ReleaseStore } from "./model/releases.ts";
+import type { SourceLinkStore } from "./model/source-links.ts";
+import type { AlertStore, RuleWrite } from "./model/alerts.ts";
+import type { OutcomeCount, OutcomeKind, ProjectLimitOverrides } from "./model/project-limits.ts";
+import type { IssueStoredCount } from "./model/retention.ts";
+import type { IssueReleaseCount, StoredResolution } from "./model/resolutions.ts";
 import type { ReleaseRef } from "../releases/order.ts";
-import type { ArtifactStore } from "./sqlite/artifacts.ts";
-import type { EventAggregateQuery, EventOrder, EventSearchFilter, EventSummary } from "./sqlite/event-search.ts";
+import type { ArtifactStore } from "./model/artifacts.ts";
+import type { EventAggregateQuery, EventOrder, EventSearchFilter, EventSummary } from "./model/event-search.ts";
 import type { IssueStatus } from "./issue-status.ts";
 import type { StoredEvent } from "./stored-event.ts";
-import type { GroupingStore } from "./sqlite/groupings.ts";
+import type { GroupingStore } from "./model/groupings.ts";
 
 export interface Organization { id: number; slug: string; name: string; createdAt: number }
 
@@ -259,7 +259,7 @@ export interface Store extends IngestStore, ReleaseStore, SourceLinkStore, Artif
   sessionHealth(projectIds: readonly number[], sinceHour: number): Promise<SessionHealthRow[]>;
   /** Hourly session counts of one release (every release when undefined) since `sinceHour`. */
   sessionSeries(projectId: number, release: string | undefined, sinceHour: number): Promise<SessionBucket[]>;
-  // --- alerts: rules and the outbox (src/store/sqlite/alerts.ts) ---
+  // --- alerts: rules and the outbox (src/store/model/alerts.ts) ---
   alerts: AlertStore;
   // --- project limits: overrides, quota usage, outcomes, retention (src/store/sqlite/project-limits.ts, retention.ts) ---
   getProjectLimits(projectId: number): Promise<ProjectLimitOverrides>;

@@ -2,7 +2,7 @@ import type { AlertAction, TriggerKind } from "../alert-rules/rule-schema.ts";
 import type { EventMetadata } from "../events/title.ts";
 import type { SessionAggregate, SessionUpdate } from "../sessions/parse.ts";
 import type { TraceSegment } from "../traces/parse-trace-items.ts";
-import type { OutcomeKind } from "./sqlite/project-limits.ts";
+import type { OutcomeKind } from "./model/project-limits.ts";
 import type { IssueStatus } from "./issue-status.ts";
 
 /**

@@ -1,5 +1,5 @@
 import type { ApiTraceMeta, ApiTraceNode, ApiTraceNodeError } from "../contract/index.ts";
-import type { StoredTrace, StoredTraceError, StoredTraceSpan } from "../store/sqlite/traces.ts";
+import type { StoredTrace, StoredTraceError, StoredTraceSpan } from "../store/model/traces.ts";
 
 /**
  * The trace of `GET /organizations/{org}/trace/{trace_id}/` (pure): every span is a node nested

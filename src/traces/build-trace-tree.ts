@@ -1,5 +1,5 @@
 import type { ApiTrace, ApiTraceError, ApiTraceSpan, ApiTraceTransaction } from "../contract/index.ts";
-import type { StoredTrace, StoredTraceError, StoredTraceSpan } from "../store/sqlite/traces.ts";
+import type { StoredTrace, StoredTraceError, StoredTraceSpan } from "../store/model/traces.ts";
 
 /** The trace tree without its id: `GET …/events-trace/{trace_id}/` adds `trace_id`. */
 export type TraceTree = Omit<ApiTrace, "trace_id">;

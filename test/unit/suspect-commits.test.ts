@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { buildExplainPrompt } from "../../src/explain/prompt.ts";
 import { analyseOffline } from "../../src/explain/offline-analyser.ts";
 import { findSuspectCommits, repositoryPathOfFrame, type SuspectFrame } from "../../src/releases/suspect-commits.ts";
-import type { ReleaseCommitWithFiles } from "../../src/store/sqlite/releases.ts";
+import type { ReleaseCommitWithFiles } from "../../src/store/model/releases.ts";
 import { rawEventFacts } from "../_helpers/explain.ts";
 
 const frame = (filename: string, fn: string, extra: Partial<SuspectFrame> = {}): SuspectFrame => ({ filename, absPath: null, module: null, function: fn, lineNo: 10, inApp: true, ...extra });

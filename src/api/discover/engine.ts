@@ -1,4 +1,4 @@
-import type { EventAggregate, EventColumn, EventSearchFilter, EventSummary } from "../../store/sqlite/event-search.ts";
+import type { EventAggregate, EventColumn, EventSearchFilter, EventSummary } from "../../store/model/event-search.ts";
 import type { ApiDeps } from "../context.ts";
 import type { TimeRange } from "../time-range.ts";
 import { QuerySyntaxError } from "../search-syntax.ts";

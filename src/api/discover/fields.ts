@@ -1,6 +1,6 @@
 import { computeCulprit } from "../../events/title.ts";
 import type { ExceptionValue, Frame, NormalizedEvent } from "../../events/types.ts";
-import type { EventColumn, EventSummary } from "../../store/sqlite/event-search.ts";
+import type { EventColumn, EventSummary } from "../../store/model/event-search.ts";
 
 /** A field's value: scalars, or a list for fields an event can have several of (exception types, frames). */
 export type FieldValue = string | number | boolean | null | (string | number | boolean)[];

@@ -1,6 +1,6 @@
 import type { NormalizedEvent } from "../../events/types.ts";
 import { parseTimestamp } from "../../events/timestamps.ts";
-import type { EventColumnCondition, EventSearchFilter, EventSummary } from "../../store/sqlite/event-search.ts";
+import type { EventColumnCondition, EventSearchFilter, EventSummary } from "../../store/model/event-search.ts";
 import type { Project } from "../../store/types.ts";
 import { QuerySyntaxError, type SearchToken } from "../search-syntax.ts";
 import { parseStatsPeriod } from "../time-range.ts";

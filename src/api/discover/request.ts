@@ -1,5 +1,5 @@
 import { toIsoString } from "../../events/timestamps.ts";
-import type { EventColumnCondition, EventSearchFilter } from "../../store/sqlite/event-search.ts";
+import type { EventColumnCondition, EventSearchFilter } from "../../store/model/event-search.ts";
 import type { Issue, Project } from "../../store/types.ts";
 import type { ApiDeps } from "../context.ts";
 import { QuerySyntaxError, tokenizeSearch } from "../search-syntax.ts";

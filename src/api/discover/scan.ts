@@ -1,4 +1,4 @@
-import type { EventOrder, EventSearchFilter, EventSummary } from "../../store/sqlite/event-search.ts";
+import type { EventOrder, EventSearchFilter, EventSummary } from "../../store/model/event-search.ts";
 import type { ApiDeps } from "../context.ts";
 import type { EventPredicate } from "./filter.ts";
 

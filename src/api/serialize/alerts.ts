@@ -1,7 +1,7 @@
 import type { ApiAlertDelivery, ApiAlertRule, ApiWorkflow, ApiWorkflowComponent } from "../../contract/index.ts";
 import type { AlertRule } from "../../alert-rules/rule-schema.ts";
 import { toIsoString } from "../../events/timestamps.ts";
-import type { OutboxRow } from "../../store/sqlite/alerts.ts";
+import type { OutboxRow } from "../../store/model/alerts.ts";
 import type { Project } from "../../store/types.ts";
 
 /** An alert rule: its definition flattened next to its name and status, as the rule bodies are written. */

@@ -2,7 +2,7 @@ import type { ApiGroupingInfo, ApiGroupingRules, ApiIssueGrouping } from "../../
 import { toIsoString } from "../../events/timestamps.ts";
 import type { Grouping, GroupingDetails } from "../../grouping/mechanisms.ts";
 import { BUILTIN_STACK_RULES_TEXT } from "../../grouping/stack-rules/builtin.ts";
-import type { GroupingSettings, IssueGrouping } from "../../store/sqlite/groupings.ts";
+import type { GroupingSettings, IssueGrouping } from "../../store/model/groupings.ts";
 
 /** A project's rules as the API shows them, with the built-in ones they follow. */
 export function serializeGroupingRules(s: GroupingSettings | undefined, mechanism: string, transitionSec: number): ApiGroupingRules {

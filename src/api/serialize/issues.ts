@@ -2,9 +2,9 @@ import type {
   ApiIssue, ApiIssueDetail, ApiIssueReleaseCount, ApiResolutionCheck, ApiStatsSeries, ApiStatusDetails, ApiTagKey,
 } from "../../contract/index.ts";
 import { toIsoString } from "../../events/timestamps.ts";
-import type { IssueReleaseCount, StoredResolution } from "../../store/sqlite/resolutions.ts";
+import type { IssueReleaseCount, StoredResolution } from "../../store/model/resolutions.ts";
 import type { Issue, Project, SpikeStats, TagKeySummary } from "../../store/types.ts";
-import type { IssueGrouping } from "../../store/sqlite/groupings.ts";
+import type { IssueGrouping } from "../../store/model/groupings.ts";
 import { serializeIssueGrouping } from "./grouping.ts";
 import { issuePermalink, type ApiLinks } from "./links.ts";
 

@@ -1,7 +1,7 @@
 import type { ApiEffectiveLimits, ApiLimitOverrides, ApiOutcomeRow, ApiProjectLimits, ApiProjectOutcomes, ApiSourceLinkSettings } from "../../contract/index.ts";
 import { defaultUrlTemplate } from "../../sourcemaps/source-links.ts";
-import type { OutcomeCount } from "../../store/sqlite/project-limits.ts";
-import type { SourceLinkSettings } from "../../store/sqlite/source-links.ts";
+import type { OutcomeCount } from "../../store/model/project-limits.ts";
+import type { SourceLinkSettings } from "../../store/model/source-links.ts";
 
 /** A project's limits: its overrides (null = installation default), the defaults, and what is in force. */
 export function serializeProjectLimits(overrides: ApiLimitOverrides, defaults: ApiEffectiveLimits, effective: ApiEffectiveLimits): ApiProjectLimits {

@@ -2,8 +2,8 @@ import type {
   ApiCommit, ApiDeploy, ApiDeploySummary, ApiHealthData, ApiHealthPoint, ApiIssue, ApiRelease, ApiReleaseDetail, ApiReleaseListItem, ApiRepository,
 } from "../../contract/index.ts";
 import { toIsoString } from "../../events/timestamps.ts";
-import type { ReleaseCommit, ReleaseDeploy, ReleaseRecord } from "../../store/sqlite/releases.ts";
-import type { SourceLinkSettings } from "../../store/sqlite/source-links.ts";
+import type { ReleaseCommit, ReleaseDeploy, ReleaseRecord } from "../../store/model/releases.ts";
+import type { SourceLinkSettings } from "../../store/model/source-links.ts";
 
 /** One project's figures for one release (src/api/release-context.ts computes them). */
 export interface ReleaseProjectFigures {

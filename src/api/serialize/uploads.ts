@@ -1,7 +1,7 @@
 import type { ApiArtifactBundle, ApiChunkUploadOptions, ApiReleaseFile } from "../../contract/index.ts";
 import { toIsoString } from "../../events/timestamps.ts";
 import { UPLOAD_LIMITS } from "../../sourcemaps/limits.ts";
-import type { ArtifactBundleSummary } from "../../store/sqlite/artifacts.ts";
+import type { ArtifactBundleSummary } from "../../store/model/artifacts.ts";
 
 /** What sentry-cli reads before uploading: where to send chunks, their sizes and what can be assembled. */
 export function serializeChunkUploadOptions(url: string): ApiChunkUploadOptions {

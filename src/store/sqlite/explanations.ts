@@ -1,15 +1,5 @@
 import type { SqliteDatabase } from "./sqlite-binding.ts";
-
-/** A cached Explain result (the JSON the API answered) for one issue and event. */
-export interface StoredExplanation {
-  issueId: number;
-  eventId: string;
-  provider: string;
-  /** the result as JSON text */
-  result: string;
-  /** seconds since epoch */
-  createdAt: number;
-}
+import type { StoredExplanation } from "../model/explanations.ts";
 
 /** Explain results, cached per issue + event; regenerating replaces the row. */
 export function createExplanationQueries(db: SqliteDatabase) {

@@ -1,7 +1,5 @@
 import type { SqliteDatabase } from "./sqlite-binding.ts";
-
-/** How many events one issue stores, and how many of them retention must keep (first, regressions). */
-export interface IssueStoredCount { issueId: number; storedEvents: number; pinnedEvents: number }
+import type { IssueStoredCount } from "../model/retention.ts";
 
 /**
  * The SQL side of retention: counting stored events, deleting the oldest unpinned events of an
