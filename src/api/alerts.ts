@@ -8,6 +8,7 @@ import type { Project } from "../store/types.ts";
 import { param, parseJsonBody, parseQuery, requireOrganization, requireProject, validate, type ApiDeps, type RouteFn } from "./context.ts";
 import { badRequest, notFound } from "../http/errors.ts";
 import { requireScopeLevel } from "./scopes.ts";
+import { webhookView } from "./webhook-redaction.ts";
 import { serializeDelivery, serializeRule } from "./serialize/alerts.ts";
 
 const testEmailSchema = z.object({ to: EMAIL_ADDRESS }).strict();
@@ -24,7 +25,8 @@ export function mountAlertRoutes(deps: ApiDeps, route: RouteFn): void {
   const base = "/api/0/projects/:org/:project/rules";
   route("GET", base, async (event): Promise<ApiAlertRule[]> => {
     const project = await _project(deps, event);
-    return (await deps.store.alerts.listRules(project.id)).map((r) => serializeRule(r, project));
+    const shown = webhookView(event);
+    return (await deps.store.alerts.listRules(project.id)).map((r) => serializeRule(shown.rule(r), project));
   });
   route("POST", base, async (event) => {
     requireScopeLevel(event, "admin");
@@ -35,7 +37,7 @@ export function mountAlertRoutes(deps: ApiDeps, route: RouteFn): void {
   });
   route("GET", `${base}/:id`, async (event): Promise<ApiAlertRule> => {
     const { rule, project } = await _rule(deps, event);
-    return serializeRule(rule, project);
+    return serializeRule(webhookView(event).rule(rule), project);
   });
   route("PUT", `${base}/:id`, async (event): Promise<ApiAlertRule> => {
     requireScopeLevel(event, "admin");
@@ -56,7 +58,8 @@ export function mountAlertRoutes(deps: ApiDeps, route: RouteFn): void {
   route("GET", "/api/0/projects/:org/:project/alert-deliveries", async (event): Promise<ApiAlertDelivery[]> => {
     const project = await _project(deps, event);
     const q = parseQuery(event, historyQuery);
-    return (await deps.store.alerts.listOutbox(project.id, q.limit)).map(serializeDelivery);
+    const shown = webhookView(event);
+    return (await deps.store.alerts.listOutbox(project.id, q.limit)).map((row) => serializeDelivery(shown.delivery(row)));
   });
   route("POST", "/api/0/organizations/:org/alerts/test-email", async (event): Promise<ApiTestEmailResult> => {
     requireScopeLevel(event, "admin");

@@ -29,6 +29,13 @@ export function levelForMethod(method: string): ScopeLevel {
   return method === "GET" || method === "HEAD" || method === "OPTIONS" ? "read" : "write";
 }
 
+/** The level of the request's principal (a signed-in user is an admin); undefined when nobody authenticated. */
+export function principalLevel(event: H3Event): ScopeLevel | undefined {
+  const principal = event.context.principal as ApiPrincipal | undefined;
+  if (!principal) return undefined;
+  return principal.kind === "login" ? "admin" : scopeLevel(principal.token.scopes);
+}
+
 /** 403 unless the request's principal has at least `needed` (set on the event by the route wrapper in app.ts). */
 export function requireScopeLevel(event: H3Event, needed: ScopeLevel): void {
   const principal = event.context.principal as ApiPrincipal | undefined;

@@ -4,6 +4,7 @@ import { param, parseQuery, requireOrganization, resolveProjectScope, type ApiDe
 import { notFound } from "../http/errors.ts";
 import { CURSOR_PARAM, linkHeader, pageSize, parseCursor } from "./pagination.ts";
 import { serializeWorkflow } from "./serialize/alerts.ts";
+import { webhookView } from "./webhook-redaction.ts";
 
 const LIST = z.union([z.string(), z.array(z.string())]).optional().transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]));
 
@@ -43,7 +44,8 @@ export function mountWorkflowRoutes(deps: ApiDeps, route: RouteFn): void {
     const limit = pageSize(q, 25);
     event.res.headers.set("Link", linkHeader(event.url, offset, limit, rules.length > offset + limit));
     const page = rules.slice(offset, offset + limit);
-    return Promise.all(page.map(async ({ rule, project }) => serializeWorkflow(rule, project, org.id, await deps.store.alerts.ruleLastFiredAt(rule.id))));
+    const shown = webhookView(event);
+    return Promise.all(page.map(async ({ rule, project }) => serializeWorkflow(shown.rule(rule), project, org.id, await deps.store.alerts.ruleLastFiredAt(rule.id))));
   });
   route("GET", "/api/0/organizations/:org/alert-rules", async (event): Promise<[]> => {
     await requireOrganization(deps, param(event, "org"));
