@@ -17,7 +17,11 @@ for (const [net, prefix] of [
   ["224.0.0.0", 4], ["240.0.0.0", 4],
 ] as const) BLOCKED.addSubnet(net, prefix, "ipv4");
 for (const [net, prefix] of [
-  ["::", 128], ["::1", 128], ["fc00::", 7], ["fe80::", 10], ["fec0::", 10], ["ff00::", 8], ["2001:db8::", 32], ["100::", 64],
+  ["fc00::", 7], ["fe80::", 10], ["fec0::", 10], ["ff00::", 8], ["2001:db8::", 32], ["100::", 64],
+  // ranges that carry an IPv4 address (unspecified and loopback included): IPv4-compatible, IPv4-translated,
+  // NAT64 (well-known and local-use), 6to4 and Teredo. No webhook needs them; through them an IPv4
+  // target hides from the IPv4 rules, so they are refused whatever address they embed.
+  ["::", 96], ["::ffff:0:0:0", 96], ["64:ff9b::", 96], ["64:ff9b:1::", 48], ["2002::", 16], ["2001::", 32],
 ] as const) BLOCKED.addSubnet(net, prefix, "ipv6");
 
 /** True for an IP literal in a range webhooks must not reach. */
@@ -26,8 +30,8 @@ export function isPrivateAddress(address: string): boolean {
   const family = isIP(ip);
   if (family === 4) return BLOCKED.check(ip, "ipv4");
   if (family !== 6) return true; // not an address at all: refuse rather than guess
-  // IPv4-mapped (::ffff:a.b.c.d) and NAT64 (64:ff9b::a.b.c.d) carry an IPv4 address: judge that one
-  const embedded = /^(?:::ffff:|64:ff9b::)(\d+\.\d+\.\d+\.\d+)$/.exec(ip)?.[1];
+  // IPv4-mapped (::ffff:a.b.c.d) is how dual-stack sockets show an IPv4 peer: judge the IPv4 address
+  const embedded = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(ip)?.[1];
   if (embedded) return BLOCKED.check(embedded, "ipv4");
   const mappedHex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(ip);
   if (mappedHex) {

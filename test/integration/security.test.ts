@@ -91,6 +91,16 @@ describe("security: token scopes and secure headers", () => {
     expect(JSON.stringify((await call("admin", "GET", deliveries)).body)).toContain(secret);
   });
 
+  it("refuses webhook targets that embed a private IPv4 address in IPv6", async () => {
+    for (const host of ["[::127.0.0.1]", "[::a9fe:a9fe]", "[64:ff9b::127.0.0.1]", "[64:ff9b::a00:1]", "[::ffff:0:127.0.0.1]", "[2002:7f00:1::]", "[2001:0:4136:e378:8000:63bf:80ff:fffe]"]) {
+      const res = await call("admin", "POST", "/api/0/projects/lighttrace/my-project/rules/", {
+        name: "embedded", triggers: { newIssue: true }, actions: [{ type: "webhook", url: `http://${host}:8080/hook`, format: "json" }],
+      });
+      expect(res.status, host).toBe(400);
+      expect(res.body.detail, host).toMatch(/private or loopback/);
+    }
+  });
+
   it("rejects unknown tokens and stores tokens only as hashes", async () => {
     const bad = await fetch(`${t.url}/api/0/projects/`, { headers: { Authorization: `Bearer ${tokens.admin}x` } });
     expect(bad.status).toBe(401);
