@@ -1,6 +1,8 @@
 import type { NormalizedEvent } from "../../events/types.ts";
 import type { StoredEvent } from "../stored-event.ts";
 
+/** The event columns a search may filter, group or order by (the writer indexes them beside each payload). */
+export const EVENT_COLUMNS = ["event_id", "project_id", "issue_id", "level", "release", "environment", "trace_id", "user_key", "title", "timestamp"] as const;
 export type EventColumn = (typeof EVENT_COLUMNS)[number];
 
 /**

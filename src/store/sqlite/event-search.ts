@@ -1,10 +1,8 @@
 import type { NormalizedEvent } from "../../events/types.ts";
 import { decodeEventData } from "../event-codec.ts";
 import type { SqliteDatabase } from "./sqlite-binding.ts";
-import type { EventColumn, EventColumnCondition, EventSearchFilter, EventOrder, EventAggregate, EventAggregateQuery, EventSummary } from "../model/event-search.ts";
+import { EVENT_COLUMNS, type EventColumn, type EventColumnCondition, type EventSearchFilter, type EventOrder, type EventAggregate, type EventAggregateQuery, type EventSummary } from "../model/event-search.ts";
 
-/** The event columns a search may filter, group or order by (the writer indexes them beside each payload). */
-export const EVENT_COLUMNS = ["event_id", "project_id", "issue_id", "level", "release", "environment", "trace_id", "user_key", "title", "timestamp"] as const;
 /**
  * Event search over the columns the writer stores beside each payload: rows (optionally with
  * their decoded payloads) and GROUP BY aggregates. SQL is built only from the whitelisted column
