@@ -1,6 +1,6 @@
 import type { H3Event } from "h3";
 import type { AlertAction, AlertRule } from "../alert-rules/rule-schema.ts";
-import type { OutboxRow } from "../store/alerts.ts";
+import type { OutboxRow } from "../store/model/alerts.ts";
 import { principalLevel } from "./scopes.ts";
 
 /** Alert rules and deliveries as the request's principal may see them: admins in full, everyone else with webhook URLs redacted. */
