@@ -28,8 +28,8 @@ export async function explainIssueEvent(
   opts: { regenerate?: boolean; offlineOnly?: boolean; /** receives the LLM's answer piece by piece (streaming) */ onDelta?: (text: string) => void } = {},
 ): Promise<ExplainResult> {
   if (!opts.regenerate) {
-    const cached = await deps.store.getExplanation(issue.id, event.eventID);
-    if (cached) return { ...(JSON.parse(cached.result) as ExplainResult), cached: true };
+    const cached = _usableCached(await deps.store.getExplanation(issue.id, event.eventID));
+    if (cached) return cached;
   }
   const facts = await gatherFacts(deps.store, event, issue);
   const offline = analyseOffline(facts);
@@ -61,7 +61,7 @@ export async function explainIssueEvent(
 /** The LLM configuration and the exact prompt for an event, without sending anything. */
 export async function previewExplanation(deps: ExplainDeps, issue: Issue, event: ExplainEvent): Promise<ExplainPreview> {
   const llm = llmSettings(deps.config);
-  const cached = await deps.store.getExplanation(issue.id, event.eventID);
+  const cached = _usableCached(await deps.store.getExplanation(issue.id, event.eventID));
   return {
     llm: {
       enabled: llm.settings !== undefined,
@@ -70,7 +70,7 @@ export async function previewExplanation(deps: ExplainDeps, issue: Issue, event:
       problem: llm.problem ?? null,
     },
     prompt: llm.settings ? buildExplainPrompt(await gatherFacts(deps.store, event, issue)) : null,
-    cached: cached ? { ...(JSON.parse(cached.result) as ExplainResult), cached: true } : null,
+    cached: cached ?? null,
   };
 }
 
@@ -89,6 +89,14 @@ export function llmSettings(config: Config): { settings?: LlmSettings; problem?:
 }
 
 // --- Internal ---
+
+/** A cached result, unless it was made before findings carried their evidence (then it is explained again). */
+function _usableCached(stored: { result: string } | undefined): ExplainResult | undefined {
+  if (!stored) return undefined;
+  const result = JSON.parse(stored.result) as ExplainResult;
+  if (!result.findings.every((f) => typeof f.evidence === "string" && typeof f.confidence === "string")) return undefined;
+  return { ...result, cached: true };
+}
 
 /** The endpoint as shown to API readers: without credentials in the userinfo or the query string. */
 function _displayUrl(url: string): string {

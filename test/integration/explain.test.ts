@@ -137,6 +137,15 @@ describe("Explain: offline analyser and an OpenAI-compatible LLM", () => {
     const again = await t.api(`/api/0/issues/${issueId}/explain/`, { method: "POST", body: JSON.stringify({ eventId, regenerate: true }) });
     expect(again.body.cached).toBe(false);
     expect(requests).toHaveLength(2);
+
+    // an explanation cached before findings carried their evidence is not served: it is made again
+    const stale = { ...again.body, findings: again.body.findings.map(({ evidence: _e, confidence: _c, ...f }: any) => f) };
+    await t.server.store.saveExplanation({ issueId: Number(issueId), eventId, provider: "llm", result: JSON.stringify(stale), createdAt: Date.now() / 1000 });
+    expect((await t.api(`/api/0/issues/${issueId}/explain/?eventId=${eventId}`)).body.cached).toBeNull();
+    const remade = await t.api(`/api/0/issues/${issueId}/explain/`, { method: "POST", body: JSON.stringify({ eventId }) });
+    expect(remade.body.cached).toBe(false);
+    expect(remade.body.findings.every((f: any) => typeof f.evidence === "string" && f.evidence.length > 0)).toBe(true);
+    expect(requests).toHaveLength(3);
   });
 
   it("falls back to the offline analysis and says why in words: error, timeout, not a completion", async () => {
