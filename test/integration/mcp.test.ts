@@ -172,7 +172,7 @@ describe("MCP: the SDK's client over HTTP and stdio against real SDK data", () =
     expect(found).toContain(`${t.url}/issues/${issueId}/`);
     expect(text(await local.callTool({ name: "update_issue", arguments: { issueId: shortId, status: "ignored" } }))).toContain("LightTrace answered 403");
     await local.close();
-  });
+  }, 90_000);
 
   it("writes nothing but protocol on stdout", async () => {
     const child = spawn(process.execPath, [BUNDLE, "mcp", "--data", t.dataDir], { stdio: ["pipe", "pipe", "pipe"] });
@@ -182,7 +182,8 @@ describe("MCP: the SDK's client over HTTP and stdio against real SDK data", () =
     send({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } } });
     send({ jsonrpc: "2.0", method: "notifications/initialized" });
     send({ jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "get_issue_details", arguments: { issueId: shortId } } });
-    await eventually(async () => (stdout.includes('"id":2') ? true : undefined));
+    // a cold start of the bundle on a loaded machine can take a while
+    await eventually(async () => (stdout.includes('"id":2') ? true : undefined), 60_000);
     child.stdin.end();
     const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
     expect(code).toBe(0);
@@ -190,5 +191,5 @@ describe("MCP: the SDK's client over HTTP and stdio against real SDK data", () =
     expect(lines).toHaveLength(2);
     for (const line of lines) expect(JSON.parse(line)).toMatchObject({ jsonrpc: "2.0" });
     expect(JSON.parse(lines[1]!).result.content[0].text).toContain(`# ${shortId}`);
-  });
+  }, 90_000);
 });
