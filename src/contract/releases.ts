@@ -133,6 +133,8 @@ export interface ApiHealthPoint {
 /** `GET /projects/{org}/{project}/events/{event_id}/committers/`: suspect commits grouped by author. */
 export interface ApiCommitters {
   committers: { author: { name: string | null; email: string | null }; commits: ApiSuspectCommit[] }[];
+  /** LightTrace, with `?missing=empty`: why there can be none ("Release not found", "No Commits found for Release") */
+  missing?: string;
 }
 
 /** A suspect commit in Sentry's commit shape, plus LightTrace's evidence fields. */

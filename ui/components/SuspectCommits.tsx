@@ -1,5 +1,5 @@
 import type { ApiCommitters } from "../../src/contract/index.ts";
-import { ApiError, describeError } from "../api/client.ts";
+import { describeError } from "../api/client.ts";
 import { useApi } from "../hooks/use-api.ts";
 import { externalHref } from "../lib/links.ts";
 import { formatRelativeTime } from "../format.ts";
@@ -10,8 +10,8 @@ import { formatRelativeTime } from "../format.ts";
  * each with its author, message, release, the file and frame it matched, and a link to it.
  */
 export function SuspectCommits(props: { org: string; project: string; eventId: string }) {
-  const res = useApi<ApiCommitters>(`/api/0/projects/${encodeURIComponent(props.org)}/${encodeURIComponent(props.project)}/events/${encodeURIComponent(props.eventId)}/committers/`);
-  const missing = res.error instanceof ApiError && res.error.status === 404 ? res.error.message : undefined;
+  const res = useApi<ApiCommitters>(`/api/0/projects/${encodeURIComponent(props.org)}/${encodeURIComponent(props.project)}/events/${encodeURIComponent(props.eventId)}/committers/?missing=empty`);
+  const missing = res.data?.missing;
   const commits = (res.data?.committers ?? []).flatMap((c) => c.commits.map((commit) => ({ ...commit, author: c.author }))).sort((a, b) => a.rank - b.rank);
   return (
     <section class="panel suspect-commits" aria-label="Suspect commits">
@@ -23,8 +23,8 @@ export function SuspectCommits(props: { org: string; project: string; eventId: s
           Run <code>sentry-cli releases set-commits &lt;version&gt; --auto</code> in your CI to see which commits touched the crashing code.
         </p>
       )}
-      {res.error !== undefined && !missing && <p class="error-text">{describeError(res.error)}</p>}
-      {res.data && commits.length === 0 && <p class="muted small">No commit of the release touched the files of the crashing frames.</p>}
+      {res.error !== undefined && <p class="error-text">{describeError(res.error)}</p>}
+      {res.data && !missing && commits.length === 0 && <p class="muted small">No commit of the release touched the files of the crashing frames.</p>}
       {commits.length > 0 && (
         <ol class="suspect-list">
           {commits.map((c) => (
