@@ -39,7 +39,7 @@ export function alertSummary(f: AlertFacts): { headline: string; facts: [string,
   facts.push(["Events", String(f.issue.eventCount)], ["Users", String(f.issue.userCount)]);
   facts.push(["Release", ev?.release ?? f.issue.lastRelease ?? "(none)"], ["Environment", ev?.environment ?? "(none)"]);
   facts.push(["Level", ev?.level ?? f.issue.level]);
-  facts.push(["First seen", new Date(f.issue.firstSeen * 1000).toISOString()], ["Last seen", new Date(f.issue.lastSeen * 1000).toISOString()]);
+  facts.push(["First seen", new Date(f.issue.firstSeenSec * 1000).toISOString()], ["Last seen", new Date(f.issue.lastSeenSec * 1000).toISOString()]);
   const tags = (ev?.tags ?? []).slice(0, 20).map(([k, v]) => `${k}=${v}`);
   return {
     headline: `${triggerWord(f.trigger)} in ${f.project.name}: ${_oneLine(f.issue.title, 300)}`,
@@ -84,7 +84,7 @@ export function webhookJson(f: AlertFacts, idempotencyKey: string): Record<strin
     issue: {
       id: String(f.issue.id), title: f.issue.title, culprit: f.issue.culprit, level: f.issue.level, status: f.issue.status,
       count: f.issue.eventCount, userCount: f.issue.userCount,
-      firstSeen: new Date(f.issue.firstSeen * 1000).toISOString(), lastSeen: new Date(f.issue.lastSeen * 1000).toISOString(),
+      firstSeen: new Date(f.issue.firstSeenSec * 1000).toISOString(), lastSeen: new Date(f.issue.lastSeenSec * 1000).toISOString(),
       url: f.link,
     },
     event: f.event ? { eventId: f.event.event_id, release: f.event.release ?? null, environment: f.event.environment, level: f.event.level, tags: f.event.tags } : null,

@@ -16,14 +16,14 @@ export function mountWhoAmIRoutes(_deps: ApiDeps, route: RouteFn): void {
       const u = principal.user;
       return {
         id: String(u.id), name: u.email, username: u.email, email: u.email, isActive: true, hasPasswordAuth: !u.isLocalAdmin,
-        isStaff: false, isSuperuser: true, dateJoined: toIsoString(u.createdAt), lastLogin: u.lastLoginAt === null ? null : toIsoString(u.lastLoginAt),
+        isStaff: false, isSuperuser: true, dateJoined: toIsoString(u.createdAtSec), lastLogin: u.lastLoginAtSec === null ? null : toIsoString(u.lastLoginAtSec),
         avatarUrl: null, emails: [{ id: String(u.id), email: u.email, is_verified: true }], auth: { kind: "login", scopes: [...ADMIN_SCOPES] },
       };
     }
     const t = principal.token;
     return {
       id: `token-${t.id}`, name: `API token "${t.name}"`, username: t.name, email: "", isActive: true, hasPasswordAuth: false,
-      isStaff: false, isSuperuser: false, dateJoined: toIsoString(t.createdAt), lastLogin: t.lastUsedAt === null ? null : toIsoString(t.lastUsedAt),
+      isStaff: false, isSuperuser: false, dateJoined: toIsoString(t.createdAtSec), lastLogin: t.lastUsedAtSec === null ? null : toIsoString(t.lastUsedAtSec),
       avatarUrl: null, emails: [], auth: { kind: "token", scopes: t.scopes },
     };
   });

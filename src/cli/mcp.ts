@@ -47,7 +47,7 @@ export async function runMcp(rawFlags: unknown): Promise<void> {
     // the owner of the data directory, with the scope asked for (never admin: agents do not change settings)
     const principal: ApiPrincipal = {
       kind: "token",
-      token: { id: 0, name: "lighttrace mcp (local store)", tokenHint: "", scopes: [...SCOPES_BY_LEVEL[flags.scope ?? "write"]], createdAt: Date.now() / 1000, lastUsedAt: null },
+      token: { id: 0, name: "lighttrace mcp (local store)", tokenHint: "", scopes: [...SCOPES_BY_LEVEL[flags.scope ?? "write"]], createdAtSec: Date.now() / 1000, lastUsedAtSec: null },
     };
     await _serve(createInProcessApi(app, publicUrl, principal), logger);
   });

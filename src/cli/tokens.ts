@@ -28,7 +28,7 @@ export async function runTokensList(flags: { data?: string; json?: boolean }): P
   await withCliStore(flags.data, async ({ store }) => {
     const tokens = await store.listApiTokens();
     const rows = tokens.map((t) => ({
-      id: t.id, name: t.name, hint: t.tokenHint, scope: scopeLevel(t.scopes), createdAt: toIsoString(t.createdAt), lastUsedAt: t.lastUsedAt ? toIsoString(t.lastUsedAt) : null,
+      id: t.id, name: t.name, hint: t.tokenHint, scope: scopeLevel(t.scopes), createdAt: toIsoString(t.createdAtSec), lastUsedAt: t.lastUsedAtSec ? toIsoString(t.lastUsedAtSec) : null,
     }));
     print(flags.json, rows, () => (rows.length ? rows.map((r) => `${String(r.id).padStart(4)}  ${r.name.padEnd(20)} ${r.scope.padEnd(5)} ${r.hint}  created ${r.createdAt}`) : ["No tokens yet."]));
   });

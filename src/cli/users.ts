@@ -36,7 +36,7 @@ export async function runUsersCreate(email: string, rawFlags: unknown): Promise<
 export async function runUsersList(flags: { data?: string; json?: boolean }): Promise<void> {
   await withCliStore(flags.data, async ({ store }) => {
     const rows = (await store.listUsers()).map((u) => ({
-      id: u.id, email: u.email, localAdmin: u.isLocalAdmin, createdAt: toIsoString(u.createdAt), lastLoginAt: u.lastLoginAt ? toIsoString(u.lastLoginAt) : null,
+      id: u.id, email: u.email, localAdmin: u.isLocalAdmin, createdAt: toIsoString(u.createdAtSec), lastLoginAt: u.lastLoginAtSec ? toIsoString(u.lastLoginAtSec) : null,
     }));
     print(flags.json, rows, () => (rows.length ? rows.map((r) => `${String(r.id).padStart(4)}  ${r.email.padEnd(32)} last login ${r.lastLoginAt ?? "never"}`) : ["No users yet."]));
   });

@@ -51,7 +51,7 @@ export interface EventFacts {
   traceId: string | null;
   /** commits that touched the crashing frames' files (src/releases/load-suspect-commits.ts), best first */
   suspectCommits: SuspectCommitView[];
-  issue: Pick<Issue, "id" | "status" | "substatus" | "firstSeen" | "lastSeen" | "firstRelease" | "lastRelease" | "eventCount" | "userCount" | "regressedAt">;
+  issue: Pick<Issue, "id" | "status" | "substatus" | "firstSeenSec" | "lastSeenSec" | "firstRelease" | "lastRelease" | "eventCount" | "userCount" | "regressedAtSec">;
 }
 
 /** Reads the facts out of an event as `GET /issues/{id}/events/{event_id}/` returns it. */
@@ -84,9 +84,9 @@ export function collectEventFacts(event: ExplainEvent, issue: Issue, suspectComm
     traceId: typeof trace?.trace_id === "string" ? trace.trace_id : null,
     suspectCommits,
     issue: {
-      id: issue.id, status: issue.status, substatus: issue.substatus, firstSeen: issue.firstSeen, lastSeen: issue.lastSeen,
+      id: issue.id, status: issue.status, substatus: issue.substatus, firstSeenSec: issue.firstSeenSec, lastSeenSec: issue.lastSeenSec,
       firstRelease: issue.firstRelease, lastRelease: issue.lastRelease, eventCount: issue.eventCount, userCount: issue.userCount,
-      regressedAt: issue.regressedAt,
+      regressedAtSec: issue.regressedAtSec,
     },
   };
 }

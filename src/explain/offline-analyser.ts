@@ -115,20 +115,20 @@ function _lifecycle(facts: EventFacts): Finding[] {
       confidence: "high",
     });
   }
-  const seen = `first seen ${new Date(issue.firstSeen * 1000).toISOString()}, ${issue.eventCount} event${issue.eventCount === 1 ? "" : "s"} from ${issue.userCount} user${issue.userCount === 1 ? "" : "s"}`;
-  if (issue.substatus === "regressed" || issue.regressedAt !== null) {
+  const seen = `first seen ${new Date(issue.firstSeenSec * 1000).toISOString()}, ${issue.eventCount} event${issue.eventCount === 1 ? "" : "s"} from ${issue.userCount} user${issue.userCount === 1 ? "" : "s"}`;
+  if (issue.substatus === "regressed" || issue.regressedAtSec !== null) {
     out.push({
       kind: "regressed",
       title: "Regressed: it came back after being resolved",
-      detail: `The issue was resolved and happened again${issue.regressedAt !== null ? ` at ${new Date(issue.regressedAt * 1000).toISOString()}` : ""}${facts.release ? ` (release \`${facts.release}\`)` : ""}: the fix did not cover this path, or a later change reintroduced it.`,
-      evidence: `issue status ${issue.substatus}${issue.regressedAt !== null ? `, regressed at ${new Date(issue.regressedAt * 1000).toISOString()}` : ""}`,
+      detail: `The issue was resolved and happened again${issue.regressedAtSec !== null ? ` at ${new Date(issue.regressedAtSec * 1000).toISOString()}` : ""}${facts.release ? ` (release \`${facts.release}\`)` : ""}: the fix did not cover this path, or a later change reintroduced it.`,
+      evidence: `issue status ${issue.substatus}${issue.regressedAtSec !== null ? `, regressed at ${new Date(issue.regressedAtSec * 1000).toISOString()}` : ""}`,
       confidence: "high",
     });
-  } else if (facts.timestamp - issue.firstSeen < NEW_WINDOW_S || issue.substatus === "new") {
+  } else if (facts.timestamp - issue.firstSeenSec < NEW_WINDOW_S || issue.substatus === "new") {
     out.push({
       kind: "new",
       title: "New: first seen recently",
-      detail: `First seen ${new Date(issue.firstSeen * 1000).toISOString()}; ${issue.eventCount} event${issue.eventCount === 1 ? "" : "s"} from ${issue.userCount} user${issue.userCount === 1 ? "" : "s"} so far. A recent deploy or configuration change is the likely trigger.`,
+      detail: `First seen ${new Date(issue.firstSeenSec * 1000).toISOString()}; ${issue.eventCount} event${issue.eventCount === 1 ? "" : "s"} from ${issue.userCount} user${issue.userCount === 1 ? "" : "s"} so far. A recent deploy or configuration change is the likely trigger.`,
       evidence: seen,
       confidence: "high",
     });
@@ -136,7 +136,7 @@ function _lifecycle(facts: EventFacts): Finding[] {
     out.push({
       kind: "ongoing",
       title: "Ongoing: seen for a while",
-      detail: `First seen ${new Date(issue.firstSeen * 1000).toISOString()}; ${issue.eventCount} events from ${issue.userCount} users. Not caused by the latest change: look at what makes this path fail for some inputs.`,
+      detail: `First seen ${new Date(issue.firstSeenSec * 1000).toISOString()}; ${issue.eventCount} events from ${issue.userCount} users. Not caused by the latest change: look at what makes this path fail for some inputs.`,
       evidence: seen,
       confidence: "high",
     });

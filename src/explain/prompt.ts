@@ -30,7 +30,7 @@ export function buildExplainPrompt(facts: EventFacts): ExplainPrompt {
   lines.push(`Platform: ${facts.platform}`);
   if (facts.release) lines.push(`Release: ${facts.release}`);
   if (facts.environment) lines.push(`Environment: ${facts.environment}`);
-  lines.push(`Issue: ${facts.issue.substatus === "regressed" ? "regressed after being resolved" : facts.issue.status}, ${facts.issue.eventCount} events, ${facts.issue.userCount} users, first seen ${new Date(facts.issue.firstSeen * 1000).toISOString()}${facts.issue.firstRelease ? ` in release ${facts.issue.firstRelease}` : ""}`);
+  lines.push(`Issue: ${facts.issue.substatus === "regressed" ? "regressed after being resolved" : facts.issue.status}, ${facts.issue.eventCount} events, ${facts.issue.userCount} users, first seen ${new Date(facts.issue.firstSeenSec * 1000).toISOString()}${facts.issue.firstRelease ? ` in release ${facts.issue.firstRelease}` : ""}`);
   if (facts.traceId) lines.push(`Trace id: ${facts.traceId}`);
   if (facts.userId) lines.push(`User id: ${facts.userId}`);
 

@@ -24,7 +24,7 @@ export async function symbolicateStoredEvent(deps: { store: Store; symbolicator?
   const result = await symbolicator.symbolicate(stored.projectId, stored.event);
   if (result && result.resolved > 0) {
     const config = groupingConfigFrom(await deps.store.getGroupingSettings(stored.projectId), deps.clock.now() / 1000);
-    await deps.store.addIssueGrouping(stored.projectId, stored.issueId, computeGrouping(stored.event, config), stored.receivedAt);
+    await deps.store.addIssueGrouping(stored.projectId, stored.issueId, computeGrouping(stored.event, config), stored.receivedAtSec);
   }
 }
 
@@ -46,7 +46,7 @@ export async function claimResolvedGroupings(
       const result = await deps.symbolicator.symbolicate(latest.projectId, latest.event);
       if (result && result.resolved > 0) {
         const config = groupingConfigFrom(await deps.store.getGroupingSettings(latest.projectId), deps.clock.now() / 1000);
-        await deps.store.addIssueGrouping(latest.projectId, issue.id, computeGrouping(latest.event, config), latest.receivedAt);
+        await deps.store.addIssueGrouping(latest.projectId, issue.id, computeGrouping(latest.event, config), latest.receivedAtSec);
         claimed++;
       }
     } catch (err) {

@@ -6,7 +6,7 @@ export interface StoredEvent {
   projectId: number;
   issueId: number;
   eventId: string;
-  timestamp: number;
-  receivedAt: number;
+  timestampSec: number;
+  receivedAtSec: number;
   event: NormalizedEvent;
 }

@@ -19,7 +19,7 @@ import type { IssueStatus } from "./issue-status.ts";
 import type { StoredEvent } from "./stored-event.ts";
 import type { GroupingStore } from "./model/groupings.ts";
 
-export interface Organization { id: number; slug: string; name: string; createdAt: number }
+export interface Organization { id: number; slug: string; name: string; createdAtSec: number }
 
 export interface Project {
   id: number;
@@ -27,7 +27,7 @@ export interface Project {
   slug: string;
   name: string;
   platform: string | null;
-  createdAt: number;
+  createdAtSec: number;
 }
 
 export interface ProjectKey {
@@ -36,7 +36,7 @@ export interface ProjectKey {
   publicKey: string;
   label: string;
   isActive: boolean;
-  createdAt: number;
+  createdAtSec: number;
 }
 
 export interface ApiToken {
@@ -44,8 +44,8 @@ export interface ApiToken {
   name: string;
   tokenHint: string;
   scopes: string[];
-  createdAt: number;
-  lastUsedAt: number | null;
+  createdAtSec: number;
+  lastUsedAtSec: number | null;
 }
 
 export { ISSUE_STATUSES, type IssueStatus } from "./issue-status.ts";
@@ -65,14 +65,14 @@ export interface Issue {
   substatus: string;
   isUnhandled: boolean;
   /** seconds since epoch */
-  firstSeen: number;
-  lastSeen: number;
+  firstSeenSec: number;
+  lastSeenSec: number;
   firstRelease: string | null;
   lastRelease: string | null;
   eventCount: number;
   userCount: number;
-  statusChangedAt: number | null;
-  regressedAt: number | null;
+  statusChangedAtSec: number | null;
+  regressedAtSec: number | null;
   groupingKey: string;
   groupingMechanism: string;
 }
@@ -107,8 +107,8 @@ export interface User {
   email: string;
   /** the passwordless user the UI signs in automatically when the server listens on loopback */
   isLocalAdmin: boolean;
-  createdAt: number;
-  lastLoginAt: number | null;
+  createdAtSec: number;
+  lastLoginAtSec: number | null;
 }
 
 /** A browser sign-in to store: the SHA-256 of its cookie value and when it expires (epoch seconds). */
@@ -121,7 +121,7 @@ export interface NewLogin {
 
 export type { StoredEvent } from "./stored-event.ts";
 
-export interface TagValueCount { value: string; count: number; firstSeen: number; lastSeen: number }
+export interface TagValueCount { value: string; count: number; firstSeenSec: number; lastSeenSec: number }
 export interface TagKeySummary { key: string; totalValues: number; uniqueValues: number; topValues: TagValueCount[] }
 
 export interface HourlyCount { issueId: number; hour: number; count: number }

@@ -20,13 +20,13 @@ export function rawEventFacts(raw: Record<string, unknown>, issue: Partial<Issue
   const event = normalizeEvent({ event_id: "a".repeat(32), timestamp: EXPLAIN_NOW, ...raw }, { receivedAt: EXPLAIN_NOW * 1000, newEventId: () => "b".repeat(32) });
   const prepared = prepareEvent(event, DEFAULT_GROUPING_CONFIG);
   const apiEvent = serializeEvent(
-    { id: 1, projectId: 1, issueId: 7, eventId: prepared.eventId, timestamp: prepared.timestampSec, receivedAt: prepared.receivedAtSec, event },
+    { id: 1, projectId: 1, issueId: 7, eventId: prepared.eventId, timestampSec: prepared.timestampSec, receivedAtSec: prepared.receivedAtSec, event },
     { title: prepared.title, culprit: prepared.culprit },
   );
   const fullIssue: Issue = {
     id: 7, projectId: 1, shortId: 1, title: prepared.title, culprit: prepared.culprit, type: "error", level: "error", platform: String(raw.platform ?? "javascript"),
-    metadata: prepared.metadata, status: "unresolved", substatus: "new", isUnhandled: false, firstSeen: EXPLAIN_NOW - 600, lastSeen: EXPLAIN_NOW,
-    firstRelease: null, lastRelease: null, eventCount: 3, userCount: 2, statusChangedAt: null, regressedAt: null,
+    metadata: prepared.metadata, status: "unresolved", substatus: "new", isUnhandled: false, firstSeenSec: EXPLAIN_NOW - 600, lastSeenSec: EXPLAIN_NOW,
+    firstRelease: null, lastRelease: null, eventCount: 3, userCount: 2, statusChangedAtSec: null, regressedAtSec: null,
     groupingKey: "", groupingMechanism: "lt-v1", ...issue,
   };
   return collectEventFacts(apiEvent, fullIssue, suspects);

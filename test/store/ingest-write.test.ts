@@ -104,7 +104,7 @@ describe.each(STORE_BACKENDS)("ingest write path ($name)", (backend) => {
     const [a, b] = [await issuesOf(batched), await issuesOf(single)];
     expect(a.map((i) => i.eventCount)).toEqual([14, 13, 13]);
     const comparable = (i: (typeof a)[number]) => ({
-      title: i.title, eventCount: i.eventCount, userCount: i.userCount, firstSeen: i.firstSeen, lastSeen: i.lastSeen, firstRelease: i.firstRelease,
+      title: i.title, eventCount: i.eventCount, userCount: i.userCount, firstSeen: i.firstSeenSec, lastSeen: i.lastSeenSec, firstRelease: i.firstRelease,
       lastRelease: i.lastRelease, level: i.level, metadata: i.metadata, isUnhandled: i.isUnhandled, status: i.status,
     });
     expect(a.map(comparable)).toEqual(b.map(comparable));

@@ -35,7 +35,7 @@ describe("offline analyser on realistic events", () => {
         click("button#pay.btn-primary", NOW - 1.1),
         { timestamp: NOW - 1.0, category: "fetch", type: "http", data: { method: "POST", url: "/api/orders", status_code: 201 } },
       ] },
-    }, { firstRelease: "shop-web@4.2.0", firstSeen: NOW - 1200 });
+    }, { firstRelease: "shop-web@4.2.0", firstSeenSec: NOW - 1200 });
     expect(r.culprit).toEqual({ filename: "https://shop.example/src/checkout/summary.js", lineNo: 42, function: "renderSummary" });
     expect(r.kinds).toEqual(["crash-site", "error-class", "double-submit", "first-release", "new"]);
     expect(r.finding("crash-site").title).toBe("Crashed in `renderSummary` at `https://shop.example/src/checkout/summary.js:42:31`");
@@ -58,7 +58,7 @@ describe("offline analyser on realistic events", () => {
       breadcrumbs: { values: [
         { timestamp: NOW - 0.4, category: "http", type: "http", data: { method: "GET", url: "http://inventory.internal:8080/api/stock/42", status_code: 503 } },
       ] },
-    }, { firstSeen: NOW - 10 * 86400, substatus: "ongoing" });
+    }, { firstSeenSec: NOW - 10 * 86400, substatus: "ongoing" });
     expect(r.kinds).toEqual(["crash-site", "error-class", "upstream-failure", "ongoing"]);
     expect(r.finding("error-class").detail).toContain("`stock` was null when the code read `.items` from it");
     expect(r.finding("upstream-failure").detail).toContain("`GET http://inventory.internal:8080/api/stock/{id}` answered 503 400 ms before the error");
@@ -89,7 +89,7 @@ describe("offline analyser on realistic events", () => {
       ...exception("AttributeError", "'NoneType' object has no attribute 'email'", [
         { filename: "billing/invoices.py", module: "billing.invoices", function: "send_invoice", lineno: 88, in_app: true, context_line: "    to = customer.email.lower()" },
       ]),
-    }, { firstRelease: "billing@1.9.0", lastRelease: "billing@2.0.1", substatus: "regressed", regressedAt: NOW - 60, firstSeen: NOW - 40 * 86400 });
+    }, { firstRelease: "billing@1.9.0", lastRelease: "billing@2.0.1", substatus: "regressed", regressedAtSec: NOW - 60, firstSeenSec: NOW - 40 * 86400 });
     expect(r.kinds).toEqual(["crash-site", "error-class", "first-release", "regressed"]);
     expect(r.finding("error-class").detail).toContain("`customer` was None when `.email` was read");
     expect(r.finding("first-release").detail).toContain("This event is from `billing@2.0.1`");

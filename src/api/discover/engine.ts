@@ -160,8 +160,8 @@ function _groupInMemory(events: EventSummary[], groups: FieldSpec[], functions: 
       byKey.set(key, acc);
     }
     acc.count++;
-    acc.max = Math.max(acc.max, ev.timestamp);
-    acc.min = Math.min(acc.min, ev.timestamp);
+    acc.max = Math.max(acc.max, ev.timestampSec);
+    acc.min = Math.min(acc.min, ev.timestampSec);
     functions.forEach((f, i) => {
       if (f.fn === "count_unique") {
         const v = f.arg!.read(ev, ev.event);

@@ -74,7 +74,7 @@ function _str(v: unknown): string | null {
 const FIELDS: Record<string, Spec> = {
   id: col("event_id", "string", (r) => r.eventId),
   title: col("title", "string", (r) => r.title),
-  timestamp: col("timestamp", "date", (r) => r.timestamp),
+  timestamp: col("timestamp", "date", (r) => r.timestampSec),
   project: col("project_id", "string", (r) => r.projectId),
   "project.id": col("project_id", "integer", (r) => r.projectId),
   "project.name": col("project_id", "string", (r) => r.projectId),

@@ -59,11 +59,11 @@ export function serializeIssue(issue: Issue, project: Project, links: ApiLinks, 
     isUnhandled: issue.isUnhandled,
     count: String(issue.eventCount),
     userCount: issue.userCount,
-    firstSeen: toIsoString(issue.firstSeen),
-    lastSeen: toIsoString(issue.lastSeen),
+    firstSeen: toIsoString(issue.firstSeenSec),
+    lastSeen: toIsoString(issue.lastSeenSec),
     firstRelease: issue.firstRelease ? { version: issue.firstRelease } : null,
     lastRelease: issue.lastRelease ? { version: issue.lastRelease } : null,
-    regressedAt: issue.regressedAt === null ? null : toIsoString(issue.regressedAt),
+    regressedAt: issue.regressedAtSec === null ? null : toIsoString(issue.regressedAtSec),
     ...(extras.stats ? { stats: extras.stats } : {}),
     // LightTrace's addition to Sentry's shape: the spike verdict the triage view badges
     isSpiking: extras.spike?.isSpiking ?? false,
@@ -98,7 +98,7 @@ export function serializeTagKey(t: TagKeySummary): ApiTagKey {
     totalValues: t.totalValues,
     uniqueValues: t.uniqueValues,
     topValues: t.topValues.map((v) => ({
-      key: t.key, name: v.value, value: v.value, count: v.count, firstSeen: toIsoString(v.firstSeen), lastSeen: toIsoString(v.lastSeen),
+      key: t.key, name: v.value, value: v.value, count: v.count, firstSeen: toIsoString(v.firstSeenSec), lastSeen: toIsoString(v.lastSeenSec),
     })),
   };
 }

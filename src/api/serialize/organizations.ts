@@ -11,7 +11,7 @@ export function serializeOrganization(org: Organization, links: ApiLinks): ApiOr
     id: String(org.id),
     slug: org.slug,
     name: org.name,
-    dateCreated: toIsoString(org.createdAt),
+    dateCreated: toIsoString(org.createdAtSec),
     status: { id: "active", name: "active" },
     isEarlyAdopter: false,
     require2FA: false,
@@ -31,7 +31,7 @@ export function serializeProject(project: Project, org?: Organization): ApiProje
     slug: project.slug,
     name: project.name,
     platform: project.platform,
-    dateCreated: toIsoString(project.createdAt),
+    dateCreated: toIsoString(project.createdAtSec),
     isBookmarked: false,
     isMember: true,
     hasAccess: true,
@@ -52,7 +52,7 @@ export function serializeProjectKey(key: ProjectKey, publicUrl: string): ApiProj
     secret: null,
     projectId: key.projectId,
     isActive: key.isActive,
-    dateCreated: toIsoString(key.createdAt),
+    dateCreated: toIsoString(key.createdAtSec),
     rateLimit: null,
     dsn: {
       public: dsn,
@@ -73,7 +73,7 @@ export function serializeCreatedProject(project: Project, key: ProjectKey, org: 
 
 /** LightTrace has one implicit team per organization (Sentry's project creation goes through one). */
 export function serializeTeam(slug: string, org: Organization): ApiTeam {
-  return { id: "1", slug, name: "Default", dateCreated: toIsoString(org.createdAt), isMember: true, hasAccess: true, memberCount: 1 };
+  return { id: "1", slug, name: "Default", dateCreated: toIsoString(org.createdAtSec), isMember: true, hasAccess: true, memberCount: 1 };
 }
 
 export function serializeLogin(user: User, autoSignedIn: boolean): ApiLogin {

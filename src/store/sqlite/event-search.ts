@@ -108,7 +108,7 @@ function _where(filter: EventSearchFilter): { sql: string; params: unknown[] } |
 function _summary(r: Record<string, unknown>): EventSummary {
   const out: EventSummary = {
     id: Number(r.id), projectId: Number(r.project_id), issueId: Number(r.issue_id), eventId: String(r.event_id),
-    timestamp: Number(r.timestamp), receivedAt: Number(r.received_at), level: String(r.level),
+    timestampSec: Number(r.timestamp), receivedAtSec: Number(r.received_at), level: String(r.level),
     release: r.release === null ? null : String(r.release), environment: r.environment === null ? null : String(r.environment),
     userKey: r.user_key === null ? null : String(r.user_key), traceId: r.trace_id === null ? null : String(r.trace_id), title: String(r.title),
   };

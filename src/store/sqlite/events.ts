@@ -23,8 +23,8 @@ export function createEventQueries(db: SqliteDatabase) {
       return row ? _event(row) : undefined;
     },
     adjacentEventIds(issueId: number, ev: StoredEvent): { previous: string | null; next: string | null } {
-      const previous = stmt.previous.get(issueId, ev.timestamp, ev.timestamp, ev.id) as string | undefined;
-      const next = stmt.next.get(issueId, ev.timestamp, ev.timestamp, ev.id) as string | undefined;
+      const previous = stmt.previous.get(issueId, ev.timestampSec, ev.timestampSec, ev.id) as string | undefined;
+      const next = stmt.next.get(issueId, ev.timestampSec, ev.timestampSec, ev.id) as string | undefined;
       return { previous: previous ?? null, next: next ?? null };
     },
   };
@@ -39,8 +39,8 @@ function _event(r: unknown): StoredEvent {
     projectId: Number(row.project_id),
     issueId: Number(row.issue_id),
     eventId: String(row.event_id),
-    timestamp: Number(row.timestamp),
-    receivedAt: Number(row.received_at),
+    timestampSec: Number(row.timestamp),
+    receivedAtSec: Number(row.received_at),
     event: JSON.parse(decodeEventData(row.data as Buffer | string)),
   };
 }

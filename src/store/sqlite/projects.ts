@@ -42,7 +42,7 @@ export function createProjectQueries(db: SqliteDatabase) {
         return _org({ ...existing, slug });
       }
       const id = Number(stmt.insertOrg.run(slug, name, now()).lastInsertRowid);
-      return { id, slug, name, createdAt: now() };
+      return { id, slug, name, createdAtSec: now() };
     },
     getOrganization(): Organization | undefined {
       const row = stmt.getOrg.get();
@@ -86,14 +86,14 @@ type Row = Record<string, unknown>;
 
 function _org(r: unknown): Organization {
   const row = r as Row;
-  return { id: Number(row.id), slug: String(row.slug), name: String(row.name), createdAt: Number(row.created_at) };
+  return { id: Number(row.id), slug: String(row.slug), name: String(row.name), createdAtSec: Number(row.created_at) };
 }
 
 function _project(r: unknown): Project {
   const row = r as Row;
   return {
     id: Number(row.id), organizationId: Number(row.organization_id), slug: String(row.slug), name: String(row.name),
-    platform: row.platform === null ? null : String(row.platform), createdAt: Number(row.created_at),
+    platform: row.platform === null ? null : String(row.platform), createdAtSec: Number(row.created_at),
   };
 }
 
@@ -101,7 +101,7 @@ function _key(r: unknown): ProjectKey {
   const row = r as Row;
   return {
     id: Number(row.id), projectId: Number(row.project_id), publicKey: String(row.public_key), label: String(row.label),
-    isActive: row.is_active === 1, createdAt: Number(row.created_at),
+    isActive: row.is_active === 1, createdAtSec: Number(row.created_at),
   };
 }
 
@@ -109,6 +109,6 @@ function _token(r: unknown): ApiToken {
   const row = r as Row;
   return {
     id: Number(row.id), name: String(row.name), tokenHint: String(row.token_hint), scopes: String(row.scopes).split(" ").filter(Boolean),
-    createdAt: Number(row.created_at), lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at),
+    createdAtSec: Number(row.created_at), lastUsedAtSec: row.last_used_at === null ? null : Number(row.last_used_at),
   };
 }

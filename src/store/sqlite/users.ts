@@ -66,7 +66,7 @@ function _user(r: unknown): User {
     id: Number(row.id),
     email: String(row.email),
     isLocalAdmin: row.is_local_admin === 1,
-    createdAt: Number(row.created_at),
-    lastLoginAt: row.last_login_at === null ? null : Number(row.last_login_at),
+    createdAtSec: Number(row.created_at),
+    lastLoginAtSec: row.last_login_at === null ? null : Number(row.last_login_at),
   };
 }
