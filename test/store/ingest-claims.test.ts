@@ -50,7 +50,7 @@ describe.each(STORE_BACKENDS)("ingest claims and conflicts ($name)", (backend) =
     const outcomeB = await commitOne(committerFor(nodeB.node), await job(b, projectId, [rawEvent("again", { timestamp: NOW_MS / 1000 + 60 })], later));
     expect(nodeB.results[0]).toMatchObject({ committed: false, changedIssueIds: [first.issueId] });
     expect(outcomeB).toMatchObject({ isRegression: false, issueId: first.issueId });
-    expect(await a.getIssue(first.issueId)).toMatchObject({ status: "unresolved", substatus: "regressed", eventCount: 3, regressedAt: NOW_MS / 1000 + 60 });
+    expect(await a.getIssue(first.issueId)).toMatchObject({ status: "unresolved", substatus: "regressed", eventCount: 3, regressedAtSec: NOW_MS / 1000 + 60 });
     expect(await regressionRows(projectId)).toHaveLength(1);
   });
 
