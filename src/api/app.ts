@@ -26,6 +26,7 @@ import { mountEventSearchRoutes } from "./event-search.ts";
 import { mountReleaseCommitRoutes } from "./release-commits.ts";
 import { mountWhoAmIRoutes } from "./whoami.ts";
 import { mountWorkflowRoutes } from "./workflows.ts";
+import { mountProjectAdminRoutes } from "./project-admin.ts";
 import { ADMIN_SCOPES } from "./tokens.ts";
 import { mountMcpRoute } from "../mcp/http.ts";
 
@@ -77,6 +78,7 @@ export function createApiApp(deps: ApiDeps): H3 {
   mountReleaseCommitRoutes(deps, route);
   mountWhoAmIRoutes(deps, route);
   mountWorkflowRoutes(deps, route);
+  mountProjectAdminRoutes(deps, route);
   app.all("/api/0/**", async (event) => {
     await requireApiAuth(event, deps);
     throw new HTTPError({ status: 404, message: `no API endpoint ${event.req.method} ${event.url.pathname}` });

@@ -208,6 +208,12 @@ export interface Store extends IngestStore, ReleaseStore, SourceLinkStore, Artif
   /** Creates the project, its first DSN key and its default alert rules (as given), in one transaction. */
   createProject(input: { slug: string; name: string; platform: string | null; organizationId: number; defaultAlertRules: RuleWrite[] }): Promise<{ project: Project; key: ProjectKey }>;
   listProjectKeys(projectId: number): Promise<ProjectKey[]>;
+  /** Renames a project or changes its platform (`null` clears it); undefined when it does not exist. */
+  updateProject(id: number, changes: { name?: string; slug?: string; platform?: string | null }): Promise<Project | undefined>;
+  /** A new DSN key for the project (a fresh random public key). */
+  createProjectKey(projectId: number, label: string): Promise<ProjectKey>;
+  /** Renames, enables or disables a DSN key; undefined when it does not exist. */
+  updateProjectKey(id: number, changes: { label?: string; isActive?: boolean }): Promise<ProjectKey | undefined>;
   /** The active key with this public key, if any (ingest auth). */
   findProjectKey(publicKey: string): Promise<ProjectKey | undefined>;
 

@@ -83,6 +83,19 @@ describe("sentry-cli against LightTrace", () => {
     expect([...limited.matchAll(/^\| ([0-9a-f]{8}-[0-9a-f-]{27}) /gm)]).toHaveLength(3);
   });
 
+  it("send-event sends an event through the DSN that events list then shows", async () => {
+    const sent = await runSentryCli(["send-event", "-m", "nightly backup failed", "--level", "warning", "-t", "job:backup", "--release", "ops@1", "--env", "ci"], {
+      url: t.url, token: t.token, env: { SENTRY_DSN: t.dsn },
+    });
+    expect(sent.code, sent.stderr).toBe(0);
+    const eventId = /Event id: ([0-9a-f-]{36})/.exec(sent.stdout)![1]!.replace(/-/g, "");
+    const event = (await t.api(`/api/0/projects/lighttrace/my-project/events/${eventId}/`)).body;
+    expect(event).toMatchObject({ message: "nightly backup failed", level: "warning", release: { version: "ops@1" }, environment: "ci" });
+    expect(event.tags).toContainEqual({ key: "job", value: "backup" });
+    const listed = await ok("events", "list", "--org", "lighttrace", "--project", "my-project", "--max-rows", "1");
+    expect(listed).toContain("nightly backup failed");
+  });
+
   it("projects list and organizations list", async () => {
     expect(await ok("projects", "list", "--org", "lighttrace")).toMatch(/\| 1 +\| my-project +\|/);
     expect(await ok("organizations", "list")).toMatch(/\| 1 +\| LightTrace +\| lighttrace +\|/);

@@ -176,10 +176,34 @@ describe("the Sentry MCP server against LightTrace", () => {
     expect((await t.api(`/api/0/issues/${slow.id}/`)).body.status).toBe("unresolved");
   });
 
-  it("create_project creates a project with a DSN", async () => {
+  it("create_project, update_project, create_dsn and update_dsn manage projects and their keys", async () => {
     const text = await ok("create_project", { ...org, teamSlug: "default", name: "Checkout Web" });
     expect(text).toContain("checkout-web");
     const keys = (await t.api("/api/0/projects/lighttrace/checkout-web/keys/")).body;
     expect(text).toContain(keys[0].dsn.public);
+    await ok("update_project", { ...org, projectSlug: "checkout-web", name: "Checkout Storefront", slug: "storefront", platform: "javascript" });
+    expect((await t.api("/api/0/projects/lighttrace/storefront/")).body).toMatchObject({ name: "Checkout Storefront", slug: "storefront", platform: "javascript" });
+    expect((await t.api("/api/0/projects/lighttrace/checkout-web/")).status).toBe(404);
+    const created = await ok("create_dsn", { ...org, projectSlug: "storefront", name: "CI" });
+    const ci = (await t.api("/api/0/projects/lighttrace/storefront/keys/")).body.find((k: any) => k.name === "CI");
+    expect(created).toContain(ci.dsn.public);
+    await ok("update_dsn", { ...org, projectSlug: "storefront", keyId: ci.id, name: "CI (off)", isActive: false });
+    expect((await t.api("/api/0/projects/lighttrace/storefront/keys/")).body.find((k: any) => k.id === ci.id)).toMatchObject({ name: "CI (off)", isActive: false });
+    // a disabled key no longer ingests
+    const res = await fetch(`${t.url}/api/${ci.projectId}/store/?sentry_key=${ci.public}`, { method: "POST", body: JSON.stringify({ message: "x" }) });
+    expect(res.status).toBe(403);
+    expect(await res.text()).toContain("unknown or disabled DSN key");
+  });
+
+  it("team tools: the one team is already every project's; creating or removing teams is refused, saying why", async () => {
+    expect(await ok("add_team_to_project", { ...org, projectSlug: "my-project", teamSlug: "default" })).toContain("default");
+    const created = await mcp.call("create_team", { ...org, name: "ops" });
+    expect(created.isError).toBe(true);
+    expect(created.text).toContain("LightTrace has one team");
+    // the Sentry MCP server reads the project's teams first and keeps the last one itself
+    const removed = await mcp.call("remove_team_from_project", { ...org, projectSlug: "my-project", teamSlug: "default" });
+    expect(removed.isError).toBe(true);
+    expect(removed.text).toContain("Cannot remove the last team assigned to a project");
+    expect((await t.api("/api/0/projects/lighttrace/my-project/teams/default/", { method: "DELETE" })).body.detail).toContain("cannot be removed");
   });
 });

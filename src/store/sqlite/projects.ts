@@ -14,6 +14,10 @@ export function createProjectQueries(db: SqliteDatabase) {
     insertProject: db.prepare("INSERT INTO projects (organization_id, slug, name, platform, created_at) VALUES (?, ?, ?, ?, ?)"),
     insertKey: db.prepare("INSERT INTO project_keys (project_id, public_key, label, created_at) VALUES (?, ?, ?, ?)"),
     keyById: db.prepare("SELECT * FROM project_keys WHERE id = ?"),
+    updateProject: db.prepare(`UPDATE projects SET name = coalesce(@name, name), slug = coalesce(@slug, slug),
+      platform = CASE WHEN @setPlatform = 1 THEN @platform ELSE platform END WHERE id = @id`),
+    updateKey: db.prepare(`UPDATE project_keys SET label = coalesce(@label, label),
+      is_active = CASE WHEN @isActive IS NULL THEN is_active ELSE @isActive END WHERE id = @id`),
     keysOfProject: db.prepare("SELECT * FROM project_keys WHERE project_id = ? ORDER BY id"),
     keyByPublic: db.prepare("SELECT * FROM project_keys WHERE public_key = ? AND is_active = 1"),
     insertToken: db.prepare("INSERT INTO api_tokens (name, token_hash, token_hint, scopes, created_at) VALUES (?, ?, ?, ?, ?)"),
@@ -55,6 +59,23 @@ export function createProjectQueries(db: SqliteDatabase) {
     },
     createProject: (input: { slug: string; name: string; platform: string | null; organizationId: number }) => createProject.immediate(input),
     listProjectKeys: (projectId: number): ProjectKey[] => stmt.keysOfProject.all(projectId).map(_key),
+    updateProject(id: number, changes: { name?: string; slug?: string; platform?: string | null }): Project | undefined {
+      stmt.updateProject.run({
+        id, name: changes.name ?? null, slug: changes.slug ?? null, setPlatform: changes.platform === undefined ? 0 : 1, platform: changes.platform ?? null,
+      });
+      const row = stmt.projectById.get(id);
+      return row ? _project(row) : undefined;
+    },
+    createProjectKey(projectId: number, label: string): ProjectKey {
+      // Sentry public keys are 32 lowercase hex characters
+      const id = Number(stmt.insertKey.run(projectId, randomBytes(16).toString("hex"), label, now()).lastInsertRowid);
+      return _key(stmt.keyById.get(id));
+    },
+    updateProjectKey(id: number, changes: { label?: string; isActive?: boolean }): ProjectKey | undefined {
+      stmt.updateKey.run({ id, label: changes.label ?? null, isActive: changes.isActive === undefined ? null : changes.isActive ? 1 : 0 });
+      const row = stmt.keyById.get(id);
+      return row ? _key(row) : undefined;
+    },
     findProjectKey(publicKey: string): ProjectKey | undefined {
       const row = stmt.keyByPublic.get(publicKey);
       return row ? _key(row) : undefined;
