@@ -14,7 +14,7 @@ import type { IssueStoredCount } from "./model/retention.ts";
 import type { IssueReleaseCount, StoredResolution } from "./model/resolutions.ts";
 import type { ReleaseRef } from "../releases/order.ts";
 import type { ArtifactStore } from "./model/artifacts.ts";
-import type { EventAggregateQuery, EventOrder, EventSearchFilter, EventSummary } from "./model/event-search.ts";
+import type { EventAggregateQuery, EventPageOptions, EventSearchFilter, EventSummary } from "./model/event-search.ts";
 import type { IssueStatus } from "./issue-status.ts";
 import type { StoredEvent } from "./stored-event.ts";
 import type { GroupingStore } from "./model/groupings.ts";
@@ -239,7 +239,7 @@ export interface Store extends IngestStore, ReleaseStore, SourceLinkStore, Artif
   getEvent(projectId: number, eventId: string): Promise<StoredEvent | undefined>;
   /** Events by their indexed columns (no payloads), newest or oldest arrival first. */
   /** Events matching a filter in the given order (payloads decoded when asked for). */
-  searchEvents(filter: EventSearchFilter, opts: { order: EventOrder; offset: number; limit: number; withPayload: boolean }): Promise<EventSummary[]>;
+  searchEvents(filter: EventSearchFilter, opts: EventPageOptions): Promise<EventSummary[]>;
   /** GROUP BY aggregates over the events matching a filter. */
   aggregateEvents(filter: EventSearchFilter, query: EventAggregateQuery): Promise<Record<string, string | number | null>[]>;
   /** Whether any issue has seen a tag with this key. */

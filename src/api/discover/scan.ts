@@ -30,9 +30,15 @@ export async function findEvents(deps: ApiDeps, filter: EventSearchFilter, predi
   const found: EventSummary[] = [];
   let position = opts.offset;
   let scanned = 0;
+  let lastId: number | undefined;
   for (;;) {
-    const batch = await deps.store.searchEvents(filter, { order: opts.order, offset: position, limit: SCAN_BATCH, withPayload: true });
+    // in arrival order the next batch continues after the last row read (keyset); other orders skip by offset
+    const batch = await deps.store.searchEvents(filter, {
+      order: opts.order, withPayload: true, limit: SCAN_BATCH,
+      ...(opts.order.by === "arrival" && lastId !== undefined ? { afterId: lastId, offset: 0 } : { offset: position }),
+    });
     for (const row of batch) {
+      lastId = row.id;
       if (predicates.every((p) => p(row, row.event))) {
         if (found.length === opts.limit) return { rows: found, nextOffset: position, partial: false };
         found.push(row);
@@ -51,10 +57,14 @@ export async function findEvents(deps: ApiDeps, filter: EventSearchFilter, predi
  */
 export async function collectEvents(deps: ApiDeps, filter: EventSearchFilter, predicates: EventPredicate[], withPayload: boolean): Promise<{ rows: EventSummary[]; partial: boolean }> {
   const rows: EventSummary[] = [];
-  for (let position = 0; position < MAX_SCANNED_EVENTS; position += SCAN_BATCH) {
-    const batch = await deps.store.searchEvents(filter, { order: { by: "arrival", desc: true }, offset: position, limit: SCAN_BATCH, withPayload });
+  let lastId: number | undefined;
+  for (let scanned = 0; scanned < MAX_SCANNED_EVENTS; scanned += SCAN_BATCH) {
+    const batch = await deps.store.searchEvents(filter, {
+      order: { by: "arrival", desc: true }, offset: 0, limit: SCAN_BATCH, withPayload, ...(lastId !== undefined ? { afterId: lastId } : {}),
+    });
     for (const row of batch) if (predicates.every((p) => p(row, row.event))) rows.push(row);
     if (batch.length < SCAN_BATCH) return { rows, partial: false };
+    lastId = batch.at(-1)!.id;
   }
   return { rows, partial: true };
 }

@@ -34,6 +34,16 @@ export interface EventOrder {
   desc: boolean;
 }
 
+/** A page of a search: its order, where it starts and whether payloads are decoded. */
+export interface EventPageOptions {
+  order: EventOrder;
+  offset: number;
+  limit: number;
+  withPayload: boolean;
+  /** arrival order only: start after this row id (keyset), before `offset` is applied */
+  afterId?: number;
+}
+
 /** An aggregate over the matching events of a group. */
 export type EventAggregate =
   | { fn: "count" }

@@ -1,7 +1,7 @@
 import type { NormalizedEvent } from "../../events/types.ts";
 import { decodeEventData } from "../event-codec.ts";
 import type { SqliteDatabase } from "./sqlite-binding.ts";
-import { EVENT_COLUMNS, type EventColumn, type EventColumnCondition, type EventSearchFilter, type EventOrder, type EventAggregate, type EventAggregateQuery, type EventSummary } from "../model/event-search.ts";
+import { EVENT_COLUMNS, type EventColumn, type EventColumnCondition, type EventSearchFilter, type EventAggregate, type EventAggregateQuery, type EventPageOptions, type EventSummary } from "../model/event-search.ts";
 
 /**
  * Event search over the columns the writer stores beside each payload: rows (optionally with
@@ -21,9 +21,14 @@ export function createEventSearch(db: SqliteDatabase) {
   };
   const hasTagKey = db.prepare("SELECT 1 FROM issue_tag_values WHERE key = ? LIMIT 1").pluck();
   return {
-    searchEvents(filter: EventSearchFilter, opts: { order: EventOrder; offset: number; limit: number; withPayload: boolean }): EventSummary[] {
+    searchEvents(filter: EventSearchFilter, opts: EventPageOptions): EventSummary[] {
       const where = _where(filter);
       if (!where) return [];
+      if (opts.afterId !== undefined) {
+        if (opts.order.by !== "arrival") throw new Error("afterId pages only the arrival order");
+        where.sql += ` AND id ${opts.order.desc ? "<" : ">"} ?`;
+        where.params.push(opts.afterId);
+      }
       const dir = opts.order.desc ? "DESC" : "ASC";
       const order = opts.order.by === "arrival" ? `id ${dir}` : `${_column(opts.order.by)} ${dir}, id ${dir}`;
       const sql = `SELECT id, project_id, issue_id, event_id, timestamp, received_at, level, release, environment, user_key, trace_id, title
