@@ -133,9 +133,10 @@ function _exceptionInfo(exc: ExceptionValue, stack: EvaluatedStack, picked: Pick
     const component = stack.components[i]!;
     const sdk = sdkInApp(frame);
     const hints = [...component.hints];
-    if (v.inApp !== sdk && v.appRule) hints.push(`marked ${v.inApp ? "in-app" : "not in-app"} by ${_ruleName(v.appRule)}`);
+    const remarked = v.inApp !== sdk && v.appRule !== undefined;
+    if (remarked) hints.push(`marked ${v.inApp ? "in-app" : "not in-app"} by ${_ruleName(v.appRule!)}`);
     if (!v.contributes && v.groupRule) hints.push(`left out of grouping by ${_ruleName(v.groupRule)}`);
-    else if (inAppOnly && v.inApp !== true && component.key !== undefined) hints.push("not in-app: left out");
+    else if (inAppOnly && v.inApp !== true && component.key !== undefined && !remarked) hints.push("not in-app: left out");
     const reason = picked.reasons.get(i);
     if (reason) hints.push(reason);
     return {

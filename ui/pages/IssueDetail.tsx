@@ -3,6 +3,7 @@ import { apiSend, describeError } from "../api/client.ts";
 import type { ApiEvent, ApiIssueDetail as IssueDetailData, ApiIssueStatus, ApiTagKey } from "../../src/contract/index.ts";
 import { ErrorBox } from "../components/ErrorBox.tsx";
 import { EventView } from "../components/EventView.tsx";
+import { GroupingInfo } from "../components/GroupingInfo.tsx";
 import { ExplainPanel } from "../components/ExplainPanel.tsx";
 import { SuspectCommits } from "../components/SuspectCommits.tsx";
 import { EventsChart } from "../components/EventsChart.tsx";
@@ -162,6 +163,8 @@ export function IssueDetail(props: { org: string; issueId: string; eventId?: str
         {!event.data && event.error === undefined && <div class="loading-block">Loading event…</div>}
         {event.data && <EventView event={event.data} />}
       </section>
+
+      {event.data && <GroupingInfo key={`grouping-${event.data.eventID}`} org={props.org} project={data.project.slug} eventId={event.data.eventID} />}
     </article>
   );
 }

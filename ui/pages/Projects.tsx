@@ -13,6 +13,7 @@ import { useFormSubmit } from "../hooks/use-form-submit.ts";
 import { ProjectLimits } from "../components/ProjectLimits.tsx";
 import { ProjectReleaseHealth } from "../components/ProjectReleaseHealth.tsx";
 import { ProjectSourceLinks } from "../components/ProjectSourceLinks.tsx";
+import { ProjectGroupingRules } from "../components/ProjectGroupingRules.tsx";
 
 /** The team slug project creation goes through (LightTrace's one implicit team, src/api/teams.ts). */
 const TEAM_SLUG = "default";
@@ -56,6 +57,7 @@ export function Projects(props: { org: string; selected?: string | undefined }) 
             <ProjectReleaseHealth key={`releases-${selected}`} org={props.org} slug={selected} />
             <ProjectLimits key={`limits-${selected}`} org={props.org} slug={selected} />
             <ProjectSourceLinks key={`links-${selected}`} org={props.org} slug={selected} />
+            <ProjectGroupingRules key={`grouping-${selected}`} org={props.org} slug={selected} />
           </div>
         )}
       </div>
