@@ -46,7 +46,7 @@ export function mountGroupingRoutes(deps: ApiDeps, route: RouteFn): void {
     if (!stored) throw notFound();
     const settings = await deps.store.getGroupingSettings(project.id);
     const config = groupingConfigFrom(settings, deps.clock.now() / 1000);
-    const details = computeGroupingDetails(stored.event, config);
+    const details = computeGroupingDetails(stored.event, config, { explain: true });
     const fallbacks = computeFallbackGroupings(stored.event, config, details.grouping);
     return serializeGroupingInfo({
       eventId: stored.eventId, issueId: stored.issueId, details, earlier: fallbacks,

@@ -31,6 +31,7 @@ export interface ExceptionGroupingInfo {
 export interface DefaultGrouping {
   variant: GroupingVariant;
   key: string;
+  /** per exception, every frame and why it did (not) make the key; empty unless asked to explain */
   exceptions: ExceptionGroupingInfo[];
   /** for message events: the text and what parameterisation made of it */
   message?: { text: string; normalized: string };
@@ -43,7 +44,8 @@ export interface DefaultGrouping {
  * exceptions (after the stack-trace rules), else all frames the rules leave in, else exception
  * types and normalised values, else the normalised message, else the transaction. Pure.
  */
-export function computeDefaultGrouping(event: NormalizedEvent, ruleSets: readonly OriginRules[]): DefaultGrouping {
+export function computeDefaultGrouping(event: NormalizedEvent, ruleSets: readonly OriginRules[], options: { explain?: boolean } = {}): DefaultGrouping {
+  const explain = options.explain === true;
   const exceptions = event.exception?.values ?? [];
   const stacks = exceptions.map((exc) => _evaluate(exc.stacktrace?.frames ?? [], ruleSets, event.platform, exc));
   if (event.stacktrace?.frames.length) stacks.push(_evaluate(event.stacktrace.frames, ruleSets, event.platform, undefined));
@@ -54,7 +56,7 @@ export function computeDefaultGrouping(event: NormalizedEvent, ruleSets: readonl
     for (const inAppOnly of [true, false]) {
       const picked = stacks.slice(0, exceptions.length).map((stack) => _pickFrames(stack, inAppOnly));
       if (!picked.some((p) => p.keys.length)) continue;
-      const infos = exceptions.map((exc, i) => _exceptionInfo(exc, stacks[i]!, picked[i]!, inAppOnly));
+      const infos = explain ? exceptions.map((exc, i) => _exceptionInfo(exc, stacks[i]!, picked[i]!, inAppOnly)) : [];
       const parts = exceptions.map((exc, i) => {
         const keys = picked[i]!.keys;
         return keys.length ? [_typeOrPlaceholder(exc), ...keys.map((k) => "  " + k)].join("\n") : _typeAndValue(exc);
@@ -62,7 +64,7 @@ export function computeDefaultGrouping(event: NormalizedEvent, ruleSets: readonl
       const variant = inAppOnly ? "exception (in-app frames)" : "exception (all frames)";
       return result(variant, `${variant}\n${parts.join("\n")}`, infos);
     }
-    const infos = exceptions.map((exc, i) => _exceptionInfo(exc, stacks[i]!, { keys: [], used: new Set(), reasons: new Map() }, true));
+    const infos = explain ? exceptions.map((exc, i) => _exceptionInfo(exc, stacks[i]!, { keys: [], used: new Set(), reasons: new Map() }, true)) : [];
     return result("exception (no frames)", "exception (no frames)\n" + exceptions.map(_typeAndValue).join("\n"), infos);
   }
   const message = event.logentry?.message ?? event.logentry?.formatted;
@@ -90,8 +92,45 @@ interface PickedFrames {
   reasons: Map<number, string>;
 }
 
+/**
+ * The rules' verdicts and the frames' contributions for one stack. Most events repeat a stack an
+ * earlier event had (the same bug again), so results are memoised per rule set by everything they
+ * read from the frames (and the exception, which `error.*` matchers read); callers never change them.
+ */
 function _evaluate(frames: Frame[], ruleSets: readonly OriginRules[], platform: string, exception: ExceptionValue | undefined): EvaluatedStack {
-  return { frames, verdict: applyStackRules(frames, ruleSets, { platform, exception }), components: frames.map((f) => frameComponent(f, platform)) };
+  let set = RULE_SETS.get(ruleSets);
+  if (!set) {
+    const readsException = ruleSets.some((rs) => rs.rules.some((r) => r.matchers.some((m) => m.field === "type" || m.field === "value" || m.field === "mechanism")));
+    RULE_SETS.set(ruleSets, set = { id: ++ruleSetCount, readsException });
+  }
+  const key = `${set.id}\u0000${_stackKey(frames, platform, set.readsException ? exception : undefined)}`;
+  let hit = EVALUATED.get(key);
+  if (!hit) {
+    hit = { verdict: applyStackRules(frames, ruleSets, { platform, exception }), components: frames.map((f) => frameComponent(f, platform)) };
+    if (key.length <= MAX_CACHED_KEY_CHARS) {
+      if (EVALUATED.size >= MAX_CACHED_STACKS) EVALUATED.delete(EVALUATED.keys().next().value!);
+      EVALUATED.set(key, hit);
+    }
+  }
+  return { frames, ...hit };
+}
+
+/** Rule sets (one array per distinct rule text, grouping/mechanisms.ts) → a small id for cache keys. */
+const RULE_SETS = new WeakMap<readonly OriginRules[], { id: number; readsException: boolean }>();
+let ruleSetCount = 0;
+/** Evaluated stacks, oldest first; bounded in count and key size (≈ 8 MB at most). */
+const EVALUATED = new Map<string, Omit<EvaluatedStack, "frames">>();
+const MAX_CACHED_STACKS = 1_000;
+const MAX_CACHED_KEY_CHARS = 8_000;
+
+/** Everything a stack's evaluation reads, as one string (the exception only when the rules read it). */
+function _stackKey(frames: Frame[], platform: string, exception: ExceptionValue | undefined): string {
+  let key = `${platform}\u0001${exception?.type ?? ""}\u0001${exception?.value ?? ""}\u0001${exception?.mechanism?.type ?? ""}`;
+  for (const f of frames) {
+    key += `\u0002${f.platform ?? ""}\u0003${f.abs_path ?? ""}\u0003${f.filename ?? ""}\u0003${f.module ?? ""}\u0003${f.function ?? ""}\u0003${f.raw_function ?? ""}`
+      + `\u0003${f.package ?? ""}\u0003${f.context_line ?? ""}\u0003${sdkInApp(f) ?? ""}\u0003${(f.data as { category?: unknown } | undefined)?.category ?? ""}`;
+  }
+  return key;
 }
 
 /** The frames of one stack that make the key: in-app (or all), not removed by rules, recursion collapsed, max-frames/min-frames applied. */

@@ -49,9 +49,12 @@ export function computeGrouping(event: NormalizedEvent, config: GroupingConfig):
   return computeGroupingDetails(event, config).grouping;
 }
 
-/** {@link computeGrouping} with the per-frame explanation of the key. */
-export function computeGroupingDetails(event: NormalizedEvent, config: GroupingConfig): GroupingDetails {
-  const def = computeDefaultGrouping(event, ruleSetsFor(config.stackRules));
+/**
+ * {@link computeGrouping} with the rules' verdicts per stack, and (with `explain`, for the grouping
+ * info) why each frame did or did not make the key.
+ */
+export function computeGroupingDetails(event: NormalizedEvent, config: GroupingConfig, options: { explain?: boolean } = {}): GroupingDetails {
+  const def = computeDefaultGrouping(event, ruleSetsFor(config.stackRules), options);
   const details: GroupingDetails = { grouping: groupingWithDefault(event, def.key), default: def };
   if (event.fingerprint) details.fingerprint = event.fingerprint;
   return details;
@@ -97,19 +100,20 @@ export function hashGroupingKey(key: string): string {
  */
 export function ruleSetsFor(projectRules: string): OriginRules[] {
   if (!projectRules.trim()) return BUILTIN_ONLY;
-  let rules = PARSED.get(projectRules);
-  if (!rules) {
-    rules = _parseTolerant(projectRules);
+  // one array per text: evaluated stacks are cached per rule-set identity (default-grouping.ts)
+  let sets = PARSED.get(projectRules);
+  if (!sets) {
+    sets = [BUILTIN_ONLY[0]!, { origin: "project", rules: _parseTolerant(projectRules) }];
     if (PARSED.size >= 1_000) PARSED.clear();
-    PARSED.set(projectRules, rules);
+    PARSED.set(projectRules, sets);
   }
-  return [BUILTIN_ONLY[0]!, { origin: "project", rules }];
+  return sets;
 }
 
 // --- Internal ---
 
 const BUILTIN_ONLY: OriginRules[] = [{ origin: "built-in", rules: BUILTIN_STACK_RULES }];
-const PARSED = new Map<string, StackRule[]>();
+const PARSED = new Map<string, OriginRules[]>();
 
 function _parseTolerant(text: string): StackRule[] {
   try {

@@ -1,5 +1,5 @@
 import type { ExceptionValue, Frame } from "../../events/types.ts";
-import { matchPathGlob, matchPlainGlob } from "./glob.ts";
+import { globLiteral, normalizePathValue, pathGlobMatcher, plainGlobMatcher } from "./glob.ts";
 import { ruleBoolean, type FrameMatcher, type StackRule, type StackRuleAction } from "./parse.ts";
 
 /** Where a rule came from: LightTrace's built-in set or the project's own rules (which run after, so they win). */
@@ -47,14 +47,17 @@ export function applyStackRules(frames: readonly Frame[], ruleSets: readonly Ori
     return v;
   });
   const stack: StackVerdict = { frames: verdicts };
+  const whole = _stackFacts(facts);
   for (const pass of ["modify", "update"] as const) {
     for (const { origin, rules } of ruleSets) {
       for (const rule of rules) {
-        const actions = rule.actions.filter((a) => _isModifier(a) === (pass === "modify"));
-        if (actions.length === 0) continue;
-        const ref: RuleRef = { origin, line: rule.line, text: rule.text };
+        const compiled = _compiledRule(rule);
+        const actions = pass === "modify" ? compiled.modifiers : compiled.updaters;
+        if (actions.length === 0 || !_canMatchSomeFrame(compiled, whole)) continue;
+        let ref: RuleRef | undefined;
         for (let idx = 0; idx < frames.length; idx++) {
-          if (!_ruleMatches(rule.matchers, idx, facts, verdicts, ctx.exception)) continue;
+          if (!_ruleMatches(compiled.tests, idx, facts, verdicts, ctx.exception)) continue;
+          ref ??= { origin, line: rule.line, text: rule.text };
           for (const action of actions) _apply(action, idx, verdicts, stack, ref);
         }
       }
@@ -86,45 +89,136 @@ export function platformFamily(platform: string): "javascript" | "native" | "oth
 
 const NATIVE_PLATFORMS = new Set(["native", "c", "cocoa", "objc", "swift"]);
 
-interface FrameFacts { path?: string; module?: string; function: string; package?: string; family: string }
+interface FrameFacts {
+  /** abs_path or filename, lower case with forward slashes */
+  path?: string;
+  module?: string;
+  function: string;
+  /** lower case with forward slashes */
+  package?: string;
+  family: string;
+}
 
 function _frameFacts(frame: Frame, eventPlatform: string): FrameFacts {
   const facts: FrameFacts = { function: frame.function ?? frame.raw_function ?? "<unknown>", family: platformFamily(frame.platform ?? eventPlatform) };
   const path = frame.abs_path ?? frame.filename;
-  if (path) facts.path = path;
+  if (path) facts.path = normalizePathValue(path);
   if (frame.module) facts.module = frame.module;
-  if (frame.package) facts.package = frame.package;
+  if (frame.package) facts.package = normalizePathValue(frame.package);
   return facts;
+}
+
+type MatcherTest = (facts: FrameFacts, verdict: FrameVerdict, exception: ExceptionValue | undefined) => boolean;
+
+/** Every frame's values of a stack at once, to rule out a rule for the whole stack with a few `includes`. */
+interface StackFacts { path: string; package: string; module: string; function: string; families: Set<string> }
+
+function _stackFacts(facts: FrameFacts[]): StackFacts {
+  // a path glob may match only after a leading "/" is added: every path is joined with one
+  const join = (pick: (f: FrameFacts) => string | undefined, slash = false) =>
+    facts.map((f) => { const v = pick(f); return v === undefined ? "" : slash ? "/" + v : v; }).join("\n");
+  return {
+    path: join((f) => f.path, true), package: join((f) => f.package, true), module: join((f) => f.module), function: join((f) => f.function),
+    families: new Set(facts.map((f) => f.family)),
+  };
+}
+
+function _canMatchSomeFrame(rule: CompiledRule, stack: StackFacts): boolean {
+  for (const r of rule.required) if (!stack[r.field].includes(r.literal)) return false;
+  return rule.families === undefined || rule.families.some((f) => f === "all" || stack.families.has(f));
+}
+
+interface CompiledRule {
+  tests: { position: FrameMatcher["position"]; negated: boolean; test: MatcherTest }[];
+  /** text a frame's field must contain for the rule to match it (from its frame matchers) */
+  required: { field: "path" | "package" | "module" | "function"; literal: string }[];
+  /** a frame of one of these families must be in the stack */
+  families?: string[];
+  modifiers: StackRuleAction[];
+  updaters: StackRuleAction[];
+}
+
+/** Parsed rules are plain data; their compiled form is kept beside them (rule sets are cached by text). */
+const COMPILED = new WeakMap<StackRule, CompiledRule>();
+
+function _compiledRule(rule: StackRule): CompiledRule {
+  let compiled = COMPILED.get(rule);
+  if (!compiled) {
+    const own = rule.matchers.filter((m) => m.position === "frame" && !m.negated);
+    const family = own.find((m) => m.field === "family");
+    compiled = {
+      tests: rule.matchers.map((m) => ({ position: m.position, negated: m.negated, test: _matcherTest(m) })),
+      required: own.flatMap((m) => {
+        if (m.field !== "path" && m.field !== "package" && m.field !== "module" && m.field !== "function") return [];
+        const literal = globLiteral(m.pattern, m.field === "path" || m.field === "package");
+        return literal ? [{ field: m.field, literal }] : [];
+      }),
+      ...(family ? { families: family.pattern.split(",") } : {}),
+      modifiers: rule.actions.filter(_isModifier),
+      updaters: rule.actions.filter((a) => !_isModifier(a)),
+    };
+    COMPILED.set(rule, compiled);
+  }
+  return compiled;
 }
 
 function _isModifier(action: StackRuleAction): boolean {
   return (action.kind === "flag" && action.flag === "app") || (action.kind === "var" && action.name === "category");
 }
 
-function _ruleMatches(matchers: readonly FrameMatcher[], idx: number, facts: FrameFacts[], verdicts: FrameVerdict[], exception: ExceptionValue | undefined): boolean {
-  for (const m of matchers) {
+function _ruleMatches(tests: CompiledRule["tests"], idx: number, facts: FrameFacts[], verdicts: FrameVerdict[], exception: ExceptionValue | undefined): boolean {
+  for (const m of tests) {
     const at = m.position === "caller" ? idx - 1 : m.position === "callee" ? idx + 1 : idx;
     if (at < 0 || at >= facts.length) return false;
-    if (_matcherMatches(m, facts[at]!, verdicts[at]!, exception) === m.negated) return false;
+    if (m.test(facts[at]!, verdicts[at]!, exception) === m.negated) return false;
   }
   return true;
 }
 
-function _matcherMatches(m: FrameMatcher, facts: FrameFacts, verdict: FrameVerdict, exception: ExceptionValue | undefined): boolean {
+function _matcherTest(m: FrameMatcher): MatcherTest {
+  const plain = () => plainGlobMatcher(m.pattern);
   switch (m.field) {
-    case "path": return facts.path !== undefined && matchPathGlob(m.pattern, facts.path);
-    case "package": return facts.package !== undefined && matchPathGlob(m.pattern, facts.package);
-    case "module": return facts.module !== undefined && matchPlainGlob(m.pattern, facts.module);
-    case "function": return matchPlainGlob(m.pattern, facts.function);
-    case "category": return verdict.category !== undefined && matchPlainGlob(m.pattern, verdict.category);
+    case "path": {
+      const match = pathGlobMatcher(m.pattern);
+      return (facts) => facts.path !== undefined && match(facts.path);
+    }
+    case "package": {
+      const match = pathGlobMatcher(m.pattern);
+      return (facts) => facts.package !== undefined && match(facts.package);
+    }
+    case "module": {
+      const match = plain();
+      return (facts) => facts.module !== undefined && match(facts.module);
+    }
+    case "function": {
+      const match = plain();
+      return (facts) => match(facts.function);
+    }
+    case "category": {
+      const match = plain();
+      return (_facts, verdict) => verdict.category !== undefined && match(verdict.category);
+    }
     case "family": {
       const families = m.pattern.split(",");
-      return families.includes("all") || families.includes(facts.family);
+      const all = families.includes("all");
+      return (facts) => all || families.includes(facts.family);
     }
-    case "app": return ruleBoolean(m.pattern) === (verdict.inApp === true);
-    case "type": return matchPlainGlob(m.pattern, exception?.type ?? "<unknown>");
-    case "value": return matchPlainGlob(m.pattern, exception?.value ?? "<unknown>");
-    case "mechanism": return matchPlainGlob(m.pattern, exception?.mechanism?.type ?? "<unknown>");
+    case "app": {
+      const wanted = ruleBoolean(m.pattern);
+      return (_facts, verdict) => wanted === (verdict.inApp === true);
+    }
+    case "type": {
+      const match = plain();
+      return (_f, _v, exception) => match(exception?.type ?? "<unknown>");
+    }
+    case "value": {
+      const match = plain();
+      return (_f, _v, exception) => match(exception?.value ?? "<unknown>");
+    }
+    case "mechanism": {
+      const match = plain();
+      return (_f, _v, exception) => match(exception?.mechanism?.type ?? "<unknown>");
+    }
   }
 }
 

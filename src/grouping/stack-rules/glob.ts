@@ -8,14 +8,46 @@
 
 /** Whether a path-like frame value matches a path glob. */
 export function matchPathGlob(pattern: string, value: string): boolean {
-  const re = _compiled(pattern, true);
-  const path = normalizePathValue(value);
-  return re.test(path) || (!path.startsWith("/") && re.test("/" + path));
+  return pathGlobMatcher(pattern)(normalizePathValue(value));
 }
 
 /** Whether a plain value (module, function, exception type/value) matches a glob, case-sensitively. */
 export function matchPlainGlob(pattern: string, value: string): boolean {
-  return _compiled(pattern, false).test(value);
+  return plainGlobMatcher(pattern)(value);
+}
+
+/**
+ * A compiled path glob: tests a value already passed through {@link normalizePathValue}. A glob's
+ * longest literal part is checked with `includes` first, so most frames never reach the regex.
+ */
+export function pathGlobMatcher(pattern: string): (normalizedPath: string) => boolean {
+  return _cached("p:" + pattern, () => {
+    const re = _compile(pattern.toLowerCase(), true);
+    const literal = _longestLiteral(pattern.toLowerCase().replace(/\\/g, "/"));
+    // ("/" + path).includes(literal), without building the string for every frame
+    const afterSlash = literal.startsWith("/") ? literal.slice(1) : undefined;
+    return (path) => (literal === "" || path.includes(literal) || (afterSlash !== undefined && path.startsWith(afterSlash)))
+      && (re.test(path) || (!path.startsWith("/") && re.test("/" + path)));
+  });
+}
+
+/** A compiled plain glob (module, function, exception fields): `*` matches anything. */
+export function plainGlobMatcher(pattern: string): (value: string) => boolean {
+  return _cached("v:" + pattern, () => {
+    if (!/[*?[\\]/.test(pattern)) return (value) => value === pattern;
+    const re = _compile(pattern, false);
+    return (value) => re.test(value);
+  });
+}
+
+/**
+ * Text every value matching the glob contains (its longest part without wildcards; "" when none
+ * is certain), for skipping a rule that no frame of a stack can match. Path globs: in the form of
+ * {@link normalizePathValue}, and possibly only after a leading "/" is added to the value.
+ */
+export function globLiteral(pattern: string, pathLike: boolean): string {
+  if (pathLike) return _longestLiteral(pattern.toLowerCase().replace(/\\/g, "/"));
+  return /[[\\]/.test(pattern) ? "" : _longestLiteral(pattern);
 }
 
 /** A path as path matchers see it: lower case, forward slashes. */
@@ -26,18 +58,27 @@ export function normalizePathValue(value: string): string {
 // --- Internal ---
 
 /** Compiled globs by flavour and pattern; rule sets are few and small, so this stays bounded in practice. */
-const COMPILED = new Map<string, RegExp>();
+const COMPILED = new Map<string, (value: string) => boolean>();
 const MAX_COMPILED = 5_000;
 
-function _compiled(pattern: string, pathLike: boolean): RegExp {
-  const cacheKey = (pathLike ? "p:" : "v:") + pattern;
-  let re = COMPILED.get(cacheKey);
-  if (!re) {
+function _cached(key: string, make: () => (value: string) => boolean): (value: string) => boolean {
+  let fn = COMPILED.get(key);
+  if (!fn) {
     if (COMPILED.size >= MAX_COMPILED) COMPILED.clear();
-    re = new RegExp("^" + _translate(pathLike ? pattern.toLowerCase() : pattern, pathLike) + "$", "s");
-    COMPILED.set(cacheKey, re);
+    fn = make();
+    COMPILED.set(key, fn);
   }
-  return re;
+  return fn;
+}
+
+function _compile(glob: string, pathLike: boolean): RegExp {
+  return new RegExp("^" + _translate(glob, pathLike) + "$", "s");
+}
+
+/** The longest run of characters a path must contain for the glob to match (no wildcard in it). */
+function _longestLiteral(glob: string): string {
+  if (glob.includes("[")) return "";
+  return glob.split(/[*?]/).reduce((best, part) => (part.length > best.length ? part : best), "");
 }
 
 function _translate(glob: string, pathLike: boolean): string {
