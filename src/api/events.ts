@@ -58,16 +58,22 @@ export function mountEventRoutes(deps: ApiDeps, route: RouteFn): void {
   });
   for (const path of ["/api/0/projects/:org/:project/events/:eventId", "/api/0/projects/:org/:project/events/:eventId/json"]) {
     route("GET", path, async (event) => {
-      await requireOrganization(deps, param(event, "org"));
-      const project = await requireProject(deps, param(event, "project"));
-      const eventId = normalizeEventId(param(event, "eventId"));
-      if (!eventId) throw badRequest("event id must be 32 hex characters or a UUID");
-      const stored = await deps.store.getEvent(project.id, eventId);
-      if (!stored) throw notFound();
+      const stored = await loadProjectEvent(deps, event);
       const issue = await deps.store.getIssue(stored.issueId);
       return _withNeighbours(deps, stored, issue?.title ?? "", issue?.culprit ?? "");
     });
   }
+}
+
+/** The stored event `/projects/:org/:project/events/:eventId/…` names: 400 for a malformed id, 404 when unknown. */
+export async function loadProjectEvent(deps: ApiDeps, event: H3Event): Promise<StoredEvent> {
+  await requireOrganization(deps, param(event, "org"));
+  const project = await requireProject(deps, param(event, "project"));
+  const eventId = normalizeEventId(param(event, "eventId"));
+  if (!eventId) throw badRequest("event id must be 32 hex characters or a UUID");
+  const stored = await deps.store.getEvent(project.id, eventId);
+  if (!stored) throw notFound();
+  return stored;
 }
 
 /**

@@ -1,12 +1,11 @@
 import { z } from "zod";
-import { normalizeEventId } from "../events/values.ts";
 import { computeFallbackGroupings, computeGroupingDetails, GROUPING_MECHANISM } from "../grouping/mechanisms.ts";
 import { MAX_STACK_RULES_CHARS, parseStackRules } from "../grouping/stack-rules/parse.ts";
 import { groupingConfigFrom, previousRulesAfterChange, RULE_TRANSITION_SEC } from "../process/grouping-configs.ts";
 import type { ApiGroupingInfo, ApiGroupingRules } from "../contract/index.ts";
 import { serializeGroupingInfo, serializeGroupingRules } from "./serialize/grouping.ts";
-import { badRequest, notFound } from "../http/errors.ts";
 import { param, parseJsonBody, requireOrganization, requireProject, type ApiDeps, type RouteFn } from "./context.ts";
+import { loadProjectEvent } from "./events.ts";
 import { requireScopeLevel } from "./scopes.ts";
 
 /**
@@ -38,13 +37,8 @@ export function mountGroupingRoutes(deps: ApiDeps, route: RouteFn): void {
   });
 
   route("GET", "/api/0/projects/:org/:project/events/:eventId/grouping-info", async (event): Promise<ApiGroupingInfo> => {
-    await requireOrganization(deps, param(event, "org"));
-    const project = await requireProject(deps, param(event, "project"));
-    const eventId = normalizeEventId(param(event, "eventId"));
-    if (!eventId) throw badRequest("event id must be 32 hex characters or a UUID");
-    const stored = await deps.store.getEvent(project.id, eventId);
-    if (!stored) throw notFound();
-    const settings = await deps.store.getGroupingSettings(project.id);
+    const stored = await loadProjectEvent(deps, event);
+    const settings = await deps.store.getGroupingSettings(stored.projectId);
     const config = groupingConfigFrom(settings, deps.clock.now() / 1000);
     const details = computeGroupingDetails(stored.event, config, { explain: true });
     const fallbacks = computeFallbackGroupings(stored.event, config, details.grouping);
