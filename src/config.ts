@@ -30,6 +30,12 @@ export const DEFAULTS = {
    * spans, sessions, client reports), all together. Attachments are counted, not held. 10 events' worth.
    */
   maxEnvelopeItemBytes: 10 * MiB,
+  /** ms a client has to send a request's headers; slower clients are disconnected (Node's default is 60 s). */
+  headersTimeoutMs: 10_000,
+  /** ms a request body may pause between pieces before the request is answered 408 and the connection closed. */
+  bodyIdleTimeoutMs: 15_000,
+  /** open connections; more are closed at once, so slow or idle clients cannot use up file descriptors. */
+  maxConnections: 512,
   /** events waiting for the writer before ingest answers 503 + Retry-After instead of growing memory. */
   maxQueuedEvents: 5_000,
   /** bytes of event JSON waiting for the writer, the same bound measured in memory rather than events. */
@@ -98,6 +104,9 @@ export type Config = Readonly<{
   maxEnvelopeBytes: number;
   maxEventBytes: number;
   maxEnvelopeItemBytes: number;
+  headersTimeoutMs: number;
+  bodyIdleTimeoutMs: number;
+  maxConnections: number;
   maxQueuedEvents: number;
   maxQueuedBytes: number;
   maxBatchSize: number;
@@ -137,6 +146,9 @@ const CONFIG_SCHEMA = z
     maxEnvelopeBytes: positiveInt,
     maxEventBytes: positiveInt,
     maxEnvelopeItemBytes: positiveInt,
+    headersTimeoutMs: z.coerce.number().int().min(100).max(600_000),
+    bodyIdleTimeoutMs: z.coerce.number().int().min(100).max(600_000),
+    maxConnections: positiveInt,
     maxQueuedEvents: positiveInt,
     maxQueuedBytes: positiveInt,
     maxBatchSize: positiveInt,

@@ -94,6 +94,7 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
     ingest, api, logger, isReady: () => ready,
     isAllowedHost: createHostAllowList(config.host, () => publicUrl),
     ui: createStaticHandler(uiAssets),
+    limits: { headersTimeoutMs: config.headersTimeoutMs, bodyIdleTimeoutMs: config.bodyIdleTimeoutMs, maxConnections: config.maxConnections },
   });
 
   let port: number;

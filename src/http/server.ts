@@ -15,15 +15,25 @@ export interface HttpServerDeps {
   isAllowedHost?: (hostHeader: string | undefined) => boolean;
   /** serves the web UI for non-API paths (src/http/static.ts) */
   ui?: (req: IncomingMessage, res: ServerResponse, url: URL) => void;
+  /** slow-client limits (src/config.ts); Node's defaults when left out */
+  limits?: { headersTimeoutMs: number; bodyIdleTimeoutMs: number; maxConnections: number };
 }
 
 /**
  * One `node:http` server: ingest paths go to the raw streaming handler (no framework on the hot
  * path), `/health` answers directly, the UI's files come from the static handler, and the rest
- * goes to the web API.
+ * goes to the web API. Slow clients cannot hold connections: headers must arrive within
+ * `headersTimeoutMs`, a body that stops for `bodyIdleTimeoutMs` is answered 408, a whole request
+ * gets 120 s, and connections past `maxConnections` are closed at once.
  */
 export function createHttpServer(deps: HttpServerDeps): Server {
-  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 120_000 }, (req, res) => {
+  const limits = deps.limits;
+  const server = createServer({
+    keepAliveTimeout: 65_000,
+    requestTimeout: 120_000,
+    ...(limits ? { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: Math.min(limits.headersTimeoutMs / 4, 5_000) } : {}),
+  }, (req, res) => {
+    if (limits) _watchBodyIdle(req, res, limits.bodyIdleTimeoutMs);
     let url: URL;
     try {
       url = new URL(req.url ?? "/", "http://localhost");
@@ -59,6 +69,7 @@ export function createHttpServer(deps: HttpServerDeps): Server {
       else res.destroy();
     });
   });
+  if (limits) server.maxConnections = limits.maxConnections;
   server.on("clientError", (err, socket) => {
     if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
     deps.logger.debug("client error", { error: (err as Error).message });
@@ -81,4 +92,34 @@ export function listen(server: Server, host: string, port: number): Promise<numb
       resolve(typeof address === "object" && address ? address.port : port);
     });
   });
+}
+
+// --- Internal ---
+
+/**
+ * Answers 408 and closes the connection when the request body pauses for `idleMs` (a slow or
+ * unterminated upload). Only while the body is arriving: once it is complete, however long the
+ * answer takes (an Explain waiting for its LLM), nothing is cut.
+ */
+function _watchBodyIdle(req: IncomingMessage, res: ServerResponse, idleMs: number): void {
+  if (req.complete) return;
+  const socket = req.socket;
+  // Node emits the socket's idle timeout on the request while its body is incomplete, else on the
+  // response, and destroys the socket itself only when neither listens
+  const stop = () => {
+    socket.setTimeout(0);
+    req.off("timeout", onBodyIdle);
+    res.off("timeout", stop);
+  };
+  const onBodyIdle = () => {
+    stop();
+    if (res.headersSent) return void socket.destroy();
+    const body = JSON.stringify({ detail: `the request body stopped arriving for ${Math.round(idleMs / 1000)} s` });
+    res.writeHead(408, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body), Connection: "close" }).end(body);
+  };
+  socket.setTimeout(idleMs);
+  req.on("timeout", onBodyIdle);
+  res.on("timeout", stop);
+  req.once("end", stop);
+  res.once("close", stop);
 }
