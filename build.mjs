@@ -2,23 +2,13 @@
 import { build } from "esbuild";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
+import { workerSourceDefines } from "./scripts/worker-sources.mjs";
 
 const pkg = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8"));
 
-// The checkpoint worker runs as a separate thread from source text (Worker eval), so it is bundled
-// on its own, better-sqlite3's JS included, and handed to the server bundle as a string.
-const checkpointWorker = await build({
-  entryPoints: ["src/store/sqlite/checkpoint-worker.ts"],
-  bundle: true,
-  platform: "node",
-  target: "node22",
-  format: "cjs",
-  write: false,
-  minify: true,
-  logLevel: "warning",
-});
+// The worker threads run from source text (Worker eval): bundled on their own, handed over as strings.
+const workerSources = await workerSourceDefines("node22");
 mkdirSync("dist", { recursive: true });
-writeFileSync("dist/checkpoint-worker.cjs", checkpointWorker.outputFiles[0].text);
 
 await build({
   entryPoints: ["src/cli/main.ts"],
@@ -32,7 +22,7 @@ await build({
   external: ["better-sqlite3"],
   define: {
     __LIGHTTRACE_VERSION__: JSON.stringify(pkg.version),
-    __LIGHTTRACE_CHECKPOINT_WORKER__: JSON.stringify(checkpointWorker.outputFiles[0].text),
+    ...workerSources,
   },
   // bundled CommonJS dependencies call require(); give the ESM bundle one
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },

@@ -9,7 +9,8 @@
 // stored-event cap of 10,000 throughout the measurement, so retention runs; same reference).
 // Options: --variants plain,gzip,cap (default plain; "all"), --rounds N (3), --seconds N (10 measured),
 //          --warmup N (3 s), --connections N (32), --start dist|bin|npm|binary (how LightTrace is
-//          started; default dist = `node dist/lighttrace.mjs serve` with no flags), --json
+//          started; default dist = `node dist/lighttrace.mjs serve` with no flags), --json,
+//          --baseline DIR (also run another checkout's build, e.g. the previous version, started the same way)
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -28,6 +29,7 @@ const { values: opts } = parseArgs({
     warmup: { type: "string", default: "3" },
     connections: { type: "string", default: "32" },
     start: { type: "string", default: "dist" },
+    baseline: { type: "string" },
     json: { type: "boolean", default: false },
   },
 });
@@ -52,20 +54,22 @@ log(`bench:ingest — ${ENVELOPES} distinct envelopes (median ${(bodyStats[ENVEL
   `load average ${report.loadAverageBefore}`);
 
 for (const variant of VARIANTS) {
-  const runs = { reference: [], lighttrace: [] };
+  const runs = { reference: [], lighttrace: [], ...(opts.baseline ? { baseline: [] } : {}) };
   for (let round = 0; round < ROUNDS; round++) {
-    const order = round % 2 === 0 ? ["reference", "lighttrace"] : ["lighttrace", "reference"];
+    const order = Object.keys(runs);
+    if (round % 2) order.reverse();
     for (const who of order) runs[who].push(await runOnce(who, variant));
   }
-  const summary = { reference: summarize(runs.reference), lighttrace: summarize(runs.lighttrace) };
+  const summary = Object.fromEntries(Object.entries(runs).map(([who, r]) => [who, summarize(r)]));
   summary.ratio = round2(summary.lighttrace.eventsPerSec / summary.reference.eventsPerSec);
+  if (summary.baseline) summary.baselineRatio = round2(summary.baseline.eventsPerSec / summary.reference.eventsPerSec);
   report.variants[variant] = { ...summary, runs };
   printVariant(variant, summary, runs);
 }
 report.loadAverageAfter = loadAverage();
 log(`load average after: ${report.loadAverageAfter}`);
 if (opts.json) console.log(JSON.stringify(report, null, 2));
-const failures = Object.values(report.variants).flatMap((v) => [...v.runs.reference, ...v.runs.lighttrace]).filter((r) => r.failed > 0 || !r.storedOk);
+const failures = Object.values(report.variants).flatMap((v) => Object.values(v.runs).flat()).filter((r) => r.failed > 0 || !r.storedOk);
 if (failures.length) {
   console.error(`${failures.length} run(s) had failed requests or missing events`);
   process.exitCode = 1;
@@ -77,7 +81,7 @@ if (failures.length) {
 async function runOnce(who, variant) {
   const dataDir = mkdtempSync(join(tmpdir(), `lighttrace-bench-${who}-`));
   try {
-    const started = who === "reference" ? await startReference(dataDir) : await startLightTrace(dataDir, variant);
+    const started = who === "reference" ? await startReference(dataDir) : await startLightTrace(dataDir, variant, who === "baseline" ? opts.baseline : undefined);
     const { pid, port, path, key } = started;
     const envelopes = buildEnvelopes(ENVELOPES, ISSUES, key);
     const gzip = variant === "gzip" ? envelopes.map(compileGzip) : undefined;
@@ -87,7 +91,7 @@ async function runOnce(who, variant) {
     await started.stop();
     const stored = countStored(who, dataDir);
     // without a cap every acknowledged event must be there; at the cap retention thins them out
-    const storedOk = variant === "cap" && who === "lighttrace" ? stored > 0 : stored >= load.acknowledgedTotal;
+    const storedOk = variant === "cap" && who !== "reference" ? stored > 0 : stored >= load.acknowledgedTotal;
     return { ...load, peakRssMb, stored, storedOk };
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
@@ -136,9 +140,9 @@ async function drive({ port, path, envelopes, gzip, minWarmupEvents, pid }) {
   };
 }
 
-async function startLightTrace(dataDir, variant) {
+async function startLightTrace(dataDir, variant, root) {
   const env = variant === "cap" ? { LIGHTTRACE_MAX_STORED_EVENTS: String(STORED_EVENT_CAP) } : {};
-  const { server, url, dsn: dsnText } = await startBenchServer(dataDir, [], env, opts.start);
+  const { server, url, dsn: dsnText } = await startBenchServer(dataDir, [], env, opts.start, root);
   const dsn = new URL(dsnText);
   return {
     pid: server.pid, port: Number(new URL(url).port), key: dsn.username,
@@ -182,7 +186,7 @@ function countStored(who, dataDir) {
 
 /** Medians over the rounds (peak RSS: the highest). */
 function summarize(runs) {
-  const med = (key) => median(runs.map((r) => r[key]));
+  const med = (key) => round1(median(runs.map((r) => r[key])));
   return {
     eventsPerSec: med("eventsPerSec"), p50Ms: med("p50Ms"), p99Ms: med("p99Ms"), cpuPercent: med("cpuPercent"),
     peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)), failed: runs.reduce((n, r) => n + r.failed, 0),
@@ -193,13 +197,14 @@ function printVariant(variant, summary, runs) {
   const what = { plain: "uncompressed bodies", gzip: "gzip bodies", cap: `LightTrace's project at its cap of ${STORED_EVENT_CAP} stored events` }[variant];
   log(`\n${variant}: ${what}`);
   log("              events/s   p50 ms   p99 ms   peak RSS MB   server CPU   per round (events/s)");
-  for (const who of ["reference", "lighttrace"]) {
+  for (const who of Object.keys(runs)) {
     const s = summary[who];
     log(`  ${who.padEnd(10)} ${String(s.eventsPerSec).padStart(9)} ${String(s.p50Ms).padStart(8)} ${String(s.p99Ms).padStart(8)} ` +
       `${String(Math.round(s.peakRssMb)).padStart(13)} ${`${s.cpuPercent}%`.padStart(12)}   ${runs[who].map((r) => r.eventsPerSec).join(" / ")}` +
       `${s.failed ? `   ${s.failed} FAILED` : ""}`);
   }
-  log(`  ratio      ${summary.ratio.toFixed(2)}× (LightTrace / reference, medians)`);
+  log(`  ratio      ${summary.ratio.toFixed(2)}× (LightTrace / reference, medians)` +
+    `${summary.baseline ? `; baseline ${summary.baselineRatio.toFixed(2)}× (${opts.baseline})` : ""}`);
 }
 
 /** utime + stime of a process in seconds (all its threads). */

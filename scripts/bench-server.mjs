@@ -9,9 +9,9 @@ import { SERVER_NODE_ARGS } from "./node-flags.mjs";
  * would: "dist-flags" `node <SERVER_NODE_ARGS> dist/lighttrace.mjs serve`; "dist" the same with no
  * flags; "bin" `node bin/lighttrace.mjs serve`; "npm" the command `npm start` runs after building;
  * "binary" the standalone dist/lighttrace. The returned `server` is the server process itself.
+ * `root` is the checkout whose build runs (another version's, to compare with).
  */
-export async function startBenchServer(dataDir, extraNodeArgs = [], extraEnv = {}, start = "dist-flags") {
-  const root = new URL("..", import.meta.url).pathname;
+export async function startBenchServer(dataDir, extraNodeArgs = [], extraEnv = {}, start = "dist-flags", root = new URL("..", import.meta.url).pathname) {
   const bundle = join(root, "dist/lighttrace.mjs");
   const serveArgs = ["serve", "--port", "0", "--data", dataDir];
   const commands = {

@@ -15,6 +15,7 @@ import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { xzSize } from "./xz-size.mjs";
 import { SERVER_NODE_ARGS } from "./node-flags.mjs";
+import { workerSourceDefines } from "./worker-sources.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const WORK = join(ROOT, "dist", "sea");
@@ -42,19 +43,8 @@ rmSync(WORK, { recursive: true, force: true });
 mkdirSync(WORK, { recursive: true });
 
 // 1. One CommonJS file. Inside a SEA, require() only reaches built-in modules, so nothing may stay external.
-// The WAL checkpoint worker thread runs from source text (src/store/sqlite/checkpointer.ts), bundled on its
-// own exactly as build.mjs does for `npm start`.
-const checkpointWorker = await build({
-  entryPoints: [join(ROOT, "src/store/sqlite/checkpoint-worker.ts")],
-  bundle: true,
-  platform: "node",
-  target: "node24",
-  format: "cjs",
-  write: false,
-  minify: true,
-  logLevel: "warning",
-  logOverride: { "unsupported-require-call": "silent" },
-});
+// The worker threads run from source text, bundled on their own exactly as build.mjs does for `npm start`.
+const workerSources = await workerSourceDefines("node24");
 const bundle = join(WORK, "lighttrace.cjs");
 await build({
   entryPoints: [join(ROOT, "src/cli/main.ts")],
@@ -68,7 +58,7 @@ await build({
   legalComments: "none",
   define: {
     __LIGHTTRACE_VERSION__: JSON.stringify(pkg.version),
-    __LIGHTTRACE_CHECKPOINT_WORKER__: JSON.stringify(checkpointWorker.outputFiles[0].text),
+    ...workerSources,
   },
   logLevel: "warning",
   // better-sqlite3's default loader require()s a .node path it computes; the SEA never takes that

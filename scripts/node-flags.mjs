@@ -1,6 +1,6 @@
 /**
- * The V8 flags the server runs with: `npm start` (package.json), bin/lighttrace.mjs, the standalone
- * binary (build-binary.mjs checks package.json agrees) and the benchmarks. An 8 MB semi-space keeps
- * ingest RSS under 200 MB at full load.
+ * The V8 flags the server runs with (src/runtime/server-flags.ts): `npm start` (package.json),
+ * bin/lighttrace.mjs, the standalone binary (build-binary.mjs checks package.json agrees) and the
+ * benchmarks. A server started without them restarts itself with them.
  */
-export const SERVER_NODE_ARGS = ["--max-semi-space-size=8"];
+export { SERVER_V8_FLAGS as SERVER_NODE_ARGS } from "../src/runtime/server-flags.ts";

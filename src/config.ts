@@ -38,10 +38,12 @@ export const DEFAULTS = {
   maxConnections: 512,
   /** events waiting for the writer before ingest answers 503 + Retry-After instead of growing memory. */
   maxQueuedEvents: 5_000,
-  /** bytes of event JSON waiting for the writer, the same bound measured in memory rather than events. */
+  /** bytes of event payloads (as stored: compressed) waiting for the writer, the same bound measured in memory rather than events. */
   maxQueuedBytes: 64 * MiB,
   /** events per group-commit transaction; bounds how long one commit holds the event loop. */
   maxBatchSize: 500,
+  /** Worker threads that decode, parse, normalise, scrub, group and encode ingested bodies; 0 = one per CPU core. They start on demand and stop when idle. */
+  ingestWorkers: 0,
   /**
    * SQLite `synchronous` in WAL mode. "normal": a commit survives a crash or kill of the process
    * (the data is in the WAL file) but the last commits can be lost on power failure; "full" also
@@ -110,6 +112,7 @@ export type Config = Readonly<{
   maxQueuedEvents: number;
   maxQueuedBytes: number;
   maxBatchSize: number;
+  ingestWorkers: number;
   sqliteSynchronous: "normal" | "full";
   eventsPerMinute: number;
   monthlyQuota: number;
@@ -152,6 +155,7 @@ const CONFIG_SCHEMA = z
     maxQueuedEvents: positiveInt,
     maxQueuedBytes: positiveInt,
     maxBatchSize: positiveInt,
+    ingestWorkers: z.coerce.number().int().min(0).max(256),
     sqliteSynchronous: z.enum(["normal", "full"]),
     eventsPerMinute: z.coerce.number().int().min(0),
     monthlyQuota: z.coerce.number().int().min(0),

@@ -21,6 +21,9 @@ import { SourceMapCache } from "./sourcemaps/map-cache.ts";
 import { SOURCE_MAP_CACHE_WEIGHT } from "./sourcemaps/limits.ts";
 import { createJobSymbolicator } from "./process/symbolicate-job.ts";
 import { ProjectGroupingConfigs } from "./process/grouping-configs.ts";
+import { ProjectConfigCache } from "./process/project-config.ts";
+import { IngestWorkerPool, WORKER_RESOURCE_LIMITS } from "./ingest/workers/pool.ts";
+import { availableParallelism } from "node:os";
 import type { NodeRequestHandler } from "./api/node-handler.ts";
 import { createHttpServer, listen } from "./http/server.ts";
 import { bootstrapInstallation, type BootstrapResult } from "./bootstrap.ts";
@@ -37,6 +40,8 @@ export interface RunningServer {
   bootstrap: BootstrapResult;
   /** sends the alert outbox (tests wait on `alerts.idle()`) */
   alerts: AlertDispatcher;
+  /** ingest worker threads running now (they start on demand and stop when idle) */
+  ingestWorkers(): number;
   /** Stops accepting, finishes in-flight requests, commits the queue, closes the database. */
   close(): Promise<void>;
 }
@@ -73,9 +78,18 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
     },
   });
   const symbolicator = new Symbolicator({ store, cache: new SourceMapCache(SOURCE_MAP_CACHE_WEIGHT) });
+  const pool = new IngestWorkerPool({ size: config.ingestWorkers || availableParallelism(), logger, resourceLimits: WORKER_RESOURCE_LIMITS });
+  const projectConfigs = new ProjectConfigCache({
+    limits: limitEnforcer.limits, grouping: new ProjectGroupingConfigs(store, () => clock.now()), hasSourceMaps: (id) => symbolicator.projectHasArtifacts(id),
+  });
+  const symbolicate = createJobSymbolicator(symbolicator, async (projectId, event, before) => {
+    const { snapshot } = await projectConfigs.snapshotFor(projectId);
+    const { event: prepared, payload } = await pool.prepare(snapshot, { event, before: { grouping: before.grouping, ...(before.fallbackGroupings ? { fallbackGroupings: before.fallbackGroupings } : {}) } });
+    const { payloadBytes: _bytes, sourceJson: _json, ...rest } = prepared;
+    return { ...rest, payload };
+  });
   const ingest = createIngestHandler({
-    config, logger, clock, queue, keys: new KeyCache(store, () => clock.now()), limitEnforcer, symbolicate: createJobSymbolicator(symbolicator),
-    groupingConfigs: new ProjectGroupingConfigs(store, () => clock.now()),
+    config, logger, clock, queue, keys: new KeyCache(store, () => clock.now()), limitEnforcer, projectConfigs, pool, symbolicate,
   });
   // The web API (h3, and through it Node's fetch classes) is loaded once the server is ready:
   // ingest and /health do not need it, and loading it is a large part of the start-up time.
@@ -101,6 +115,7 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
   try {
     port = await listen(server, config.host, config.port);
   } catch (err) {
+    await pool.close();
     await checkpointer.stop();
     await limitEnforcer.stop();
     store.close();
@@ -130,6 +145,7 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
         server.closeIdleConnections();
       });
       await queue.drain();
+      await pool.close();
       await alerts.stop();
       await limitEnforcer.stop();
       await checkpointer.stop();
@@ -142,7 +158,7 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
     })();
     return closing;
   };
-  return { port, url: publicUrl, store, bootstrap, alerts, close };
+  return { port, url: publicUrl, store, bootstrap, alerts, ingestWorkers: () => pool.running, close };
 }
 
 // --- Internal ---

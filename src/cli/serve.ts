@@ -5,6 +5,7 @@ import { startServer } from "../lighttrace.ts";
 import { formatDsn } from "../bootstrap.ts";
 import { fail } from "./output.ts";
 import { autoSignInDisabledReason } from "../api/auto-sign-in.ts";
+import { restartWithServerFlags } from "../runtime/server-flags.ts";
 
 export interface ServeFlags {
   host?: string;
@@ -23,6 +24,7 @@ export interface ServeFlags {
 
 /** `lighttrace serve`: start, print where to point SDKs, shut down cleanly on SIGTERM/SIGINT. */
 export async function runServe(flags: ServeFlags): Promise<void> {
+  restartWithServerFlags();
   const config = fail.onConfigError(() =>
     loadConfig(process.env, { host: flags.host, port: flags.port, dataDir: flags.data, publicUrl: flags.publicUrl,
       openLocal: flags.openLocal === undefined ? undefined : flags.openLocal ? "on" : "off",

@@ -1,6 +1,7 @@
 import { HTTPError } from "h3";
 import { InvalidInputError } from "../errors.ts";
 import { QueueFullError } from "../process/ingest-queue.ts";
+import { WorkerCrashedError } from "../ingest/workers/errors.ts";
 import { StorageFullError, StorageUnavailableError } from "../store/errors.ts";
 
 /** What the client is told about a failure: the same for raw ingest and the web API. */
@@ -63,6 +64,8 @@ const DOMAIN_ERRORS: [abstract new (...args: never[]) => Error, (err: Error) => 
   })],
   [StorageUnavailableError, () => ({ status: 503, detail: "the database cannot be written right now; nothing was stored, retry later", headers: { "Retry-After": "5" } })],
   [QueueFullError, () => ({ status: 503, detail: "server is overloaded; retry later", headers: { "Retry-After": "1" } })],
+  // the pool logged it and starts a fresh worker for the next request
+  [WorkerCrashedError, (err) => ({ status: 503, detail: err.message, headers: { "Retry-After": "1" } })],
   [InvalidInputError, (err) => ({ status: 400, detail: err.message, headers: {} })],
 ];
 

@@ -1,4 +1,3 @@
-import type { IncomingMessage } from "node:http";
 import {
   brotliDecompressSync, createBrotliDecompress, createGunzip, createInflate, createInflateRaw, createZstdDecompress, gunzipSync, inflateRawSync,
   inflateSync, zstdDecompressSync, constants as zlibConstants,
@@ -11,26 +10,25 @@ export interface BodyLimits {
   maxCompressed: number;
   /** bytes after decompression */
   maxDecompressed: number;
-  /**
-   * bytes inflated in one synchronous call before falling back to streaming (default 8 MiB). Lower
-   * for a body whose credentials are inside it: little is decompressed before they are checked.
-   */
-  maxSyncInflate?: number;
+}
+
+/** Normalises a `Content-Encoding` header and refuses (415) the ones ingest cannot decode. */
+export function contentEncoding(header: string | string[] | undefined): string {
+  const encoding = String(header ?? "").trim().toLowerCase();
+  _decoderFactory(encoding); // throws 415 for unknown encodings
+  return encoding;
 }
 
 /**
- * Streams a request body into `onChunk`, decompressing `Content-Encoding` gzip, deflate (zlib or
- * raw), br and zstd. Both caps are enforced as bytes arrive, so neither a large body nor a
- * decompression bomb is ever held in memory: reading stops at the cap with a 413. When `onChunk`
- * returns a promise, nothing more is read or decompressed until it settles (the ingest route checks
- * an envelope header's DSN that way before the items are read).
+ * Decodes a request body arriving as `source` chunks into `onChunk`, decompressing gzip, deflate
+ * (zlib or raw), br and zstd. Both caps are enforced as bytes arrive, so neither a large body nor a
+ * decompression bomb is ever held in memory: decoding stops at the cap with a 413. `onChunk` may
+ * return a promise to hold decoding until it settles (the envelope header's DSN is checked first).
+ * With `streamOnly`, compressed bodies never take the one-call inflate, so output stays chunked.
  */
-export async function streamBody(req: IncomingMessage, limits: BodyLimits, onChunk: (chunk: Buffer) => void | Promise<void>): Promise<void> {
-  const encoding = String(req.headers["content-encoding"] ?? "").trim().toLowerCase();
-  const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > limits.maxCompressed) {
-    throw tooLarge(`request body of ${declared} bytes exceeds the limit of ${limits.maxCompressed} bytes`);
-  }
+export async function decodeBody(
+  source: AsyncIterable<Buffer>, encoding: string, limits: BodyLimits, onChunk: (chunk: Buffer) => void | Promise<void>, opts: { streamOnly?: boolean } = {},
+): Promise<void> {
   const makeDecoder = _decoderFactory(encoding);
   let decompressed = 0;
   let compressed = 0;
@@ -47,26 +45,27 @@ export async function streamBody(req: IncomingMessage, limits: BodyLimits, onChu
   };
 
   if (!makeDecoder) {
-    for await (const chunk of req as AsyncIterable<Buffer>) {
+    for await (const chunk of source) {
       countWire(chunk);
-      const waiting = deliver(chunk);
-      if (waiting) await waiting;
+      await deliver(chunk);
     }
     return;
   }
 
+  // Decoding as the body arrives, when asked: its start can then be looked at before the rest is read.
+  if (opts.streamOnly) return _streamDecode(makeDecoder, source, countWire, deliver, encoding);
   // Compressed bodies are small in practice (a few KB): read them whole (bounded by the wire cap)
   // and inflate in one synchronous call, which costs a fraction of setting up a zlib stream. Only
   // when the output would pass SYNC_OUTPUT_LIMIT — a big attachment or a bomb — does it stream.
   const wire: Buffer[] = [];
-  for await (const chunk of req as AsyncIterable<Buffer>) {
+  for await (const chunk of source) {
     countWire(chunk);
     wire.push(chunk);
   }
   const compressedBody = wire.length === 1 ? wire[0]! : Buffer.concat(wire);
   if (compressedBody.length === 0) return;
   if (compressedBody.length <= SYNC_INPUT_LIMIT) {
-    const maxOutputLength = Math.min(limits.maxDecompressed + 1, limits.maxSyncInflate ?? SYNC_OUTPUT_LIMIT);
+    const maxOutputLength = Math.min(limits.maxDecompressed + 1, SYNC_OUTPUT_LIMIT);
     let inflated: Buffer | undefined;
     try {
       inflated = _decodeSync(encoding, compressedBody, maxOutputLength);
@@ -76,18 +75,9 @@ export async function streamBody(req: IncomingMessage, limits: BodyLimits, onChu
       }
       // too big to inflate in one piece: stream it below
     }
-    if (inflated) return await deliver(inflated);
+    if (inflated) return deliver(inflated);
   }
-  await _streamDecode(makeDecoder(compressedBody), compressedBody, deliver, encoding);
-}
-
-/** Reads a whole body (bounded by the same caps) into one Buffer, for the small /store/ payloads. */
-export async function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  await streamBody(req, limits, (c) => {
-    chunks.push(c);
-  });
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  await _streamDecode(makeDecoder, [compressedBody], () => {}, deliver, encoding);
 }
 
 // --- Internal ---
@@ -112,49 +102,64 @@ function _decodeSync(encoding: string, body: Buffer, maxOutputLength: number): B
 }
 
 /**
- * Streams a buffered compressed body through a decoder. Output is handed on chunk by chunk from
- * inside the 'data' handler and the decoder is destroyed at the first cap breach, so decompressed
- * data never piles up in memory.
+ * Streams a compressed body through a decoder, in slices, as its chunks come. Output is handed on
+ * chunk by chunk from inside the 'data' handler and the decoder is destroyed at the first cap
+ * breach, so decompressed data never piles up in memory; a delivery that returns a promise pauses
+ * the decoder (and so the reading of `source`) until it settles.
  */
-async function _streamDecode(decoder: Transform, body: Buffer, deliver: (chunk: Buffer) => void | Promise<void>, encoding: string): Promise<void> {
+async function _streamDecode(
+  makeDecoder: (first: Buffer) => Transform, source: AsyncIterable<Buffer> | Iterable<Buffer>, countWire: (chunk: Buffer) => void,
+  deliver: (chunk: Buffer) => void | Promise<void>, encoding: string,
+): Promise<void> {
+  let decoder: Transform | undefined;
   let failure: unknown;
-  let waiting: Promise<void> | undefined;
+  try {
+    for await (const chunk of source) {
+      countWire(chunk);
+      if (chunk.length === 0) continue;
+      decoder ??= _startDecoder(makeDecoder(chunk), deliver, encoding, (err) => (failure ??= err));
+      for (let offset = 0; offset < chunk.length && !failure; offset += STREAM_SLICE) {
+        await _write(decoder, chunk.subarray(offset, offset + STREAM_SLICE));
+      }
+      if (failure) break;
+    }
+    const started = decoder;
+    if (started && !failure) {
+      await new Promise<void>((resolve) => {
+        started.once("end", resolve);
+        started.once("close", resolve);
+        started.end();
+      });
+    }
+    if (failure) throw failure;
+  } finally {
+    decoder?.destroy();
+  }
+}
+
+/** Wires a decoder's output to `deliver`; the first failure (its own or a delivery's) goes to `onFailure` and destroys it. */
+function _startDecoder(decoder: Transform, deliver: (chunk: Buffer) => void | Promise<void>, encoding: string, onFailure: (err: unknown) => void): Transform {
+  let failed = false;
   const fail = (err: unknown) => {
-    failure ??= err;
+    if (failed) return;
+    failed = true;
+    onFailure(err);
     decoder.destroy();
   };
   decoder.on("data", (c: Buffer) => {
-    if (failure) return;
+    if (failed) return;
     try {
-      const pending = deliver(c);
-      if (!pending) return;
-      // no more output until the consumer is done with this chunk
-      decoder.pause();
-      waiting = pending.then(() => {
-        waiting = undefined;
-        if (!failure) decoder.resume();
-      }, fail);
+      const held = deliver(c);
+      if (held) {
+        decoder.pause();
+        held.then(() => decoder.resume(), fail);
+      }
     } catch (err) {
       fail(err);
     }
   });
   decoder.on("error", (err: Error) => fail(badRequest(`body is not valid ${encoding} data: ${err.message}`)));
-  try {
-    for (let offset = 0; offset < body.length && !failure; offset += STREAM_SLICE) {
-      await _write(decoder, body.subarray(offset, offset + STREAM_SLICE));
-    }
-    if (!failure) {
-      await new Promise<void>((resolve) => {
-        decoder.once("end", resolve);
-        decoder.once("close", resolve);
-        decoder.end();
-      });
-    }
-    if (waiting) await waiting;
-    if (failure) throw failure;
-  } finally {
-    decoder.destroy();
-  }
+  return decoder;
 }
 
 const STREAM_SLICE = 64 * 1024;

@@ -4,8 +4,8 @@ import { badRequest } from "../http/errors.ts";
 import { InvalidEventError, normalizeEvent } from "../events/normalize.ts";
 import { parseTimestamp } from "../events/timestamps.ts";
 import { normalizeEventId } from "../events/values.ts";
-import { prepareEvent } from "../process/prepare-event.ts";
-import type { ClientDiscard, IngestJob, PreparedEvent } from "../process/types.ts";
+import { prepareEvent, type PreparedEventWithSource } from "../process/prepare-event.ts";
+import type { ClientDiscard, IngestJob } from "../process/types.ts";
 import { parseTraceItem, TRACE_ITEM_TYPES } from "../traces/trace-items.ts";
 import { collectSessionItem, SESSION_ITEM_TYPES } from "./session-items.ts";
 import { scrubEvent, type ScrubOptions } from "../events/scrub.ts";
@@ -30,11 +30,14 @@ export interface RequestContext {
   grouping?: GroupingConfig;
 }
 
+/** A writer job whose events still carry the event they were prepared from (their payload is JSON text). */
+export type BuiltJob = Omit<IngestJob, "events"> & { events: PreparedEventWithSource[] };
+
 /**
  * Turns a parsed envelope into a writer job: events prepared, other items counted by type (unknown
  * types as "other"; their names, up to a few, come back in `unknownItemTypes`).
  */
-export function buildEnvelopeJob(envelope: Envelope, ctx: RequestContext): { job: IngestJob; eventId?: string; unknownItemTypes?: string[] } {
+export function buildEnvelopeJob(envelope: Envelope, ctx: RequestContext): { job: BuiltJob; eventId?: string; unknownItemTypes?: string[] } {
   const headerEventId = envelope.headers.event_id;
   let envelopeEventId: string | undefined;
   if (headerEventId !== undefined && headerEventId !== null) {
@@ -42,10 +45,10 @@ export function buildEnvelopeJob(envelope: Envelope, ctx: RequestContext): { job
     if (!envelopeEventId) throw badRequest(`envelope header event_id ${JSON.stringify(headerEventId)} is not a UUID`);
   }
   const sentAt = parseTimestamp(envelope.headers.sent_at);
-  const events: PreparedEvent[] = [];
+  const events: PreparedEventWithSource[] = [];
   const itemCounts = new Map<string, number>();
   const traces: IngestJob["traces"] = [];
-  const job: IngestJob = { projectId: ctx.projectId, events, itemCounts, receivedAtMs: ctx.receivedAtMs };
+  const job: BuiltJob = { projectId: ctx.projectId, events, itemCounts, receivedAtMs: ctx.receivedAtMs };
   const clientDiscards: ClientDiscard[] = [];
   const unknownItemTypes = new Set<string>();
   const count = (type: string) => {
@@ -75,7 +78,7 @@ export function buildEnvelopeJob(envelope: Envelope, ctx: RequestContext): { job
 }
 
 /** The legacy /store/ endpoint: the body is one event. */
-export function buildStoreJob(body: Buffer, ctx: RequestContext): { job: IngestJob; eventId: string } {
+export function buildStoreJob(body: Buffer, ctx: RequestContext): { job: BuiltJob; eventId: string } {
   const raw = _parseJson(body, "request body");
   const event = _prepare(raw, ctx, undefined, undefined);
   return { job: { projectId: ctx.projectId, events: [event], itemCounts: new Map(), receivedAtMs: ctx.receivedAtMs }, eventId: event.eventId };
@@ -92,7 +95,7 @@ function _parseJson(payload: Buffer | undefined, what: string): unknown {
   }
 }
 
-function _prepare(raw: unknown, ctx: RequestContext, sentAt: number | undefined, envelopeEventId: string | undefined): PreparedEvent {
+function _prepare(raw: unknown, ctx: RequestContext, sentAt: number | undefined, envelopeEventId: string | undefined): PreparedEventWithSource {
   try {
     const event = normalizeEvent(raw, {
       receivedAt: ctx.receivedAtMs,

@@ -4,20 +4,20 @@ import type { Logger } from "../logger.ts";
 import type { Clock } from "../clock.ts";
 import type { IngestQueue } from "../process/ingest-queue.ts";
 import type { LimitEnforcer } from "../process/limit-enforcer.ts";
-import type { IngestJob } from "../process/types.ts";
+import type { ProjectConfigCache } from "../process/project-config.ts";
+import type { PreparedEvent } from "../process/types.ts";
+import type { PreparedSummary } from "../process/symbolicate-job.ts";
 import { rateLimitHeader } from "../process/quota.ts";
-import { MAX_CLIENT_REPORT_BYTES } from "./client-report.ts";
 import { authFromEnvelopeHeader, extractRequestAuth, type SentryAuth } from "./auth.ts";
-import { readBody, streamBody } from "./body.ts";
+import { contentEncoding } from "./body.ts";
 import { answerPreflight, setIngestCorsHeaders } from "./cors.ts";
-import { EnvelopeParser } from "./envelope.ts";
 import { answerForError, httpError } from "../http/errors.ts";
-import { buildEnvelopeJob, buildStoreJob, PROCESSED_ITEM_TYPES, type RequestContext } from "./items.ts";
 import type { KeyCache } from "./key-cache.ts";
 import { clientAddress } from "../http/client-ip.ts";
 import { UnknownItemTypeSample } from "./item-types.ts";
-import type { GroupingConfig } from "../grouping/mechanisms.ts";
-import type { ProjectGroupingConfigs } from "../process/grouping-configs.ts";
+import type { IngestWorkerPool } from "./workers/pool.ts";
+import type { BodySpec } from "./workers/protocol.ts";
+import { processRequestBody, toIngestJob } from "./workers/request-job.ts";
 
 /** `/api/{project_id}/envelope/` and `/api/{project_id}/store/` (trailing slash optional, no redirects on POST). */
 export const INGEST_PATH = /^\/api\/([^/]+)\/(envelope|store)\/?$/;
@@ -29,24 +29,21 @@ export interface IngestDeps {
   queue: IngestQueue;
   keys: KeyCache;
   limitEnforcer: LimitEnforcer;
+  /** each project's settings as the workers need them */
+  projectConfigs: ProjectConfigCache;
+  /** the worker threads that decode, parse, normalise, scrub, group and encode bodies */
+  pool: IngestWorkerPool;
   /** maps minified JavaScript frames to original sources before grouping (src/process/symbolicate-job.ts) */
-  symbolicate?: (job: IngestJob, grouping: GroupingConfig) => Promise<void>;
-  /** each project's grouping configuration (stack-trace rules), cached */
-  groupingConfigs: ProjectGroupingConfigs;
+  symbolicate?: (projectId: number, sourceJson: string, before: PreparedSummary) => Promise<PreparedEvent>;
 }
 
 /**
- * The ingest route, on the raw Node request so the body streams straight from the socket into the
- * decoder and envelope parser. It only authenticates, enforces limits, decompresses and parses;
- * the queue's writer does the rest. Answers 200 only after the data is committed.
+ * The ingest route, on the raw Node request so the body goes from the socket straight to an ingest
+ * worker (src/ingest/workers/), which decodes, parses and prepares it. Here: authentication,
+ * limits, quotas and the hand-over to the queue's writer. Answers 200 only after the commit.
  */
 export function createIngestHandler(deps: IngestDeps) {
-  const limits = { maxCompressed: deps.config.maxEnvelopeCompressedBytes, maxDecompressed: deps.config.maxEnvelopeBytes };
   const unknownTypes = new UnknownItemTypeSample();
-  const storeLimits = { maxCompressed: deps.config.maxEnvelopeCompressedBytes, maxDecompressed: deps.config.maxEventBytes };
-  const keepPayload = (type: string) =>
-    (PROCESSED_ITEM_TYPES.has(type) ? deps.config.maxEventBytes : type === "client_report" ? MAX_CLIENT_REPORT_BYTES : 0);
-
   return async function handleIngest(req: IncomingMessage, res: ServerResponse, url: URL, match: RegExpExecArray): Promise<void> {
     if (req.method === "OPTIONS") return answerPreflight(res);
     setIngestCorsHeaders(res);
@@ -60,42 +57,29 @@ export function createIngestHandler(deps: IngestDeps) {
       const requestAuth = extractRequestAuth(req.headers, url.searchParams);
       if (!requestAuth && endpoint === "store") throw httpError(401, "missing authorization information");
       if (requestAuth) await _authorize(deps.keys, requestAuth, projectId);
-      const projectLimits = await deps.limitEnforcer.limits.limitsFor(projectId);
-      const ctx: RequestContext = { projectId, receivedAtMs: deps.clock.now(), ..._clientIp(req, deps.config.trustProxy) };
-      if (projectLimits.scrubData) ctx.scrub = { sensitiveFields: projectLimits.sensitiveFields };
-      ctx.grouping = await deps.groupingConfigs.configFor(projectId);
+      const encoding = contentEncoding(req.headers["content-encoding"]);
+      const { snapshot, limits: projectLimits } = await deps.projectConfigs.snapshotFor(projectId);
+      const clientIp = _clientIp(req, deps.config.trustProxy);
+      const spec: BodySpec = {
+        endpoint, encoding, projectId, receivedAtMs: deps.clock.now(), ...(clientIp ? { clientIp } : {}),
+        maxCompressedBytes: deps.config.maxEnvelopeCompressedBytes, maxDecompressedBytes: deps.config.maxEnvelopeBytes,
+        maxEventBytes: deps.config.maxEventBytes, maxEnvelopeItemBytes: deps.config.maxEnvelopeItemBytes, awaitHeaderAuth: !requestAuth,
+      };
+      // Without a key in the request, the worker stops after the envelope header line until its DSN
+      // is checked here: an unauthenticated body is never decompressed further or held.
+      const checkHeaderDsn = requestAuth ? undefined : async (headers: Record<string, unknown>) => _authorize(deps.keys, authFromEnvelopeHeader(headers, projectId), projectId);
+      const processed = await processRequestBody(req, deps.pool, spec, snapshot, checkHeaderDsn);
+      const job = await toIngestJob(processed, deps.symbolicate && ((json, before) => deps.symbolicate!(projectId, json, before)));
 
-      let built: { job: Parameters<IngestQueue["submit"]>[0]; eventId?: string; unknownItemTypes?: string[] };
-      if (endpoint === "store") {
-        built = buildStoreJob(await readBody(req, storeLimits), ctx);
-      } else {
-        // Without a key in the request, the parser stops after the envelope header line until its
-        // DSN is checked: an unauthenticated body is never decompressed further or held.
-        const parser = new EnvelopeParser(keepPayload, { maxKeptBytes: deps.config.maxEnvelopeItemBytes, pauseAfterHeader: !requestAuth });
-        let headerChecked = false;
-        const checkHeader = async () => {
-          headerChecked = true;
-          await _authorize(deps.keys, authFromEnvelopeHeader(parser.envelopeHeaders!, projectId), projectId);
-        };
-        await streamBody(req, requestAuth ? limits : { ...limits, maxSyncInflate: UNAUTHENTICATED_SYNC_INFLATE }, (chunk) => {
-          parser.push(chunk);
-          if (parser.isPaused) return checkHeader().then(() => parser.resume());
-        });
-        const envelope = parser.end();
-        if (!requestAuth && !headerChecked) await checkHeader(); // a header-only envelope
-        built = buildEnvelopeJob(envelope, ctx);
-        for (const type of built.unknownItemTypes ?? []) {
-          if (unknownTypes.noteFirstSighting(type)) deps.logger.info("envelope item type not known to LightTrace; counted as \"other\"", { projectId, itemType: type });
-        }
+      for (const type of processed.unknownItemTypes ?? []) {
+        if (unknownTypes.noteFirstSighting(type)) deps.logger.info("envelope item type not known to LightTrace; counted as \"other\"", { projectId, itemType: type });
       }
-
-      if (deps.symbolicate && built.job.events.length) await deps.symbolicate(built.job, ctx.grouping);
       // 429 carries per-category limits: a bare 429 makes SDKs drop every category (docs/sentry-protocol.md §5)
-      const verdict = await deps.limitEnforcer.admit(built.job, projectLimits);
+      const verdict = await deps.limitEnforcer.admit(job, projectLimits);
       if (!verdict.admitted) {
         // the request's other items (client reports, sessions) are still counted
-        const { itemCounts, clientDiscards } = built.job;
-        if (itemCounts.size > 0 || clientDiscards) await deps.queue.submit({ ...built.job, events: [] });
+        const { itemCounts, clientDiscards } = job;
+        if (itemCounts.size > 0 || clientDiscards) await deps.queue.submit({ ...job, events: [] });
         const what = verdict.reason === "monthly_quota"
           ? `monthly quota of ${projectLimits.monthlyQuota} events` : `limit of ${projectLimits.eventsPerMinute} events per minute`;
         throw httpError(429, `project ${projectId} is over its ${what}`, {
@@ -104,12 +88,12 @@ export function createIngestHandler(deps: IngestDeps) {
         });
       }
       try {
-        await deps.queue.submit(built.job);
+        await deps.queue.submit(job);
       } catch (err) {
-        deps.limitEnforcer.refund(built.job);
+        deps.limitEnforcer.refund(job);
         throw err;
       }
-      _sendJson(res, 200, built.eventId ? { id: built.eventId } : {});
+      _sendJson(res, 200, processed.eventId ? { id: processed.eventId } : {});
     } catch (err) {
       _sendError(res, req, err, deps.logger);
     }
@@ -117,9 +101,6 @@ export function createIngestHandler(deps: IngestDeps) {
 }
 
 // --- Internal ---
-
-/** bytes of an envelope without a key in its request inflated at once, before the header's DSN is checked */
-const UNAUTHENTICATED_SYNC_INFLATE = 256 * 1024;
 
 function _parseProjectId(raw: string): number {
   if (!/^[1-9]\d{0,15}$/.test(raw)) throw httpError(400, `invalid project id "${raw.slice(0, 40)}": must be a positive integer`);
@@ -132,9 +113,8 @@ async function _authorize(keys: KeyCache, auth: SentryAuth, projectId: number): 
   if (keyProject !== projectId) throw httpError(403, `event submission rejected: the DSN key does not belong to project ${projectId}`);
 }
 
-function _clientIp(req: IncomingMessage, trustedProxies: number): { clientIp?: string } {
-  const ip = clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], trustedProxies);
-  return ip ? { clientIp: ip } : {};
+function _clientIp(req: IncomingMessage, trustedProxies: number): string | undefined {
+  return clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], trustedProxies) || undefined;
 }
 
 function _sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

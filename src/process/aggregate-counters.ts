@@ -64,7 +64,7 @@ export function aggregateCounters(jobs: readonly IngestJob[], resolution: Groupi
       events.push({
         projectId: job.projectId, issue: i, eventId: ev.eventId, timestampSec: ts, receivedAtSec: ev.receivedAtSec, level: ev.level, release,
         environment: ev.environment, userKey: ev.userKey ?? null, traceId: ev.traceId ?? null, title: ev.title,
-        payload: ev.storedPayload ?? ev.json, pin: placed.opensIssue ? "first" : reopens ? "regression" : null,
+        payload: ev.payload, pin: placed.opensIssue ? "first" : reopens ? "regression" : null,
       });
       // 3. per-key counters
       for (const [key, value] of ev.tags) {

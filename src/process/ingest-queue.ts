@@ -20,6 +20,8 @@ export interface IngestQueueOptions {
 
 interface Pending {
   job: IngestJob;
+  /** what the job counted against `maxQueuedBytes` when it was handed in */
+  bytes: number;
   resolve: (outcomes: EventOutcome[]) => void;
   reject: (err: Error) => void;
 }
@@ -28,7 +30,7 @@ interface Pending {
  * Group commit: requests hand in jobs and wait; jobs that arrive while the writer is busy are
  * committed together in the next transaction. A request is answered only after the transaction
  * holding its job has committed, so nothing acknowledged can be lost. Bounded: past
- * `maxQueuedEvents` events or `maxQueuedBytes` of event JSON it refuses new work (ingest turns
+ * `maxQueuedEvents` events or `maxQueuedBytes` of event payloads it refuses new work (ingest turns
  * that into 503 + Retry-After).
  */
 export class IngestQueue {
@@ -56,8 +58,9 @@ export class IngestQueue {
     this.queuedEvents += weight;
     this.queuedBytes += bytes;
     try {
-      // encoding (compression) happens here, before the batch, so commits stay short
-      await Promise.all(job.events.map(async (ev) => { ev.storedPayload = await this.store.encodeEventPayload(ev.json); }));
+      // ingest workers hand in encoded payloads; JSON text (events prepared in this thread) is
+      // encoded here, before the batch, so commits stay short
+      await Promise.all(job.events.map(async (ev) => { if (typeof ev.payload === "string") ev.payload = await this.store.encodeEventPayload(ev.payload); }));
     } catch (err) {
       this.queuedEvents -= weight;
       this.queuedBytes -= bytes;
@@ -65,7 +68,7 @@ export class IngestQueue {
       throw err;
     }
     return new Promise((resolve, reject) => {
-      this.pending.push({ job, resolve, reject });
+      this.pending.push({ job, bytes, resolve, reject });
       this.schedule();
     });
   }
@@ -112,7 +115,7 @@ export class IngestQueue {
         if (batchError) this.options.logger.error("ingest batch failed to commit", { error: batchError, jobs: batch.length });
         batch.forEach((p, i) => {
           this.queuedEvents -= Math.max(1, p.job.events.length);
-          this.queuedBytes -= _jobBytes(p.job);
+          this.queuedBytes -= p.bytes;
           const result = results[i]!;
           if (result instanceof Error) {
             if (!batchError) this.options.logger.error("ingest job failed", { error: result, projectId: p.job.projectId });
@@ -151,6 +154,6 @@ export class IngestQueue {
 
 function _jobBytes(job: IngestJob): number {
   let bytes = 0;
-  for (const ev of job.events) bytes += ev.json.length;
+  for (const ev of job.events) bytes += ev.payload.length;
   return bytes;
 }

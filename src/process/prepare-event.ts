@@ -5,12 +5,16 @@ import { computeFallbackGroupings, computeGroupingDetails, groupingWithDefault, 
 import { markInAppFrames } from "../grouping/mark-in-app.ts";
 import type { PreparedEvent } from "./types.ts";
 
+/** A prepared event with the event it was prepared from; `payload` is its JSON text. */
+export type PreparedEventWithSource = PreparedEvent & { payload: string; event: NormalizedEvent };
+
 /**
  * Everything about an event that needs no database: grouping (with the keys earlier rules gave
  * it), title, culprit, tags, the affected user. Pure apart from filling derived contexts/tags into
- * the event and marking its frames in-app as the project's stack-trace rules say.
+ * the event and marking its frames in-app as the project's stack-trace rules say. The event is
+ * serialised once, as the payload.
  */
-export function prepareEvent(event: NormalizedEvent, groupingConfig: GroupingConfig): PreparedEvent {
+export function prepareEvent(event: NormalizedEvent, groupingConfig: GroupingConfig): PreparedEventWithSource {
   // earlier rules' keys first: lt-v1's {{ function }} read the frames as the SDK marked them
   const earlier = computeFallbackGroupings(event, groupingConfig);
   const details = computeGroupingDetails(event, groupingConfig);
@@ -23,7 +27,7 @@ export function prepareEvent(event: NormalizedEvent, groupingConfig: GroupingCon
   event.tags = tags;
   const exc = mainException(event);
   const traceId = event.contexts?.trace?.trace_id;
-  const prepared: PreparedEvent = {
+  const prepared: PreparedEventWithSource = {
     eventId: event.event_id,
     timestampSec: event.timestamp,
     receivedAtSec: event.received,
@@ -37,7 +41,7 @@ export function prepareEvent(event: NormalizedEvent, groupingConfig: GroupingCon
     environment: event.environment,
     isUnhandled: exc?.mechanism?.handled === false,
     tags,
-    json: JSON.stringify(event),
+    payload: JSON.stringify(event),
     event,
   };
   if (fallbackGroupings.length) prepared.fallbackGroupings = fallbackGroupings;

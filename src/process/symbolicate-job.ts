@@ -1,28 +1,27 @@
-import type { GroupingConfig } from "../grouping/mechanisms.ts";
+import type { NormalizedEvent } from "../events/types.ts";
 import type { Symbolicator } from "../sourcemaps/symbolicate.ts";
-import { prepareEvent } from "./prepare-event.ts";
-import type { IngestJob } from "./types.ts";
+import type { PreparedEvent } from "./types.ts";
+
+/** A prepared event without its payload: what an ingest worker computed before symbolication. */
+export type PreparedSummary = Omit<PreparedEvent, "payload">;
 
 /**
- * Symbolicates a job's JavaScript events before they are committed, so grouping, title and culprit
- * use the original frames ("the same bug in two builds stays one issue"). An event that changed
- * is prepared again; its minified grouping goes along as a fallback (before the keys of earlier
- * rules), so events that arrived before the source map keep their issue. Events without
- * candidate frames or uploads cost one cached check.
+ * Symbolicates an event before it is committed, so grouping, title and culprit use the original
+ * frames ("the same bug in two builds stays one issue"). Ingest workers send back, as JSON, only
+ * the events of projects with source maps that have JavaScript frames; this runs on the main
+ * thread because the maps live in the store and their parsed form is cached once per process
+ * (shared with the API's view-time retry) rather than once per worker. An event that changed is
+ * prepared again by `prepare` (in a worker), which keeps the minified grouping as a fallback so
+ * events that arrived before the source map keep their issue; an unchanged one keeps its summary
+ * and goes on as JSON text (the queue encodes it).
  */
-export function createJobSymbolicator(symbolicator: Symbolicator): (job: IngestJob, grouping: GroupingConfig) => Promise<void> {
-  return async (job, grouping) => {
-    for (let i = 0; i < job.events.length; i++) {
-      const prepared = job.events[i]!;
-      const result = await symbolicator.symbolicate(job.projectId, prepared.event);
-      if (!result || (result.resolved === 0 && result.unresolved === 0)) continue;
-      const again = prepareEvent(prepared.event, grouping);
-      if (again.grouping.hash !== prepared.grouping.hash) {
-        const candidates = [prepared.grouping, ...(again.fallbackGroupings ?? []), ...(prepared.fallbackGroupings ?? [])];
-        const seen = new Set([again.grouping.hash]);
-        again.fallbackGroupings = candidates.filter((g) => !seen.has(g.hash) && seen.add(g.hash));
-      }
-      job.events[i] = again;
-    }
+export function createJobSymbolicator(
+  symbolicator: Symbolicator, prepare: (projectId: number, event: NormalizedEvent, before: PreparedSummary) => Promise<PreparedEvent>,
+): (projectId: number, sourceJson: string, before: PreparedSummary) => Promise<PreparedEvent> {
+  return async (projectId, sourceJson, before) => {
+    const event = JSON.parse(sourceJson) as NormalizedEvent;
+    const result = await symbolicator.symbolicate(projectId, event);
+    if (!result || (result.resolved === 0 && result.unresolved === 0)) return { ...before, payload: sourceJson };
+    return prepare(projectId, event, before);
   };
 }

@@ -1,6 +1,6 @@
 import type { Grouping } from "../grouping/mechanisms.ts";
 import type { EventMetadata } from "../events/title.ts";
-import type { Level, NormalizedEvent } from "../events/types.ts";
+import type { Level } from "../events/types.ts";
 import type { TraceSegment } from "../traces/parse-trace-items.ts";
 import type { SessionAggregate, SessionUpdate } from "../sessions/parse.ts";
 
@@ -32,11 +32,11 @@ export interface PreparedEvent {
   isUnhandled: boolean;
   /** tag pairs to count on the issue (event tags plus derived ones) */
   tags: [string, string][];
-  /** the normalised event, serialised once */
-  json: string;
-  /** `json` as the store keeps it (e.g. compressed); set by the queue before the event is committed */
-  storedPayload?: Buffer | string;
-  event: NormalizedEvent;
+  /**
+   * The normalised event as the store keeps it: its JSON text, or that text encoded by
+   * src/store/event-codec.ts (ingest workers encode it; the queue encodes text it is handed).
+   */
+  payload: Buffer | string;
 }
 
 /** What one ingest request hands processing; committed atomically with the batch it lands in. */

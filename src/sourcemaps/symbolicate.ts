@@ -1,6 +1,7 @@
 import { originalPositionFor, decodedMappings } from "@jridgewell/trace-mapping";
-import type { ExceptionValue, Frame, NormalizedEvent, Stacktrace } from "../events/types.ts";
+import type { Frame, NormalizedEvent } from "../events/types.ts";
 import type { ArtifactFileRef, ArtifactStore } from "../store/model/artifacts.ts";
+import { eventStacktraces, hasCandidateFrames, isCandidateFrame } from "./candidate-frames.ts";
 import { normalizeDebugId } from "./debug-id.ts";
 import { enclosingFunctionName } from "./function-names.ts";
 import { SourceMapCache, SourceMapParseError, parseSourceMap, type ParsedSourceMap } from "./map-cache.ts";
@@ -22,7 +23,6 @@ export interface SymbolicationResult {
 const CONTEXT_LINES = 5;
 /** Longer source lines are cut around the column (minified vendor code can be megabytes long). */
 const MAX_LINE = 300;
-const JS_PLATFORMS = new Set(["javascript", "node"]);
 
 /**
  * Maps minified JavaScript frames back to original sources (docs/sentry-protocol.md §11, "Resolving a
@@ -43,14 +43,6 @@ export class Symbolicator {
     this.cache = deps.cache;
   }
 
-  /** Whether `event` has frames worth trying: JavaScript frames with a position in a file. */
-  static hasCandidateFrames(event: NormalizedEvent): boolean {
-    for (const st of _stacktraces(event)) {
-      for (const f of st.raw ?? st.frames) if (_isCandidate(f, event.platform)) return true;
-    }
-    return false;
-  }
-
   /** Forgets cached "has no uploads" answers (after an upload). */
   noteUpload(): void {
     this.hasArtifacts.clear();
@@ -61,16 +53,16 @@ export class Symbolicator {
    * try (no candidate frames, no uploads), so callers skip all further work.
    */
   async symbolicate(projectId: number, event: NormalizedEvent): Promise<SymbolicationResult | undefined> {
-    if (!Symbolicator.hasCandidateFrames(event) || !(await this.projectHasArtifacts(projectId))) return undefined;
+    if (!hasCandidateFrames(event) || !(await this.projectHasArtifacts(projectId))) return undefined;
     const ctx = new _EventContext(this, this.store, projectId, event);
     const result: SymbolicationResult = { resolved: 0, unresolved: 0 };
-    for (const st of _stacktraces(event)) {
+    for (const st of eventStacktraces(event)) {
       const raw = st.raw ?? st.frames;
       const out: Frame[] = [];
       let anyResolved = false;
       for (let i = 0; i < raw.length; i++) {
         const frame = raw[i]!;
-        if (!_isCandidate(frame, event.platform)) {
+        if (!isCandidateFrame(frame, event.platform)) {
           out.push(frame);
           continue;
         }
@@ -92,7 +84,8 @@ export class Symbolicator {
     return result;
   }
 
-  private async projectHasArtifacts(projectId: number): Promise<boolean> {
+  /** Whether the project has any uploads (cached; "no" is re-checked every 10 s, and after an upload here). */
+  async projectHasArtifacts(projectId: number): Promise<boolean> {
     const now = Date.now();
     const known = this.hasArtifacts.get(projectId);
     if (known && known.until > now) return known.value;
@@ -181,7 +174,7 @@ class _EventContext {
    * else the minified frame's own name.
    */
   private async functionName(frame: Frame, caller: Frame | undefined, sourceLines: string[] | null, line: number): Promise<string | undefined> {
-    if (caller && _isCandidate(caller, this.event.platform)) {
+    if (caller && isCandidateFrame(caller, this.event.platform)) {
       const key = `${caller.abs_path ?? ""}\n${caller.filename ?? ""}`;
       const callerMap = await this.maps.get(key);
       if (callerMap && !("reason" in callerMap)) {
@@ -238,40 +231,6 @@ class _EventContext {
       throw err;
     }
   }
-}
-
-interface _StacktraceRef {
-  frames: Frame[];
-  raw: Frame[] | undefined;
-  apply(frames: Frame[], raw: Frame[] | undefined): void;
-}
-
-/** The event's stack traces (exceptions' and the top-level one) with their raw frames, if kept before. */
-function _stacktraces(event: NormalizedEvent): _StacktraceRef[] {
-  const out: _StacktraceRef[] = [];
-  for (const exc of event.exception?.values ?? []) if (exc.stacktrace?.frames?.length) out.push(_stacktraceRef(exc, exc.stacktrace));
-  if (event.stacktrace?.frames?.length) out.push(_stacktraceRef(event, event.stacktrace));
-  return out;
-}
-
-/** A stack trace and its holder (exception or event), which keeps the minified frames as `raw_stacktrace`. */
-function _stacktraceRef(holder: ExceptionValue | NormalizedEvent, st: Stacktrace): _StacktraceRef {
-  return {
-    frames: st.frames,
-    raw: (holder.raw_stacktrace as Stacktrace | undefined)?.frames,
-    apply: (frames, raw) => {
-      st.frames = frames;
-      if (raw) holder.raw_stacktrace = { frames: raw };
-      else delete holder.raw_stacktrace;
-    },
-  };
-}
-
-function _isCandidate(frame: Frame, platform: string): boolean {
-  if (!JS_PLATFORMS.has(frame.platform ?? platform)) return false;
-  const file = frame.abs_path ?? frame.filename;
-  if (!file || file === "<anonymous>" || file === "[native code]" || /^(node|native|internal)[:/]/.test(file)) return false;
-  return typeof frame.lineno === "number" && typeof frame.colno === "number" && frame.lineno > 0 && frame.colno > 0;
 }
 
 /** code_file → debug id of the event's `sourcemap` debug images. */

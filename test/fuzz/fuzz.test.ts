@@ -112,7 +112,7 @@ describe("fuzz: event normaliser", () => {
       const prepared = prepareEvent(scrubbed, DEFAULT_GROUPING_CONFIG);
       expect(typeof prepared.title).toBe("string");
       expect(prepared.grouping.hash).toMatch(/^[0-9a-f]+$/);
-      expect(JSON.parse(prepared.json).event_id).toBe(event.event_id);
+      expect(JSON.parse(prepared.payload).event_id).toBe(event.event_id);
     }), params);
   });
 

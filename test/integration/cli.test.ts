@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -84,5 +84,26 @@ describe("lighttrace CLI", () => {
     server!.child.kill("SIGTERM");
     expect(await exited).toBe(0);
     server = undefined;
+  });
+
+  it("restarts itself in place with the server's V8 flags when started without them; a flag the user set wins", async () => {
+    const cmdline = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    const dir = mkdtempSync(join(tmpdir(), "lighttrace-flags-"));
+    const plain = await startChildServer(dir, [], { NODE_OPTIONS: "" });
+    try {
+      // `node dist/lighttrace.mjs serve`: the same process (same pid) now runs with the flag
+      expect(cmdline(plain.child.pid!)).toContain("--max-semi-space-size=8");
+      expect((await fetch(`${plain.url}/health`)).status).toBe(200);
+    } finally {
+      plain.child.kill("SIGKILL");
+    }
+    const tuned = await startChildServer(dir, [], { NODE_OPTIONS: "--max-semi-space-size=4" });
+    try {
+      expect(cmdline(tuned.child.pid!).some((a) => a.startsWith("--max-semi-space-size"))).toBe(false);
+      expect((await fetch(`${tuned.url}/health`)).status).toBe(200);
+    } finally {
+      tuned.child.kill("SIGKILL");
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -52,8 +52,8 @@ describe("grouping continuity: upgrades and rule changes never split an issue", 
     const legacyKey = computeLegacyV1Key(old.event);
     old.grouping = { hash: hashGroupingKey(legacyKey), key: legacyKey, mechanism: LEGACY_V1_MECHANISM };
     delete old.fallbackGroupings;
-    old.storedPayload = await t.server.store.encodeEventPayload(old.json);
-    const { results: [outcomes] } = await new BatchCommitter({ store: t.server.store }).commit([{ projectId: t.projectId, events: [old], itemCounts: new Map(), receivedAtMs: Date.now() - 3_600_000 }]);
+    const stored = { ...old, payload: await t.server.store.encodeEventPayload(old.payload) };
+    const { results: [outcomes] } = await new BatchCommitter({ store: t.server.store }).commit([{ projectId: t.projectId, events: [stored], itemCounts: new Map(), receivedAtMs: Date.now() - 3_600_000 }]);
     const oldIssueId = (outcomes as { issueId: number }[])[0]!.issueId;
 
     // after the upgrade the same bug keys differently (the library frames are no longer in-app) …

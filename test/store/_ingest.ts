@@ -30,8 +30,7 @@ export function rawEvent(site: string, overrides: Record<string, unknown> = {}):
 /** An event as ingest prepares it (normalise → prepare → the store's payload encoding). */
 export async function prepared(store: IngestStore, raw: Record<string, unknown>, receivedAtMs = NOW_MS): Promise<PreparedEvent> {
   const ev = prepareEvent(normalizeEvent(raw, { receivedAt: receivedAtMs, newEventId: eventId }), DEFAULT_GROUPING_CONFIG);
-  ev.storedPayload = await store.encodeEventPayload(ev.json);
-  return ev;
+  return { ...ev, payload: await store.encodeEventPayload(ev.payload) };
 }
 
 /** A job of prepared events (and extra job fields). */

@@ -1,4 +1,5 @@
-import nodemailer from "nodemailer";
+import type { Transporter } from "nodemailer";
+import type SMTPTransport from "nodemailer/lib/smtp-transport/index.js";
 import type { AlertConfig } from "../config.ts";
 
 export interface EmailMessage {
@@ -49,7 +50,9 @@ export function createEmailChannel(config: AlertConfig): EmailChannel {
   const url = new URL(config.smtpUrl);
   const secure = url.protocol === "smtps:";
   const server = `${url.hostname}:${url.port || (secure ? 465 : 587)}`;
-  const transport = nodemailer.createTransport({
+  // nodemailer is a large module graph: it loads with the first mail, not with the server
+  let transport: Promise<Transporter<SMTPTransport.SentMessageInfo>> | undefined;
+  const connect = () => (transport ??= import("nodemailer").then(({ default: nodemailer }) => nodemailer.createTransport({
     url: config.smtpUrl,
     pool: true,
     maxConnections: 2,
@@ -59,14 +62,14 @@ export function createEmailChannel(config: AlertConfig): EmailChannel {
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 30_000,
-  });
+  })));
   const from = config.smtpFrom || `LightTrace <lighttrace@${/^[\d.]+$|:/.test(url.hostname) ? "localhost" : url.hostname}>`;
   return {
     configured: true,
     server,
     async send(message) {
       try {
-        const info = await transport.sendMail({
+        const info = await (await connect()).sendMail({
           from, to: message.to, subject: message.subject, text: message.text, html: message.html,
           ...(message.messageId ? { messageId: message.messageId } : {}),
           ...(message.headers ? { headers: message.headers } : {}),
@@ -78,7 +81,7 @@ export function createEmailChannel(config: AlertConfig): EmailChannel {
         throw err instanceof SmtpError ? err : describeSmtpError(err, server);
       }
     },
-    close: () => transport.close(),
+    close: () => void transport?.then((t) => t.close()),
   };
 }
 
