@@ -98,6 +98,25 @@ describe("dist/lighttrace, the standalone executable", () => {
     expect(JSON.parse(list.stdout).map((p: { slug: string }) => p.slug)).toEqual(["web"]);
   });
 
+  it("serves MCP over stdio from the executable (the SDK inside the bundle), protocol only on stdout", async () => {
+    const child = spawn(binary, ["mcp", "--data", "data", "--scope", "read"], { cwd: app, env, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout!.on("data", (d) => (stdout += d));
+    child.stderr!.on("data", (d) => (stderr += d));
+    const send = (msg: object) => child.stdin!.write(JSON.stringify(msg) + "\n");
+    send({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "binary-test", version: "1" } } });
+    send({ jsonrpc: "2.0", method: "notifications/initialized" });
+    send({ jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "find_projects", arguments: {} } });
+    await eventually(async () => (stdout.includes('"id":2') ? true : undefined), 30_000);
+    child.stdin!.end();
+    expect(await new Promise((resolve) => child.on("close", resolve)), stderr).toBe(0);
+    const lines = stdout.trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.id)).toEqual([1, 2]);
+    expect(lines[0].result.serverInfo.name).toBe("lighttrace");
+    expect(lines[1].result.content[0].text).toContain("`web`");
+  });
+
   it("serves: /health, a real @sentry/node app, a gzip envelope, the API and the UI", async () => {
     // 1. start on a free port (it prints where it listens) and wait for /health
     // debug: the log shows the WAL checkpoint worker thread at work inside the executable
@@ -219,19 +238,20 @@ describe("dist/lighttrace, the standalone executable", () => {
 // --- Internal ---
 
 async function _buildBinary(): Promise<string> {
-  const res = await _run(process.execPath, [join(ROOT, "scripts", "build-binary.mjs"), "--no-xz"], { cwd: ROOT, env: process.env as Record<string, string> });
+  // building takes ~35 s on a loaded 2-core machine: more than a command's 30 s
+  const res = await _run(process.execPath, [join(ROOT, "scripts", "build-binary.mjs"), "--no-xz"], { cwd: ROOT, env: process.env as Record<string, string>, timeoutMs: 240_000 });
   if (res.code !== 0) throw new Error(`build-binary failed:\n${res.stdout}${res.stderr}`);
   return join(ROOT, "dist", "lighttrace");
 }
 
-function _run(file: string, args: string[], opts: { cwd: string; env: Record<string, string> }): Promise<Run> {
+function _run(file: string, args: string[], opts: { cwd: string; env: Record<string, string>; timeoutMs?: number }): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { ...opts, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(file, args, { cwd: opts.cwd, env: opts.env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+    const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 30_000);
     child.on("error", reject);
     child.on("close", (code) => {
       clearTimeout(timer);
