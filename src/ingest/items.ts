@@ -12,6 +12,7 @@ import { scrubEvent, type ScrubOptions } from "../events/scrub.ts";
 import { DEFAULT_GROUPING_CONFIG, type GroupingConfig } from "../grouping/mechanisms.ts";
 import { parseClientReport } from "./client-report.ts";
 import { countedItemType, MAX_UNKNOWN_TYPES_PER_REQUEST } from "./item-types.ts";
+import { MAX_NESTING_DEPTH, tooDeeplyNestedField } from "../events/nesting.ts";
 
 /**
  * Item types processed now (events into issues, transactions and spans into traces, sessions into
@@ -88,11 +89,15 @@ export function buildStoreJob(body: Buffer, ctx: RequestContext): { job: BuiltJo
 
 function _parseJson(payload: Buffer | undefined, what: string): unknown {
   if (!payload || payload.length === 0) throw badRequest(`${what} is empty`);
+  let value: unknown;
   try {
-    return JSON.parse(payload.toString("utf8"));
+    value = JSON.parse(payload.toString("utf8"));
   } catch (err) {
     throw badRequest(`${what} is not valid JSON: ${(err as Error).message}`);
   }
+  const deep = tooDeeplyNestedField(value);
+  if (deep !== undefined) throw badRequest(`${what}: "${deep}" is nested more than ${MAX_NESTING_DEPTH} levels deep`);
+  return value;
 }
 
 function _prepare(raw: unknown, ctx: RequestContext, sentAt: number | undefined, envelopeEventId: string | undefined): PreparedEventWithSource {

@@ -3,6 +3,7 @@ import { computeClockDrift } from "../events/timestamps.ts";
 import type { ScrubOptions } from "../events/scrub.ts";
 import { InvalidTraceItemError, parseSpanItem, parseTransactionItem, type TraceSegment } from "./parse-trace-items.ts";
 import { scrubTraceSegment } from "./scrub-spans.ts";
+import { MAX_NESTING_DEPTH, tooDeeplyNestedField } from "../events/nesting.ts";
 
 /** Envelope item types that feed the trace view. */
 export const TRACE_ITEM_TYPES: ReadonlySet<string> = new Set(["transaction", "span"]);
@@ -22,6 +23,8 @@ export function parseTraceItem(item: EnvelopeItem, receivedAtMs: number, sentAt:
   } catch (err) {
     throw new InvalidTraceItemError(`${what} is not valid JSON: ${(err as Error).message}`);
   }
+  const deep = tooDeeplyNestedField(raw);
+  if (deep !== undefined) throw new InvalidTraceItemError(`${what}: "${deep}" is nested more than ${MAX_NESTING_DEPTH} levels deep`);
   const drift = computeClockDrift(receivedAtMs / 1000, sentAt);
   const segment = item.type === "transaction" ? parseTransactionItem(raw, drift) : parseSpanItem(raw, drift);
   return scrub ? scrubTraceSegment(segment, scrub) : segment;
