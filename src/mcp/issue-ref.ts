@@ -1,4 +1,12 @@
+import { z } from "zod";
 import { ToolInputError } from "./tool.ts";
+
+/** The input fields of a tool that names one issue (as Sentry's MCP tools take them). */
+export const ISSUE_REF_INPUT = {
+  organizationSlug: z.string().max(100).optional().describe("organization slug (default: the installation's)"),
+  issueId: z.string().max(100).optional().describe("numeric id or short id like MY-PROJECT-1A"),
+  issueUrl: z.string().max(2000).optional().describe("a link to the issue in the LightTrace UI (or a Sentry-style issue URL)"),
+};
 
 /**
  * The issue an agent names: a numeric id (`4821`), a short id (`MY-PROJECT-1A`) or an issue URL

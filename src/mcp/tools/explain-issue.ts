@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { ApiExplainResult, ApiIssue } from "../../contract/index.ts";
-import { parseIssueRef } from "../issue-ref.ts";
+import { ISSUE_REF_INPUT, parseIssueRef } from "../issue-ref.ts";
 import { defineTool } from "../tool.ts";
 
 /** `explain_issue`: LightTrace's Explain, offline rules or the configured model. */
@@ -10,9 +10,7 @@ export const explainIssue = defineTool({
   description: "Diagnose an issue's latest (or given) event: the crashing line, what the error means, breadcrumb patterns (double submits, races, upstream failures), " +
     "suspect commits, each finding with its evidence and confidence. Uses the model LightTrace is configured with, or its offline rules (no AI, nothing leaves the machine).",
   input: {
-    organizationSlug: z.string().max(100).optional(),
-    issueId: z.string().max(100).optional().describe("numeric id or short id like MY-PROJECT-1A"),
-    issueUrl: z.string().max(2000).optional(),
+    ...ISSUE_REF_INPUT,
     eventId: z.string().max(40).optional(),
     provider: z.enum(["offline", "llm"]).optional().describe('"offline": the built-in rules even when a model is configured'),
     regenerate: z.boolean().optional().describe("ignore the cached explanation"),

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { ApiCommitters, ApiEvent, ApiIssueDetail, ApiTagKey } from "../../contract/index.ts";
 import { ApiCallError } from "../api-client.ts";
 import { eventMarkdown } from "../event-markdown.ts";
-import { parseIssueRef } from "../issue-ref.ts";
+import { ISSUE_REF_INPUT, parseIssueRef } from "../issue-ref.ts";
 import { code, when } from "../markdown.ts";
 import { defineTool } from "../tool.ts";
 
@@ -14,9 +14,7 @@ export const getIssueDetails = defineTool({
     "and the latest (or given) event's exception, stack trace with source context, breadcrumbs, request and user. " +
     "Name the issue by issueId (numeric 4821 or short id MY-PROJECT-1A) or issueUrl.",
   input: {
-    organizationSlug: z.string().max(100).optional(),
-    issueId: z.string().max(100).optional().describe("numeric id or short id like MY-PROJECT-1A"),
-    issueUrl: z.string().max(2000).optional().describe("a link to the issue in the LightTrace UI (or a Sentry-style issue URL)"),
+    ...ISSUE_REF_INPUT,
     eventId: z.string().max(40).optional().describe("show this event instead of the latest"),
   },
   access: "read",

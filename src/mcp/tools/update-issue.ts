@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { ApiIssue } from "../../contract/index.ts";
-import { parseIssueRef } from "../issue-ref.ts";
+import { ISSUE_REF_INPUT, parseIssueRef } from "../issue-ref.ts";
 import { defineTool } from "../tool.ts";
 
 /** `update_issue`: resolve (now, in a release, in the next release), ignore or reopen an issue. */
@@ -10,9 +10,7 @@ export const updateIssue = defineTool({
   description: "Change an issue's status: resolved, resolvedInNextRelease (reopens if it happens in a release after the current one: use it when the fix is merged but not deployed), " +
     "unresolved, or ignored; inRelease resolves in a given release. Needs a token with write scope.",
   input: {
-    organizationSlug: z.string().max(100).optional(),
-    issueId: z.string().max(100).optional().describe("numeric id or short id like MY-PROJECT-1A"),
-    issueUrl: z.string().max(2000).optional(),
+    ...ISSUE_REF_INPUT,
     status: z.enum(["resolved", "resolvedInNextRelease", "unresolved", "ignored"]),
     inRelease: z.string().max(200).optional().describe('with status "resolved": the release that contains the fix ("latest" for the newest)'),
   },
