@@ -4,6 +4,7 @@ import { MAX_STACK_RULES_CHARS, parseStackRules } from "../grouping/stack-rules/
 import { groupingConfigFrom, previousRulesAfterChange, RULE_TRANSITION_SEC } from "../process/grouping-configs.ts";
 import type { ApiGroupingInfo, ApiGroupingRules } from "../contract/index.ts";
 import { serializeGroupingInfo, serializeGroupingRules } from "./serialize/grouping.ts";
+import type { GroupingSettings } from "../store/model/groupings.ts";
 import { param, parseJsonBody, requireOrganization, requireProject, type ApiDeps, type RouteFn } from "./context.ts";
 import { loadProjectEvent } from "./events.ts";
 import { requireScopeLevel } from "./scopes.ts";
@@ -26,13 +27,7 @@ export function mountGroupingRoutes(deps: ApiDeps, route: RouteFn): void {
     await requireOrganization(deps, param(event, "org"));
     const project = await requireProject(deps, param(event, "project"));
     const body = await parseJsonBody(event, RULES_BODY);
-    const text = (body.stackRules ?? body.groupingEnhancements)!.replace(/\r\n?/g, "\n");
-    parseStackRules(text); // a bad line throws StackRuleSyntaxError: 400 naming it
-    const nowSec = deps.clock.now() / 1000;
-    const current = await deps.store.getGroupingSettings(project.id);
-    const saved = await deps.store.setGroupingSettings(project.id, {
-      stackRules: text, previousStackRules: previousRulesAfterChange(current, text, nowSec),
-    }, nowSec);
+    const saved = await saveProjectStackRules(deps, project.id, (body.stackRules ?? body.groupingEnhancements)!);
     return serializeGroupingRules(saved, GROUPING_MECHANISM, RULE_TRANSITION_SEC);
   });
 
@@ -47,6 +42,18 @@ export function mountGroupingRoutes(deps: ApiDeps, route: RouteFn): void {
       issueGroupings: await deps.store.listIssueGroupings(stored.issueId), projectRules: config.stackRules,
     });
   });
+}
+
+/**
+ * Validates and saves a project's stack-trace rules (a bad line throws StackRuleSyntaxError: a 400
+ * naming it), keeping the replaced text so events still find the issues its keys made.
+ */
+export async function saveProjectStackRules(deps: ApiDeps, projectId: number, rules: string): Promise<GroupingSettings> {
+  const text = rules.replace(/\r\n?/g, "\n");
+  parseStackRules(text);
+  const nowSec = deps.clock.now() / 1000;
+  const current = await deps.store.getGroupingSettings(projectId);
+  return deps.store.setGroupingSettings(projectId, { stackRules: text, previousStackRules: previousRulesAfterChange(current, text, nowSec) }, nowSec);
 }
 
 // --- Internal ---

@@ -7,6 +7,9 @@ import { badRequest, httpError, notFound } from "../http/errors.ts";
 import { param, parseJsonBody, requireOrganization, requireProject, type ApiDeps, type RouteFn } from "./context.ts";
 import { serializeProject, serializeProjectKey, serializeTeam } from "./serialize/organizations.ts";
 import { DEFAULT_TEAM_SLUG } from "./teams.ts";
+import { saveProjectStackRules } from "./grouping.ts";
+import { requireScopeLevel } from "./scopes.ts";
+import { MAX_STACK_RULES_CHARS } from "../grouping/stack-rules/parse.ts";
 
 const PLATFORM = z.string().regex(/^[a-z0-9.-]{1,64}$/, "lowercase platform name such as node or javascript");
 
@@ -14,6 +17,8 @@ const updateProjectSchema = z.object({
   name: z.string().trim().min(1).max(200).optional(),
   slug: PROJECT_SLUG.optional(),
   platform: PLATFORM.nullable().optional(),
+  // Sentry's field for the project's stack-trace rules (LightTrace: /grouping-rules/)
+  groupingEnhancements: z.string().max(MAX_STACK_RULES_CHARS).optional(),
 }).loose();
 
 const newKeySchema = z.object({ name: z.string().trim().min(1).max(200).optional() }).loose();
@@ -41,6 +46,11 @@ export function mountProjectAdminRoutes(deps: ApiDeps, route: RouteFn): void {
     const body = await parseJsonBody(event, updateProjectSchema);
     if (body.slug && body.slug !== project.slug && (await deps.store.getProject(body.slug))) {
       throw httpError(409, `a project with the slug "${body.slug}" already exists`);
+    }
+    if (body.groupingEnhancements !== undefined) {
+      // project settings like the limits: admin only; saved before the other fields, so a bad rule changes nothing
+      requireScopeLevel(event, "admin");
+      await saveProjectStackRules(deps, project.id, body.groupingEnhancements);
     }
     const changes: { name?: string; slug?: string; platform?: string | null } = {};
     if (body.name !== undefined) changes.name = body.name;

@@ -111,7 +111,20 @@ describe("grouping continuity: upgrades and rule changes never split an issue", 
     await t.server.store.createApiToken({ name: "w", tokenHash: hashApiToken(write), tokenHint: tokenHint(write), scopes: [...SCOPES_BY_LEVEL.write] });
     expect((await rules({ stackRules: "" }, write)).status).toBe(403);
 
+    // Sentry's project-details field sets the same rules (and is refused just as strictly)
+    const viaProject = await t.api("/api/0/projects/lighttrace/my-project/", { method: "PUT", body: JSON.stringify({ groupingEnhancements: "stack.module:acme.* +app" }) });
+    expect(viaProject.status).toBe(200);
+    const badViaProject = await t.api("/api/0/projects/lighttrace/my-project/", { method: "PUT", body: JSON.stringify({ name: "Renamed", groupingEnhancements: "stack.module:acme.* +aap" }) });
+    expect(badViaProject.status).toBe(400);
+    expect(badViaProject.body.detail).toContain("line 1");
+    expect((await t.api("/api/0/projects/lighttrace/my-project/")).body.name).not.toBe("Renamed");
+    const writeViaProject = await fetch(`${t.url}/api/0/projects/lighttrace/my-project/`, {
+      method: "PUT", headers: { Authorization: `Bearer ${write}`, "Content-Type": "application/json" }, body: JSON.stringify({ groupingEnhancements: "" }),
+    });
+    expect(writeViaProject.status).toBe(403);
+
     const shown = (await t.api("/api/0/projects/lighttrace/my-project/grouping-rules/")).body;
+    expect(shown.stackRules).toBe("stack.module:acme.* +app");
     expect(shown.mechanism).toBe("lt-v2");
     expect(shown.builtinStackRules).toContain("stack.abs_path:**/node_modules/** -app");
     expect(shown.stackRules).toBe(shown.groupingEnhancements);
