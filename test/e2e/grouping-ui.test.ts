@@ -49,7 +49,7 @@ describe("grouping in the web UI", () => {
     await page.getByText("Built-in rules (lt-v2), applied first").click();
     expect(await page.locator(".builtin-rules").textContent()).toContain("stack.abs_path:**/vendor/** -app");
     await page.close();
-  });
+  }, 90_000);
 
   it("shows on the issue page which frames made the key and which rule left the others out", async () => {
     const res = await fetch(`${t.url}/api/${t.projectId}/store/`, {
@@ -75,5 +75,5 @@ describe("grouping in the web UI", () => {
     mkdirSync("/tmp/lighttrace-ui", { recursive: true });
     await page.screenshot({ path: "/tmp/lighttrace-ui/grouping-info.png", fullPage: true });
     await page.close();
-  });
+  }, 90_000);
 });
