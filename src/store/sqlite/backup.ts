@@ -1,5 +1,6 @@
 import type { SqliteDatabase } from "./sqlite-binding.ts";
 import { openSqlite } from "./sqlite-binding.ts";
+import { createPrivateFile } from "./owner-only.ts";
 
 export interface BackupResult { bytes: number; pages: number; integrity: string; issues: number; events: number }
 
@@ -7,9 +8,10 @@ export interface BackupResult { bytes: number; pages: number; integrity: string;
  * Copies the database to `destination` with SQLite's online backup API while other connections
  * (the running server) keep writing. After the first step every remaining page is copied in one
  * step: one read snapshot, so a steady ingest cannot keep restarting the copy. The copy is then
- * opened and checked (`PRAGMA integrity_check`) before it is reported as good.
+ * opened and checked (`PRAGMA integrity_check`) before it is reported as good. The copy is 0600.
  */
 export async function backupDatabase(db: SqliteDatabase, destination: string): Promise<BackupResult> {
+  createPrivateFile(destination); // a copy of every event: the owner's only, like the database
   let pages = 0;
   await db.backup(destination, {
     progress: ({ totalPages }) => {
