@@ -18,8 +18,9 @@ await build({
   target: "node22",
   format: "esm",
   sourcemap: "linked",
-  // the native addon stays in node_modules; the SEA build hands it over through sqlite-binding.ts
-  external: ["better-sqlite3"],
+  // the native addon stays in node_modules; the SEA build hands it over through sqlite-binding.ts.
+  // pg-native is node-postgres's optional libpq binding, never used (pure-JS pg), so no addon is pulled in.
+  external: ["better-sqlite3", "pg-native"],
   define: {
     __LIGHTTRACE_VERSION__: JSON.stringify(pkg.version),
     ...workerSources,

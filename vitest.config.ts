@@ -5,6 +5,8 @@ export default defineConfig({
     include: ["test/**/*.test.ts", "test/**/*.test.tsx"],
     // test/binary builds and runs dist/lighttrace: `npm run test:binary` (vitest.binary.config.ts)
     exclude: [...configDefaults.exclude, "test/binary/**"],
+    // a private PostgreSQL, started when a test first asks for a database (test/_helpers/postgres.ts)
+    globalSetup: ["test/_helpers/postgres.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // two cores on CI: more workers only make the real-server tests fight for CPU

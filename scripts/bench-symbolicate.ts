@@ -106,7 +106,7 @@ try {
   const smWarm = timeMany(2000, () => { for (const p of positions) consumer!.originalPositionFor({ line: p.line, column: p.column }); });
   console.log(`source-map 0.8 (wasm):    cold ${ms(median(smCold))}, warm ${ms(median(smWarm), 3)} per 30 lookups`);
   consumer?.destroy();
-  store.close();
+  await store.close();
 
   const ok = median(cold) < 500 && median(warm) < 2;
   console.log(ok ? "targets met (cold < 500 ms, warm < 2 ms)" : "TARGETS MISSED (cold < 500 ms, warm < 2 ms)");

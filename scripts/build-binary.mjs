@@ -60,6 +60,8 @@ await build({
     __LIGHTTRACE_VERSION__: JSON.stringify(pkg.version),
     ...workerSources,
   },
+  // pg's optional libpq binding (pg.native) is never loaded: LightTrace uses pure-JS node-postgres
+  external: ["pg-native"],
   logLevel: "warning",
   // better-sqlite3's default loader require()s a .node path it computes; the SEA never takes that
   // path (src/runtime/native-addon.ts hands over the addon), so the warning is noise.

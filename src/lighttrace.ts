@@ -118,7 +118,7 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
     await pool.close();
     await checkpointer.stop();
     await limitEnforcer.stop();
-    store.close();
+    await store.close();
     throw err;
   }
   publicUrl = resolvePublicUrl(config, port);
@@ -154,7 +154,7 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
       } catch (err) {
         logger.warn("final checkpoint failed", { error: err });
       }
-      store.close();
+      await store.close();
     })();
     return closing;
   };

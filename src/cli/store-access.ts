@@ -29,6 +29,6 @@ export async function withCliStore<T>(
     const publicUrl = (await store.getSetting("public_url")) ?? resolvePublicUrl(config, config.port);
     return await run({ store, config, org, publicUrl });
   } finally {
-    store.close();
+    await store.close();
   }
 }

@@ -315,7 +315,8 @@ export interface Store extends IngestStore, ReleaseStore, SourceLinkStore, Artif
   getExplanation(issueId: number, eventId: string): Promise<StoredExplanation | undefined>;
   /** stores (or replaces) the cached explanation of an issue's event */
   saveExplanation(input: StoredExplanation): Promise<void>;
-  /** Moves WAL content into the main database file (called off the hot path). */
+  /** Moves WAL content into the main database file (called off the hot path; nothing to do on PostgreSQL). */
   checkpoint(): void;
-  close(): void;
+  /** Closes the database (SQLite) or every connection to the server (PostgreSQL). */
+  close(): Promise<void>;
 }

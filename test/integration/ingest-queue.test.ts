@@ -41,7 +41,7 @@ describe("IngestQueue (group commit) on a real database", () => {
     expect(batches).toEqual([10]);
     expect((await store.getIssue(outcomes[0]![0]!.issueId))!.eventCount).toBe(10);
     await queue.drain();
-    store.close();
+    await store.close();
   });
 
   it("refuses work beyond its bounds instead of growing memory", async () => {
@@ -50,7 +50,7 @@ describe("IngestQueue (group commit) on a real database", () => {
     await expect(queue.submit(job())).rejects.toBeInstanceOf(QueueFullError);
     expect((await Promise.all(accepted)).flat()).toHaveLength(2);
     await expect(queue.submit(job())).resolves.toHaveLength(1);
-    store.close();
+    await store.close();
   });
 
   it("drain waits for jobs still being encoded", async () => {
@@ -59,6 +59,6 @@ describe("IngestQueue (group commit) on a real database", () => {
     await queue.drain();
     expect(queue.depth).toBe(0);
     await pending;
-    store.close();
+    await store.close();
   });
 });

@@ -51,8 +51,8 @@ describe("retention", () => {
     const org = await store.ensureOrganization("lighttrace", "LightTrace");
     projectId = (await createProject(store, { slug: "flood", name: "Flood", platform: "node", organizationId: org.id })).project.id;
   });
-  afterAll(() => {
-    store.close();
+  afterAll(async () => {
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
     expect(errors).toEqual([]);
   });

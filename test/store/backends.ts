@@ -5,12 +5,13 @@ import { openDb } from "../../src/store/sqlite/db.ts";
 import type { SqliteDatabase } from "../../src/store/sqlite/sqlite-binding.ts";
 import { createSqliteStore } from "../../src/store/sqlite/sqlite-store.ts";
 import type { Store } from "../../src/store/types.ts";
+import { createPostgresBackend } from "./postgres-backend.ts";
 
 /**
  * The store backends the conformance suite (test/store/*.test.ts) runs against. Each test gets a
  * fresh database; `open()` may be called again for a second connection to the same database,
  * which stands for another LightTrace node (or process) writing at the same time.
- * A PostgreSQL backend adds itself to `STORE_BACKENDS`.
+ * PostgreSQL (test/store/postgres-backend.ts) runs on the tests' private server, one database per test.
  */
 export interface StoreBackend {
   name: string;
@@ -60,11 +61,11 @@ const sqlite: StoreBackend = {
         db.exec("DROP TABLE conformance_filler");
       },
       async destroy() {
-        for (const store of opened.keys()) store.close();
+        for (const store of opened.keys()) await store.close();
         rmSync(dir, { recursive: true, force: true });
       },
     };
   },
 };
 
-export const STORE_BACKENDS: StoreBackend[] = [sqlite];
+export const STORE_BACKENDS: StoreBackend[] = [sqlite, createPostgresBackend()];

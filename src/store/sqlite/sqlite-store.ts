@@ -126,7 +126,7 @@ export function createSqliteStore(db: SqliteDatabase, opts: { maxStoredTraceSpan
     saveExplanation: async (input) => explanations.saveExplanation(input),
     alerts: alerts.store,
     checkpoint: () => void db.pragma("wal_checkpoint(PASSIVE)"),
-    close: () => db.close(),
+    close: async () => void db.close(),
   });
 }
 

@@ -1,8 +1,7 @@
 import type { SqliteDatabase } from "./sqlite-binding.ts";
 import type { NewLogin, User } from "../types.ts";
+import { LOCAL_ADMIN_EMAIL } from "../model/users.ts";
 
-/** The local admin's address: not a mailbox, just a name no password login can use. */
-export const LOCAL_ADMIN_EMAIL = "local-admin@localhost";
 
 /**
  * Users and their logins (signed-in browsers). Passwords arrive already hashed (scrypt,
