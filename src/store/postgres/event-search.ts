@@ -16,6 +16,10 @@ export function createPgEventSearch(db: PgDb) {
       const dir = opts.order.desc ? "DESC" : "ASC";
       const order = opts.order.by === "arrival" ? `id ${dir}` : `${_column(opts.order.by)} ${dir}, id ${dir}`;
       const { params } = where;
+      if (opts.afterId !== undefined) {
+        if (opts.order.by !== "arrival") throw new Error("afterId pages only the arrival order");
+        where.sql += ` AND id ${opts.order.desc ? "<" : ">"} $${params.push(opts.afterId)}`;
+      }
       const sql = `SELECT id, project_id, issue_id, event_id, timestamp, received_at, level, release, environment, user_key, trace_id, title
         ${opts.withPayload ? ", data" : ""} FROM events WHERE ${where.sql} ORDER BY ${order}
         LIMIT $${params.push(opts.limit)} OFFSET $${params.push(opts.offset)}`;
@@ -90,7 +94,7 @@ function _where(filter: EventSearchFilter): { sql: string; params: unknown[] } |
 function _summary(r: Record<string, unknown>): EventSummary {
   const out: EventSummary = {
     id: Number(r.id), projectId: Number(r.project_id), issueId: Number(r.issue_id), eventId: String(r.event_id),
-    timestamp: Number(r.timestamp), receivedAt: Number(r.received_at), level: String(r.level),
+    timestampSec: Number(r.timestamp), receivedAtSec: Number(r.received_at), level: String(r.level),
     release: r.release === null ? null : String(r.release), environment: r.environment === null ? null : String(r.environment),
     userKey: r.user_key === null ? null : String(r.user_key), traceId: r.trace_id === null ? null : String(r.trace_id), title: String(r.title),
   };

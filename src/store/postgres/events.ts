@@ -22,8 +22,8 @@ export function createPgEventQueries(db: PgDb) {
     },
     async adjacentEventIds(issueId, ev) {
       const [previous, next] = await Promise.all([
-        db.first<{ event_id: string }>(stmt.previous, [issueId, ev.timestamp, ev.id]),
-        db.first<{ event_id: string }>(stmt.next, [issueId, ev.timestamp, ev.id]),
+        db.first<{ event_id: string }>(stmt.previous, [issueId, ev.timestampSec, ev.id]),
+        db.first<{ event_id: string }>(stmt.next, [issueId, ev.timestampSec, ev.id]),
       ]);
       return { previous: previous?.event_id ?? null, next: next?.event_id ?? null };
     },
@@ -39,8 +39,8 @@ function _event(row: Record<string, unknown>): StoredEvent {
     projectId: Number(row.project_id),
     issueId: Number(row.issue_id),
     eventId: String(row.event_id),
-    timestamp: Number(row.timestamp),
-    receivedAt: Number(row.received_at),
+    timestampSec: Number(row.timestamp),
+    receivedAtSec: Number(row.received_at),
     event: JSON.parse(decodeEventData(row.data as Buffer)),
   };
 }

@@ -118,7 +118,7 @@ function _globToLike(value: string): string {
 }
 
 function _tagValue(r: Record<string, unknown>): TagValueCount {
-  return { value: String(r.value), count: Number(r.times_seen), firstSeen: Number(r.first_seen), lastSeen: Number(r.last_seen) };
+  return { value: String(r.value), count: Number(r.times_seen), firstSeenSec: Number(r.first_seen), lastSeenSec: Number(r.last_seen) };
 }
 
 function _issue(row: Record<string, unknown>): Issue {
@@ -135,14 +135,14 @@ function _issue(row: Record<string, unknown>): Issue {
     status: row.status as IssueStatus,
     substatus: String(row.substatus),
     isUnhandled: row.is_unhandled === true,
-    firstSeen: Number(row.first_seen),
-    lastSeen: Number(row.last_seen),
+    firstSeenSec: Number(row.first_seen),
+    lastSeenSec: Number(row.last_seen),
     firstRelease: row.first_release === null ? null : String(row.first_release),
     lastRelease: row.last_release === null ? null : String(row.last_release),
     eventCount: Number(row.event_count),
     userCount: Number(row.user_count),
-    statusChangedAt: row.status_changed_at === null ? null : Number(row.status_changed_at),
-    regressedAt: row.regressed_at === null ? null : Number(row.regressed_at),
+    statusChangedAtSec: row.status_changed_at === null ? null : Number(row.status_changed_at),
+    regressedAtSec: row.regressed_at === null ? null : Number(row.regressed_at),
     groupingKey: String(row.grouping_key ?? ""),
     groupingMechanism: String(row.grouping_mechanism ?? ""),
   };

@@ -57,6 +57,20 @@ export function createPgProjectQueries(db: PgDb, insertRules: (tx: PgExecutor, p
         return { project, key };
       });
     },
+    async updateProject(id, changes) {
+      const row = await db.first(`UPDATE projects SET name = coalesce($2, name), slug = coalesce($3, slug),
+        platform = CASE WHEN $4 THEN $5 ELSE platform END WHERE id = $1 RETURNING *`,
+      [id, changes.name ?? null, changes.slug ?? null, changes.platform !== undefined, changes.platform ?? null]);
+      return row ? _project(row) : undefined;
+    },
+    // Sentry public keys are 32 lowercase hex characters
+    createProjectKey: async (projectId, label) => _key(await db.first(`INSERT INTO project_keys (project_id, public_key, label, created_at)
+      VALUES ($1, $2, $3, $4) RETURNING *`, [projectId, randomBytes(16).toString("hex"), label, now()])),
+    async updateProjectKey(id, changes) {
+      const row = await db.first(`UPDATE project_keys SET label = coalesce($2, label), is_active = coalesce($3, is_active) WHERE id = $1 RETURNING *`,
+        [id, changes.label ?? null, changes.isActive ?? null]);
+      return row ? _key(row) : undefined;
+    },
     listProjectKeys: async (projectId) => (await db.rows("SELECT * FROM project_keys WHERE project_id = $1 ORDER BY id", [projectId])).map(_key),
     async findProjectKey(publicKey) {
       const row = await db.first(stmt.keyByPublic, [publicKey]);
@@ -94,14 +108,14 @@ type Row = Record<string, unknown> | undefined;
 
 function _org(r: Row): Organization {
   const row = r!;
-  return { id: Number(row.id), slug: String(row.slug), name: String(row.name), createdAt: Number(row.created_at) };
+  return { id: Number(row.id), slug: String(row.slug), name: String(row.name), createdAtSec: Number(row.created_at) };
 }
 
 function _project(r: Row): Project {
   const row = r!;
   return {
     id: Number(row.id), organizationId: Number(row.organization_id), slug: String(row.slug), name: String(row.name),
-    platform: row.platform === null ? null : String(row.platform), createdAt: Number(row.created_at),
+    platform: row.platform === null ? null : String(row.platform), createdAtSec: Number(row.created_at),
   };
 }
 
@@ -109,7 +123,7 @@ function _key(r: Row): ProjectKey {
   const row = r!;
   return {
     id: Number(row.id), projectId: Number(row.project_id), publicKey: String(row.public_key), label: String(row.label),
-    isActive: row.is_active === true, createdAt: Number(row.created_at),
+    isActive: row.is_active === true, createdAtSec: Number(row.created_at),
   };
 }
 
@@ -117,6 +131,6 @@ function _token(r: Row): ApiToken {
   const row = r!;
   return {
     id: Number(row.id), name: String(row.name), tokenHint: String(row.token_hint), scopes: String(row.scopes).split(" ").filter(Boolean),
-    createdAt: Number(row.created_at), lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at),
+    createdAtSec: Number(row.created_at), lastUsedAtSec: row.last_used_at === null ? null : Number(row.last_used_at),
   };
 }

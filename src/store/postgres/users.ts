@@ -49,7 +49,7 @@ export function createPgUserQueries(db: PgDb) {
 function _user(r: Record<string, unknown> | undefined): User {
   const row = r!;
   return {
-    id: Number(row.id), email: String(row.email), isLocalAdmin: row.is_local_admin === true, createdAt: Number(row.created_at),
-    lastLoginAt: row.last_login_at === null ? null : Number(row.last_login_at),
+    id: Number(row.id), email: String(row.email), isLocalAdmin: row.is_local_admin === true, createdAtSec: Number(row.created_at),
+    lastLoginAtSec: row.last_login_at === null ? null : Number(row.last_login_at),
   };
 }
