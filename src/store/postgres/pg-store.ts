@@ -7,6 +7,7 @@ import { PgDb } from "./pg-db.ts";
 import { createPgAlertQueries } from "./alerts.ts";
 import { createPgEventQueries } from "./events.ts";
 import { createPgEventSearch } from "./event-search.ts";
+import { createPgGroupingQueries } from "./groupings.ts";
 import { createPgIngestReads } from "./ingest-reads.ts";
 import { createPgIngestWriter } from "./ingest-writer.ts";
 import { createPgIssueQueries } from "./issues.ts";
@@ -61,6 +62,7 @@ export function createPgStore(db: PgDb): Store {
     ...createPgResolutionQueries(db),
     ...createPgReleaseStatsQueries(db),
     ...createPgProjectLimitQueries(db),
+    ...createPgGroupingQueries(db),
     readIngestState: (queries) => ingestReads.readIngestState(queries),
     readRegressionState: (projectId, issueIds, releases) => ingestReads.readRegressionState(projectId, issueIds, releases),
     issueEventTotals: (issueIds, fromHour, toHour) => ingestReads.issueEventTotals(issueIds, fromHour, toHour),
@@ -73,8 +75,8 @@ export function createPgStore(db: PgDb): Store {
       // releases (src/store/model/releases.ts)
       "upsertRelease", "updateRelease", "getRelease", "listReleases", "previousReleaseWithCommits", "listReleaseCommits", "listReleaseHeadCommits",
       "addDeploy", "listDeploys", "deleteRelease",
-      // source links, grouping settings
-      "getSourceLinkSettings", "setSourceLinkSettings", "listSourceLinkSettings", "getGroupingSettings", "setGroupingSettings", "listIssueGroupings", "addIssueGrouping",
+      // source links, re-keyed issues
+      "getSourceLinkSettings", "setSourceLinkSettings", "listSourceLinkSettings", "addIssueGrouping",
       // artifacts and chunk uploads
       "putUploadChunks", "missingUploadChunks", "readUploadChunks", "pruneUploadChunks", "findArtifactBundle", "linkArtifactBundle", "storeArtifactBundle",
       "findArtifactByDebugId", "findArtifactByUrl", "loadArtifactContent", "projectHasArtifacts", "listArtifactBundles",
