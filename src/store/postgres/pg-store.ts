@@ -14,6 +14,7 @@ import { createPgIssueQueries } from "./issues.ts";
 import { notYetOnPostgres } from "./not-yet.ts";
 import { createPgProjectLimitQueries } from "./project-limits.ts";
 import { createPgProjectQueries } from "./projects.ts";
+import { createPgReleaseQueries } from "./releases.ts";
 import { createPgReleaseStatsQueries } from "./release-stats.ts";
 import { createPgResolutionQueries } from "./resolutions.ts";
 import { createPgUserQueries } from "./users.ts";
@@ -63,6 +64,7 @@ export function createPgStore(db: PgDb): Store {
     ...createPgReleaseStatsQueries(db),
     ...createPgProjectLimitQueries(db),
     ...createPgGroupingQueries(db),
+    ...createPgReleaseQueries(db),
     readIngestState: (queries) => ingestReads.readIngestState(queries),
     readRegressionState: (projectId, issueIds, releases) => ingestReads.readRegressionState(projectId, issueIds, releases),
     issueEventTotals: (issueIds, fromHour, toHour) => ingestReads.issueEventTotals(issueIds, fromHour, toHour),
@@ -72,9 +74,6 @@ export function createPgStore(db: PgDb): Store {
     encodeEventPayload: async (json) => encodeEventData(json),
     alerts: alerts.store,
     ...notYetOnPostgres([
-      // releases (src/store/model/releases.ts)
-      "upsertRelease", "updateRelease", "getRelease", "listReleases", "previousReleaseWithCommits", "listReleaseCommits", "listReleaseHeadCommits",
-      "addDeploy", "listDeploys", "deleteRelease",
       // source links, re-keyed issues
       "getSourceLinkSettings", "setSourceLinkSettings", "listSourceLinkSettings", "addIssueGrouping",
       // artifacts and chunk uploads
