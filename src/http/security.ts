@@ -50,9 +50,12 @@ export function isLoopbackHost(host: string): boolean {
 
 /**
  * CSRF check for state-changing requests authenticated by cookie: the `Origin` (or, when a browser
- * omits it, the `Referer`) must be this server as the browser sees it — the request's own Host, or
- * the configured public URL when a proxy rewrites Host. Ports count: another dev server on
- * localhost:3000 is a different origin even though cookies are shared across ports.
+ * omits it, the `Referer`) must be this server as the browser sees it — the configured public URL
+ * (scheme, host and port), or `http://` and the request's own Host (this server speaks plain HTTP;
+ * only the public URL can vouch for https, as a TLS proxy in front does). Ports count: another dev
+ * server on localhost:3000 is a different origin even though cookies are shared across ports; so
+ * does the scheme: a page on http://errors.example.com is not https://errors.example.com (anyone
+ * on the network can write into the first).
  */
 export function isSameOriginRequest(headers: { origin?: string | null; referer?: string | null; host?: string | null }, publicUrl: string): boolean {
   const source = headers.origin && headers.origin !== "null" ? headers.origin : headers.referer;
@@ -63,16 +66,28 @@ export function isSameOriginRequest(headers: { origin?: string | null; referer?:
   } catch {
     return false;
   }
-  if (origin.protocol !== "http:" && origin.protocol !== "https:") return false;
-  if (headers.host && origin.host.toLowerCase() === headers.host.toLowerCase()) return true;
+  let publicOrigin: URL | undefined;
   try {
-    return origin.origin === new URL(publicUrl).origin;
+    publicOrigin = new URL(publicUrl);
   } catch {
-    return false;
+    // no public URL: only the Host rule below
   }
+  if (publicOrigin && origin.origin === publicOrigin.origin) return true;
+  // the public URL's host reached by another scheme is not this server's page
+  if (publicOrigin && origin.host === publicOrigin.host) return false;
+  return origin.protocol === "http:" && !!headers.host && origin.host === _canonicalHost(headers.host);
 }
 
 // --- Internal ---
+
+/** A Host header as URL.host spells it (lower case, default port dropped); "" when malformed. */
+function _canonicalHost(hostHeader: string): string {
+  try {
+    return new URL(`http://${hostHeader}`).host;
+  } catch {
+    return "";
+  }
+}
 
 function _normalizeHostname(host: string): string {
   return host.toLowerCase().replace(/^\[(.*)\]$/, "$1").replace(/\.$/, "");

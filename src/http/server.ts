@@ -55,7 +55,7 @@ export function createHttpServer(deps: HttpServerDeps): Server {
     // SDKs may address ingest by any name (containers, tunnels) and authenticate with the DSN key;
     // the browser-facing UI and API only answer to names that cannot be DNS-rebound to us.
     if (deps.isAllowedHost && !deps.isAllowedHost(req.headers.host)) {
-      res.writeHead(403, { "Content-Type": "application/json", "Cache-Control": "no-store" });
+      res.writeHead(403, { "Content-Type": "application/json", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" });
       res.end(JSON.stringify({ detail: `Host "${String(req.headers.host ?? "").slice(0, 100)}" is not allowed; set LIGHTTRACE_PUBLIC_URL to the address you browse to` }));
       return;
     }

@@ -42,6 +42,16 @@ describe("isSameOriginRequest (CSRF)", () => {
     expect(isSameOriginRequest({ referer: "http://127.0.0.1:8000/issues/1/", host: "127.0.0.1:8000" }, pub)).toBe(true);
     expect(isSameOriginRequest({ origin: "https://errors.example.com", host: "127.0.0.1:8000" }, "https://errors.example.com")).toBe(true);
   });
+  it("compares the scheme too: plain HTTP to the Host, https only where the public URL says so", () => {
+    expect(isSameOriginRequest({ origin: "https://127.0.0.1:8000", host: "127.0.0.1:8000" }, pub)).toBe(false);
+    expect(isSameOriginRequest({ origin: "https://localhost:8000", host: "localhost:8000" }, pub)).toBe(false);
+    expect(isSameOriginRequest({ referer: "https://localhost:8000/issues/", host: "localhost:8000" }, pub)).toBe(false);
+    const tls = "https://errors.example.com";
+    expect(isSameOriginRequest({ origin: "https://errors.example.com", host: "errors.example.com" }, tls)).toBe(true);
+    expect(isSameOriginRequest({ origin: "http://errors.example.com", host: "errors.example.com" }, tls)).toBe(false);
+    expect(isSameOriginRequest({ origin: "http://errors.example.com", host: "127.0.0.1:8000" }, tls)).toBe(false);
+    expect(isSameOriginRequest({ origin: "http://localhost", host: "LOCALHOST:80" }, pub)).toBe(true);
+  });
 });
 
 describe("loopback auto sign-in", () => {

@@ -53,7 +53,7 @@ export function createIssueQueries(db: SqliteDatabase) {
       for (const tag of filter.tags) {
         const glob = tag.value.includes("*");
         where.push(`${tag.negate ? "NOT " : ""}EXISTS (SELECT 1 FROM issue_tag_values t WHERE t.issue_id = i.id AND t.key = ? AND t.value ${glob ? "GLOB" : "="} ?)`);
-        params.push(tag.key, tag.value);
+        params.push(tag.key, glob ? _tagGlob(tag.value) : tag.value);
       }
       if (filter.seenWithin) {
         where.push("i.last_seen >= ? AND i.first_seen <= ?");
@@ -119,6 +119,15 @@ export function createIssueQueries(db: SqliteDatabase) {
 }
 
 // --- Internal ---
+
+/**
+ * Sentry's tag wildcard (`*`) as a GLOB pattern in which everything else is literal: GLOB also
+ * treats `?` and `[…]` as wildcards and has no ESCAPE clause, so those become one-character
+ * classes (`[?]`, `[[]`). Case-sensitive, like PostgreSQL's LIKE in src/store/postgres/issues.ts.
+ */
+function _tagGlob(value: string): string {
+  return value.replace(/[?[]/g, (c) => `[${c}]`);
+}
 
 function _tagValue(r: Record<string, unknown>): TagValueCount {
   return { value: String(r.value), count: Number(r.times_seen), firstSeenSec: Number(r.first_seen), lastSeenSec: Number(r.last_seen) };
