@@ -13,8 +13,18 @@ export const DEFAULTS = {
   host: "127.0.0.1",
   /** TCP port (same default as a self-hosted Sentry's web port). */
   port: 8000,
-  /** Directory holding lighttrace.db and its WAL; created when missing. */
+  /** Directory holding lighttrace.db and its WAL; created when missing. Unused when `databaseUrl` names PostgreSQL. */
   dataDir: "./lighttrace-data",
+  /**
+   * PostgreSQL instead of SQLite: postgres://user:pass@host:5432/db or postgresql://… (libpq's
+   * `?host=/socket/dir`, `sslmode`, PGPASSWORD and ~/.pgpass apply). Empty = SQLite in `dataDir`.
+   * Several nodes may share one database. Never logged with its password.
+   */
+  databaseUrl: "",
+  /** connections each process keeps to PostgreSQL at most (the leader's lock connection comes on top) */
+  databaseMaxConnections: 10,
+  /** ms between a PostgreSQL node's tries for the leader lock (and the leader's heartbeats): a dead leader is replaced within about this */
+  leaderCheckMs: 2_000,
   /** Base URL SDKs and browsers use to reach this server; empty = derived from host and port. Goes into every DSN. */
   publicUrl: "",
   /** Slug of the installation's single organization (Sentry API paths carry it). */
@@ -100,6 +110,9 @@ export type Config = Readonly<{
   host: string;
   port: number;
   dataDir: string;
+  databaseUrl: string;
+  databaseMaxConnections: number;
+  leaderCheckMs: number;
   publicUrl: string;
   orgSlug: string;
   maxEnvelopeCompressedBytes: number;
@@ -143,6 +156,9 @@ const CONFIG_SCHEMA = z
     host: z.string().min(1),
     port: z.coerce.number().int().min(0).max(65535),
     dataDir: z.string().min(1),
+    databaseUrl: z.union([z.literal(""), z.string().regex(/^postgres(ql)?:\/\/./i, "a postgres:// or postgresql:// URL (leave it empty for SQLite in the data directory)")]),
+    databaseMaxConnections: z.coerce.number().int().min(1).max(1000),
+    leaderCheckMs: z.coerce.number().int().min(100).max(60_000),
     publicUrl: z.union([z.literal(""), z.url({ protocol: /^https?$/ })]),
     orgSlug: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,49}$/, "lowercase letters, digits, '-' or '_'"),
     maxEnvelopeCompressedBytes: positiveInt,

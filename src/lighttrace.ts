@@ -1,15 +1,15 @@
-import { closeSync, openSync, unlinkSync } from "node:fs";
-import { makeDirs } from "./make-dirs.ts";
-import { join } from "node:path";
+import { hostname } from "node:os";
 import type { Config } from "./config.ts";
 import { resolvePublicUrl } from "./config.ts";
 import type { Clock } from "./clock.ts";
 import type { Logger } from "./logger.ts";
-import { openDb } from "./store/sqlite/db.ts";
-import { createCheckpointer } from "./store/sqlite/checkpointer.ts";
+import { createCheckpointer, type Checkpointer } from "./store/sqlite/checkpointer.ts";
 import { sqliteAddonPath } from "./store/sqlite/sqlite-binding.ts";
-import { createSqliteStore } from "./store/sqlite/sqlite-store.ts";
 import type { Store } from "./store/types.ts";
+import { openStore } from "./runtime/open-store.ts";
+import { createSingleNodeCluster, type Cluster } from "./cluster/cluster.ts";
+import { createPgCluster } from "./cluster/pg-cluster.ts";
+import { withPublishedWrites } from "./cluster/publishing-store.ts";
 import { IngestQueue } from "./process/ingest-queue.ts";
 import { BatchCommitter } from "./process/commit-batch.ts";
 import { AlertDecider } from "./process/decide-alerts.ts";
@@ -40,6 +40,10 @@ export interface RunningServer {
   bootstrap: BootstrapResult;
   /** sends the alert outbox (tests wait on `alerts.idle()`) */
   alerts: AlertDispatcher;
+  /** the other nodes on the same database (SQLite: this process alone, always the leader) */
+  cluster: Cluster;
+  /** where the data lives, safe to print (a PostgreSQL URL without its password) */
+  location: string;
   /** ingest worker threads running now (they start on demand and stop when idle) */
   ingestWorkers(): number;
   /** Stops accepting, finishes in-flight requests, commits the queue, closes the database. */
@@ -52,10 +56,14 @@ export interface RunningServer {
  */
 export async function startServer(config: Config, deps: { logger: Logger; clock: Clock }): Promise<RunningServer> {
   const { logger, clock } = deps;
-  _checkDataDirWritable(config.dataDir);
-  const db = openDb(config.dataDir, { synchronous: config.sqliteSynchronous });
-  const checkpointer = createCheckpointer(db, sqliteAddonPath(), logger);
-  const store = createSqliteStore(db, { maxStoredTraceSpans: config.maxStoredTraceSpans, maxTraceAgeDays: config.maxEventAgeDays });
+  const opened = await openStore(config, { purpose: "serve", logger });
+  // SQLite only: the WAL is folded into the database file off the hot path
+  const checkpointer: Checkpointer | undefined = opened.backend === "sqlite" ? createCheckpointer(opened.db, sqliteAddonPath(), logger) : undefined;
+  const cluster = opened.backend === "postgres"
+    ? createPgCluster(opened.url, { logger, checkIntervalMs: config.leaderCheckMs, nodeName: `${hostname()}:${process.pid}` })
+    : createSingleNodeCluster();
+  // writes other nodes cache the results of tell them so (SQLite: the one process's own caches)
+  const store = withPublishedWrites(opened.store, (topic) => cluster.publish(topic));
   let publicUrl = resolvePublicUrl(config, config.port);
   const alertEmail = createEmailChannel(config);
   const alerts = new AlertDispatcher({ store, config, logger, clock, email: alertEmail, baseUrl: () => config.baseUrl || publicUrl });
@@ -67,20 +75,25 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
     logger,
     committer: new BatchCommitter({ store, alerts: new AlertDecider(store) }),
     onCommitted: (outcomes, batch) => {
-      checkpointer.noteCommitted(outcomes.length);
-      limitEnforcer.retention.noteCommitted(outcomes.length);
+      checkpointer?.noteCommitted(outcomes.length);
+      if (cluster.isLeader()) limitEnforcer.retention.noteCommitted(outcomes.length);
       for (const o of outcomes) {
         if (o.isNewIssue) logger.info("new issue", { issueId: o.issueId, eventId: o.eventId });
         else if (o.isRegression) logger.info("issue regressed", { issueId: o.issueId, eventId: o.eventId });
       }
       for (const error of batch.alertErrors) logger.error("alert rules failed on an event (the event is stored)", { error });
-      if (batch.alertsEnqueued > 0) alerts.wake();
+      // the leader sends; another node's commit wakes it through the cluster (its timers are the fallback)
+      if (batch.alertsEnqueued > 0) {
+        if (cluster.isLeader()) alerts.wake();
+        else cluster.publish("alerts");
+      }
     },
   });
   const symbolicator = new Symbolicator({ store, cache: new SourceMapCache(SOURCE_MAP_CACHE_WEIGHT) });
   const pool = new IngestWorkerPool({ size: config.ingestWorkers || availableParallelism(), logger, resourceLimits: WORKER_RESOURCE_LIMITS });
+  const groupingConfigs = new ProjectGroupingConfigs(store, () => clock.now());
   const projectConfigs = new ProjectConfigCache({
-    limits: limitEnforcer.limits, grouping: new ProjectGroupingConfigs(store, () => clock.now()), hasSourceMaps: (id) => symbolicator.projectHasArtifacts(id),
+    limits: limitEnforcer.limits, grouping: groupingConfigs, hasSourceMaps: (id) => symbolicator.projectHasArtifacts(id),
   });
   const symbolicate = createJobSymbolicator(symbolicator, async (projectId, event, before) => {
     const { snapshot } = await projectConfigs.snapshotFor(projectId);
@@ -88,9 +101,15 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
     const { payloadBytes: _bytes, sourceJson: _json, ...rest } = prepared;
     return { ...rest, payload };
   });
+  const keys = new KeyCache(store, () => clock.now());
   const ingest = createIngestHandler({
-    config, logger, clock, queue, keys: new KeyCache(store, () => clock.now()), limitEnforcer, projectConfigs, pool, symbolicate,
+    config, logger, clock, queue, keys, limitEnforcer, projectConfigs, pool, symbolicate,
   });
+  cluster.subscribe("keys", () => keys.clear());
+  cluster.subscribe("limits", () => limitEnforcer.limits.clear());
+  cluster.subscribe("grouping", () => groupingConfigs.clear());
+  cluster.subscribe("artifacts", () => symbolicator.noteUpload());
+  cluster.subscribe("alerts", () => alerts.wake());
   // The web API (h3, and through it Node's fetch classes) is loaded once the server is ready:
   // ingest and /health do not need it, and loading it is a large part of the start-up time.
   // API requests that arrive earlier wait for it.
@@ -116,15 +135,27 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
     port = await listen(server, config.host, config.port);
   } catch (err) {
     await pool.close();
-    await checkpointer.stop();
+    await checkpointer?.stop();
     await limitEnforcer.stop();
     await store.close();
     throw err;
   }
   publicUrl = resolvePublicUrl(config, port);
-  limitEnforcer.start();
+  // retention runs on the leader only (below)
+  limitEnforcer.start({ retention: false });
   const bootstrap = await bootstrapInstallation(store, config, publicUrl);
-  alerts.start();
+  // Once-only loops: on SQLite this process leads from the start; on PostgreSQL the node holding
+  // the leader lock runs them, and another takes over (resending what was pending) when it dies.
+  cluster.start({
+    lead: () => {
+      alerts.start();
+      limitEnforcer.retention.start();
+    },
+    follow: async () => {
+      await alerts.pause();
+      await limitEnforcer.retention.stop();
+    },
+  });
   ready = true;
   setImmediate(() => {
     import("./api/node-handler.ts").then(
@@ -146,30 +177,20 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
       });
       await queue.drain();
       await pool.close();
+      await cluster.close();
       await alerts.stop();
       await limitEnforcer.stop();
-      await checkpointer.stop();
-      try {
-        db.pragma("wal_checkpoint(TRUNCATE)");
-      } catch (err) {
-        logger.warn("final checkpoint failed", { error: err });
+      await checkpointer?.stop();
+      if (opened.backend === "sqlite") {
+        try {
+          opened.db.pragma("wal_checkpoint(TRUNCATE)");
+        } catch (err) {
+          logger.warn("final checkpoint failed", { error: err });
+        }
       }
       await store.close();
     })();
     return closing;
   };
-  return { port, url: publicUrl, store, bootstrap, alerts, ingestWorkers: () => pool.running, close };
-}
-
-// --- Internal ---
-
-function _checkDataDirWritable(dataDir: string): void {
-  const probe = join(dataDir, `.write-test-${process.pid}`);
-  try {
-    makeDirs(dataDir);
-    closeSync(openSync(probe, "w"));
-    unlinkSync(probe);
-  } catch (err) {
-    throw new Error(`data directory ${dataDir} is not writable: ${(err as Error).message}`);
-  }
+  return { port, url: publicUrl, store, bootstrap, alerts, cluster, location: opened.location, ingestWorkers: () => pool.running, close };
 }

@@ -56,6 +56,7 @@ export class AlertDispatcher {
 
   /** Starts sending (pending rows left by a previous run go first). */
   start(): void {
+    if (!this.stopped) return;
     this.stopped = false;
     this.housekeeping = setInterval(() => void this.tick(), HOUSEKEEPING_MS).unref();
     void this.deps.store.alerts.retryPendingNow(this._nowSec()).then(() => this.tick());
@@ -83,11 +84,16 @@ export class AlertDispatcher {
   }
 
   async stop(): Promise<void> {
+    await this.pause();
+    this.deps.email.close();
+  }
+
+  /** Stops sending and waits for deliveries in flight; `start()` resumes (another node leads meanwhile). */
+  async pause(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     clearInterval(this.housekeeping);
     await this.idle();
-    this.deps.email.close();
   }
 
   // --- Internal ---

@@ -14,6 +14,7 @@ export async function runBackup(file: string, flags: { data?: string; json?: boo
   const destination = resolve(file);
   if (existsSync(destination)) fail(`${destination} already exists; choose a new file name`);
   const config = fail.onConfigError(() => loadConfig(process.env, { dataDir: flags.data }));
+  if (config.databaseUrl) fail("lighttrace backup copies a SQLite data directory; back up a PostgreSQL database with pg_dump (see the README)");
   if (!existsSync(config.dataDir)) fail(`data directory ${config.dataDir} does not exist`);
   const db = openDb(config.dataDir, { synchronous: config.sqliteSynchronous });
   try {

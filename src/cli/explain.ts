@@ -28,9 +28,9 @@ export async function runExplain(issueId: string, rawFlags: unknown): Promise<vo
   const parsed = flagsSchema.safeParse(rawFlags);
   if (!parsed.success) fail(`invalid --${String(parsed.error.issues[0]!.path[0])}: ${parsed.error.issues[0]!.message}`);
   const flags = parsed.data;
-  await withCliStore(flags.data, async ({ store, config, publicUrl }) => {
+  await withCliStore(flags.data, async ({ store, config, publicUrl, location }) => {
     const issue = await store.getIssue(Number(issueId));
-    if (!issue) fail(`no issue ${issueId} in ${config.dataDir}`);
+    if (!issue) fail(`no issue ${issueId} in ${location}`);
     // the event as the web API shows it, source maps applied, so terminal and panel explain the same frames
     const symbolicator = new Symbolicator({ store, cache: new SourceMapCache(SOURCE_MAP_CACHE_WEIGHT) });
     const apiDeps = { config, store, clock: systemClock, logger: silentLogger, publicUrl: () => publicUrl, symbolicator };

@@ -130,9 +130,18 @@ export function buildProgram(): Command {
     .option("--auth-token <token>", "API token (default: LIGHTTRACE_AUTH_TOKEN or SENTRY_AUTH_TOKEN)")
     .action(runSourcemapsUpload);
 
-  for (const cmd of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
+  const all = [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)];
+  for (const cmd of all) {
     cmd.showHelpAfterError("(run with --help for usage)");
+    // every command that opens the store opens the same one: SQLite in --data, or PostgreSQL
+    if (cmd.options.some((o) => o.long === "--data") && !cmd.options.some((o) => o.long === "--database")) cmd.addOption(_databaseOption());
   }
+  // --database is LIGHTTRACE_DATABASE_URL for this command: config is read from the environment
+  // by one rule (src/config.ts), so every store-opening command, present and future, honours it
+  program.hook("preAction", (_program, action) => {
+    const url = (action.opts() as { database?: unknown }).database;
+    if (typeof url === "string") process.env.LIGHTTRACE_DATABASE_URL = url;
+  });
   return program;
 }
 
@@ -140,6 +149,10 @@ export function buildProgram(): Command {
 
 function _dataOption(): Option {
   return new Option("--data <dir>", "data directory (default ./lighttrace-data; env LIGHTTRACE_DATA_DIR)");
+}
+
+function _databaseOption(): Option {
+  return new Option("--database <url>", "PostgreSQL instead of SQLite in --data: postgres://user:pass@host:5432/db (env LIGHTTRACE_DATABASE_URL; the password may come from PGPASSWORD)");
 }
 
 function _count(value: string): number {

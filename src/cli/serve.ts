@@ -41,7 +41,7 @@ export async function runServe(flags: ServeFlags): Promise<void> {
   // one write, so whoever reads the banner gets it whole
   const noAutoSignIn = autoSignInDisabledReason(config);
   const banner = [
-    `LightTrace listening on ${server.url} (data: ${config.dataDir})`,
+    `LightTrace listening on ${server.url} (data: ${server.location})`,
     `Web UI: ${server.url}/ ` + (noAutoSignIn
       ? `(password sign-in: ${noAutoSignIn}; create a user with \`lighttrace users create <email>\`)`
       : "(a browser on this machine is signed in as the local admin)"),

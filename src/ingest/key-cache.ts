@@ -19,6 +19,11 @@ export class KeyCache {
     this.now = now;
   }
 
+  /** Forgets every answer (a key changed, here or on another node). */
+  clear(): void {
+    this.entries.clear();
+  }
+
   async projectIdFor(publicKey: string): Promise<number | undefined> {
     const hit = this.entries.get(publicKey);
     const now = this.now();

@@ -52,6 +52,11 @@ export class ProjectGroupingConfigs {
     this.now = now;
   }
 
+  /** Forgets every project's configuration (rules changed, here or on another node). */
+  clear(): void {
+    this.entries.clear();
+  }
+
   async configFor(projectId: number): Promise<GroupingConfig> {
     const now = this.now();
     const hit = this.entries.get(projectId);

@@ -30,8 +30,9 @@ export class LimitEnforcer {
     this.retention = new RetentionRunner({ store: deps.store, limitsFor: (id) => this.limits.limitsFor(id), logger: deps.logger, now: deps.now });
   }
 
-  start(): void {
-    this.retention.start();
+  /** Starts the outcome flush and, unless another node runs it (`retention: false`), the retention loop. */
+  start(opts: { retention?: boolean } = {}): void {
+    if (opts.retention ?? true) this.retention.start();
     this.flushTimer = setInterval(() => void this.flushOutcomes(), OUTCOME_FLUSH_MS);
     this.flushTimer.unref();
   }

@@ -41,6 +41,11 @@ export class ProjectLimitsCache {
     this.now = now;
   }
 
+  /** Forgets every project's limits (they changed, here or on another node). */
+  clear(): void {
+    this.entries.clear();
+  }
+
   async limitsFor(projectId: number): Promise<EffectiveLimits> {
     const now = this.now();
     const hit = this.entries.get(projectId);

@@ -1,0 +1,85 @@
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli, startChildServer, type ChildServer } from "../_helpers/child-server.ts";
+import { createTestDatabase, type TestPostgresDatabase } from "../_helpers/postgres.ts";
+
+/** The built server and CLI on PostgreSQL (`--database` / LIGHTTRACE_DATABASE_URL) instead of SQLite. */
+describe("lighttrace on PostgreSQL", () => {
+  const PASSWORD = "pw-never-printed-7d1f";
+  const dataDir = mkdtempSync(join(tmpdir(), "lighttrace-pgserve-"));
+  let database: TestPostgresDatabase;
+  /** the test database's URL with a password in it (the private test server trusts its socket, so any password works) */
+  let url: string;
+  let server: ChildServer | undefined;
+  let token: string;
+  const printed: string[] = [];
+  const cli = async (args: string[], env: Record<string, string> = {}) => {
+    const result = await runCli(args, env);
+    printed.push(result.stdout, result.stderr);
+    return result;
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    url = database.url.replace(/^postgres:\/\/([^@/:]+)@/, `postgres://$1:${PASSWORD}@`);
+    expect(url).toContain(PASSWORD);
+  });
+  afterAll(async () => {
+    server?.child.kill("SIGKILL");
+    await new Promise((r) => setTimeout(r, 200));
+    rmSync(dataDir, { recursive: true, force: true });
+    await database.drop();
+  });
+
+  it("serves from the database named by --database and never prints its password", async () => {
+    server = await startChildServer(dataDir, ["--database", url]);
+    expect(server.output()).toContain("(data: postgres://lighttrace:***@/");
+    expect(server.output()).toMatch(/Created project "my-project"/);
+    // the SQLite data directory was not used
+    expect(readdirSync(dataDir)).toEqual([]);
+    const created = await cli(["tokens", "create", "--scope", "admin", "--database", url, "--json"]);
+    expect(created.code, created.stderr).toBe(0);
+    token = JSON.parse(created.stdout).token;
+    const projects = await (await fetch(`${server.url}/api/0/organizations/lighttrace/projects/`, { headers: { Authorization: `Bearer ${token}` } })).json();
+    expect(projects.map((p: { slug: string }) => p.slug)).toEqual(["my-project"]);
+  });
+
+  it("runs the management commands against the same database (flag or LIGHTTRACE_DATABASE_URL)", async () => {
+    const created = await cli(["projects", "create", "billing-api", "--platform", "node", "--database", url, "--json"]);
+    expect(created.code, created.stderr).toBe(0);
+    const viaEnv = await cli(["projects", "list", "--json"], { LIGHTTRACE_DATABASE_URL: url });
+    expect(JSON.parse(viaEnv.stdout).map((p: { slug: string }) => p.slug).sort()).toEqual(["billing-api", "my-project"]);
+    // what the server answers comes from the same rows
+    const projects = await (await fetch(`${server!.url}/api/0/organizations/lighttrace/projects/`, { headers: { Authorization: `Bearer ${token}` } })).json();
+    expect(projects.map((p: { slug: string }) => p.slug).sort()).toEqual(["billing-api", "my-project"]);
+
+    const user = await cli(["users", "create", "ops@example.com", "--password", "correct horse battery", "--database", url, "--json"]);
+    expect(user.code, user.stderr).toBe(0);
+    expect(JSON.parse((await cli(["users", "list", "--database", url, "--json"])).stdout).map((u: { email: string }) => u.email)).toContain("ops@example.com");
+    expect(JSON.parse((await cli(["tokens", "list", "--database", url, "--json"])).stdout)).toHaveLength(1);
+
+    const rule = await cli(["alerts", "add", "--project", "billing-api", "--new-issue", "--email", "dev@example.com", "--database", url, "--json"]);
+    expect(rule.code, rule.stderr).toBe(0);
+    const rules = JSON.parse((await cli(["alerts", "list", "--project", "billing-api", "--database", url, "--json"])).stdout);
+    expect(rules.map((r: { id: number }) => r.id)).toContain(JSON.parse(rule.stdout).id);
+  });
+
+  it("refuses what only SQLite does, and names a bad URL without its password", async () => {
+    const backup = await cli(["backup", join(dataDir, "copy.db"), "--database", url]);
+    expect(backup.code).toBe(1);
+    expect(backup.stderr).toContain("pg_dump");
+    const wrongScheme = await cli(["projects", "list", "--database", `mysql://u:${PASSWORD}@h/db`]);
+    expect(wrongScheme.code).toBe(1);
+    expect(wrongScheme.stderr).toContain("postgres://");
+    const unreachable = await cli(["projects", "list", "--database", `postgres://lighttrace:${PASSWORD}@/nope?host=${join(dataDir, "no-socket")}`]);
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr).toContain("postgres://lighttrace:***@/nope");
+  });
+
+  it("printed the password nowhere", () => {
+    printed.push(server!.output());
+    for (const text of printed) expect(text).not.toContain(PASSWORD);
+  });
+});
