@@ -17,6 +17,7 @@ import { createPgProjectQueries } from "./projects.ts";
 import { createPgReleaseQueries } from "./releases.ts";
 import { createPgReleaseStatsQueries } from "./release-stats.ts";
 import { createPgResolutionQueries } from "./resolutions.ts";
+import { createPgSessionQueries, createPgSessionWriter } from "./sessions.ts";
 import { createPgUserQueries } from "./users.ts";
 
 /** How a PostgreSQL store is opened. */
@@ -53,7 +54,8 @@ export async function openPgStore(url: string, opts: PgStoreOptions): Promise<St
 export function createPgStore(db: PgDb): Store {
   const alerts = createPgAlertQueries(db);
   const ingestReads = createPgIngestReads(db);
-  const executeWritePlan = createPgIngestWriter(db);
+  const executeWritePlan = createPgIngestWriter(db, { sessions: createPgSessionWriter() });
+  const sessions = createPgSessionQueries(db);
   return {
     ...createPgProjectQueries(db, alerts.insertRulesInTransaction),
     ...createPgUserQueries(db),
@@ -71,6 +73,9 @@ export function createPgStore(db: PgDb): Store {
     alertRulesVersion: () => alerts.ingest.rulesVersion(),
     activeAlertRules: (projectId) => alerts.ingest.activeRules(projectId),
     executeWritePlan,
+    sessionHealth: (projectIds, sinceHour) => sessions.sessionHealth(projectIds, sinceHour),
+    sessionSeries: (projectId, release, sinceHour) => sessions.sessionSeries(projectId, release, sinceHour),
+    sessionBuckets: (projectId, sinceHour) => sessions.sessionBuckets(projectId, sinceHour),
     encodeEventPayload: async (json) => encodeEventData(json),
     alerts: alerts.store,
     ...notYetOnPostgres([
@@ -79,8 +84,6 @@ export function createPgStore(db: PgDb): Store {
       // artifacts and chunk uploads
       "putUploadChunks", "missingUploadChunks", "readUploadChunks", "pruneUploadChunks", "findArtifactBundle", "linkArtifactBundle", "storeArtifactBundle",
       "findArtifactByDebugId", "findArtifactByUrl", "loadArtifactContent", "projectHasArtifacts", "listArtifactBundles",
-      // release health
-      "sessionHealth", "sessionSeries", "sessionBuckets",
       // retention
       "storedEventCount", "issueStoredCounts", "deleteOldestEvents", "deleteEventsOlderThan",
       // traces and explanations
