@@ -18,6 +18,7 @@ import type { EventAggregateQuery, EventPageOptions, EventSearchFilter, EventSum
 import type { IssueStatus } from "./issue-status.ts";
 import type { StoredEvent } from "./stored-event.ts";
 import type { GroupingStore } from "./model/groupings.ts";
+import type { ActivityStore, AssigneeCondition, TeamStore } from "./model/activity.ts";
 
 export interface Organization { id: number; slug: string; name: string; createdAtSec: number }
 
@@ -97,6 +98,8 @@ export interface IssueFilter {
   nowMs: number;
   /** only issues with events in this window (seconds since epoch): last seen after its start, first seen before its end */
   seenWithin?: { startSec: number; endSec: number };
+  /** assignee conditions (`assigned:`, `is:assigned`, `is:unassigned`), all of which must hold */
+  assignees?: AssigneeCondition[];
 }
 
 /** An issue's recent rate: the last hour against its own hourly baseline over the 24 h before. */
@@ -199,7 +202,7 @@ export interface IngestStore {
  * Everything LightTrace persists. The SQLite implementation answers synchronously inside; the
  * boundary is async so that a PostgreSQL implementation can be added without touching callers.
  */
-export interface Store extends IngestStore, ReleaseStore, SourceLinkStore, ArtifactStore, GroupingStore {
+export interface Store extends IngestStore, ReleaseStore, SourceLinkStore, ArtifactStore, GroupingStore, ActivityStore, TeamStore {
   // --- organization, projects, keys ---
   ensureOrganization(slug: string, name: string): Promise<Organization>;
   getOrganization(): Promise<Organization | undefined>;

@@ -1,6 +1,7 @@
 import type { HourlyCount, Issue, IssueFilter, IssueStatus, Store, TagValueCount } from "../types.ts";
 import { BASELINE_HOURS, computeSpike, NEW_ISSUE_WINDOW_SECONDS, REGRESSED_WINDOW_SECONDS, SPIKE_FACTOR, SPIKE_MIN_EVENTS, spikeWindow } from "../triage.ts";
 import { pgStatement, type PgDb } from "./pg-db.ts";
+import { pgAssigneeConditionSql } from "./activity.ts";
 
 const SORT_SQL: Record<IssueFilter["sort"], string> = {
   date: "i.last_seen DESC, i.id DESC",
@@ -55,6 +56,7 @@ export function createPgIssueQueries(db: PgDb) {
         where.push(`${tag.negate ? "NOT " : ""}EXISTS (SELECT 1 FROM issue_tag_values t WHERE t.issue_id = i.id AND t.key = ${p(tag.key)} AND t.value ${match})`);
       }
       if (filter.seenWithin) where.push(`i.last_seen >= ${p(filter.seenWithin.startSec)} AND i.first_seen <= ${p(filter.seenWithin.endSec)}`);
+      for (const condition of filter.assignees ?? []) where.push(pgAssigneeConditionSql(condition, p));
       for (const word of filter.text) {
         const like = p(`%${word.replace(/[\\%_]/g, (c) => "\\" + c)}%`);
         where.push(`(i.title ILIKE ${like} ESCAPE '\\' OR i.culprit ILIKE ${like} ESCAPE '\\')`);

@@ -19,6 +19,8 @@ import { createPgReleaseStatsQueries } from "./release-stats.ts";
 import { createPgResolutionQueries } from "./resolutions.ts";
 import { createPgSessionQueries, createPgSessionWriter } from "./sessions.ts";
 import { createPgUserQueries } from "./users.ts";
+import { createPgActivityQueries } from "./activity.ts";
+import { createPgTeamQueries } from "./teams.ts";
 
 /** How a PostgreSQL store is opened. */
 export interface PgStoreOptions {
@@ -67,6 +69,8 @@ export function createPgStore(db: PgDb): Store {
     ...createPgProjectLimitQueries(db),
     ...createPgGroupingQueries(db),
     ...createPgReleaseQueries(db),
+    ...createPgActivityQueries(db),
+    ...createPgTeamQueries(db),
     readIngestState: (queries) => ingestReads.readIngestState(queries),
     readRegressionState: (projectId, issueIds, releases) => ingestReads.readRegressionState(projectId, issueIds, releases),
     issueEventTotals: (issueIds, fromHour, toHour) => ingestReads.issueEventTotals(issueIds, fromHour, toHour),

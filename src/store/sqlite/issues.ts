@@ -1,6 +1,7 @@
 import type { SqliteDatabase } from "./sqlite-binding.ts";
 import type { HourlyCount, Issue, IssueFilter, IssueStatus, SpikeStats, TagKeySummary, TagValueCount } from "../types.ts";
 import { computeSpike, HOT_SQL, RECENT_RATE_CTE, spikeWindow, triageParams } from "../triage.ts";
+import { assigneeConditionSql } from "./activity.ts";
 
 const SORT_SQL: Record<IssueFilter["sort"], string> = {
   date: "i.last_seen DESC, i.id DESC",
@@ -58,6 +59,11 @@ export function createIssueQueries(db: SqliteDatabase) {
       if (filter.seenWithin) {
         where.push("i.last_seen >= ? AND i.first_seen <= ?");
         params.push(filter.seenWithin.startSec, filter.seenWithin.endSec);
+      }
+      for (const condition of filter.assignees ?? []) {
+        const c = assigneeConditionSql(condition);
+        where.push(c.sql);
+        params.push(...c.params);
       }
       for (const word of filter.text) {
         where.push("(i.title LIKE ? ESCAPE '\\' OR i.culprit LIKE ? ESCAPE '\\')");

@@ -610,4 +610,76 @@ CREATE TABLE project_grouping_settings (
 );
 `,
   },
+  {
+    // Ownership, assignment and activity (issue 18). Teams are routing groups of member emails (a
+    // member need not be a LightTrace login to receive mail). An issue has at most one assignee: a
+    // user, a team or a bare email. The activity log records who did what; ingest's own changes
+    // (a new issue, a regression) are recorded by triggers, so every write path leaves its trace.
+    // Existing issues get an approximate history: first seen, their last regression, their
+    // current resolution.
+    name: "016-teams-assignment-activity",
+    sql: `
+CREATE TABLE teams (
+  id INTEGER PRIMARY KEY,
+  organization_id INTEGER NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+  slug TEXT NOT NULL,
+  name TEXT NOT NULL,
+  created_at REAL NOT NULL,
+  UNIQUE (organization_id, slug)
+);
+
+CREATE TABLE team_members (
+  team_id INTEGER NOT NULL REFERENCES teams(id) ON DELETE CASCADE,
+  -- lowercased
+  email TEXT NOT NULL,
+  created_at REAL NOT NULL,
+  PRIMARY KEY (team_id, email)
+) WITHOUT ROWID;
+
+CREATE TABLE issue_assignees (
+  issue_id INTEGER PRIMARY KEY REFERENCES issues(id) ON DELETE CASCADE,
+  -- exactly one of user_id, team_id, email
+  user_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
+  team_id INTEGER REFERENCES teams(id) ON DELETE CASCADE,
+  email TEXT,
+  assigned_at REAL NOT NULL
+);
+CREATE INDEX issue_assignees_by_user ON issue_assignees (user_id) WHERE user_id IS NOT NULL;
+CREATE INDEX issue_assignees_by_team ON issue_assignees (team_id) WHERE team_id IS NOT NULL;
+
+CREATE TABLE issue_activities (
+  id INTEGER PRIMARY KEY,
+  issue_id INTEGER NOT NULL REFERENCES issues(id) ON DELETE CASCADE,
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  -- Sentry's activity types: first_seen, set_resolved, set_unresolved, note, assigned, …
+  type TEXT NOT NULL,
+  -- who: "user:<id>", "token:<id>", or NULL for LightTrace itself (ingest, rules)
+  actor TEXT,
+  -- JSON object
+  data TEXT NOT NULL DEFAULT '{}',
+  created_at REAL NOT NULL,
+  -- a note's last edit
+  updated_at REAL
+);
+CREATE INDEX issue_activities_by_issue ON issue_activities (issue_id, created_at);
+CREATE INDEX issue_activities_by_project ON issue_activities (project_id, type, created_at);
+
+CREATE TRIGGER issue_activity_first_seen AFTER INSERT ON issues BEGIN
+  INSERT INTO issue_activities (issue_id, project_id, type, data, created_at) VALUES (NEW.id, NEW.project_id, 'first_seen', '{}', NEW.first_seen);
+END;
+CREATE TRIGGER issue_activity_regression AFTER UPDATE OF regressed_at ON issues
+  WHEN NEW.regressed_at IS NOT NULL AND NEW.regressed_at IS NOT OLD.regressed_at BEGIN
+  INSERT INTO issue_activities (issue_id, project_id, type, data, created_at)
+    VALUES (NEW.id, NEW.project_id, 'set_regression', json_object('version', coalesce(NEW.last_release, '')), NEW.regressed_at);
+END;
+
+INSERT INTO issue_activities (issue_id, project_id, type, data, created_at)
+  SELECT id, project_id, 'first_seen', '{}', first_seen FROM issues;
+INSERT INTO issue_activities (issue_id, project_id, type, data, created_at)
+  SELECT id, project_id, 'set_regression', '{}', regressed_at FROM issues WHERE regressed_at IS NOT NULL;
+INSERT INTO issue_activities (issue_id, project_id, type, data, created_at)
+  SELECT id, project_id, CASE status WHEN 'resolved' THEN 'set_resolved' ELSE 'set_ignored' END, '{}', coalesce(status_changed_at, last_seen)
+  FROM issues WHERE status IN ('resolved', 'ignored');
+`,
+  },
 ];

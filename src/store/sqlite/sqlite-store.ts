@@ -22,6 +22,8 @@ import { createArtifactStore } from "./artifacts.ts";
 import { createIngestReads } from "./ingest-reads.ts";
 import { translateSqliteError } from "./sqlite-errors.ts";
 import { createGroupingStore } from "./groupings.ts";
+import { createActivityQueries } from "./activity.ts";
+import { createTeamQueries } from "./teams.ts";
 
 /**
  * The SQLite Store: synchronous better-sqlite3 calls behind the async Store interface. A full disk
@@ -61,6 +63,8 @@ export function createSqliteStore(db: SqliteDatabase, opts: { maxStoredTraceSpan
     issueEventTotals: async (issueIds, fromHour, toHour) => ingestReads.issueEventTotals(issueIds, fromHour, toHour),
     executeWritePlan: async (plan) => executeWritePlan(plan),
     ...createGroupingStore(db),
+    ...createActivityQueries(db),
+    ...createTeamQueries(db),
     encodeEventPayload: async (json) => encodeEventData(json),
     ensureOrganization: async (slug, name) => projects.ensureOrganization(slug, name),
     getOrganization: async () => projects.getOrganization(),
