@@ -18,9 +18,15 @@ export interface StoreBackend {
   create(): Promise<TestDatabase>;
 }
 
+/** What a store enforces on write, as the server configures it (both backends take the same). */
+export interface StoreLimits {
+  maxStoredTraceSpans?: number;
+  maxTraceAgeDays?: number;
+}
+
 export interface TestDatabase {
-  /** a new connection to this database, as a Store */
-  open(): Promise<Store>;
+  /** a new connection to this database, as a Store (with the server's defaults unless `limits` says otherwise) */
+  open(limits?: StoreLimits): Promise<Store>;
   /** makes every further write through `store` fail for lack of space (the real error of a full disk), until `freeStorage` */
   exhaustStorage(store: Store): Promise<void>;
   freeStorage(store: Store): Promise<void>;
@@ -34,9 +40,9 @@ const sqlite: StoreBackend = {
     const dir = mkdtempSync(join(tmpdir(), "lighttrace-conformance-"));
     const opened = new Map<Store, SqliteDatabase>();
     return {
-      async open() {
+      async open(limits = {}) {
         const db = openDb(dir, { synchronous: "normal" });
-        const store = createSqliteStore(db);
+        const store = createSqliteStore(db, limits);
         opened.set(store, db);
         return store;
       },

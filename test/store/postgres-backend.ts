@@ -35,8 +35,8 @@ export function createPostgresBackend(): StoreBackend {
         }
       };
       return {
-        async open() {
-          const store = await openPgStore(database.url, { maxConnections: 4 });
+        async open(limits = {}) {
+          const store = await openPgStore(database.url, { maxConnections: 4, ...limits });
           opened.push(store);
           return store;
         },

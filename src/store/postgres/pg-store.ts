@@ -1,3 +1,4 @@
+import { DEFAULTS } from "../../config.ts";
 import type { Logger } from "../../logger.ts";
 import { encodeEventData } from "../event-codec.ts";
 import type { Store } from "../types.ts";
@@ -18,6 +19,7 @@ import { createPgReleaseQueries } from "./releases.ts";
 import { createPgReleaseStatsQueries } from "./release-stats.ts";
 import { createPgResolutionQueries } from "./resolutions.ts";
 import { createPgSessionQueries, createPgSessionWriter } from "./sessions.ts";
+import { createPgTraceQueries, createPgTraceWriter } from "./traces.ts";
 import { createPgUserQueries } from "./users.ts";
 import { createPgActivityQueries } from "./activity.ts";
 import { createPgTeamQueries } from "./teams.ts";
@@ -31,11 +33,19 @@ export interface PgStoreOptions {
   applicationName?: string;
 }
 
+/** What the store itself enforces on write (as `createSqliteStore`'s options). */
+export interface PgStoreLimits {
+  /** spans kept across all projects (the oldest go first); DEFAULTS.maxStoredTraceSpans when absent */
+  maxStoredTraceSpans?: number;
+  /** spans received longer ago than this go too; 0 or absent = no age limit */
+  maxTraceAgeDays?: number;
+}
+
 /**
  * Connects to the server named by `url`, migrates the database (under an advisory lock, so nodes
  * started together do not race) and returns the Store. Errors name the URL without its password.
  */
-export async function openPgStore(url: string, opts: PgStoreOptions): Promise<Store> {
+export async function openPgStore(url: string, opts: PgStoreOptions & PgStoreLimits): Promise<Store> {
   const pool = createPgPool(parsePostgresUrl(url), { maxConnections: opts.maxConnections, applicationName: opts.applicationName });
   // an idle connection the server dropped (restart, failover) must not take the process down
   pool.on("error", (err) => opts.logger?.warn("a PostgreSQL connection was lost", { error: err.message }));
@@ -45,7 +55,7 @@ export async function openPgStore(url: string, opts: PgStoreOptions): Promise<St
     await pool.end().catch(() => undefined);
     throw new Error(`cannot open the PostgreSQL database ${redactDatabaseUrl(url)}: ${(err as Error).message}`, { cause: err });
   }
-  return createPgStore(new PgDb(pool));
+  return createPgStore(new PgDb(pool), opts);
 }
 
 /**
@@ -53,11 +63,15 @@ export async function openPgStore(url: string, opts: PgStoreOptions): Promise<St
  * how to add one). Modules not ported yet are listed in `notYetOnPostgres`: their methods reject
  * with `NotYetOnPostgresError` rather than answer with empty data.
  */
-export function createPgStore(db: PgDb): Store {
+export function createPgStore(db: PgDb, limits: PgStoreLimits = {}): Store {
   const alerts = createPgAlertQueries(db);
   const ingestReads = createPgIngestReads(db);
-  const executeWritePlan = createPgIngestWriter(db, { sessions: createPgSessionWriter() });
+  const executeWritePlan = createPgIngestWriter(db, {
+    sessions: createPgSessionWriter(),
+    traces: createPgTraceWriter({ maxStoredSpans: limits.maxStoredTraceSpans ?? DEFAULTS.maxStoredTraceSpans, maxAgeDays: limits.maxTraceAgeDays ?? 0 }),
+  });
   const sessions = createPgSessionQueries(db);
+  const traces = createPgTraceQueries(db);
   return {
     ...createPgProjectQueries(db, alerts.insertRulesInTransaction),
     ...createPgUserQueries(db),
@@ -80,6 +94,7 @@ export function createPgStore(db: PgDb): Store {
     sessionHealth: (projectIds, sinceHour) => sessions.sessionHealth(projectIds, sinceHour),
     sessionSeries: (projectId, release, sinceHour) => sessions.sessionSeries(projectId, release, sinceHour),
     sessionBuckets: (projectId, sinceHour) => sessions.sessionBuckets(projectId, sinceHour),
+    getTrace: (traceId) => traces.getTrace(traceId),
     encodeEventPayload: async (json) => encodeEventData(json),
     alerts: alerts.store,
     ...notYetOnPostgres([
@@ -90,8 +105,8 @@ export function createPgStore(db: PgDb): Store {
       "findArtifactByDebugId", "findArtifactByUrl", "loadArtifactContent", "projectHasArtifacts", "listArtifactBundles",
       // retention
       "storedEventCount", "issueStoredCounts", "deleteOldestEvents", "deleteEventsOlderThan",
-      // traces and explanations
-      "getTrace", "getExplanation", "saveExplanation",
+      // explanations
+      "getExplanation", "saveExplanation",
     ]),
     // autovacuum returns space and there is no WAL file to fold in: nothing to do on PostgreSQL
     releaseFreePages: async () => ({ freedPages: 0 }),
