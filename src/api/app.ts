@@ -27,6 +27,8 @@ import { mountReleaseCommitRoutes } from "./release-commits.ts";
 import { mountWhoAmIRoutes } from "./whoami.ts";
 import { mountWorkflowRoutes } from "./workflows.ts";
 import { mountProjectAdminRoutes } from "./project-admin.ts";
+import { mountAuthTokenRoutes } from "./auth-tokens.ts";
+import { mountAuthUserRoutes } from "./auth-users.ts";
 import { ADMIN_SCOPES } from "./tokens.ts";
 import { mountMcpRoute } from "../mcp/http.ts";
 
@@ -79,6 +81,8 @@ export function createApiApp(deps: ApiDeps): H3 {
   mountWhoAmIRoutes(deps, route);
   mountWorkflowRoutes(deps, route);
   mountProjectAdminRoutes(deps, route);
+  mountAuthTokenRoutes(deps, route);
+  mountAuthUserRoutes(deps, route);
   app.all("/api/0/**", async (event) => {
     await requireApiAuth(event, deps);
     throw new HTTPError({ status: 404, message: `no API endpoint ${event.req.method} ${event.url.pathname}` });

@@ -1,8 +1,8 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { runServe } from "./serve.ts";
 import { runProjectsCreate, runProjectsList } from "./projects.ts";
-import { runTokensCreate, runTokensList } from "./tokens.ts";
-import { runUsersCreate, runUsersList } from "./users.ts";
+import { runTokensCreate, runTokensList, runTokensRevoke } from "./tokens.ts";
+import { runUsersCreate, runUsersDelete, runUsersList, runUsersSignOut } from "./users.ts";
 import { runExplain } from "./explain.ts";
 import { addAlertCommands } from "./alerts-commands.ts";
 import { LIGHTTRACE_VERSION } from "../version.ts";
@@ -66,6 +66,12 @@ export function buildProgram(): Command {
     .addOption(_dataOption())
     .option("--json", "machine-readable output")
     .action(runTokensList);
+  tokens
+    .command("revoke <id>")
+    .description("revoke an API token by the id tokens list shows (its next request is refused)")
+    .addOption(_dataOption())
+    .option("--json", "machine-readable output")
+    .action(runTokensRevoke);
 
   const users = program.command("users").description("manage web UI users (needed when the server is not on loopback)");
   users
@@ -81,6 +87,18 @@ export function buildProgram(): Command {
     .addOption(_dataOption())
     .option("--json", "machine-readable output")
     .action(runUsersList);
+  users
+    .command("delete <user>")
+    .description("delete a user (by email or id) and sign out every browser of theirs")
+    .addOption(_dataOption())
+    .option("--json", "machine-readable output")
+    .action(runUsersDelete);
+  users
+    .command("sign-out <user>")
+    .description("sign a user (by email or id) out of every browser; the account and password stay")
+    .addOption(_dataOption())
+    .option("--json", "machine-readable output")
+    .action(runUsersSignOut);
 
   program
     .command("explain <issue-id>")

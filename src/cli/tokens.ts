@@ -23,6 +23,16 @@ export async function runTokensCreate(rawFlags: unknown): Promise<void> {
   });
 }
 
+/** `lighttrace tokens revoke <id>`: the token stops working at once (its next request is a 401), also for a running server. */
+export async function runTokensRevoke(id: string, flags: { data?: string; json?: boolean }): Promise<void> {
+  if (!/^\d{1,15}$/.test(id)) fail(`invalid token id "${id}": the number lighttrace tokens list shows`);
+  await withCliStore(flags.data, async ({ store }) => {
+    const token = (await store.listApiTokens()).find((t) => t.id === Number(id));
+    if (!token || !(await store.deleteApiToken(token.id))) fail(`no API token with id ${id} (lighttrace tokens list shows them)`);
+    print(flags.json, { id: token.id, name: token.name, revoked: true }, () => [`Revoked API token ${token.id} (${token.name}, ${token.tokenHint}).`]);
+  });
+}
+
 /** `lighttrace tokens list` */
 export async function runTokensList(flags: { data?: string; json?: boolean }): Promise<void> {
   await withCliStore(flags.data, async ({ store }) => {

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { toIsoString } from "../events/timestamps.ts";
 import { hashPassword, MIN_PASSWORD_LENGTH } from "../api/passwords.ts";
+import { deleteUserAccount, endUserLogins, findUserByRef } from "../api/auth-accounts.ts";
+import { InvalidInputError } from "../errors.ts";
 import { fail, print } from "./output.ts";
 import { withCliStore } from "./store-access.ts";
 
@@ -39,6 +41,31 @@ export async function runUsersList(flags: { data?: string; json?: boolean }): Pr
       id: u.id, email: u.email, localAdmin: u.isLocalAdmin, createdAt: toIsoString(u.createdAtSec), lastLoginAt: u.lastLoginAtSec ? toIsoString(u.lastLoginAtSec) : null,
     }));
     print(flags.json, rows, () => (rows.length ? rows.map((r) => `${String(r.id).padStart(4)}  ${r.email.padEnd(32)} last login ${r.lastLoginAt ?? "never"}`) : ["No users yet."]));
+  });
+}
+
+/** `lighttrace users delete <email|id>`: deletes the user; every browser they are signed in with is signed out. */
+export async function runUsersDelete(ref: string, flags: { data?: string; json?: boolean }): Promise<void> {
+  await withCliStore(flags.data, async ({ store }) => {
+    const user = await findUserByRef(store, ref);
+    if (!user) fail(`no user "${ref}" (lighttrace users list shows them)`);
+    try {
+      if (!(await deleteUserAccount(store, user))) fail(`no user "${ref}" (lighttrace users list shows them)`);
+    } catch (err) {
+      if (err instanceof InvalidInputError) fail(`cannot delete ${user.email}: ${err.message}`);
+      throw err;
+    }
+    print(flags.json, { id: user.id, email: user.email, deleted: true }, () => [`Deleted user ${user.email} (id ${user.id}) and signed out their browsers.`]);
+  });
+}
+
+/** `lighttrace users sign-out <email|id>`: ends every login of the user (the account and password stay). */
+export async function runUsersSignOut(ref: string, flags: { data?: string; json?: boolean }): Promise<void> {
+  await withCliStore(flags.data, async ({ store }) => {
+    const user = await findUserByRef(store, ref);
+    if (!user) fail(`no user "${ref}" (lighttrace users list shows them)`);
+    const endedLogins = await endUserLogins(store, user);
+    print(flags.json, { id: user.id, email: user.email, endedLogins }, () => [`Signed ${user.email} out of ${endedLogins} browser${endedLogins === 1 ? "" : "s"}.`]);
   });
 }
 

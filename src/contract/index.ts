@@ -3,6 +3,7 @@
  * at run time): the server's serializers are checked against these types and the UI imports them,
  * so the two cannot disagree without `tsc` failing. Imports nothing outside this folder.
  */
+export type * from "./accounts.ts";
 export type * from "./alerts.ts";
 export type * from "./events.ts";
 export type * from "./explain.ts";

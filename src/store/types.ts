@@ -224,6 +224,8 @@ export interface Store extends IngestStore, ReleaseStore, SourceLinkStore, Artif
   createApiToken(input: { name: string; tokenHash: string; tokenHint: string; scopes: string[] }): Promise<ApiToken>;
   findApiTokenByHash(tokenHash: string): Promise<ApiToken | undefined>;
   listApiTokens(): Promise<ApiToken[]>;
+  /** Revokes a token (its row is deleted: the next request with it is a 401); false when there was none. */
+  deleteApiToken(id: number): Promise<boolean>;
 
   // --- issues ---
   listIssues(filter: IssueFilter): Promise<Issue[]>;
@@ -262,6 +264,11 @@ export interface Store extends IngestStore, ReleaseStore, SourceLinkStore, Artif
   /** the signed-in user of an unexpired login */
   findLoginUser(tokenHash: string, nowSec: number): Promise<User | undefined>;
   deleteLogin(tokenHash: string): Promise<void>;
+  getUser(id: number): Promise<User | undefined>;
+  /** Deletes a user with every login of theirs; false when there was none. */
+  deleteUser(id: number): Promise<boolean>;
+  /** Ends every login (signed-in browser) of a user, expired ones included; how many rows went. */
+  deleteUserLogins(userId: number): Promise<number>;
 
   // --- release health (sessions) ---
   /** Session and user totals per (release, environment) for sessions started since `sinceHour`. */

@@ -90,6 +90,7 @@ export function createPgProjectQueries(db: PgDb, insertRules: (tx: PgExecutor, p
       return _token(row);
     },
     listApiTokens: async () => (await db.rows("SELECT * FROM api_tokens ORDER BY id")).map(_token),
+    deleteApiToken: async (id) => (await db.run("DELETE FROM api_tokens WHERE id = $1", [id])) > 0,
     getSetting: async (key) => (await db.first<{ value: string }>(stmt.getSetting, [key]))?.value,
     async setSetting(key, value) {
       await db.run("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [key, value]);

@@ -40,6 +40,13 @@ export function createPgUserQueries(db: PgDb) {
     async deleteLogin(tokenHash) {
       await db.run("DELETE FROM logins WHERE token_hash = $1", [tokenHash]);
     },
+    async getUser(id) {
+      const row = await db.first("SELECT * FROM users WHERE id = $1", [id]);
+      return row ? _user(row) : undefined;
+    },
+    // logins go with the user (ON DELETE CASCADE)
+    deleteUser: async (id) => (await db.run("DELETE FROM users WHERE id = $1", [id])) > 0,
+    deleteUserLogins: async (userId) => db.run("DELETE FROM logins WHERE user_id = $1", [userId]),
   } satisfies Partial<Store>;
   return methods as Pick<Store, keyof typeof methods>;
 }

@@ -25,6 +25,7 @@ export function createProjectQueries(db: SqliteDatabase) {
     tokenByHash: db.prepare("SELECT * FROM api_tokens WHERE token_hash = ?"),
     touchToken: db.prepare("UPDATE api_tokens SET last_used_at = ? WHERE id = ?"),
     listTokens: db.prepare("SELECT * FROM api_tokens ORDER BY id"),
+    deleteToken: db.prepare("DELETE FROM api_tokens WHERE id = ?"),
     getSetting: db.prepare("SELECT value FROM settings WHERE key = ?").pluck(),
     setSetting: db.prepare("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
     itemCounts: db.prepare("SELECT * FROM item_counts WHERE project_id = ? ORDER BY day DESC, item_type"),
@@ -92,6 +93,7 @@ export function createProjectQueries(db: SqliteDatabase) {
       return _token(row);
     },
     listApiTokens: (): ApiToken[] => stmt.listTokens.all().map(_token),
+    deleteApiToken: (id: number): boolean => stmt.deleteToken.run(id).changes > 0,
     getSetting: (key: string): string | undefined => stmt.getSetting.get(key) as string | undefined,
     setSetting: (key: string, value: string): void => void stmt.setSetting.run(key, value),
     itemCounts: (projectId: number) =>

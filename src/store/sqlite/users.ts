@@ -21,6 +21,8 @@ export function createUserQueries(db: SqliteDatabase) {
     loginUser: db.prepare(`SELECT u.* FROM logins l JOIN users u ON u.id = l.user_id
         WHERE l.token_hash = ? AND l.expires_at > ?`),
     deleteLogin: db.prepare("DELETE FROM logins WHERE token_hash = ?"),
+    deleteUserLogins: db.prepare("DELETE FROM logins WHERE user_id = ?"),
+    deleteUser: db.prepare("DELETE FROM users WHERE id = ?"),
   };
 
   const ensureLocalAdmin = db.transaction((nowSec: number): User => {
@@ -54,6 +56,13 @@ export function createUserQueries(db: SqliteDatabase) {
       return row ? _user(row) : undefined;
     },
     deleteLogin: (tokenHash: string): void => void stmt.deleteLogin.run(tokenHash),
+    getUser(id: number): User | undefined {
+      const row = stmt.userById.get(id);
+      return row ? _user(row) : undefined;
+    },
+    // logins go with the user (ON DELETE CASCADE; foreign keys are on, src/store/sqlite/db.ts)
+    deleteUser: (id: number): boolean => stmt.deleteUser.run(id).changes > 0,
+    deleteUserLogins: (userId: number): number => stmt.deleteUserLogins.run(userId).changes,
   };
 }
 
