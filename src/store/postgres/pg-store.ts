@@ -6,6 +6,7 @@ import { createPgPool, parsePostgresUrl, redactDatabaseUrl } from "./connection.
 import { migratePostgres } from "./migrate.ts";
 import { PgDb } from "./pg-db.ts";
 import { createPgAlertQueries } from "./alerts.ts";
+import { createPgArtifactQueries } from "./artifacts.ts";
 import { createPgEventQueries } from "./events.ts";
 import { createPgEventSearch } from "./event-search.ts";
 import { createPgGroupingQueries } from "./groupings.ts";
@@ -83,6 +84,7 @@ export function createPgStore(db: PgDb, limits: PgStoreLimits = {}): Store {
     ...createPgProjectLimitQueries(db),
     ...createPgGroupingQueries(db),
     ...createPgReleaseQueries(db),
+    ...createPgArtifactQueries(db),
     ...createPgActivityQueries(db),
     ...createPgTeamQueries(db),
     readIngestState: (queries) => ingestReads.readIngestState(queries),
@@ -98,11 +100,8 @@ export function createPgStore(db: PgDb, limits: PgStoreLimits = {}): Store {
     encodeEventPayload: async (json) => encodeEventData(json),
     alerts: alerts.store,
     ...notYetOnPostgres([
-      // source links, re-keyed issues
-      "getSourceLinkSettings", "setSourceLinkSettings", "listSourceLinkSettings", "addIssueGrouping",
-      // artifacts and chunk uploads
-      "putUploadChunks", "missingUploadChunks", "readUploadChunks", "pruneUploadChunks", "findArtifactBundle", "linkArtifactBundle", "storeArtifactBundle",
-      "findArtifactByDebugId", "findArtifactByUrl", "loadArtifactContent", "projectHasArtifacts", "listArtifactBundles",
+      // source links
+      "getSourceLinkSettings", "setSourceLinkSettings", "listSourceLinkSettings",
       // retention
       "storedEventCount", "issueStoredCounts", "deleteOldestEvents", "deleteEventsOlderThan",
       // explanations
