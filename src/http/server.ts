@@ -48,7 +48,7 @@ export function createHttpServer(deps: HttpServerDeps): Server {
     }
     if (url.pathname === "/health") {
       const ready = deps.isReady();
-      res.writeHead(ready ? 200 : 503, { "Content-Type": "application/json", "Cache-Control": "no-store" });
+      res.writeHead(ready ? 200 : 503, { "Content-Type": "application/json", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" });
       res.end(JSON.stringify({ status: ready ? "ok" : "starting" }));
       return;
     }

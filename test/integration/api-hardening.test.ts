@@ -43,7 +43,8 @@ describe("web API hardening", () => {
         body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
       }),
     ];
-    expect(answers.map((r) => r.status)).toEqual([200, 200, 401, 404, 200, 400, 200]);
+    answers.push(await fetch(`${t.url}/health`));
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 401, 404, 200, 400, 200, 200]);
     for (const res of answers) {
       expect(res.headers.get("x-content-type-options"), res.url).toBe("nosniff");
       expect(res.headers.get("cache-control"), res.url).toBe("no-store");
