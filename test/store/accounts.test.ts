@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Store } from "../../src/store/types.ts";
 import { STORE_BACKENDS, type TestDatabase } from "./backends.ts";
+import { commitOne, committerFor, job, newProject, rawEvent } from "./_ingest.ts";
 
 const NOW_SEC = 1_795_850_000;
 
@@ -62,7 +63,17 @@ describe.each(STORE_BACKENDS)("tokens, users and logins ($name)", (backend) => {
     expect(await store.deleteUser(ann.id)).toBe(false);
     expect((await store.listUsers()).map((u) => u.email)).toEqual(["bob@example.com"]);
     expect(await store.findLoginUser("bob-1", NOW_SEC + 1)).toMatchObject({ id: bob.id });
+    // an issue assigned to a deleted user is unassigned, and the activity log keeps who did what
+    const projectId = await newProject(store);
+    const { issueId } = await commitOne(committerFor(store), await job(store, projectId, [rawEvent("checkout")]));
+    const activity = { issueId, projectId, type: "assigned" as const, actor: `user:${bob.id}`, data: {}, createdAtSec: NOW_SEC };
+    await store.setIssueAssignee(issueId, { kind: "user", userId: bob.id }, activity);
+    expect((await store.issueAssignees([issueId])).get(issueId)).toMatchObject({ kind: "user", userId: bob.id });
+    expect(await store.deleteUser(bob.id)).toBe(true);
+    expect((await store.issueAssignees([issueId])).get(issueId)).toBeUndefined();
+    expect((await store.listIssueActivity(issueId, 10)).map((a) => a.actor)).toContain(`user:${bob.id}`);
     // the address can be used again
-    expect((await store.createUser({ email: "ann@example.com", passwordHash: "scrypt$z" })).id).not.toBe(ann.id);
+    await store.createUser({ email: "ann@example.com", passwordHash: "scrypt$z" });
+    expect((await store.findUserByEmail("ann@example.com"))?.passwordHash).toBe("scrypt$z");
   });
 });
