@@ -3,14 +3,17 @@
 // synchronous=FULL, group commit every 1 ms, 200 after commit), in one run: the same 2,000 distinct
 // real-shaped error envelopes (scripts/bench-envelopes.mjs), the same raw-socket client with 32
 // keep-alive connections, repetitions interleaved (reference, LightTrace, LightTrace, reference, …)
-// so both see the same machine. Prints events/s, p50/p99, peak RSS and CPU of each, and the ratio.
+// so both see the same machine. Prints events/s, p50/p99, peak RSS and CPU of each (also per event: on a
+// machine shared with other work that is the steadier figure), and the ratio.
 // Every acknowledged event is checked in each server's database afterwards.
 // Variants: plain (uncompressed bodies), gzip (every body gzip), cap (LightTrace's project at its
 // stored-event cap of 10,000 throughout the measurement, so retention runs; same reference).
 // Options: --variants plain,gzip,cap (default plain; "all"), --rounds N (3), --seconds N (10 measured),
 //          --warmup N (3 s), --connections N (32), --start dist|bin|npm|binary (how LightTrace is
 //          started; default dist = `node dist/lighttrace.mjs serve` with no flags), --json,
-//          --baseline DIR (also run another checkout's build, e.g. the previous version, started the same way)
+//          --baseline DIR (also run another checkout's build, e.g. the previous version, started the same way),
+//          --only lighttrace (skip the reference, e.g. while profiling), --cpu-prof DIR (LightTrace writes a V8 CPU
+//          profile per thread into DIR: open them in Chrome DevTools or summarise with scripts/cpu-profile-top.mjs)
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -30,6 +33,8 @@ const { values: opts } = parseArgs({
     connections: { type: "string", default: "32" },
     start: { type: "string", default: "dist" },
     baseline: { type: "string" },
+    only: { type: "string" },
+    "cpu-prof": { type: "string" },
     json: { type: "boolean", default: false },
   },
 });
@@ -54,14 +59,14 @@ log(`bench:ingest — ${ENVELOPES} distinct envelopes (median ${(bodyStats[ENVEL
   `load average ${report.loadAverageBefore}`);
 
 for (const variant of VARIANTS) {
-  const runs = { reference: [], lighttrace: [], ...(opts.baseline ? { baseline: [] } : {}) };
+  const runs = opts.only === "lighttrace" ? { lighttrace: [] } : { reference: [], lighttrace: [], ...(opts.baseline ? { baseline: [] } : {}) };
   for (let round = 0; round < ROUNDS; round++) {
     const order = Object.keys(runs);
     if (round % 2) order.reverse();
     for (const who of order) runs[who].push(await runOnce(who, variant));
   }
   const summary = Object.fromEntries(Object.entries(runs).map(([who, r]) => [who, summarize(r)]));
-  summary.ratio = round2(summary.lighttrace.eventsPerSec / summary.reference.eventsPerSec);
+  summary.ratio = summary.reference ? round2(summary.lighttrace.eventsPerSec / summary.reference.eventsPerSec) : NaN;
   if (summary.baseline) summary.baselineRatio = round2(summary.baseline.eventsPerSec / summary.reference.eventsPerSec);
   report.variants[variant] = { ...summary, runs };
   printVariant(variant, summary, runs);
@@ -136,13 +141,14 @@ async function drive({ port, path, envelopes, gzip, minWarmupEvents, pid }) {
   const pct = (p) => round1(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN);
   return {
     eventsPerSec: Math.round(ok / elapsedSec), ok, failed, acknowledgedTotal, p50Ms: pct(50), p99Ms: pct(99), maxMs: round1(latencies.at(-1) ?? NaN),
-    cpuPercent: Math.round((cpu / elapsedSec) * 100), wireMBps: round1(wireBytes / elapsedSec / 1e6),
+    cpuPercent: Math.round((cpu / elapsedSec) * 100), cpuUsPerEvent: Math.round((cpu * 1e6) / Math.max(1, ok)), wireMBps: round1(wireBytes / elapsedSec / 1e6),
   };
 }
 
 async function startLightTrace(dataDir, variant, root) {
   const env = variant === "cap" ? { LIGHTTRACE_MAX_STORED_EVENTS: String(STORED_EVENT_CAP) } : {};
-  const { server, url, dsn: dsnText } = await startBenchServer(dataDir, [], env, opts.start, root);
+  const profile = opts["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", opts["cpu-prof"]] : [];
+  const { server, url, dsn: dsnText } = await startBenchServer(dataDir, profile, env, opts.start, root);
   const dsn = new URL(dsnText);
   return {
     pid: server.pid, port: Number(new URL(url).port), key: dsn.username,
@@ -188,7 +194,7 @@ function countStored(who, dataDir) {
 function summarize(runs) {
   const med = (key) => round1(median(runs.map((r) => r[key])));
   return {
-    eventsPerSec: med("eventsPerSec"), p50Ms: med("p50Ms"), p99Ms: med("p99Ms"), cpuPercent: med("cpuPercent"),
+    eventsPerSec: med("eventsPerSec"), p50Ms: med("p50Ms"), p99Ms: med("p99Ms"), cpuPercent: med("cpuPercent"), cpuUsPerEvent: med("cpuUsPerEvent"),
     peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)), failed: runs.reduce((n, r) => n + r.failed, 0),
   };
 }
@@ -196,14 +202,14 @@ function summarize(runs) {
 function printVariant(variant, summary, runs) {
   const what = { plain: "uncompressed bodies", gzip: "gzip bodies", cap: `LightTrace's project at its cap of ${STORED_EVENT_CAP} stored events` }[variant];
   log(`\n${variant}: ${what}`);
-  log("              events/s   p50 ms   p99 ms   peak RSS MB   server CPU   per round (events/s)");
+  log("              events/s   p50 ms   p99 ms   peak RSS MB   server CPU   CPU µs/event   per round (events/s)");
   for (const who of Object.keys(runs)) {
     const s = summary[who];
     log(`  ${who.padEnd(10)} ${String(s.eventsPerSec).padStart(9)} ${String(s.p50Ms).padStart(8)} ${String(s.p99Ms).padStart(8)} ` +
-      `${String(Math.round(s.peakRssMb)).padStart(13)} ${`${s.cpuPercent}%`.padStart(12)}   ${runs[who].map((r) => r.eventsPerSec).join(" / ")}` +
+      `${String(Math.round(s.peakRssMb)).padStart(13)} ${`${s.cpuPercent}%`.padStart(12)} ${String(s.cpuUsPerEvent).padStart(14)}   ${runs[who].map((r) => r.eventsPerSec).join(" / ")}` +
       `${s.failed ? `   ${s.failed} FAILED` : ""}`);
   }
-  log(`  ratio      ${summary.ratio.toFixed(2)}× (LightTrace / reference, medians)` +
+  if (summary.reference) log(`  ratio      ${summary.ratio.toFixed(2)}× (LightTrace / reference, medians)` +
     `${summary.baseline ? `; baseline ${summary.baselineRatio.toFixed(2)}× (${opts.baseline})` : ""}`);
 }
 
