@@ -159,7 +159,7 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
   ready = true;
   setImmediate(() => {
     import("./api/node-handler.ts").then(
-      ({ createApiNodeHandler }) => resolveApi(createApiNodeHandler({ config, store, clock, logger, publicUrl: () => publicUrl, alertEmail, symbolicator })),
+      ({ createApiNodeHandler }) => resolveApi(createApiNodeHandler({ config, store, clock, logger, publicUrl: () => publicUrl, alertEmail, symbolicator, loginAttempts: cluster.loginAttempts })),
       (err: unknown) => {
         logger.error("the web API failed to load", { error: err });
         rejectApi(err);

@@ -1,3 +1,4 @@
+import type { AttemptLimiter } from "./attempt-limiter.ts";
 import { HTTPError, type H3Event } from "h3";
 import { badRequest, notFound } from "../http/errors.ts";
 import type { z } from "zod";
@@ -25,6 +26,8 @@ export interface ApiDeps {
   alertEmail?: EmailChannel;
   /** source-map symbolication: events viewed before their maps were uploaded are symbolicated on read */
   symbolicator?: Symbolicator;
+  /** sign-in attempt counters (the login throttle): in memory, or shared by the nodes of a PostgreSQL installation */
+  loginAttempts?: AttemptLimiter;
 }
 
 

@@ -49,7 +49,7 @@ export function mountLoginRoutes(app: H3, deps: ApiDeps): void {
     return _startLogin(deps, await deps.store.ensureLocalAdmin(), true);
   });
 
-  const throttle = new LoginThrottle();
+  const throttle = new LoginThrottle(deps.loginAttempts);
   on("POST", "/api/0/auth/login", async (event) => {
     requireSameOrigin(event, deps.publicUrl());
     const body = await parseJsonBody(event, loginSchema);

@@ -1,3 +1,5 @@
+import { MemoryAttemptLimiter, type AttemptLimiter } from "../api/attempt-limiter.ts";
+
 /**
  * What a node knows about the other nodes sharing its database. SQLite has one process: it is
  * always the leader and its messages stay in the process. On PostgreSQL (src/cluster/pg-cluster.ts)
@@ -17,6 +19,8 @@ export interface Cluster {
   publish(topic: ClusterTopic): void;
   /** Calls `handler` whenever any node publishes `topic`. */
   subscribe(topic: ClusterTopic, handler: () => void): void;
+  /** Counters of sign-in attempts (the login throttle), shared by every node. */
+  readonly loginAttempts: AttemptLimiter;
   /** Steps down (releasing the lock) and stops listening. */
   close(): Promise<void>;
 }
@@ -36,6 +40,7 @@ export function createSingleNodeCluster(): Cluster {
   let follow: (() => Promise<void>) | undefined;
   return {
     kind: "single",
+    loginAttempts: new MemoryAttemptLimiter(),
     start(roles) {
       leading = true;
       follow = roles.follow;

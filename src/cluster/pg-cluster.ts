@@ -1,5 +1,7 @@
 import type { Logger } from "../logger.ts";
 import { PgClusterSession } from "../store/postgres/cluster-session.ts";
+import { PgAttemptCounters } from "../store/postgres/cluster-counters.ts";
+import { createPgPool, parsePostgresUrl } from "../store/postgres/connection.ts";
 import type { Cluster, ClusterTopic } from "./cluster.ts";
 import { CLUSTER_TOPICS } from "./cluster.ts";
 
@@ -34,6 +36,9 @@ export function createPgCluster(url: string, opts: PgClusterOptions): Cluster {
   let closed = false;
   let ticking: Promise<void> | undefined;
   let warnedUnreachable = false;
+  // shared counters run on their own small pool: a sign-in never waits behind ingest's connections
+  const counterPool = createPgPool(parsePostgresUrl(url), { maxConnections: 2, applicationName: `lighttrace node ${opts.nodeName} counters` });
+  counterPool.on("error", (err) => logger.warn("a PostgreSQL connection was lost", { error: err.message }));
 
   const deliver = (topic: ClusterTopic) => {
     for (const handler of handlers.get(topic) ?? []) {
@@ -117,6 +122,7 @@ export function createPgCluster(url: string, opts: PgClusterOptions): Cluster {
 
   return {
     kind: "postgres",
+    loginAttempts: new PgAttemptCounters(counterPool),
     start(r) {
       roles = r;
       ticking = tick().finally(() => {
@@ -148,6 +154,7 @@ export function createPgCluster(url: string, opts: PgClusterOptions): Cluster {
       await stepDown("shutting down");
       await session?.close();
       session = undefined;
+      await counterPool.end().catch(() => undefined);
     },
   };
 }

@@ -563,4 +563,18 @@ INSERT INTO issue_activities (issue_id, project_id, type, data, created_at)
   FROM issues WHERE status IN ('resolved', 'ignored');
 `,
   },
+  {
+    // Shared state of several nodes on one database (src/cluster/): exact across nodes, where an
+    // in-process counter would allow N times the limit. PostgreSQL only: SQLite has one process.
+    name: "003-cluster-counters",
+    sql: `
+CREATE TABLE cluster_attempts (
+  -- "ip:<address>" | "email:<address>" (the login throttle)
+  key text PRIMARY KEY,
+  window_start_ms bigint NOT NULL,
+  used integer NOT NULL
+);
+CREATE INDEX cluster_attempts_by_window ON cluster_attempts (window_start_ms);
+`,
+  },
 ];

@@ -1,0 +1,66 @@
+import type pg from "pg";
+
+/** What a take answers (the same shape as src/api/attempt-limiter.ts's AttemptVerdict). */
+export type PgAttemptVerdict = { allowed: true } | { allowed: false; retryAfterMs: number };
+
+/**
+ * Fixed-window attempt counters shared by every node (the login throttle's AttemptLimiter on
+ * PostgreSQL): one `cluster_attempts` row per key. A take upserts the keys in key order (so two
+ * takes never deadlock), which locks their rows and restarts ended windows, checks every limit,
+ * and counts the attempt on all keys or none, in one transaction: N nodes together allow exactly
+ * a key's limit, not N times it.
+ */
+export class PgAttemptCounters {
+  private readonly pool: pg.Pool;
+  private takesSincePrune = 0;
+
+  constructor(pool: pg.Pool) {
+    this.pool = pool;
+  }
+
+  async take(keys: readonly { key: string; limit: number }[], nowMs: number, windowMs: number): Promise<PgAttemptVerdict> {
+    const sorted = [...keys].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN");
+      const { rows } = await client.query<{ key: string; window_start_ms: number; used: number }>(
+        `INSERT INTO cluster_attempts AS a (key, window_start_ms, used)
+           SELECT k, $2, 0 FROM unnest($1::text[]) WITH ORDINALITY AS t(k, i) ORDER BY i
+         ON CONFLICT (key) DO UPDATE SET
+           window_start_ms = CASE WHEN $2 - a.window_start_ms >= $3 THEN $2 ELSE a.window_start_ms END,
+           used = CASE WHEN $2 - a.window_start_ms >= $3 THEN 0 ELSE a.used END
+         RETURNING key, window_start_ms, used`,
+        [sorted.map((k) => k.key), nowMs, windowMs],
+      );
+      let retryAfterMs = 0;
+      for (const row of rows) {
+        const limit = sorted.find((k) => k.key === row.key)!.limit;
+        if (row.used >= limit) retryAfterMs = Math.max(retryAfterMs, row.window_start_ms + windowMs - nowMs, 1);
+      }
+      if (retryAfterMs > 0) {
+        await client.query("ROLLBACK");
+        return { allowed: false, retryAfterMs };
+      }
+      await client.query("UPDATE cluster_attempts SET used = used + 1 WHERE key = ANY($1::text[])", [sorted.map((k) => k.key)]);
+      await client.query("COMMIT");
+    } catch (err) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+    // rows of ended windows are kept until some later take clears them, a few at a time
+    if (++this.takesSincePrune >= 100) {
+      this.takesSincePrune = 0;
+      await this.pool.query("DELETE FROM cluster_attempts WHERE window_start_ms < $1", [nowMs - windowMs]).catch(() => undefined);
+    }
+    return { allowed: true };
+  }
+
+  async giveBack(keys: readonly string[], nowMs: number, windowMs: number): Promise<void> {
+    await this.pool.query(
+      "UPDATE cluster_attempts SET used = used - 1 WHERE key = ANY($1::text[]) AND $2 - window_start_ms < $3 AND used > 0",
+      [[...keys], nowMs, windowMs],
+    );
+  }
+}
