@@ -9,6 +9,7 @@ import { createPgAlertQueries } from "./alerts.ts";
 import { createPgArtifactQueries } from "./artifacts.ts";
 import { createPgEventQueries } from "./events.ts";
 import { createPgEventSearch } from "./event-search.ts";
+import { createPgExplanationQueries } from "./explanations.ts";
 import { createPgGroupingQueries } from "./groupings.ts";
 import { createPgIngestReads } from "./ingest-reads.ts";
 import { createPgIngestWriter } from "./ingest-writer.ts";
@@ -20,6 +21,7 @@ import { createPgReleaseQueries } from "./releases.ts";
 import { createPgReleaseStatsQueries } from "./release-stats.ts";
 import { createPgResolutionQueries } from "./resolutions.ts";
 import { createPgSessionQueries, createPgSessionWriter } from "./sessions.ts";
+import { createPgSourceLinkQueries } from "./source-links.ts";
 import { createPgTraceQueries, createPgTraceWriter } from "./traces.ts";
 import { createPgUserQueries } from "./users.ts";
 import { createPgActivityQueries } from "./activity.ts";
@@ -85,6 +87,8 @@ export function createPgStore(db: PgDb, limits: PgStoreLimits = {}): Store {
     ...createPgGroupingQueries(db),
     ...createPgReleaseQueries(db),
     ...createPgArtifactQueries(db),
+    ...createPgSourceLinkQueries(db),
+    ...createPgExplanationQueries(db),
     ...createPgActivityQueries(db),
     ...createPgTeamQueries(db),
     readIngestState: (queries) => ingestReads.readIngestState(queries),
@@ -100,12 +104,8 @@ export function createPgStore(db: PgDb, limits: PgStoreLimits = {}): Store {
     encodeEventPayload: async (json) => encodeEventData(json),
     alerts: alerts.store,
     ...notYetOnPostgres([
-      // source links
-      "getSourceLinkSettings", "setSourceLinkSettings", "listSourceLinkSettings",
       // retention
       "storedEventCount", "issueStoredCounts", "deleteOldestEvents", "deleteEventsOlderThan",
-      // explanations
-      "getExplanation", "saveExplanation",
     ]),
     // autovacuum returns space and there is no WAL file to fold in: nothing to do on PostgreSQL
     releaseFreePages: async () => ({ freedPages: 0 }),
