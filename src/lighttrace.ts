@@ -32,6 +32,9 @@ import { createStaticHandler } from "./http/static.ts";
 import { createHostAllowList } from "./http/security.ts";
 import { AlertDispatcher } from "./alerts/dispatcher.ts";
 import { createEmailChannel } from "./alerts/channels/email.ts";
+import { MonitorProcessor } from "./process/monitor-checkins.ts";
+import { MonitorClock } from "./monitors/clock.ts";
+import { createCronHandler } from "./ingest/cron-route.ts";
 
 export interface RunningServer {
   port: number;
@@ -42,6 +45,8 @@ export interface RunningServer {
   alerts: AlertDispatcher;
   /** the other nodes on the same database (SQLite: this process alone, always the leader) */
   cluster: Cluster;
+  /** the cron monitors' once-a-minute tick, on the leader (tests run it with an injected clock: `monitorClock.runOnce()`) */
+  monitorClock: MonitorClock;
   /** where the data lives, safe to print (a PostgreSQL URL without its password) */
   location: string;
   /** ingest worker threads running now (they start on demand and stop when idle) */
@@ -101,10 +106,16 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
     const { payloadBytes: _bytes, sourceJson: _json, ...rest } = prepared;
     return { ...rest, payload };
   });
+  const wakeAlerts = () => (cluster.isLeader() ? alerts.wake() : cluster.publish("alerts"));
+  const monitors = new MonitorProcessor({ store, logger, submitEvents: (job) => queue.submit(job), onAlertsEnqueued: wakeAlerts });
+  const checkIns = (projectId: number, items: Parameters<MonitorProcessor["ingest"]>[1], receivedAtMs: number) => monitors.ingest(projectId, items, receivedAtMs);
   const keys = new KeyCache(store, () => clock.now());
   const ingest = createIngestHandler({
-    config, logger, clock, queue, keys, limitEnforcer, projectConfigs, pool, symbolicate,
+    config, logger, clock, queue, keys, limitEnforcer, projectConfigs, pool, symbolicate, checkIns,
   });
+  const cron = createCronHandler({ logger, clock, keys, checkIns });
+  // missed runs and timeouts are marked once per installation: by the leader (below)
+  const monitorClock = new MonitorClock({ tick: (nowMs, wasDown) => monitors.tick(nowMs, wasDown), store, clock, logger, isLeader: () => cluster.isLeader() });
   cluster.subscribe("keys", () => keys.clear());
   cluster.subscribe("limits", () => limitEnforcer.limits.clear());
   cluster.subscribe("grouping", () => groupingConfigs.clear());
@@ -124,7 +135,7 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
   const uiAssets = locateUiAssets(process.env);
   if (!uiAssets) logger.info("web UI build not found (run `npm run build`); serving the API only");
   const server = createHttpServer({
-    ingest, api, logger, isReady: () => ready,
+    ingest, cron, api, logger, isReady: () => ready,
     isAllowedHost: createHostAllowList(config.host, () => publicUrl),
     ui: createStaticHandler(uiAssets),
     limits: { headersTimeoutMs: config.headersTimeoutMs, bodyIdleTimeoutMs: config.bodyIdleTimeoutMs, maxConnections: config.maxConnections },
@@ -150,10 +161,12 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
     lead: () => {
       alerts.start();
       limitEnforcer.retention.start();
+      monitorClock.start();
     },
     follow: async () => {
       await alerts.pause();
       await limitEnforcer.retention.stop();
+      await monitorClock.stop();
     },
   });
   ready = true;
@@ -175,6 +188,7 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await monitorClock.stop();
       await queue.drain();
       await pool.close();
       await cluster.close();
@@ -192,5 +206,5 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
     })();
     return closing;
   };
-  return { port, url: publicUrl, store, bootstrap, alerts, cluster, location: opened.location, ingestWorkers: () => pool.running, close };
+  return { port, url: publicUrl, store, bootstrap, alerts, cluster, monitorClock, location: opened.location, ingestWorkers: () => pool.running, close };
 }

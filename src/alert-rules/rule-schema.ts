@@ -87,7 +87,8 @@ export type RuleDefinition = z.output<typeof RULE_DEFINITION>;
 export type AlertAction = z.output<typeof ALERT_ACTION>;
 export type EmailAction = z.output<typeof EMAIL_ACTION>;
 export type WebhookAction = z.output<typeof WEBHOOK_ACTION>;
-export type TriggerKind = "new_issue" | "regression" | "spike" | "users_affected";
+/** monitor_failure / monitor_recovery: a cron monitor incident opened or resolved (rules with newIssue or regression send them) */
+export type TriggerKind = "new_issue" | "regression" | "spike" | "users_affected" | "monitor_failure" | "monitor_recovery";
 
 export interface AlertRule {
   id: number;

@@ -18,6 +18,8 @@ const TRIGGER_WORDS: Record<string, string> = {
   regression: "Regression",
   spike: "Spike",
   users_affected: "Users affected",
+  monitor_failure: "Monitor failure",
+  monitor_recovery: "Monitor recovered",
 };
 
 export function triggerWord(trigger: string): string {
@@ -26,7 +28,8 @@ export function triggerWord(trigger: string): string {
 
 /** `[checkout-api] New issue: TypeError: Cannot read properties of undefined (reading 'orderId')` */
 export function alertSubject(f: Pick<AlertFacts, "trigger" | "project" | "issue">): string {
-  return `[${f.project.slug}] ${triggerWord(f.trigger)}: ${_oneLine(f.issue.title, 200)}`;
+  // `[nightly] Monitor failure: nightly-report`, not "New issue: Monitor failure: …"
+  return `[${f.project.slug}] ${triggerWord(f.trigger)}: ${_oneLine(_subjectName(f), 200)}`;
 }
 
 /** The facts a reader needs to act, as label/value lines, in the order they are shown. */
@@ -42,7 +45,7 @@ export function alertSummary(f: AlertFacts): { headline: string; facts: [string,
   facts.push(["First seen", new Date(f.issue.firstSeenSec * 1000).toISOString()], ["Last seen", new Date(f.issue.lastSeenSec * 1000).toISOString()]);
   const tags = (ev?.tags ?? []).slice(0, 20).map(([k, v]) => `${k}=${v}`);
   return {
-    headline: `${triggerWord(f.trigger)} in ${f.project.name}: ${_oneLine(f.issue.title, 300)}`,
+    headline: `${triggerWord(f.trigger)} in ${f.project.name}: ${_oneLine(_subjectName(f), 300)}`,
     facts,
     frames: ev ? inAppFrames(ev, 5).map(_frameLine) : [],
     breadcrumbs: ev ? lastBreadcrumbs(ev, 5).map(_breadcrumbLine) : [],
@@ -117,8 +120,18 @@ export function lastBreadcrumbs(ev: NormalizedEvent, limit: number): Breadcrumb[
 
 // --- Internal ---
 
+/** What the subject names: the issue's title, or for a monitor alert the monitor's name. */
+function _subjectName(f: Pick<AlertFacts, "trigger" | "issue">): string {
+  return f.trigger.startsWith("monitor_") ? f.issue.title.replace(/^Monitor failure: /, "") : f.issue.title;
+}
+
 function _triggerLine(f: AlertFacts): string | undefined {
   const d = f.details ?? {};
+  if (f.trigger === "monitor_failure") {
+    const monitor = f.event?.contexts?.monitor ?? {};
+    return `${String(monitor["Failure reason"] ?? "the monitor failed")}; last successful check-in: ${String(monitor["Last successful check-in"] ?? "Never")}`;
+  }
+  if (f.trigger === "monitor_recovery") return `the monitor's check-ins are ok again (environment ${String(d.environment ?? "?")}); its issue was resolved`;
   if (f.trigger === "spike") return `${d.eventsInWindow} events in the last ${d.windowMinutes} min; the issue's usual rate is ${d.baseline} per ${d.windowMinutes} min`;
   if (f.trigger === "users_affected") return `${d.users} users affected in the last ${d.windowMinutes} min`;
   if (f.trigger === "regression") return "this issue was resolved and happened again";

@@ -1,11 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Logger } from "../logger.ts";
 import { INGEST_PATH } from "../ingest/routes.ts";
+import { CRON_PATH } from "../ingest/cron-route.ts";
 
 type IngestHandler = (req: IncomingMessage, res: ServerResponse, url: URL, match: RegExpExecArray) => Promise<void>;
 
 export interface HttpServerDeps {
   ingest: IngestHandler;
+  /** Relay's cron check-in endpoint (src/ingest/cron-route.ts) */
+  cron?: IngestHandler;
   /** the web API (h3): everything under /api/ that is not ingest, and MCP at /mcp */
   api: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   logger: Logger;
@@ -44,6 +47,11 @@ export function createHttpServer(deps: HttpServerDeps): Server {
     const ingest = INGEST_PATH.exec(url.pathname);
     if (ingest) {
       void deps.ingest(req, res, url, ingest);
+      return;
+    }
+    const cron = deps.cron && CRON_PATH.exec(url.pathname);
+    if (cron) {
+      void deps.cron!(req, res, url, cron);
       return;
     }
     if (url.pathname === "/health") {

@@ -13,12 +13,13 @@ import { DEFAULT_GROUPING_CONFIG, type GroupingConfig } from "../grouping/mechan
 import { parseClientReport } from "./client-report.ts";
 import { countedItemType, MAX_UNKNOWN_TYPES_PER_REQUEST } from "./item-types.ts";
 import { MAX_NESTING_DEPTH, tooDeeplyNestedField } from "../events/nesting.ts";
+import { parseCheckInItem } from "./check-in-items.ts";
 
 /**
  * Item types processed now (events into issues, transactions and spans into traces, sessions into
- * release health). Every type is counted per project.
+ * release health, check-ins into cron monitors). Every type is counted per project.
  */
-export const PROCESSED_ITEM_TYPES = new Set(["event", ...TRACE_ITEM_TYPES, ...SESSION_ITEM_TYPES]);
+export const PROCESSED_ITEM_TYPES = new Set(["event", "check_in", ...TRACE_ITEM_TYPES, ...SESSION_ITEM_TYPES]);
 
 export interface RequestContext {
   projectId: number;
@@ -62,6 +63,11 @@ export function buildEnvelopeJob(envelope: Envelope, ctx: RequestContext): { job
     if (!PROCESSED_ITEM_TYPES.has(item.type) || TRACE_ITEM_TYPES.has(item.type)) {
       count(item.type);
       if (TRACE_ITEM_TYPES.has(item.type)) traces.push(parseTraceItem(item, ctx.receivedAtMs, sentAt, ctx.scrub));
+      continue;
+    }
+    if (item.type === "check_in") {
+      count(item.type);
+      (job.checkIns ??= []).push(parseCheckInItem(_parseJson(item.payload, "\"check_in\" item")));
       continue;
     }
     if (SESSION_ITEM_TYPES.has(item.type)) {

@@ -18,6 +18,7 @@ import { UnknownItemTypeSample } from "./item-types.ts";
 import type { IngestWorkerPool } from "./workers/pool.ts";
 import type { BodySpec } from "./workers/protocol.ts";
 import { processRequestBody, toIngestJob } from "./workers/request-job.ts";
+import type { ParsedCheckIn } from "../monitors/check-in.ts";
 
 /** `/api/{project_id}/envelope/` and `/api/{project_id}/store/` (trailing slash optional, no redirects on POST). */
 export const INGEST_PATH = /^\/api\/([^/]+)\/(envelope|store)\/?$/;
@@ -35,6 +36,8 @@ export interface IngestDeps {
   pool: IngestWorkerPool;
   /** maps minified JavaScript frames to original sources before grouping (src/process/symbolicate-job.ts) */
   symbolicate?: (projectId: number, sourceJson: string, before: PreparedSummary) => Promise<PreparedEvent>;
+  /** applies cron monitor check-ins (src/process/monitor-checkins.ts); committed before the answer */
+  checkIns?: (projectId: number, checkIns: ParsedCheckIn[], receivedAtMs: number) => Promise<void>;
 }
 
 /**
@@ -73,6 +76,12 @@ export function createIngestHandler(deps: IngestDeps) {
 
       for (const type of processed.unknownItemTypes ?? []) {
         if (unknownTypes.noteFirstSighting(type)) deps.logger.info("envelope item type not known to LightTrace; counted as \"other\"", { projectId, itemType: type });
+      }
+      // check-ins are not events: no event quota applies to them (Relay never answers them 429)
+      if (job.checkIns?.length) {
+        if (!deps.checkIns) throw httpError(503, "cron monitors are not available on this server");
+        await deps.checkIns(projectId, job.checkIns, job.receivedAtMs);
+        delete job.checkIns;
       }
       // 429 carries per-category limits: a bare 429 makes SDKs drop every category (docs/sentry-protocol.md §5)
       const verdict = await deps.limitEnforcer.admit(job, projectLimits);

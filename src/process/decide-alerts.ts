@@ -1,6 +1,6 @@
 import { IssueRateCounters } from "../alerts/rate-counters.ts";
 import { actionKey, type AlertRule, type TriggerKind } from "../alert-rules/rule-schema.ts";
-import { decideTriggers, idempotencySuffix, watchesRates } from "../alerts/rules.ts";
+import { decideTriggers, idempotencySuffix, watchesRates, type FiredTrigger } from "../alerts/rules.ts";
 import type { IngestStore } from "../store/types.ts";
 import type { PlannedAlert } from "../store/write-plan.ts";
 import type { GroupingResolution, PlacedEvent } from "./resolve-groupings.ts";
@@ -97,7 +97,7 @@ export class AlertDecider {
       usersInWindow: (w: number) => batch.usersInWindow(p.issue, issueId, now, w),
     };
     for (const rule of project.all) {
-      for (const fired of decideTriggers(rule, p.event, inputs)) {
+      for (const fired of _monitorTriggers(p.event, decideTriggers(rule, p.event, inputs))) {
         const cooldownSec = rule.definition.frequency * 60;
         const claimKey = `${p.issue}:${rule.id}:${fired.trigger}`;
         const last = claimed.get(claimKey);
@@ -140,6 +140,12 @@ export class AlertDecider {
 }
 
 // --- Internal ---
+
+/** A monitor failure event alerts once as `monitor_failure` where a rule would mail a new issue or regression, never for rates. */
+function _monitorTriggers(event: { alertAs?: "monitor_failure" }, fired: FiredTrigger[]): FiredTrigger[] {
+  if (event.alertAs !== "monitor_failure") return fired;
+  return fired.some((f) => f.trigger === "new_issue" || f.trigger === "regression") ? [{ trigger: "monitor_failure" }] : [];
+}
 
 interface _ProjectRules { all: AlertRule[]; watchRates: boolean; trackUsers: boolean }
 

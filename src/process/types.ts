@@ -3,6 +3,7 @@ import type { EventMetadata } from "../events/title.ts";
 import type { Level } from "../events/types.ts";
 import type { TraceSegment } from "../traces/parse-trace-items.ts";
 import type { SessionAggregate, SessionUpdate } from "../sessions/parse.ts";
+import type { ParsedCheckIn } from "../monitors/check-in.ts";
 
 /** An event with everything computed that needs no database: what processing plans the batch with. */
 export interface PreparedEvent {
@@ -37,6 +38,8 @@ export interface PreparedEvent {
    * src/store/event-codec.ts (ingest workers encode it; the queue encodes text it is handed).
    */
   payload: Buffer | string;
+  /** a monitor failure (src/process/monitor-checkins.ts): alert rules mail it as one, not as a new issue or regression */
+  alertAs?: "monitor_failure";
 }
 
 /** What one ingest request hands processing; committed atomically with the batch it lands in. */
@@ -54,6 +57,8 @@ export interface IngestJob {
   sessionAggregates?: SessionAggregate[];
   /** what the SDK says it dropped on its side (`client_report` items) */
   clientDiscards?: ClientDiscard[];
+  /** cron monitor check-ins (`check_in` items), applied by src/process/monitor-checkins.ts before the job is queued */
+  checkIns?: ParsedCheckIn[];
 }
 
 /** One `discarded_events` entry of a client report (docs/sentry-protocol.md §5). */

@@ -18,6 +18,7 @@ import type { EventAggregateQuery, EventPageOptions, EventSearchFilter, EventSum
 import type { IssueStatus } from "./issue-status.ts";
 import type { StoredEvent } from "./stored-event.ts";
 import type { GroupingStore } from "./model/groupings.ts";
+import type { MonitorStore } from "./model/monitors.ts";
 import type { ActivityStore, AssigneeCondition, TeamStore } from "./model/activity.ts";
 
 export interface Organization { id: number; slug: string; name: string; createdAtSec: number }
@@ -277,6 +278,8 @@ export interface Store extends IngestStore, ReleaseStore, SourceLinkStore, Artif
   sessionSeries(projectId: number, release: string | undefined, sinceHour: number): Promise<SessionBucket[]>;
   // --- alerts: rules and the outbox (src/store/model/alerts.ts) ---
   alerts: AlertStore;
+  // --- cron monitors (src/store/model/monitors.ts) ---
+  monitors: MonitorStore;
   // --- project limits: overrides, quota usage, outcomes, retention (src/store/sqlite/project-limits.ts, retention.ts) ---
   getProjectLimits(projectId: number): Promise<ProjectLimitOverrides>;
   setProjectLimits(projectId: number, limits: ProjectLimitOverrides): Promise<void>;

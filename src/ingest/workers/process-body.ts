@@ -94,5 +94,6 @@ function _encode(built: { job: BuiltJob; eventId?: string; unknownItemTypes?: st
   if (job.sessions) body.sessions = job.sessions;
   if (job.sessionAggregates) body.sessionAggregates = job.sessionAggregates;
   if (job.clientDiscards) body.clientDiscards = job.clientDiscards;
+  if (job.checkIns) body.checkIns = job.checkIns;
   return body;
 }

@@ -24,6 +24,7 @@ import { createPgSessionQueries, createPgSessionWriter } from "./sessions.ts";
 import { createPgSourceLinkQueries } from "./source-links.ts";
 import { createPgTraceQueries, createPgTraceWriter } from "./traces.ts";
 import { createPgUserQueries } from "./users.ts";
+import { createPgMonitorQueries } from "./monitors.ts";
 import { createPgActivityQueries } from "./activity.ts";
 import { createPgTeamQueries } from "./teams.ts";
 
@@ -84,6 +85,7 @@ export function createPgStore(db: PgDb, limits: PgStoreLimits = {}): Store {
     ...createPgResolutionQueries(db),
     ...createPgReleaseStatsQueries(db),
     ...createPgProjectLimitQueries(db),
+    ...createPgMonitorQueries(db),
     ...createPgGroupingQueries(db),
     ...createPgReleaseQueries(db),
     ...createPgArtifactQueries(db),

@@ -682,4 +682,105 @@ INSERT INTO issue_activities (issue_id, project_id, type, data, created_at)
   FROM issues WHERE status IN ('resolved', 'ignored');
 `,
   },
+  {
+    // Cron monitors (issue 17): monitors per project and slug, their environments' state (guarded
+    // by version), check-ins, incidents (one issue each), the failure events still to be stored in
+    // an incident's issue, and check-ins that could not be processed (shown to the user).
+    name: "017-monitors",
+    sql: `
+CREATE TABLE monitors (
+  id INTEGER PRIMARY KEY,
+  guid TEXT NOT NULL UNIQUE,
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  slug TEXT NOT NULL,
+  name TEXT NOT NULL,
+  -- active | disabled
+  status TEXT NOT NULL DEFAULT 'active',
+  is_muted INTEGER NOT NULL DEFAULT 0,
+  -- crontab | interval; schedule is the crontab or the interval's count, unit the interval's unit
+  schedule_type TEXT NOT NULL,
+  schedule TEXT NOT NULL,
+  schedule_unit TEXT,
+  checkin_margin INTEGER NOT NULL,
+  max_runtime INTEGER NOT NULL,
+  timezone TEXT NOT NULL,
+  failure_issue_threshold INTEGER NOT NULL,
+  recovery_threshold INTEGER NOT NULL,
+  owner TEXT,
+  created_at REAL NOT NULL,
+  updated_at REAL NOT NULL,
+  UNIQUE (project_id, slug)
+);
+
+CREATE TABLE monitor_environments (
+  id INTEGER PRIMARY KEY,
+  monitor_id INTEGER NOT NULL REFERENCES monitors(id) ON DELETE CASCADE,
+  environment TEXT NOT NULL,
+  -- active (no check-in yet) | ok | error (an incident is open)
+  status TEXT NOT NULL,
+  is_muted INTEGER NOT NULL DEFAULT 0,
+  last_checkin_at REAL,
+  next_checkin_at REAL,
+  next_checkin_latest_at REAL,
+  last_ok_at REAL,
+  version INTEGER NOT NULL DEFAULT 0,
+  created_at REAL NOT NULL,
+  UNIQUE (monitor_id, environment)
+);
+CREATE INDEX monitor_environments_due ON monitor_environments (next_checkin_latest_at) WHERE next_checkin_latest_at IS NOT NULL;
+
+CREATE TABLE monitor_checkins (
+  id INTEGER PRIMARY KEY,
+  guid TEXT NOT NULL,
+  monitor_id INTEGER NOT NULL REFERENCES monitors(id) ON DELETE CASCADE,
+  monitor_environment_id INTEGER NOT NULL REFERENCES monitor_environments(id) ON DELETE CASCADE,
+  -- in_progress | ok | error | missed | timeout | unknown
+  status TEXT NOT NULL,
+  duration_ms INTEGER,
+  created_at REAL NOT NULL,
+  updated_at REAL NOT NULL,
+  expected_at REAL,
+  timeout_at REAL,
+  trace_id TEXT,
+  release TEXT,
+  UNIQUE (monitor_id, guid)
+);
+CREATE INDEX monitor_checkins_by_environment ON monitor_checkins (monitor_environment_id, created_at);
+CREATE INDEX monitor_checkins_timeouts ON monitor_checkins (timeout_at) WHERE status = 'in_progress';
+
+CREATE TABLE monitor_incidents (
+  id INTEGER PRIMARY KEY,
+  guid TEXT NOT NULL UNIQUE,
+  monitor_id INTEGER NOT NULL REFERENCES monitors(id) ON DELETE CASCADE,
+  monitor_environment_id INTEGER NOT NULL REFERENCES monitor_environments(id) ON DELETE CASCADE,
+  opened_at REAL NOT NULL,
+  resolved_at REAL,
+  issue_id INTEGER
+);
+CREATE INDEX monitor_incidents_by_environment ON monitor_incidents (monitor_environment_id, opened_at);
+CREATE INDEX monitor_incidents_by_issue ON monitor_incidents (issue_id) WHERE issue_id IS NOT NULL;
+
+CREATE TABLE monitor_occurrences (
+  id INTEGER PRIMARY KEY,
+  incident_id INTEGER NOT NULL REFERENCES monitor_incidents(id) ON DELETE CASCADE,
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  event_id TEXT NOT NULL UNIQUE,
+  event TEXT NOT NULL,
+  created_at REAL NOT NULL,
+  sent_at REAL
+);
+CREATE INDEX monitor_occurrences_pending ON monitor_occurrences (id) WHERE sent_at IS NULL;
+
+CREATE TABLE monitor_processing_errors (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  monitor_slug TEXT NOT NULL,
+  type TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  checkin TEXT NOT NULL,
+  created_at REAL NOT NULL
+);
+CREATE INDEX monitor_processing_errors_by_project ON monitor_processing_errors (project_id, id);
+`,
+  },
 ];

@@ -22,6 +22,7 @@ import { createArtifactStore } from "./artifacts.ts";
 import { createIngestReads } from "./ingest-reads.ts";
 import { translateSqliteError } from "./sqlite-errors.ts";
 import { createGroupingStore } from "./groupings.ts";
+import { createMonitorQueries } from "./monitors.ts";
 import { createActivityQueries } from "./activity.ts";
 import { createTeamQueries } from "./teams.ts";
 
@@ -133,6 +134,7 @@ export function createSqliteStore(db: SqliteDatabase, opts: { maxStoredTraceSpan
     getExplanation: async (issueId, eventId) => explanations.getExplanation(issueId, eventId),
     saveExplanation: async (input) => explanations.saveExplanation(input),
     alerts: alerts.store,
+    monitors: createMonitorQueries(db),
     checkpoint: () => void db.pragma("wal_checkpoint(PASSIVE)"),
     close: async () => void db.close(),
   });
@@ -140,7 +142,7 @@ export function createSqliteStore(db: SqliteDatabase, opts: { maxStoredTraceSpan
 
 // --- Internal ---
 
-/** Wraps every method (and those of `alerts`) so that SQLite's disk-full errors leave as StorageFullError. */
+/** Wraps every method (and those of `alerts` and `monitors`) so that SQLite's disk-full errors leave as StorageFullError. */
 function _translatingErrors<T extends object>(target: T): T {
   for (const [name, value] of Object.entries(target)) {
     if (typeof value === "function") {
@@ -153,7 +155,7 @@ function _translatingErrors<T extends object>(target: T): T {
         }
         return result instanceof Promise ? result.catch((err: unknown) => Promise.reject(translateSqliteError(err))) : result;
       };
-    } else if (name === "alerts" && value && typeof value === "object") {
+    } else if ((name === "alerts" || name === "monitors") && value && typeof value === "object") {
       _translatingErrors(value);
     }
   }
