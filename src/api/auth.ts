@@ -36,6 +36,6 @@ export async function requireApiAuth(event: H3Event, deps: Pick<ApiDeps, "store"
 export function requireSameOrigin(event: H3Event, publicUrl: string): void {
   const h = event.req.headers;
   if (!isSameOriginRequest({ origin: h.get("origin"), referer: h.get("referer"), host: h.get("host") }, publicUrl)) {
-    throw new HTTPError({ status: 403, message: "Cross-origin request refused: the Origin header is missing or is not this server." });
+    throw new HTTPError({ status: 403, message: "Cross-origin request refused: the Origin header is missing or is not this server (browsing through an https proxy? set LIGHTTRACE_PUBLIC_URL to the address you browse to)." });
   }
 }

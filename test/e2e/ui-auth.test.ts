@@ -70,7 +70,7 @@ describe("browser auth on a loopback server", () => {
       fetch(`${t.url}/api/0/issues/${issueId}/`, { method: "PUT", headers: { Cookie: cookie, "Content-Type": "application/json", ...headers }, body: '{"status":"ignored"}' });
     const evil = await put({ Origin: "http://evil.example" });
     expect(evil.status).toBe(403);
-    expect(await evil.json()).toEqual({ detail: "Cross-origin request refused: the Origin header is missing or is not this server." });
+    expect(await evil.json()).toEqual({ detail: "Cross-origin request refused: the Origin header is missing or is not this server (browsing through an https proxy? set LIGHTTRACE_PUBLIC_URL to the address you browse to)." });
     // another dev server on the same host shares the cookie but not the origin
     expect((await put({ Origin: `http://127.0.0.1:${t.server.port + 1}` })).status).toBe(403);
     expect((await put({})).status).toBe(403);

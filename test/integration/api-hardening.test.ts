@@ -58,7 +58,7 @@ describe("web API hardening", () => {
     });
     const https = await put(t.url.replace(/^http:/, "https:"));
     expect(https.status).toBe(403);
-    expect(await https.json()).toEqual({ detail: "Cross-origin request refused: the Origin header is missing or is not this server." });
+    expect(await https.json()).toEqual({ detail: "Cross-origin request refused: the Origin header is missing or is not this server (browsing through an https proxy? set LIGHTTRACE_PUBLIC_URL to the address you browse to)." });
     expect((await t.api(`/api/0/issues/${issueId}/`)).body.status).toBe("unresolved");
     expect((await put(t.url)).status).toBe(200);
     expect((await t.api(`/api/0/issues/${issueId}/`, { method: "PUT", body: '{"status":"unresolved"}' })).status).toBe(200);
