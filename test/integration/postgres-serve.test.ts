@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, startChildServer, type ChildServer } from "../_helpers/child-server.ts";
 import { createTestDatabase, type TestPostgresDatabase } from "../_helpers/postgres.ts";
+import { eventually, runSdkScript } from "../_helpers/sdk.ts";
 
 /** The built server and CLI on PostgreSQL (`--database` / LIGHTTRACE_DATABASE_URL) instead of SQLite. */
 describe("lighttrace on PostgreSQL", () => {
@@ -44,6 +45,21 @@ describe("lighttrace on PostgreSQL", () => {
     token = JSON.parse(created.stdout).token;
     const projects = await (await fetch(`${server.url}/api/0/organizations/lighttrace/projects/`, { headers: { Authorization: `Bearer ${token}` } })).json();
     expect(projects.map((p: { slug: string }) => p.slug)).toEqual(["my-project"]);
+  });
+
+  it("ingests what @sentry/node sends and answers the API from PostgreSQL", async () => {
+    const listed = JSON.parse((await cli(["projects", "list", "--database", url, "--json"])).stdout);
+    const dsn = String(listed[0].dsn).replace(/127\.0\.0\.1:\d+/, new URL(server!.url).host);
+    const run = await runSdkScript("node", "node-errors.mjs", { SENTRY_DSN: dsn, SCENARIO: "basic" });
+    expect(run.code, run.stderr).toBe(0);
+    const issues = await eventually(async () => {
+      const body = await (await fetch(`${server!.url}/api/0/projects/lighttrace/my-project/issues/?query=&limit=100`, { headers: { Authorization: `Bearer ${token}` } })).json();
+      return Array.isArray(body) && body.some((i: { title: string; count: string }) => i.title.startsWith("SyntaxError") && i.count === "5") ? body : undefined;
+    });
+    const parse = issues.find((i: { title: string; count: string }) => i.title.startsWith("SyntaxError") && i.count === "5");
+    expect(parse).toMatchObject({ count: "5", userCount: 3, level: "error", status: "unresolved", firstRelease: { version: "api@2.4.1" } });
+    const events = await (await fetch(`${server!.url}/api/0/issues/${parse.id}/events/`, { headers: { Authorization: `Bearer ${token}` } })).json();
+    expect(events).toHaveLength(5);
   });
 
   it("runs the management commands against the same database (flag or LIGHTTRACE_DATABASE_URL)", async () => {
