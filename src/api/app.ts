@@ -31,6 +31,8 @@ import { mountAuthTokenRoutes } from "./auth-tokens.ts";
 import { mountAuthUserRoutes } from "./auth-users.ts";
 import { ADMIN_SCOPES } from "./tokens.ts";
 import { mountMcpRoute } from "../mcp/http.ts";
+import { mountActivityRoutes } from "./activity.ts";
+import { mountNoteRoutes } from "./notes.ts";
 
 /**
  * The JSON web API under `/api/0/`, on h3: Sentry's paths and field names. Every route requires a
@@ -61,6 +63,8 @@ export function createApiApp(deps: ApiDeps): H3 {
   });
   mountProjectRoutes(deps, route);
   mountIssueRoutes(deps, route);
+  mountActivityRoutes(deps, route);
+  mountNoteRoutes(deps, route);
   mountEventRoutes(deps, route);
   mountTeamRoutes(deps, route);
   mountAlertRoutes(deps, route);

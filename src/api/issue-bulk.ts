@@ -1,11 +1,12 @@
 import type { H3Event } from "h3";
 import type { ApiBulkStatusChange } from "../contract/index.ts";
-import type { Issue, IssueStatus, Project } from "../store/types.ts";
+import type { Issue, IssueStatus, Project, User } from "../store/types.ts";
 import { param, parseJsonBody, parseQuery, requireOrganization, requireProject, resolveProjectScope, type ApiDeps } from "./context.ts";
 import { badRequest, notFound } from "../http/errors.ts";
 import { buildIssueFilter, issueListQuerySchema } from "./issue-list.ts";
 import { applyStatusChange, planStatusChange, statusChangeSchema, type StatusChange } from "./issue-resolution.ts";
 import { findIssueByShortId } from "./short-ids.ts";
+import { actorOf, callerUser } from "./assignment.ts";
 
 /** issues; how many issues one bulk request may name by `id` */
 const MAX_EXPLICIT_IDS = 1000;
@@ -26,7 +27,7 @@ export async function bulkUpdateIssues(event: H3Event, deps: ApiDeps): Promise<A
   const projects = event.context.params?.project ? [await requireProject(deps, param(event, "project"))] : await resolveProjectScope(deps, q.project);
   const body = await parseJsonBody(event, statusChangeSchema);
   const ids = q.id === undefined ? [] : Array.isArray(q.id) ? q.id : [q.id];
-  const issues = ids.length ? await _byIds(deps, ids, projects) : await _bySearch(deps, q, projects);
+  const issues = ids.length ? await _byIds(deps, ids, projects) : await _bySearch(deps, q, projects, callerUser(event));
   if (issues.length === 0) return new Response(null, { status: 204 });
   // every project's releases are checked before any issue changes (an unknown release is a 400)
   const changes = new Map<number, StatusChange>();
@@ -35,7 +36,7 @@ export async function bulkUpdateIssues(event: H3Event, deps: ApiDeps): Promise<A
     const owner = projects.find((p) => p.id === issue.projectId) ?? (await deps.store.getProject(issue.projectId))!;
     changes.set(issue.projectId, await planStatusChange(deps, owner, body));
   }
-  for (const issue of issues) await applyStatusChange(deps, issue.id, changes.get(issue.projectId)!);
+  for (const issue of issues) await applyStatusChange(deps, issue.id, changes.get(issue.projectId)!, actorOf(event));
   const first = changes.values().next().value!;
   return { status: first.status, statusDetails: first.statusDetails };
 }
@@ -54,8 +55,8 @@ async function _byIds(deps: ApiDeps, ids: string[], projects: Project[]): Promis
 }
 
 /** Every issue the status filter or query selects (all of them without either), collected before any changes. */
-async function _bySearch(deps: ApiDeps, q: { status?: string | undefined; query?: string | undefined }, projects: Project[]): Promise<Issue[]> {
-  const filter = buildIssueFilter(q.query ?? "", projects, "date", deps.clock.now());
+async function _bySearch(deps: ApiDeps, q: { status?: string | undefined; query?: string | undefined }, projects: Project[], me: User | undefined): Promise<Issue[]> {
+  const filter = buildIssueFilter(q.query ?? "", projects, "date", deps.clock.now(), me);
   if (q.status) {
     const status = STATUS_FILTER[q.status];
     if (!status) throw badRequest(`invalid status filter "${q.status.slice(0, 40)}" (resolved, unresolved, ignored, muted)`);

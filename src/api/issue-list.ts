@@ -2,7 +2,7 @@ import type { H3Event } from "h3";
 import { z } from "zod";
 import type { ApiIssue } from "../contract/index.ts";
 import { normalizeEventId } from "../events/values.ts";
-import type { Issue, IssueFilter, IssueSort, Project } from "../store/types.ts";
+import type { Issue, IssueFilter, IssueSort, Project, User } from "../store/types.ts";
 import { apiLinks, parseQuery, type ApiDeps } from "./context.ts";
 import { badRequest } from "../http/errors.ts";
 import { CURSOR_PARAM, linkHeader, pageSize, parseCursor } from "./pagination.ts";
@@ -12,6 +12,7 @@ import { findIssueByShortId } from "./short-ids.ts";
 import { buildStatsSeries, periodShape, periodStartHour } from "./stats.ts";
 import { resolveTimeRange, TIME_RANGE_PARAMS } from "./time-range.ts";
 import { listStatusDetails } from "./issue-resolution.ts";
+import { assigneeCondition, callerUser, loadIssuePeople } from "./assignment.ts";
 
 const LIST = z.union([z.string(), z.array(z.string())]).optional();
 
@@ -57,7 +58,7 @@ export async function listIssues(event: H3Event, deps: ApiDeps, projects: Projec
   if (direct) {
     issues = offset === 0 ? [direct] : [];
   } else {
-    const filter = buildIssueFilter(q.query, projects, sort, nowMs);
+    const filter = buildIssueFilter(q.query, projects, sort, nowMs, callerUser(event));
     for (const env of _asArray(q.environment)) filter.tags.push({ key: "environment", value: env, negate: false });
     const range = opts.timeFilter ? resolveTimeRange(q, nowMs) : undefined;
     if (range) filter.seenWithin = range;
@@ -73,20 +74,26 @@ export async function listIssues(event: H3Event, deps: ApiDeps, projects: Projec
   const spikes = new Map((await deps.store.spikeStats(issues.map((i) => i.id), nowMs)).map((s) => [s.issueId, s]));
   const resolutions = await listStatusDetails(deps, issues);
   const links = apiLinks(deps);
+  const people = await loadIssuePeople(deps, issues.map((i) => i.id));
   return issues.map((issue) => serializeIssue(issue, byId.get(issue.projectId)!, links, {
+    ...people(issue.id),
     spike: spikes.get(issue.id),
     statusDetails: resolutions.get(issue.id) ?? {},
     ...(period ? { stats: { [period]: buildStatsSeries(counts, issue.id, period, nowMs) } } : {}),
   }));
 }
 
-/** The store filter for a Sentry issue query (default `is:unresolved`; an explicit empty query is every issue). */
-export function buildIssueFilter(query: string | undefined, projects: Project[], sort: IssueSort, nowMs: number): IssueFilter {
+/**
+ * The store filter for a Sentry issue query (default `is:unresolved`; an explicit empty query is
+ * every issue). `me` is the signed-in user `assigned:me` names (an API token has none).
+ */
+export function buildIssueFilter(query: string | undefined, projects: Project[], sort: IssueSort, nowMs: number, me?: User): IssueFilter {
   // a QuerySyntaxError is a 400 naming the bad filter (src/http/errors.ts)
   const parsed = parseIssueQuery(query ?? "is:unresolved");
   const filter: IssueFilter = { projectIds: projects.map((p) => p.id), tags: parsed.tags, text: parsed.text, sort, offset: 0, limit: 0, nowMs };
   if (parsed.statuses) filter.statuses = parsed.statuses;
   if (parsed.levels) filter.levels = parsed.levels;
+  if (parsed.assignees) filter.assignees = parsed.assignees.map((a) => assigneeCondition(a, me));
   return filter;
 }
 

@@ -5,6 +5,7 @@ import { compareReleases, latestRelease, type ReleaseRef } from "../releases/ord
 import type { IssueReleaseCount, StoredResolution } from "../store/model/resolutions.ts";
 import type { Issue, IssueStatus, Project } from "../store/types.ts";
 import { type ApiDeps } from "./context.ts";
+import type { ActivityType, Actor } from "../store/model/activity.ts";
 import { badRequest } from "../http/errors.ts";
 import { serializeReleaseCount, serializeResolutionCheck, serializeStatusDetails } from "./serialize/issues.ts";
 
@@ -66,11 +67,19 @@ export async function planStatusChange(deps: ApiDeps, project: Project, body: St
   return { status, resolution: { type: "in_release", release: release.version }, statusDetails: { inRelease: release.version, actor: null } };
 }
 
-/** Applies a planned change to one issue: its status, then its resolution (cleared when not in a release). */
-export async function applyStatusChange(deps: ApiDeps, issueId: number, change: StatusChange): Promise<Issue | undefined> {
+/**
+ * Applies a planned change to one issue: its status, then its resolution (cleared when not in a
+ * release), then the activity entry (`set_resolved`, `set_resolved_in_release`, `set_unresolved`,
+ * `set_ignored`) when the status or the resolution changed.
+ */
+export async function applyStatusChange(deps: ApiDeps, issueId: number, change: StatusChange, actor: Actor = null): Promise<Issue | undefined> {
   const now = deps.clock.now() / 1000;
+  const before = await deps.store.getIssue(issueId);
   const updated = await deps.store.setIssueStatus(issueId, change.status, now);
   await deps.store.setIssueResolution(issueId, change.resolution, now);
+  if (before && updated && (before.status !== change.status || change.resolution)) {
+    await deps.store.addIssueActivity({ issueId, projectId: updated.projectId, actor, createdAtSec: now, ..._activityOf(change) });
+  }
   return updated;
 }
 
@@ -107,4 +116,15 @@ export async function releaseFacts(deps: ApiDeps, issue: Issue): Promise<{
     resolutionCheck = serializeResolutionCheck(resolution, fixed, ordered.filter((c) => !fixed.includes(c)));
   }
   return { statusDetails: serializeStatusDetails(resolution), releaseCounts: ordered.map(serializeReleaseCount), resolution: resolutionCheck };
+}
+
+// --- Internal ---
+
+function _activityOf(change: StatusChange): { type: ActivityType; data: Record<string, unknown> } {
+  if (change.status === "unresolved") return { type: "set_unresolved", data: {} };
+  if (change.status === "ignored") return { type: "set_ignored", data: {} };
+  if (!change.resolution) return { type: "set_resolved", data: {} };
+  return change.resolution.type === "in_release"
+    ? { type: "set_resolved_in_release", data: { version: change.resolution.release } }
+    : { type: "set_resolved_in_release", data: { version: "", inNextRelease: true, current_release_version: change.resolution.release } };
 }

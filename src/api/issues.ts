@@ -1,7 +1,9 @@
 import type { H3Event } from "h3";
 import type { ApiIssue, ApiIssueDetail, ApiTagKey, ApiTagValue } from "../contract/index.ts";
 import type { Issue, Project } from "../store/types.ts";
-import { apiLinks, param, parseJsonBody, requireOrganization, requireProject, resolveProjectScope, type ApiDeps, type RouteFn } from "./context.ts";
+import { z } from "zod";
+import { apiLinks, param, parseJsonBody, requireOrganization, requireProject, resolveProjectScope, validate, type ApiDeps, type RouteFn } from "./context.ts";
+import { actorOf, ASSIGNED_TO, assignIssue, loadIssuePeople } from "./assignment.ts";
 import { notFound } from "../http/errors.ts";
 import { findIssueByShortId } from "./short-ids.ts";
 import { serializeIssue, serializeIssueDetail, serializeTagKey } from "./serialize/issues.ts";
@@ -39,14 +41,20 @@ export function mountIssueRoutes(deps: ApiDeps, route: RouteFn): void {
       const stats = { "24h": buildStatsSeries(counts, issue.id, "24h", nowMs), "30d": buildStatsSeries(counts, issue.id, "30d", nowMs) };
       const [spike] = await deps.store.spikeStats([issue.id], nowMs);
       const groupings = await deps.store.listIssueGroupings(issue.id);
-      return serializeIssueDetail(issue, project, apiLinks(deps), { stats, tags, spike, groupings, ...(await releaseFacts(deps, issue)) });
+      const people = (await loadIssuePeople(deps, [issue.id]))(issue.id);
+      return serializeIssueDetail(issue, project, apiLinks(deps), { stats, tags, spike, groupings, ...people, ...(await releaseFacts(deps, issue)) });
     });
     route("PUT", prefix, async (event): Promise<ApiIssue> => {
       const { issue, project } = await loadIssue(deps, event);
-      const change = await planStatusChange(deps, project, await parseJsonBody(event, statusChangeSchema));
-      const updated = await applyStatusChange(deps, issue.id, change);
+      const body = await parseJsonBody(event, z.record(z.string(), z.unknown()));
+      // `assignedTo` alone assigns; a body without it is a status change (whose schema names what is missing)
+      const assignedTo = "assignedTo" in body ? validate(ASSIGNED_TO, body.assignedTo, "field \"assignedTo\"") : undefined;
+      const change = !("assignedTo" in body) || "status" in body ? await planStatusChange(deps, project, validate(statusChangeSchema, body, "field")) : undefined;
+      if (assignedTo !== undefined) await assignIssue(deps, issue, assignedTo, actorOf(event));
+      const updated = change ? await applyStatusChange(deps, issue.id, change, actorOf(event)) : await deps.store.getIssue(issue.id);
       const [spike] = await deps.store.spikeStats([issue.id], deps.clock.now());
-      return serializeIssue(updated!, project, apiLinks(deps), { spike, statusDetails: change.statusDetails });
+      const statusDetails = change?.statusDetails ?? (await releaseFacts(deps, updated!)).statusDetails;
+      return serializeIssue(updated!, project, apiLinks(deps), { spike, statusDetails, ...(await loadIssuePeople(deps, [issue.id]))(issue.id) });
     });
     route("GET", `${prefix}/tags`, async (event): Promise<ApiTagKey[]> => {
       const { issue } = await loadIssue(deps, event);

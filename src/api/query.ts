@@ -6,6 +6,8 @@ export interface ParsedIssueQuery {
   levels?: string[];
   tags: TagCondition[];
   text: string[];
+  /** `is:assigned`, `is:unassigned`, `assigned:<who>` (who: me, none, #team, team:slug, user:id, an email), resolved by the caller */
+  assignees?: { kind: "none" | "any" | "to"; refs: string[]; negate: boolean }[];
 }
 
 export { QuerySyntaxError };
@@ -20,6 +22,9 @@ const STATUS_ALIASES: Record<string, IssueStatus> = {
 
 const LEVELS = new Set(["fatal", "error", "warning", "info", "debug"]);
 
+/** Sentry's assignee filter and its older spelling. */
+const ASSIGNEE_KEYS = new Set(["assigned", "assigned_to"]);
+
 /**
  * Sentry's issue search syntax: `is:unresolved`, `level:error`, `key:value` tag filters (quoted
  * values, `!key:value` to negate, `*` wildcards), and free-text words matched in title and culprit.
@@ -33,6 +38,10 @@ export function parseIssueQuery(query: string): ParsedIssueQuery {
       continue;
     }
     if (t.op !== "=") throw new QuerySyntaxError(`"${t.key}:${t.op}${t.values[0]}": comparisons are not supported in issue search`);
+    if (ASSIGNEE_KEYS.has(t.key.toLowerCase())) {
+      _applyAssignee(result, t.values, t.negate);
+      continue;
+    }
     if (t.values.length > 1 && !["is", "level"].includes(t.key.toLowerCase())) {
       throw new QuerySyntaxError(`"${t.key}:[…]" lists several values; issue search takes one value per key`);
     }
@@ -45,9 +54,13 @@ export function parseIssueQuery(query: string): ParsedIssueQuery {
 
 function _applyFilter(result: ParsedIssueQuery, key: string, value: string, negate: boolean): void {
   const lower = key.toLowerCase();
+  if (lower === "is" && (value.toLowerCase() === "assigned" || value.toLowerCase() === "unassigned")) {
+    (result.assignees ??= []).push({ kind: value.toLowerCase() === "assigned" ? "any" : "none", refs: [], negate });
+    return;
+  }
   if (lower === "is") {
     const status = STATUS_ALIASES[value.toLowerCase()];
-    if (!status) throw new QuerySyntaxError(`unsupported search "is:${value}" (use is:unresolved, is:resolved or is:ignored)`);
+    if (!status) throw new QuerySyntaxError(`unsupported search "is:${value}" (use is:unresolved, is:resolved, is:ignored, is:assigned or is:unassigned)`);
     if (negate) {
       result.statuses = (result.statuses ?? ["unresolved", "resolved", "ignored"]).filter((s) => s !== status);
     } else {
@@ -63,4 +76,14 @@ function _applyFilter(result: ParsedIssueQuery, key: string, value: string, nega
     return;
   }
   result.tags.push({ key, value, negate });
+}
+
+function _applyAssignee(result: ParsedIssueQuery, values: string[], negate: boolean): void {
+  const refs = values.map((v) => v.trim()).filter((v) => v !== "");
+  if (refs.some((r) => r.toLowerCase() === "none")) {
+    if (refs.length > 1) throw new QuerySyntaxError('"assigned:none" cannot be combined with other assignees');
+    (result.assignees ??= []).push({ kind: "none", refs: [], negate });
+    return;
+  }
+  (result.assignees ??= []).push({ kind: "to", refs, negate });
 }

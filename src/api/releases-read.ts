@@ -9,6 +9,7 @@ import { notFound } from "../http/errors.ts";
 import { CURSOR_PARAM, linkHeader, parseCursor } from "./pagination.ts";
 import { loadDeploySummaries, loadReleaseContext, releaseProjectFigures, type ReleaseContext } from "./release-context.ts";
 import { serializeIssue } from "./serialize/issues.ts";
+import { loadIssuePeople } from "./assignment.ts";
 import { serializeReleaseDetail, serializeReleaseListItem, type ReleaseListExtras } from "./serialize/releases.ts";
 import { listStatusDetails } from "./issue-resolution.ts";
 
@@ -94,7 +95,8 @@ async function releaseDetail(deps: ApiDeps, release: ReleaseRecord, ctx: Release
       const issues = (await Promise.all(issueIds.map((id) => deps.store.getIssue(id)))).filter((i) => i !== undefined);
       const spikes = new Map((await deps.store.spikeStats(issues.map((i) => i.id), nowMs)).map((s) => [s.issueId, s]));
       const statusDetails = await listStatusDetails(deps, issues);
-      return issues.map((i) => serializeIssue(i, project, apiLinks(deps), { spike: spikes.get(i.id), statusDetails: statusDetails.get(i.id) ?? {} }));
+      const people = await loadIssuePeople(deps, issues.map((i) => i.id));
+      return issues.map((i) => serializeIssue(i, project, apiLinks(deps), { spike: spikes.get(i.id), statusDetails: statusDetails.get(i.id) ?? {}, ...people(i.id) }));
     };
     return { newIssues: await load(ids.newIssueIds), regressedIssues: await load(ids.regressedIssueIds) };
   }));

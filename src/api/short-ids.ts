@@ -4,6 +4,7 @@ import { apiLinks, param, requireOrganization, type ApiDeps, type RouteFn } from
 import { notFound } from "../http/errors.ts";
 import { listStatusDetails } from "./issue-resolution.ts";
 import { serializeIssue } from "./serialize/issues.ts";
+import { loadIssuePeople } from "./assignment.ts";
 
 /**
  * Short ids (`MY-PROJECT-1A`: the project slug upper-cased, a dash, a per-project counter in base
@@ -22,6 +23,7 @@ export function mountShortIdRoutes(deps: ApiDeps, route: RouteFn): void {
       group: serializeIssue(issue, project, apiLinks(deps), {
         spike: (await deps.store.spikeStats([issue.id], deps.clock.now()))[0],
         statusDetails: (await listStatusDetails(deps, [issue])).get(issue.id) ?? {},
+        ...(await loadIssuePeople(deps, [issue.id]))(issue.id),
       }),
     };
   });

@@ -4,6 +4,7 @@
  * so the two cannot disagree without `tsc` failing. Imports nothing outside this folder.
  */
 export type * from "./accounts.ts";
+export type * from "./activity.ts";
 export type * from "./alerts.ts";
 export type * from "./events.ts";
 export type * from "./explain.ts";

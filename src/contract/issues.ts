@@ -1,6 +1,7 @@
 /** Wire types of issues (Sentry's "groups"): lists, detail, tags and status changes. */
 
 import type { ApiIssueGrouping } from "./grouping.ts";
+import type { ApiAssignee } from "./activity.ts";
 
 export type ApiIssueStatus = "unresolved" | "resolved" | "ignored";
 
@@ -34,7 +35,8 @@ export interface ApiIssue {
   issueCategory: "error";
   metadata: { type?: string; value?: string; filename?: string; function?: string; title?: string };
   numComments: number;
-  assignedTo: null;
+  /** Sentry's assignee shape, or null */
+  assignedTo: ApiAssignee | null;
   isBookmarked: boolean;
   isSubscribed: boolean;
   hasSeen: boolean;

@@ -12,7 +12,7 @@ import { startTestServer, type TestServer } from "../_helpers/server.ts";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/sdk/", import.meta.url));
 const READ_TOKEN = "lt-mcp-read-only-token-0123456789";
-const TOOL_NAMES = ["find_organizations", "find_projects", "search_issues", "get_issue_details", "search_events", "get_trace_details", "find_releases", "update_issue", "explain_issue"];
+const TOOL_NAMES = ["find_organizations", "find_projects", "search_issues", "get_issue_details", "search_events", "get_trace_details", "find_releases", "update_issue", "add_issue_note", "get_issue_activity", "explain_issue"];
 
 type ToolResult = { isError?: boolean; content: { type: string; text: string }[] };
 const text = (r: unknown) => (r as ToolResult).content.map((c) => c.text).join("\n");
@@ -148,6 +148,19 @@ describe("MCP: the SDK's client over HTTP and stdio against real SDK data", () =
     expect((await t.api(`/api/0/issues/${issueId}/`)).body).toMatchObject({ status: "resolved", statusDetails: { inNextRelease: true } });
     await http.callTool({ name: "update_issue", arguments: { issueUrl: `${t.url}/issues/${issueId}/`, status: "unresolved" } });
     expect((await t.api(`/api/0/issues/${issueId}/`)).body.status).toBe("unresolved");
+
+    // assignment, notes and the activity log
+    const assigned = text(await http.callTool({ name: "update_issue", arguments: { issueId: shortId, assignedTo: "Oncall@Example.com", reason: "customer lookup returns undefined for guests" } }));
+    expect(assigned).toContain("assigned to oncall@example.com");
+    expect(assigned).toContain("The reason was added as a note.");
+    expect((await t.api(`/api/0/issues/${issueId}/`)).body).toMatchObject({ assignedTo: { type: "user", id: "oncall@example.com", email: "oncall@example.com" }, numComments: 1 });
+    expect(text(await http.callTool({ name: "add_issue_note", arguments: { issueId: shortId, text: "Guard: test/checkout.test.ts covers guests" } }))).toContain("2 notes now");
+    const log = text(await http.callTool({ name: "get_issue_activity", arguments: { issueId: shortId } }));
+    expect(log).toContain("**note**: Guard: test/checkout.test.ts covers guests");
+    expect(log).toContain("**assigned** to oncall@example.com");
+    expect(log).toContain("**set_resolved_in_release** (in the next release)");
+    expect(log).toContain("**first_seen**");
+    expect(text(await http.callTool({ name: "get_issue_activity", arguments: { issueId: shortId, includeComments: false } }))).not.toContain("**note**");
   });
 
   it("refuses /mcp without a valid Bearer token", async () => {

@@ -76,6 +76,8 @@ describe.each(STORE_BACKENDS)("teams, assignment and activity ($name)", (backend
     expect(await listWith(projectId, [cond("to", { emails: ["owner@example.com"], userIds: [user.id] })])).toEqual([a, c]);
     expect(await listWith(projectId, [cond("to", { teamSlugs: ["billing"], negate: true })])).toEqual([a, c, d]);
     expect(await listWith(projectId, [cond("to")])).toEqual([]);
+    // an email names the user who has it, too
+    expect(await listWith(projectId, [cond("to", { emails: ["dev@example.com"] })])).toEqual([a]);
 
     // reassigning replaces; clearing removes; deleting the team drops its assignments
     await store.setIssueAssignee(a, null, activity(a, projectId, { type: "unassigned", data: {} }));

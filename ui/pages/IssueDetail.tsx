@@ -1,6 +1,9 @@
 import { useState } from "preact/hooks";
 import { apiSend, describeError } from "../api/client.ts";
-import type { ApiEvent, ApiIssueDetail as IssueDetailData, ApiIssueStatus, ApiTagKey } from "../../src/contract/index.ts";
+import type { ApiActivityList, ApiEvent, ApiIssueDetail as IssueDetailData, ApiIssueStatus, ApiTagKey } from "../../src/contract/index.ts";
+import { AssigneePicker } from "../components/AssigneePicker.tsx";
+import { IssueActivity } from "../components/IssueActivity.tsx";
+import { formatDuration, openPeriodStart } from "../lib/activity.ts";
 import { ErrorBox } from "../components/ErrorBox.tsx";
 import { EventView } from "../components/EventView.tsx";
 import { GroupingInfo } from "../components/GroupingInfo.tsx";
@@ -27,6 +30,7 @@ import { triageBadges } from "../lib/triage.ts";
 export function IssueDetail(props: { org: string; issueId: string; eventId?: string | undefined }) {
   const issue = useApi<IssueDetailData>(`/api/0/issues/${encodeURIComponent(props.issueId)}/`);
   const tags = useApi<ApiTagKey[]>(`/api/0/issues/${encodeURIComponent(props.issueId)}/tags/`);
+  const activity = useApi<ApiActivityList>(`/api/0/issues/${encodeURIComponent(props.issueId)}/activities/`);
   const which = props.eventId ?? "latest";
   const event = useApi<ApiEvent>(`/api/0/issues/${encodeURIComponent(props.issueId)}/events/${encodeURIComponent(which)}/`);
   const [period, setPeriod] = useState<"24h" | "30d">("24h");
@@ -46,12 +50,27 @@ export function IssueDetail(props: { org: string; issueId: string; eventId?: str
     try {
       await apiSend("PUT", `/api/0/issues/${encodeURIComponent(data.id)}/`, typeof status === "string" ? { status } : status);
       issue.reload();
+      activity.reload();
     } catch (err) {
       setActionError(`Could not change the status: ${describeError(err)}`);
     } finally {
       setBusy(false);
     }
   };
+  const assign = async (assignedTo: string | null) => {
+    setBusy(true);
+    setActionError(undefined);
+    try {
+      await apiSend("PUT", `/api/0/issues/${encodeURIComponent(data.id)}/`, { assignedTo });
+      issue.reload();
+      activity.reload();
+    } catch (err) {
+      setActionError(`Could not change the assignee: ${describeError(err)}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const openSince = activity.data && openPeriodStart(activity.data.activity, data.status);
 
   return (
     <article class="issue-detail">
@@ -81,6 +100,7 @@ export function IssueDetail(props: { org: string; issueId: string; eventId?: str
           ) : (
             <button type="button" class="primary" disabled={busy} onClick={() => setStatus("unresolved")}>Unresolve</button>
           )}
+          <AssigneePicker org={props.org} assignedTo={data.assignedTo} busy={busy} onAssign={assign} />
         </div>
       </header>
       {actionError && <div class="notice notice-error" role="alert">{actionError}</div>}
@@ -99,6 +119,13 @@ export function IssueDetail(props: { org: string; issueId: string; eventId?: str
           <span class="stat-value small" title={formatDateTime(data.lastSeen)}>{formatRelativeTime(data.lastSeen, now)}</span>
           <span class="release">{data.lastRelease ? `in ${data.lastRelease.version}` : "no release"}</span>
         </div>
+        {openSince && (
+          <div class="stat" data-testid="open-for">
+            <span class="stat-label">Open for</span>
+            <span class="stat-value small" title={`since ${formatDateTime(openSince)}`}>{formatDuration((now - Date.parse(openSince)) / 1000)}</span>
+            <span class="release">this open period</span>
+          </div>
+        )}
         {data.isSpiking && (
           <div class="stat stat-alert">
             <span class="stat-label">Last hour</span>
@@ -130,6 +157,9 @@ export function IssueDetail(props: { org: string; issueId: string; eventId?: str
           {tags.data && <TagBars tags={tags.data} />}
         </section>
       </div>
+
+      {activity.data && <IssueActivity issueId={data.id} activity={activity.data.activity} onChanged={() => { activity.reload(); issue.reload(); }} />}
+      {activity.error !== undefined && !activity.data && <p class="error-text">Could not load the activity: {describeError(activity.error)}</p>}
 
       {event.data && <SuspectCommits key={`suspects-${event.data.eventID}`} org={props.org} project={data.project.slug} eventId={event.data.eventID} />}
       {event.data && <ExplainPanel key={event.data.eventID} issueId={data.id} eventId={event.data.eventID} />}

@@ -1,5 +1,5 @@
 import type {
-  ApiIssue, ApiIssueDetail, ApiIssueReleaseCount, ApiResolutionCheck, ApiStatsSeries, ApiStatusDetails, ApiTagKey,
+  ApiAssignee, ApiIssue, ApiIssueDetail, ApiIssueReleaseCount, ApiResolutionCheck, ApiStatsSeries, ApiStatusDetails, ApiTagKey,
 } from "../../contract/index.ts";
 import { toIsoString } from "../../events/timestamps.ts";
 import type { IssueReleaseCount, StoredResolution } from "../../store/model/resolutions.ts";
@@ -15,6 +15,8 @@ export interface IssueExtras {
   statusDetails: ApiStatusDetails;
   /** with `statsPeriod`: that period's series */
   stats?: Record<string, ApiStatsSeries>;
+  assignedTo: ApiAssignee | null;
+  numComments: number;
 }
 
 /** What issue detail adds: series, tag keys and the release facts. */
@@ -50,8 +52,8 @@ export function serializeIssue(issue: Issue, project: Project, links: ApiLinks, 
     issueType: "error",
     issueCategory: "error",
     metadata: issue.metadata,
-    numComments: 0,
-    assignedTo: null,
+    numComments: extras.numComments,
+    assignedTo: extras.assignedTo,
     isBookmarked: false,
     isSubscribed: false,
     hasSeen: false,

@@ -39,7 +39,8 @@ export type AssigneeRef = { kind: "user"; userId: number } | { kind: "team"; tea
 
 /**
  * An issue-search condition on the assignee: `none` (unassigned), `any` (assigned), or `to` one of
- * the users, team slugs or emails listed. `negate` inverts it.
+ * the users, team slugs or (lowercased) emails listed; an email also names the user with that
+ * address. `negate` inverts it.
  */
 export interface AssigneeCondition {
   kind: "none" | "any" | "to";

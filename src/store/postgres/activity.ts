@@ -71,7 +71,11 @@ export function pgAssigneeConditionSql(c: AssigneeCondition, p: (value: unknown)
     const any: string[] = [];
     if (c.userIds.length) any.push(`a.user_id = ANY(${p(c.userIds)}::bigint[])`);
     if (c.teamSlugs.length) any.push(`a.team_id IN (SELECT id FROM teams WHERE slug = ANY(${p(c.teamSlugs)}::text[]))`);
-    if (c.emails.length) any.push(`a.email = ANY(${p(c.emails)}::text[])`);
+    if (c.emails.length) {
+      // an email names a bare-email assignment or the user with that address (compared without case)
+      const emails = p(c.emails.map((e) => e.toLowerCase()));
+      any.push(`a.email = ANY(${emails}::text[]) OR a.user_id IN (SELECT id FROM users WHERE lower(email) = ANY(${emails}::text[]))`);
+    }
     sql = any.length ? `EXISTS (SELECT 1 FROM issue_assignees a WHERE a.issue_id = i.id AND (${any.join(" OR ")}))` : "false";
   }
   return c.negate ? `NOT (${sql})` : sql;

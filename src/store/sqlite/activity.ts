@@ -84,7 +84,11 @@ export function assigneeConditionSql(c: AssigneeCondition): { sql: string; param
     const any: string[] = [];
     if (c.userIds.length) any.push(`a.user_id IN (${_marks(c.userIds)})`), params.push(...c.userIds);
     if (c.teamSlugs.length) any.push(`a.team_id IN (SELECT id FROM teams WHERE slug IN (${_marks(c.teamSlugs)}))`), params.push(...c.teamSlugs);
-    if (c.emails.length) any.push(`a.email IN (${_marks(c.emails)})`), params.push(...c.emails);
+    if (c.emails.length) {
+      // an email names a bare-email assignment or the user with that address (users.email has NOCASE)
+      any.push(`a.email IN (${_marks(c.emails)}) OR a.user_id IN (SELECT id FROM users WHERE email IN (${_marks(c.emails)}))`);
+      params.push(...c.emails, ...c.emails);
+    }
     sql = any.length ? `EXISTS (SELECT 1 FROM issue_assignees a WHERE a.issue_id = i.id AND (${any.join(" OR ")}))` : "0";
   }
   return { sql: c.negate ? `NOT (${sql})` : sql, params };
