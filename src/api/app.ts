@@ -6,6 +6,7 @@ import type { ApiPrincipal } from "./principal.ts";
 import { levelForMethod, requireScopeLevel } from "./scopes.ts";
 import type { ApiDeps, RouteFn } from "./context.ts";
 import { mountAlertRoutes } from "./alerts.ts";
+import { mountMonitorRoutes } from "./monitors.ts";
 import { mountEventRoutes } from "./events.ts";
 import { mountIssueRoutes } from "./issues.ts";
 import { mountLoginRoutes } from "./logins.ts";
@@ -68,6 +69,7 @@ export function createApiApp(deps: ApiDeps): H3 {
   mountEventRoutes(deps, route);
   mountTeamRoutes(deps, route);
   mountAlertRoutes(deps, route);
+  mountMonitorRoutes(deps, route);
   mountTraceRoutes(deps, route);
   mountReleaseWriteRoutes(deps, route);
   mountReleaseReadRoutes(deps, route);

@@ -10,6 +10,7 @@ export type * from "./events.ts";
 export type * from "./explain.ts";
 export type * from "./grouping.ts";
 export type * from "./issues.ts";
+export type * from "./monitors.ts";
 export type * from "./organizations.ts";
 export type * from "./project-settings.ts";
 export type * from "./releases.ts";
