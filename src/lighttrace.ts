@@ -72,7 +72,7 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
   let publicUrl = resolvePublicUrl(config, config.port);
   const alertEmail = createEmailChannel(config);
   const alerts = new AlertDispatcher({ store, config, logger, clock, email: alertEmail, baseUrl: () => config.baseUrl || publicUrl });
-  const limitEnforcer = new LimitEnforcer({ config, store, logger, now: () => clock.now() });
+  const limitEnforcer = new LimitEnforcer({ config, store, logger, now: () => clock.now(), ...(cluster.minuteCounts ? { minuteCounts: cluster.minuteCounts } : {}) });
   const queue = new IngestQueue(store, {
     maxQueuedEvents: config.maxQueuedEvents,
     maxQueuedBytes: config.maxQueuedBytes,

@@ -21,8 +21,19 @@ export interface Cluster {
   subscribe(topic: ClusterTopic, handler: () => void): void;
   /** Counters of sign-in attempts (the login throttle), shared by every node. */
   readonly loginAttempts: AttemptLimiter;
+  /**
+   * Error events per project and minute across every node (the per-minute limit); absent on SQLite,
+   * where the process's own counter is the whole truth.
+   */
+  readonly minuteCounts?: SharedMinuteCounts;
   /** Steps down (releasing the lock) and stops listening. */
   close(): Promise<void>;
+}
+
+/** A counter per (project, minute) that every node adds to. */
+export interface SharedMinuteCounts {
+  /** Adds `n` (negative gives back) to the project's count for `minute` (minutes since the epoch); the new total. */
+  add(projectId: number, minute: number, n: number): Promise<number>;
 }
 
 /**

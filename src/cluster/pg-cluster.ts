@@ -1,6 +1,6 @@
 import type { Logger } from "../logger.ts";
 import { PgClusterSession } from "../store/postgres/cluster-session.ts";
-import { PgAttemptCounters } from "../store/postgres/cluster-counters.ts";
+import { PgAttemptCounters, PgMinuteCounters } from "../store/postgres/cluster-counters.ts";
 import { createPgPool, parsePostgresUrl } from "../store/postgres/connection.ts";
 import type { Cluster, ClusterTopic } from "./cluster.ts";
 import { CLUSTER_TOPICS } from "./cluster.ts";
@@ -36,8 +36,8 @@ export function createPgCluster(url: string, opts: PgClusterOptions): Cluster {
   let closed = false;
   let ticking: Promise<void> | undefined;
   let warnedUnreachable = false;
-  // shared counters run on their own small pool: a sign-in never waits behind ingest's connections
-  const counterPool = createPgPool(parsePostgresUrl(url), { maxConnections: 2, applicationName: `lighttrace node ${opts.nodeName} counters` });
+  // shared counters run on their own small pool: a sign-in or a quota check never waits behind ingest's connections
+  const counterPool = createPgPool(parsePostgresUrl(url), { maxConnections: 4, applicationName: `lighttrace node ${opts.nodeName} counters` });
   counterPool.on("error", (err) => logger.warn("a PostgreSQL connection was lost", { error: err.message }));
 
   const deliver = (topic: ClusterTopic) => {
@@ -123,6 +123,7 @@ export function createPgCluster(url: string, opts: PgClusterOptions): Cluster {
   return {
     kind: "postgres",
     loginAttempts: new PgAttemptCounters(counterPool),
+    minuteCounts: new PgMinuteCounters(counterPool),
     start(r) {
       roles = r;
       ticking = tick().finally(() => {

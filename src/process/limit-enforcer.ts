@@ -5,6 +5,14 @@ import { ProjectLimitsCache, type EffectiveLimits } from "./project-limits.ts";
 import { ProjectQuota, usageMonth, type QuotaVerdict } from "./quota.ts";
 import { RetentionRunner } from "./retention.ts";
 import type { IngestJob } from "./types.ts";
+import type { SharedMinuteCounts } from "../cluster/cluster.ts";
+
+/**
+ * With several nodes, how long a node trusts the month's usage it read: the other nodes' accepted
+ * events reach it through the stored usage, so the monthly quota can overshoot by what the other
+ * nodes accept in this time (plus what is still in their queues).
+ */
+const SHARED_MONTH_TTL_MS = 5_000;
 
 /** How often refused-event counts are written (they are statistics: a crash loses at most this much). */
 const OUTCOME_FLUSH_MS = 2_000;
@@ -22,10 +30,16 @@ export class LimitEnforcer {
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly store: Store;
   private readonly logger: Logger;
+  private readonly shared: SharedMinuteCounts | undefined;
+  /** jobs whose events were added to the shared minute counter (a refund gives them back there too) */
+  private readonly countedShared = new WeakSet<IngestJob>();
+  private readonly monthReadAt = new Map<number, number>();
 
-  constructor(deps: { config: Config; store: Store; logger: Logger; now: () => number }) {
+  /** `minuteCounts`: the per-minute counter all nodes share (several nodes on PostgreSQL); absent = this process counts alone. */
+  constructor(deps: { config: Config; store: Store; logger: Logger; now: () => number; minuteCounts?: SharedMinuteCounts }) {
     this.store = deps.store;
     this.logger = deps.logger;
+    this.shared = deps.minuteCounts;
     this.limits = new ProjectLimitsCache(deps.store, deps.config, deps.now);
     this.retention = new RetentionRunner({ store: deps.store, limitsFor: (id) => this.limits.limitsFor(id), logger: deps.logger, now: deps.now });
   }
@@ -46,10 +60,21 @@ export class LimitEnforcer {
     const nowMs = job.receivedAtMs;
     const hashes = job.events.map((e) => e.grouping.hash);
     if (hashes.length === 0) return { admitted: true, via: "within_limits" };
-    if (limits.monthlyQuota > 0 && !this.quota.knowsMonth(job.projectId, nowMs)) {
+    const monthStale = this.shared !== undefined && nowMs - (this.monthReadAt.get(job.projectId) ?? 0) > SHARED_MONTH_TTL_MS;
+    if (limits.monthlyQuota > 0 && (monthStale || !this.quota.knowsMonth(job.projectId, nowMs))) {
       this.quota.seedMonth(job.projectId, nowMs, await this.store.monthlyUsage(job.projectId, usageMonth(nowMs)));
+      if (this.monthReadAt.size > 10_000) this.monthReadAt.clear();
+      this.monthReadAt.set(job.projectId, nowMs);
     }
     const quotaLimits = { eventsPerMinute: limits.eventsPerMinute, monthlyQuota: limits.monthlyQuota };
+    // several nodes: the minute's count is what all of them admitted (this request's events included
+    // now, given back below when it is refused), so together they allow the limit, not N times it
+    const minute = Math.floor(nowMs / 60_000);
+    if (this.shared && quotaLimits.eventsPerMinute > 0) {
+      const total = await this.shared.add(job.projectId, minute, hashes.length);
+      this.quota.syncMinute(job.projectId, nowMs, total - hashes.length);
+      this.countedShared.add(job);
+    }
     const known = new Set<string>();
     if (quotaLimits.eventsPerMinute > 0 || quotaLimits.monthlyQuota > 0) {
       // only over a limit does it matter whether an issue exists; one cheap probe per event then
@@ -58,13 +83,17 @@ export class LimitEnforcer {
       }
     }
     const verdict = this.quota.check(job.projectId, quotaLimits, hashes, (h) => known.has(h), nowMs);
-    if (!verdict.admitted) this.countRefused(job.projectId, verdict.reason, hashes.length, nowMs);
+    if (!verdict.admitted) {
+      this.countRefused(job.projectId, verdict.reason, hashes.length, nowMs);
+      this.giveBackShared(job);
+    }
     return verdict;
   }
 
   /** Gives back what `admit` counted for a job that was not stored after all. */
   refund(job: IngestJob): void {
     this.quota.refund(job.projectId, job.events.length, job.receivedAtMs);
+    this.giveBackShared(job);
   }
 
   async stop(): Promise<void> {
@@ -86,6 +115,13 @@ export class LimitEnforcer {
   }
 
   // --- Internal ---
+
+  private giveBackShared(job: IngestJob): void {
+    if (!this.shared || !this.countedShared.has(job)) return;
+    this.countedShared.delete(job);
+    this.shared.add(job.projectId, Math.floor(job.receivedAtMs / 60_000), -job.events.length)
+      .catch((err: unknown) => this.logger.warn("could not give refused events back to the shared minute count", { error: err }));
+  }
 
   private countRefused(projectId: number, reason: string, quantity: number, nowMs: number): void {
     const day = Math.floor(nowMs / 86_400_000);

@@ -82,6 +82,14 @@ export class ProjectQuota {
     return { admitted: true, via: allNew ? "new_issue" : "trickle" };
   }
 
+  /**
+   * Sets the current minute's count to what every node counted before this request (several
+   * nodes on one database: the shared counter is the truth, this process's own count is not).
+   */
+  syncMinute(projectId: number, nowMs: number, countedBefore: number): void {
+    this.minuteOf(projectId, nowMs).count = countedBefore;
+  }
+
   /** Whether `n` more events would pass a limit now (nothing is counted). */
   wouldExceed(projectId: number, limits: QuotaLimits, n: number, nowMs: number): boolean {
     const minute = this.minutes.get(projectId);

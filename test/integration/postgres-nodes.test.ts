@@ -88,6 +88,30 @@ describe("two nodes on one PostgreSQL", () => {
     expect([401, 403]).toContain(refused);
   });
 
+  it("shares the per-minute limit: both nodes together admit the limit, not twice it", async () => {
+    const [a, b] = nodes as [ChildServer, ChildServer];
+    const created = JSON.parse((await runCli(["projects", "create", "limited", "--database", database.url, "--json"])).stdout);
+    const put = await api(a, "/api/0/projects/lighttrace/limited/limits/", { method: "PUT", body: JSON.stringify({ eventsPerMinute: 20 }) });
+    expect(put.status).toBe(200);
+    const dsn = new URL(created.dsn);
+    // one minute window: do not start in its last seconds
+    if (new Date().getSeconds() > 40) await new Promise((r) => setTimeout(r, (61 - new Date().getSeconds()) * 1000));
+    const send = async (node: ChildServer) => {
+      const res = await fetch(`${node.url}/api/${created.id}/envelope/?sentry_key=${dsn.username}`, {
+        method: "POST", body: new Uint8Array(eventEnvelope(errorEvent({ exception: { values: [{ type: "Limited", value: "same issue" }] } }))),
+      });
+      await res.arrayBuffer();
+      return res.status;
+    };
+    const statuses: number[] = [];
+    for (let i = 0; i < 60; i++) statuses.push(await send(i % 2 === 0 ? a : b));
+    const admitted = statuses.filter((s) => s === 200).length;
+    // 20, plus at most one over-limit event of the issue per node and minute (the trickle that keeps its counts alive)
+    expect(admitted).toBeGreaterThanOrEqual(20);
+    expect(admitted).toBeLessThanOrEqual(22);
+    expect(statuses.filter((s) => s === 429).length).toBe(60 - admitted);
+  });
+
   it("keeps every acknowledged event and alerts each incident once when the leader is killed mid-load", async () => {
     const [first, second] = nodes as [ChildServer, ChildServer];
     const leader = isLeader(first) ? first : second;

@@ -64,3 +64,31 @@ export class PgAttemptCounters {
     );
   }
 }
+
+/**
+ * Error events per (project, minute) counted by every node: one upsert per admitted request of a
+ * project with a per-minute limit, which returns the minute's total across nodes. The row lock
+ * orders concurrent requests, so the total is exact. Rows of past minutes are deleted now and then.
+ */
+export class PgMinuteCounters {
+  private readonly pool: pg.Pool;
+  private addsSincePrune = 0;
+
+  constructor(pool: pg.Pool) {
+    this.pool = pool;
+  }
+
+  /** Adds `n` (negative: gives events back) and returns the minute's new total. */
+  async add(projectId: number, minute: number, n: number): Promise<number> {
+    const { rows } = await this.pool.query<{ n: number }>(
+      `INSERT INTO cluster_minute_counts AS c (project_id, minute, n) VALUES ($1, $2, $3)
+       ON CONFLICT (project_id, minute) DO UPDATE SET n = c.n + excluded.n RETURNING n`,
+      [projectId, minute, n],
+    );
+    if (++this.addsSincePrune >= 1_000) {
+      this.addsSincePrune = 0;
+      await this.pool.query("DELETE FROM cluster_minute_counts WHERE minute < $1", [minute - 10]).catch(() => undefined);
+    }
+    return rows[0]!.n;
+  }
+}

@@ -676,4 +676,18 @@ CREATE TABLE monitor_processing_errors (
 CREATE INDEX monitor_processing_errors_by_project ON monitor_processing_errors (project_id, id);
 `,
   },
+  {
+    // Error events per project and minute, counted by every node before it admits a request (the
+    // per-minute limit, src/cluster/): N nodes together allow the limit, not N times it.
+    name: "005-cluster-minute-counts",
+    sql: `
+CREATE TABLE cluster_minute_counts (
+  project_id bigint NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  -- minutes since the epoch
+  minute bigint NOT NULL,
+  n bigint NOT NULL,
+  PRIMARY KEY (project_id, minute)
+);
+`,
+  },
 ];
