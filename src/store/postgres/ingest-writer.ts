@@ -1,7 +1,6 @@
 import type { ConflictedWrite, PlannedAlert, PlannedEvent, WritePlan, WriteResult } from "../write-plan.ts";
 import type { PgDb, PgExecutor } from "./pg-db.ts";
 import { column, sortedByKey, upsertPlanCounters } from "./ingest-counters.ts";
-import { NotYetOnPostgresError } from "./not-yet.ts";
 import { shortIdSequence } from "./projects.ts";
 
 /** Writes a plan's release-health or trace rows inside the plan's transaction (sessions.ts, traces.ts). */
@@ -20,10 +19,8 @@ export type PlanPartWriter<K extends "sessions" | "traces"> = (tx: PgExecutor, r
  * A lost claim rolls everything back and comes out as a conflict; deadlocks and serialisation
  * failures are retried whole by `PgDb.transaction`.
  */
-export function createPgIngestWriter(db: PgDb, parts: { sessions?: PlanPartWriter<"sessions">; traces?: PlanPartWriter<"traces"> } = {}): (plan: WritePlan) => Promise<WriteResult> {
+export function createPgIngestWriter(db: PgDb, parts: { sessions: PlanPartWriter<"sessions">; traces: PlanPartWriter<"traces"> }): (plan: WritePlan) => Promise<WriteResult> {
   return async (plan) => {
-    if (plan.sessions.length && !parts.sessions) throw new NotYetOnPostgresError("release-health sessions (executeWritePlan)");
-    if (plan.traces.length && !parts.traces) throw new NotYetOnPostgresError("traces (executeWritePlan)");
     try {
       return await db.transaction(async (tx): Promise<WriteResult> => {
         // 1. new issues get their ids and short ids; every issue index maps to an id from here on
@@ -37,8 +34,8 @@ export function createPgIngestWriter(db: PgDb, parts: { sessions?: PlanPartWrite
         // 5. aggregated counters, one upsert per table in key order
         await upsertPlanCounters(tx, plan, ids);
         // 6. release health and traces, as their writers merge them
-        if (plan.sessions.length) await parts.sessions!(tx, plan.sessions);
-        if (plan.traces.length) await parts.traces!(tx, plan.traces);
+        if (plan.sessions.length) await parts.sessions(tx, plan.sessions);
+        if (plan.traces.length) await parts.traces(tx, plan.traces);
         // 7. alerts: the cooldown claim, then (only if taken) the outbox rows
         const { taken, inserted } = await _writeAlerts(tx, plan.alerts, ids);
         return { committed: true, issueIds: ids, alertClaimsTaken: taken, outboxRowsInserted: inserted };

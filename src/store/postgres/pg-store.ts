@@ -14,12 +14,12 @@ import { createPgGroupingQueries } from "./groupings.ts";
 import { createPgIngestReads } from "./ingest-reads.ts";
 import { createPgIngestWriter } from "./ingest-writer.ts";
 import { createPgIssueQueries } from "./issues.ts";
-import { notYetOnPostgres } from "./not-yet.ts";
 import { createPgProjectLimitQueries } from "./project-limits.ts";
 import { createPgProjectQueries } from "./projects.ts";
 import { createPgReleaseQueries } from "./releases.ts";
 import { createPgReleaseStatsQueries } from "./release-stats.ts";
 import { createPgResolutionQueries } from "./resolutions.ts";
+import { createPgRetentionQueries } from "./retention.ts";
 import { createPgSessionQueries, createPgSessionWriter } from "./sessions.ts";
 import { createPgSourceLinkQueries } from "./source-links.ts";
 import { createPgTraceQueries, createPgTraceWriter } from "./traces.ts";
@@ -64,8 +64,7 @@ export async function openPgStore(url: string, opts: PgStoreOptions & PgStoreLim
 
 /**
  * The PostgreSQL Store, assembled from one factory per module (see README.md beside this file for
- * how to add one). Modules not ported yet are listed in `notYetOnPostgres`: their methods reject
- * with `NotYetOnPostgresError` rather than answer with empty data.
+ * how to add one); every Store method is implemented, as on SQLite.
  */
 export function createPgStore(db: PgDb, limits: PgStoreLimits = {}): Store {
   const alerts = createPgAlertQueries(db);
@@ -91,6 +90,7 @@ export function createPgStore(db: PgDb, limits: PgStoreLimits = {}): Store {
     ...createPgArtifactQueries(db),
     ...createPgSourceLinkQueries(db),
     ...createPgExplanationQueries(db),
+    ...createPgRetentionQueries(db),
     ...createPgActivityQueries(db),
     ...createPgTeamQueries(db),
     readIngestState: (queries) => ingestReads.readIngestState(queries),
@@ -105,10 +105,6 @@ export function createPgStore(db: PgDb, limits: PgStoreLimits = {}): Store {
     getTrace: (traceId) => traces.getTrace(traceId),
     encodeEventPayload: async (json) => encodeEventData(json),
     alerts: alerts.store,
-    ...notYetOnPostgres([
-      // retention
-      "storedEventCount", "issueStoredCounts", "deleteOldestEvents", "deleteEventsOlderThan",
-    ]),
     // autovacuum returns space and there is no WAL file to fold in: nothing to do on PostgreSQL
     releaseFreePages: async () => ({ freedPages: 0 }),
     checkpoint: () => undefined,
