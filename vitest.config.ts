@@ -7,6 +7,8 @@ export default defineConfig({
     exclude: [...configDefaults.exclude, "test/binary/**"],
     // a private PostgreSQL, started when a test first asks for a database (test/_helpers/postgres.ts)
     globalSetup: ["test/_helpers/postgres.ts"],
+    // servers and temp dirs close after every test, failed or not; undeclared server WARN/ERROR lines fail it
+    setupFiles: ["test/_helpers/setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // two cores on CI: more workers only make the real-server tests fight for CPU

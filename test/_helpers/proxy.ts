@@ -1,4 +1,5 @@
 import { createServer, request, type IncomingHttpHeaders, type Server } from "node:http";
+import { track } from "./harness.ts";
 
 export interface ReverseProxy {
   url: string;
@@ -35,14 +36,13 @@ export async function startReverseProxy(upstreamPort: number, options: ReversePr
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as { port: number }).port;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
-  };
+  let closing: Promise<void> | undefined;
+  const close = () => (closing ??= new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  }));
+  track({ close });
+  return { url: `http://127.0.0.1:${port}`, port, close };
 }
 
 /** nginx's `$proxy_add_x_forwarded_for`: the client's X-Forwarded-For with the address the proxy saw appended. */

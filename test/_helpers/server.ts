@@ -7,6 +7,8 @@ import { systemClock, type Clock } from "../../src/clock.ts";
 import { startServer, type RunningServer } from "../../src/lighttrace.ts";
 import { formatDsn } from "../../src/bootstrap.ts";
 import { ADMIN_SCOPES, hashApiToken, mintApiToken, tokenHint } from "../../src/api/tokens.ts";
+import type { Project, ProjectKey } from "../../src/store/types.ts";
+import { ServerLog, track } from "./harness.ts";
 
 export interface TestServer {
   server: RunningServer;
@@ -22,24 +24,56 @@ export interface TestServer {
   token: string;
   /** GET/PUT the API with the token; returns status, parsed JSON and headers */
   api(path: string, init?: RequestInit): Promise<{ status: number; body: any; headers: Headers }>;
-  /** logged lines at warn/error: tests fail when the server logged an unexpected error */
+  /** the WARN/ERROR lines the server logged (the harness fails a test on any it did not declare) */
   errors: string[];
+  /** the running test expects a WARN/ERROR line matching `pattern`: it fails if none comes before it ends */
+  expectLog(pattern: RegExp): void;
+  /** lines matching `pattern` may come at any time while this server runs (background work provoked on purpose) */
+  tolerateLog(pattern: RegExp): void;
+  /** stops the server and removes its data directory (unless the test gave one); idempotent */
   close(): Promise<void>;
 }
 
+export interface TestServerOptions {
+  /** serve this directory (the caller's: kept on close) instead of a fresh one */
+  dataDir?: string;
+}
+
 /**
- * Starts the real server on 127.0.0.1 with a free port and a fresh data directory (removed on
- * close), plus an API token. The server logs into `errors` so tests can assert none happened.
+ * Starts the real server on 127.0.0.1 with a free port and a fresh data directory, plus an API
+ * token. It is closed and its directory removed when the test (or, started in `beforeAll`, the
+ * file) ends, whatever happened; a WARN/ERROR line the test did not declare fails it
+ * (test/_helpers/harness.ts).
  */
-export async function startTestServer(overrides: Partial<Record<ConfigKey, unknown>> = {}, clock: Clock = systemClock): Promise<TestServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), "lighttrace-test-"));
-  const errors: string[] = [];
-  const logger: Logger = createLogger("warn", (line) => errors.push(line));
+export async function startTestServer(overrides: Partial<Record<ConfigKey, unknown>> = {}, clock: Clock = systemClock, options: TestServerOptions = {}): Promise<TestServer> {
+  const ownsDataDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "lighttrace-test-"));
+  const removeDataDir = () => {
+    if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
+  };
+  const log = new ServerLog(`server ${dataDir}`);
+  const logger: Logger = createLogger("warn", (line) => log.push(line));
   const config = loadConfig({}, { port: 0, dataDir, ...overrides });
-  const server = await startServer(config, { logger, clock });
-  const first = server.bootstrap.firstProject!;
+  let server: RunningServer;
+  try {
+    server = await startServer(config, { logger, clock });
+  } catch (err) {
+    removeDataDir();
+    throw err;
+  }
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      try {
+        await server.close();
+      } finally {
+        removeDataDir();
+      }
+    })());
+  track({ close });
+  const first = server.bootstrap.firstProject ?? (await _firstProject(server));
   const org = server.bootstrap.organization;
-  const token = mintApiToken(server.url, org.slug, Math.floor(Date.now() / 1000));
+  const token = mintApiToken(server.url, org.slug, Math.floor(clock.now() / 1000));
   await server.store.createApiToken({ name: "test", tokenHash: hashApiToken(token), tokenHint: tokenHint(token), scopes: ADMIN_SCOPES });
   const localUrl = `http://127.0.0.1:${server.port}`;
   const api = async (path: string, init: RequestInit = {}) => {
@@ -66,10 +100,20 @@ export async function startTestServer(overrides: Partial<Record<ConfigKey, unkno
     publicKey: first.key.publicKey,
     token,
     api,
-    errors,
-    close: async () => {
-      await server.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+    errors: log.lines,
+    expectLog: (pattern) => log.expect(pattern),
+    tolerateLog: (pattern) => log.tolerate(pattern),
+    close,
   };
+}
+
+// --- Internal ---
+
+/** A reused data directory's first project and its first key (a fresh one was created by bootstrap). */
+async function _firstProject(server: RunningServer): Promise<{ project: Project; key: ProjectKey }> {
+  const project = (await server.store.listProjects())[0];
+  if (!project) throw new Error("the data directory has no project");
+  const key = (await server.store.listProjectKeys(project.id))[0];
+  if (!key) throw new Error(`project ${project.slug} has no key`);
+  return { project, key };
 }

@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { simpleParser, type ParsedMail } from "mailparser";
 import { SMTPServer } from "smtp-server";
+import { track } from "./harness.ts";
 
 export interface TestSmtp {
   port: number;
@@ -12,12 +13,14 @@ export interface TestSmtp {
   acceptedAt: number[];
   /** resolves once every message accepted so far is parsed into `mails` */
   parsed(): Promise<void>;
+  /** idempotent; the harness also closes it when its test (or file) ends */
   close(): Promise<void>;
 }
 
 /**
  * A real SMTP server in-process (smtp-server), without TLS or auth, that parses what it accepts
  * with mailparser. `port` 0 picks a free one; pass a port to bring a "down" server back up.
+ * Closed when the test that started it ends (started in `beforeAll`: when the file ends).
  */
 export async function startTestSmtp(port = 0): Promise<TestSmtp> {
   const mails: ParsedMail[] = [];
@@ -41,13 +44,16 @@ export async function startTestSmtp(port = 0): Promise<TestSmtp> {
     server.listen(port, "127.0.0.1", () => resolve());
   });
   const actual = (server.server.address() as AddressInfo).port;
+  let closing: Promise<void> | undefined;
+  const close = () => (closing ??= new Promise<void>((resolve) => server.close(() => resolve())));
+  track({ close });
   return {
     port: actual,
     url: `smtp://127.0.0.1:${actual}`,
     mails,
     acceptedAt,
     parsed: async () => void (await Promise.all(parsing)),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close,
   };
 }
 

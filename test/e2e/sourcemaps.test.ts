@@ -41,7 +41,6 @@ describe("source maps from sentry-cli, errors from real SDKs", () => {
   });
   afterAll(async () => {
     await browser?.close();
-    expect(t.errors).toEqual([]);
     await t?.close();
     rmSync(work, { recursive: true, force: true });
   });

@@ -1,17 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { runCli, startChildServer, type ChildServer } from "../_helpers/child-server.ts";
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { runCli, startChildServer } from "../_helpers/child-server.ts";
+import { tempDir } from "../_helpers/harness.ts";
 
 describe("lighttrace CLI", () => {
-  const dataDir = mkdtempSync(join(tmpdir(), "lighttrace-cli-"));
-  let server: ChildServer | undefined;
-  afterAll(() => {
-    server?.child.kill("SIGKILL");
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-
   it("prints help and versions", async () => {
     const help = await runCli(["--help"]);
     expect(help.code).toBe(0);
@@ -23,7 +15,8 @@ describe("lighttrace CLI", () => {
   });
 
   it("creates projects and tokens while the server runs, with --json for scripts", async () => {
-    server = await startChildServer(dataDir);
+    const dataDir = tempDir("lighttrace-cli-");
+    const server = await startChildServer(dataDir);
     expect(server.output()).toMatch(/Created project "my-project"/);
     expect(server.output()).toContain(`Web UI: ${server.url}/ (a browser on this machine is signed in as the local admin)`);
     const created = await runCli(["projects", "create", "billing-api", "--platform", "node", "--data", dataDir, "--json"]);
@@ -55,6 +48,9 @@ describe("lighttrace CLI", () => {
   });
 
   it("explains bad input in one line and exits 1", async () => {
+    const dataDir = tempDir("lighttrace-cli-");
+    const server = await startChildServer(dataDir);
+    expect((await runCli(["projects", "create", "billing-api", "--data", dataDir])).code).toBe(0);
     const dup = await runCli(["projects", "create", "billing-api", "--data", dataDir]);
     expect([dup.code, dup.stderr.trim()]).toEqual([1, 'error: a project with slug "billing-api" already exists']);
     const badSlug = await runCli(["projects", "create", "Bad Slug!", "--data", dataDir]);
@@ -74,36 +70,26 @@ describe("lighttrace CLI", () => {
     const unknown = await runCli(["projects", "destroy"]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain("unknown command");
-    const busy = await runCli(["serve", "--port", new URL(server!.url).port, "--data", dataDir]);
+    const busy = await runCli(["serve", "--port", new URL(server.url).port, "--data", dataDir]);
     expect(busy.code).toBe(1);
     expect(busy.stderr).toContain("already in use");
   });
 
   it("stops cleanly on SIGTERM", async () => {
-    const exited = new Promise<number | null>((r) => server!.child.once("exit", r));
-    server!.child.kill("SIGTERM");
-    expect(await exited).toBe(0);
-    server = undefined;
+    const server = await startChildServer(tempDir("lighttrace-cli-"));
+    expect(await server.stop("SIGTERM")).toBe(0);
   });
 
   it("restarts itself in place with the server's V8 flags when started without them; a flag the user set wins", async () => {
     const cmdline = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-    const dir = mkdtempSync(join(tmpdir(), "lighttrace-flags-"));
+    const dir = tempDir("lighttrace-flags-");
     const plain = await startChildServer(dir, [], { NODE_OPTIONS: "" });
-    try {
-      // `node dist/lighttrace.mjs serve`: the same process (same pid) now runs with the flag
-      expect(cmdline(plain.child.pid!)).toContain("--max-semi-space-size=8");
-      expect((await fetch(`${plain.url}/health`)).status).toBe(200);
-    } finally {
-      plain.child.kill("SIGKILL");
-    }
+    // `node dist/lighttrace.mjs serve`: the same process (same pid) now runs with the flag
+    expect(cmdline(plain.child.pid!)).toContain("--max-semi-space-size=8");
+    expect((await fetch(`${plain.url}/health`)).status).toBe(200);
+    await plain.stop("SIGKILL");
     const tuned = await startChildServer(dir, [], { NODE_OPTIONS: "--max-semi-space-size=4" });
-    try {
-      expect(cmdline(tuned.child.pid!).some((a) => a.startsWith("--max-semi-space-size"))).toBe(false);
-      expect((await fetch(`${tuned.url}/health`)).status).toBe(200);
-    } finally {
-      tuned.child.kill("SIGKILL");
-      rmSync(dir, { recursive: true, force: true });
-    }
+    expect(cmdline(tuned.child.pid!).some((a) => a.startsWith("--max-semi-space-size"))).toBe(false);
+    expect((await fetch(`${tuned.url}/health`)).status).toBe(200);
   });
 });

@@ -1,14 +1,20 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.ts";
-import { createLogger } from "../../src/logger.ts";
-import { systemClock } from "../../src/clock.ts";
-import { startServer, type RunningServer } from "../../src/lighttrace.ts";
+import { describe, expect, it } from "vitest";
 import { runCli } from "../_helpers/child-server.ts";
+import { tempDir } from "../_helpers/harness.ts";
+import { startTestServer } from "../_helpers/server.ts";
 
 const mode = (path: string) => (statSync(path).mode & 0o777).toString(8);
+const DB_FILES = ["lighttrace.db", "lighttrace.db-wal", "lighttrace.db-shm"];
+
+/** Serves `dataDir`, stores one event (so the WAL has been written) and stops. */
+const serveOnce = async (dataDir: string) => {
+  const t = await startTestServer({}, undefined, { dataDir });
+  const res = await fetch(`${t.url}/api/${t.projectId}/store/?sentry_key=${t.publicKey}`, { method: "POST", body: '{"message":"private"}' });
+  expect(res.status).toBe(200);
+  return t;
+};
 
 /**
  * The data directory holds every event: other local users must not read it. The directory is
@@ -16,55 +22,30 @@ const mode = (path: string) => (statSync(path).mode & 0o777).toString(8);
  * them more open (an install from before this rule).
  */
 describe("data directory permissions", () => {
-  let root: string;
-  let server: RunningServer | undefined;
-  const start = async (dataDir: string) => {
-    const errors: string[] = [];
-    server = await startServer(loadConfig({}, { port: 0, dataDir }), { logger: createLogger("warn", (l) => errors.push(l)), clock: systemClock });
-    const key = server.bootstrap.firstProject?.key.publicKey;
-    if (key) {
-      const res = await fetch(`${server.url}/api/${server.bootstrap.firstProject!.project.id}/store/?sentry_key=${key}`, { method: "POST", body: '{"message":"private"}' });
-      expect(res.status).toBe(200);
-    }
-    return errors;
-  };
-
-  beforeAll(() => {
-    root = mkdtempSync(join(tmpdir(), "lighttrace-perms-"));
-  });
-  afterAll(async () => {
-    await server?.close();
-    rmSync(root, { recursive: true, force: true });
-  });
-
   it("creates the directory 0700 and the database, -wal and -shm 0600", async () => {
-    const dataDir = join(root, "fresh", "data");
-    const errors = await start(dataDir);
+    const dataDir = join(tempDir("lighttrace-perms-"), "fresh", "data");
+    await serveOnce(dataDir);
     expect(mode(dataDir)).toBe("700");
-    for (const file of ["lighttrace.db", "lighttrace.db-wal", "lighttrace.db-shm"]) expect(mode(join(dataDir, file)), file).toBe("600");
-    await server!.close();
-    server = undefined;
-    expect(errors).toEqual([]);
+    for (const file of DB_FILES) expect(mode(join(dataDir, file)), file).toBe("600");
   });
 
   it("tightens a directory and database files it finds readable by others", async () => {
-    const dataDir = join(root, "old");
+    const dataDir = join(tempDir("lighttrace-perms-"), "old");
     mkdirSync(dataDir, { mode: 0o755 });
     chmodSync(dataDir, 0o755);
-    for (const file of ["lighttrace.db", "lighttrace.db-wal", "lighttrace.db-shm"]) {
+    for (const file of DB_FILES) {
       if (!existsSync(join(dataDir, file))) writeFileSync(join(dataDir, file), "");
       chmodSync(join(dataDir, file), 0o644);
     }
-    const errors = await start(dataDir);
+    await serveOnce(dataDir);
     expect(mode(dataDir)).toBe("700");
-    for (const file of ["lighttrace.db", "lighttrace.db-wal", "lighttrace.db-shm"]) expect(mode(join(dataDir, file)), file).toBe("600");
-    await server!.close();
-    server = undefined;
-    expect(errors).toEqual([]);
+    for (const file of DB_FILES) expect(mode(join(dataDir, file)), file).toBe("600");
   });
 
   it("writes backups 0600", async () => {
-    const dataDir = join(root, "fresh", "data");
+    const root = tempDir("lighttrace-perms-");
+    const dataDir = join(root, "data");
+    await (await serveOnce(dataDir)).close();
     const target = join(root, "backup.db");
     const run = await runCli(["backup", target, "--data", dataDir]);
     expect(run.code, run.stderr).toBe(0);

@@ -1,20 +1,12 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { errorEvent, eventEnvelope } from "../_helpers/envelopes.ts";
-import { runCli, startChildServer, type ChildServer } from "../_helpers/child-server.ts";
+import { runCli, startChildServer } from "../_helpers/child-server.ts";
+import { tempDir } from "../_helpers/harness.ts";
 
 describe("durability", () => {
-  const dataDir = mkdtempSync(join(tmpdir(), "lighttrace-durability-"));
-  let server: ChildServer | undefined;
-  afterAll(() => {
-    server?.child.kill("SIGKILL");
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-
   it("keeps every acknowledged event across kill -9", async () => {
-    server = await startChildServer(dataDir);
+    const dataDir = tempDir("lighttrace-durability-");
+    let server = await startChildServer(dataDir);
     const projects = JSON.parse((await runCli(["projects", "list", "--data", dataDir, "--json"])).stdout);
     const dsn = new URL(projects[0].dsn);
     const envelopeUrl = `${server.url}/api/${dsn.pathname.slice(1)}/envelope/?sentry_key=${dsn.username}`;
@@ -36,8 +28,7 @@ describe("durability", () => {
     };
     const senders = Array.from({ length: 16 }, (_, w) => sender(w));
     while (acknowledged.length < 400) await new Promise((r) => setTimeout(r, 5));
-    const exited = new Promise((r) => server!.child.once("exit", r));
-    server.child.kill("SIGKILL");
+    const exited = server.stop("SIGKILL");
     killed = true;
     await Promise.all(senders);
     await exited;
@@ -58,10 +49,6 @@ describe("durability", () => {
       await res.arrayBuffer();
     }
     expect(missing).toEqual([]);
-    const stopped = new Promise((r) => server!.child.once("exit", r));
-    server.child.kill("SIGTERM");
-    const code = await stopped;
-    expect(code).toBe(0);
-    server = undefined;
+    expect(await server.stop("SIGTERM")).toBe(0);
   });
 });

@@ -1,7 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openDb } from "../../src/store/sqlite/db.ts";
 import { createSqliteStore } from "../../src/store/sqlite/sqlite-store.ts";
 import { IngestQueue, QueueFullError } from "../../src/process/ingest-queue.ts";
@@ -13,13 +10,13 @@ import { DEFAULT_GROUPING_CONFIG } from "../../src/grouping/mechanisms.ts";
 import { silentLogger } from "../../src/logger.ts";
 import type { IngestJob } from "../../src/process/types.ts";
 import { errorEvent } from "../_helpers/envelopes.ts";
+import { tempDir, track } from "../_helpers/harness.ts";
 
 describe("IngestQueue (group commit) on a real database", () => {
-  const dir = mkdtempSync(join(tmpdir(), "lighttrace-queue-"));
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
+  /** A fresh database per test, closed and removed when the test ends. */
   const setup = async (limits: { maxQueuedEvents: number; maxQueuedBytes: number }) => {
-    const store = createSqliteStore(openDb(dir, { synchronous: "normal" }));
+    const dir = tempDir("lighttrace-queue-");
+    const store = track(createSqliteStore(openDb(dir, { synchronous: "normal" })));
     const org = await store.ensureOrganization("o", "O");
     const { project } = await createProject(store, { slug: "p", name: "p", platform: null, organizationId: org.id });
     const batches: number[] = [];

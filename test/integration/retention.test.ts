@@ -1,7 +1,6 @@
-import { mkdtempSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { statSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/logger.ts";
 import { normalizeEvent } from "../../src/events/normalize.ts";
@@ -17,6 +16,7 @@ import { BatchCommitter } from "../../src/process/commit-batch.ts";
 import { createProject } from "../../src/projects/create-project.ts";
 import type { Store } from "../../src/store/types.ts";
 import { bulkInsertEvents } from "../_helpers/bulk-events.ts";
+import { ServerLog, tempDir, track } from "../_helpers/harness.ts";
 
 const DAY = 86_400;
 
@@ -25,8 +25,9 @@ describe("retention", () => {
   let db: SqliteDatabase;
   let store: Store;
   let projectId: number;
-  const errors: string[] = [];
-  const logger = createLogger("warn", (line) => errors.push(line));
+  // the retention runner's WARN/ERROR lines fail the test they come in (test/_helpers/harness.ts)
+  const log = new ServerLog("retention runner");
+  const logger = createLogger("warn", (line) => log.push(line));
   const base = Math.floor(Date.now() / 1000) - 40 * DAY;
   let counter = 0;
 
@@ -45,16 +46,11 @@ describe("retention", () => {
   });
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "lighttrace-retention-"));
+    dir = tempDir("lighttrace-retention-");
     db = openDb(dir, { synchronous: "normal" });
-    store = createSqliteStore(db);
+    store = track(createSqliteStore(db));
     const org = await store.ensureOrganization("lighttrace", "LightTrace");
     projectId = (await createProject(store, { slug: "flood", name: "Flood", platform: "node", organizationId: org.id })).project.id;
-  });
-  afterAll(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-    expect(errors).toEqual([]);
   });
 
   it("1,000,000 events into 3 issues with a 10,000 cap: size bounded, counts exact, first, regression and latest events kept", async () => {

@@ -17,6 +17,8 @@ describe("security: token scopes and secure headers", () => {
 
   beforeAll(async () => {
     t = await startTestServer();
+    // the webhook test's target does not resolve: its delivery fails on purpose (and is retried)
+    t.tolerateLog(/alert delivery failed.*ENOTFOUND hooks\.chat\.example/);
     for (const level of ["read", "write", "admin"] as const) {
       const token = mintApiToken(t.url, "lighttrace", Math.floor(Date.now() / 1000));
       await t.server.store.createApiToken({ name: level, tokenHash: hashApiToken(token), tokenHint: tokenHint(token), scopes: [...SCOPES_BY_LEVEL[level]] });
@@ -26,8 +28,6 @@ describe("security: token scopes and secure headers", () => {
     expect(res.status).toBe(200);
   });
   afterAll(async () => {
-    // the webhook test's target does not resolve: its delivery fails on purpose
-    expect(t.errors.filter((line) => !/alert delivery failed.*ENOTFOUND hooks\.chat\.example/.test(line))).toEqual([]);
     await t.close();
   });
 

@@ -1,11 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { bombPassed, selftestBombs } from "../../src/cli/selftest.ts";
 import { errorEvent, eventEnvelope } from "../_helpers/envelopes.ts";
-import { runCli, startChildServer, type ChildServer } from "../_helpers/child-server.ts";
+import { runCli, startChildServer } from "../_helpers/child-server.ts";
+import { tempDir } from "../_helpers/harness.ts";
 
 describe("selftest bomb", () => {
   it("answers gzip, deflate and br bombs with 413 and flat memory", async () => {
@@ -21,15 +20,9 @@ describe("selftest bomb", () => {
 });
 
 describe("lighttrace backup", () => {
-  const dataDir = mkdtempSync(join(tmpdir(), "lighttrace-backup-"));
-  let server: ChildServer | undefined;
-  afterAll(() => {
-    server?.child.kill("SIGKILL");
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-
   it("copies the database while the server ingests, and the copy is consistent", async () => {
-    server = await startChildServer(dataDir);
+    const dataDir = tempDir("lighttrace-backup-");
+    const server = await startChildServer(dataDir);
     const projects = JSON.parse((await runCli(["projects", "list", "--data", dataDir, "--json"])).stdout);
     const dsn = new URL(projects[0].dsn);
     const url = `${server.url}/api/${dsn.pathname.slice(1)}/envelope/?sentry_key=${dsn.username}`;

