@@ -38,20 +38,7 @@ export async function runServe(flags: ServeFlags): Promise<void> {
   } catch (err) {
     fail((err as Error).message);
   }
-  // one write, so whoever reads the banner gets it whole
-  const noAutoSignIn = autoSignInDisabledReason(config);
-  const banner = [
-    `LightTrace listening on ${server.url} (data: ${server.location})`,
-    `Web UI: ${server.url}/ ` + (noAutoSignIn
-      ? `(password sign-in: ${noAutoSignIn}; create a user with \`lighttrace users create <email>\`)`
-      : "(a browser on this machine is signed in as the local admin)"),
-  ];
-  if (server.bootstrap.firstProject) {
-    const { project, key } = server.bootstrap.firstProject;
-    banner.push(`Created project "${project.slug}". Point an SDK at it with this DSN:`, `  ${formatDsn(server.url, key)}`);
-  }
-  process.stdout.write(banner.join("\n") + "\n");
-
+  // handlers before the banner: a supervisor may send SIGTERM as soon as it reads "listening on"
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) {
@@ -70,4 +57,17 @@ export async function runServe(flags: ServeFlags): Promise<void> {
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
+  // one write, so whoever reads the banner gets it whole
+  const noAutoSignIn = autoSignInDisabledReason(config);
+  const banner = [
+    `LightTrace listening on ${server.url} (data: ${server.location})`,
+    `Web UI: ${server.url}/ ` + (noAutoSignIn
+      ? `(password sign-in: ${noAutoSignIn}; create a user with \`lighttrace users create <email>\`)`
+      : "(a browser on this machine is signed in as the local admin)"),
+  ];
+  if (server.bootstrap.firstProject) {
+    const { project, key } = server.bootstrap.firstProject;
+    banner.push(`Created project "${project.slug}". Point an SDK at it with this DSN:`, `  ${formatDsn(server.url, key)}`);
+  }
+  process.stdout.write(banner.join("\n") + "\n");
 }
