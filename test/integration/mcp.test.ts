@@ -12,7 +12,7 @@ import { startTestServer, type TestServer } from "../_helpers/server.ts";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/sdk/", import.meta.url));
 const READ_TOKEN = "lt-mcp-read-only-token-0123456789";
-const TOOL_NAMES = ["find_organizations", "find_projects", "search_issues", "get_issue_details", "search_events", "get_trace_details", "find_releases", "update_issue", "add_issue_note", "get_issue_activity", "explain_issue"];
+const TOOL_NAMES = ["find_organizations", "find_projects", "search_issues", "get_issue_details", "search_events", "get_trace_details", "find_releases", "find_monitors", "update_issue", "add_issue_note", "get_issue_activity", "explain_issue"];
 
 type ToolResult = { isError?: boolean; content: { type: string; text: string }[] };
 const text = (r: unknown) => (r as ToolResult).content.map((c) => c.text).join("\n");
@@ -126,6 +126,18 @@ describe("MCP: the SDK's client over HTTP and stdio against real SDK data", () =
     expect(releases).toContain(`[shop@1.2.0](${t.url}/releases/shop%401.2.0/)`);
     // request-mode sessions of a server: handled errors leave them crash-free; they carry no users
     expect(releases).toMatch(/\| 1 \| 2 \| 100\.00% \| — \| 100% \| 0 \| — \|/);
+  });
+
+  it("finds cron monitors with their environments' state", async () => {
+    expect(text(await http.callTool({ name: "find_monitors", arguments: {} }))).toContain("No monitors match.");
+    const res = await fetch(`${t.url}/api/${t.projectId}/cron/nightly-report/${t.publicKey}/`, {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ status: "ok", environment: "prod", monitor_config: { schedule: { type: "crontab", value: "0 3 * * *" }, timezone: "Europe/Berlin" } }),
+    });
+    expect(res.status).toBe(202);
+    const out = text(await http.callTool({ name: "find_monitors", arguments: { projectSlug: "my-project" } }));
+    expect(out).toContain(`[nightly-report](${t.url}/crons/my-project/nightly-report/)`);
+    expect(out).toMatch(/\| `nightly-report` \| my-project \| every day at 03:00 \(Europe\/Berlin\) \| prod: ok \|/);
   });
 
   it("explains offline, and updates the issue only with a write token", async () => {

@@ -3,6 +3,7 @@ import { explainIssue } from "./explain-issue.ts";
 import { findOrganizations } from "./find-organizations.ts";
 import { findProjects } from "./find-projects.ts";
 import { findReleases } from "./find-releases.ts";
+import { findMonitors } from "./find-monitors.ts";
 import { getIssueDetails } from "./get-issue-details.ts";
 import { getTraceDetails } from "./get-trace-details.ts";
 import { searchEvents } from "./search-events.ts";
@@ -16,5 +17,5 @@ import { getIssueActivity } from "./get-issue-activity.ts";
  * exports `defineTool({...})` (calling the web API through `ctx.api`) and one line here.
  */
 export const TOOLS: McpTool[] = [
-  findOrganizations, findProjects, searchIssues, getIssueDetails, searchEvents, getTraceDetails, findReleases, updateIssue, addIssueNote, getIssueActivity, explainIssue,
+  findOrganizations, findProjects, searchIssues, getIssueDetails, searchEvents, getTraceDetails, findReleases, findMonitors, updateIssue, addIssueNote, getIssueActivity, explainIssue,
 ] as McpTool[];
