@@ -2,6 +2,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../_helpers/server.ts";
+import { eventually } from "../_helpers/sdk.ts";
 import { hashApiToken, mintApiToken, tokenHint } from "../../src/api/tokens.ts";
 import { hashPassword } from "../../src/api/passwords.ts";
 import { SCOPES_BY_LEVEL, type ScopeLevel } from "../../src/api/scopes.ts";
@@ -180,5 +181,46 @@ describe("admin API: tokens, users and their logins", () => {
     expect(refused.status).toBe(400);
     expect((await refused.json()).detail).toMatch(/^the local admin is the passwordless user of automatic sign-in/);
     expect((await as("admin", "DELETE", `/api/0/users/${localAdmin.id}/logins/`)).status).toBe(200);
+  });
+
+  it("never lets a new user or token take over a deleted one's notes (ids are not reused)", async () => {
+    const sent = await fetch(`${t.url}/api/${t.projectId}/store/?sentry_key=${t.publicKey}`, {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ message: "notes survive their authors", level: "error" }),
+    });
+    expect(sent.status).toBe(200);
+    const issueId = await eventually(async () => (await t.api("/api/0/projects/lighttrace/my-project/issues/")).body[0]?.id);
+    const notes = `/api/0/issues/${issueId}/comments/`;
+
+    // a token writes a note and is revoked; the next token created gets a new id and cannot edit it
+    const writer = await newToken("writer", "write");
+    const byToken = await as(writer.value, "POST", notes, { text: "from a script" });
+    expect(byToken.status).toBe(201);
+    const tokenNoteId = (await byToken.json()).id;
+    expect((await as("admin", "DELETE", `/api/0/api-tokens/${writer.id}/`)).status).toBe(204);
+    const successor = await newToken("successor", "write");
+    expect(successor.id).toBeGreaterThan(writer.id);
+    const tokenEdit = await as(successor.value, "PUT", `${notes}${tokenNoteId}/`, { text: "taken over" });
+    expect(tokenEdit.status).toBe(403);
+
+    // a user writes a note and is deleted; the next user gets a new id and cannot edit it
+    const dave = await t.server.store.createUser({ email: "dave@example.com", passwordHash: await hashPassword(PASSWORD) });
+    const daveCookie = (await signIn("dave@example.com")).cookie!;
+    const byDave = await fetch(t.url + notes, {
+      method: "POST", headers: { Cookie: daveCookie, Origin: t.url, "Content-Type": "application/json" }, body: JSON.stringify({ text: "from dave" }),
+    });
+    expect(byDave.status).toBe(201);
+    const daveNoteId = (await byDave.json()).id;
+    expect((await as("admin", "DELETE", `/api/0/users/${dave.id}/`)).status).toBe(204);
+    const erin = await t.server.store.createUser({ email: "erin@example.com", passwordHash: await hashPassword(PASSWORD) });
+    expect(erin.id).toBeGreaterThan(dave.id);
+    const erinCookie = (await signIn("erin@example.com")).cookie!;
+    const userEdit = await fetch(`${t.url}${notes}${daveNoteId}/`, {
+      method: "PUT", headers: { Cookie: erinCookie, Origin: t.url, "Content-Type": "application/json" }, body: JSON.stringify({ text: "taken over" }),
+    });
+    expect(userEdit.status).toBe(403);
+    const listed = await (await as("admin", "GET", notes)).json();
+    expect(listed.map((n: { data: { text: string }; user: unknown }) => [n.data.text, n.user])).toEqual(
+      expect.arrayContaining([["from dave", null], ["from a script", null]]),
+    );
   });
 });

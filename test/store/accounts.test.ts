@@ -25,6 +25,23 @@ describe.each(STORE_BACKENDS)("tokens, users and logins ($name)", (backend) => {
     expect(await store.deleteApiToken(revoked.id)).toBe(false);
   });
 
+  it("never gives a deleted user's or token's id to a new one (the activity log names authors by id)", async () => {
+    await store.createUser({ email: "ann@example.com", passwordHash: "scrypt$x" });
+    const bob = await store.createUser({ email: "bob@example.com", passwordHash: "scrypt$y" });
+    expect(await store.deleteUser(bob.id)).toBe(true);
+    const carol = await store.createUser({ email: "carol@example.com", passwordHash: "scrypt$z" });
+    expect(carol.id).toBeGreaterThan(bob.id);
+    expect(await store.getUser(bob.id)).toBeUndefined();
+    const newest = await store.createApiToken({ name: "newest", tokenHash: "c".repeat(64), tokenHint: "…cccccc", scopes: ["org:read"] });
+    expect(await store.deleteApiToken(newest.id)).toBe(true);
+    const next = await store.createApiToken({ name: "next", tokenHash: "d".repeat(64), tokenHint: "…dddddd", scopes: ["org:read"] });
+    expect(next.id).toBeGreaterThan(newest.id);
+    // a second connection (another process: the CLI beside the server) sees the same rule
+    const other = await database.open();
+    expect(await other.deleteUser(carol.id)).toBe(true);
+    expect((await store.createUser({ email: "dan@example.com", passwordHash: "scrypt$w" })).id).toBeGreaterThan(carol.id);
+  });
+
   it("ends every login of one user, and only theirs", async () => {
     const ann = await store.createUser({ email: "ann@example.com", passwordHash: "scrypt$x" });
     const bob = await store.createUser({ email: "bob@example.com", passwordHash: "scrypt$y" });

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { SqliteDatabase } from "./sqlite-binding.ts";
 import type { ApiToken, Organization, Project, ProjectKey } from "../types.ts";
+import { nextIdSql, rememberDeletedIdSql } from "./never-reused-ids.ts";
 
 /** Organization, project, DSN key, API token and settings queries; statements prepared once. */
 export function createProjectQueries(db: SqliteDatabase) {
@@ -20,17 +21,23 @@ export function createProjectQueries(db: SqliteDatabase) {
       is_active = CASE WHEN @isActive IS NULL THEN is_active ELSE @isActive END WHERE id = @id`),
     keysOfProject: db.prepare("SELECT * FROM project_keys WHERE project_id = ? ORDER BY id"),
     keyByPublic: db.prepare("SELECT * FROM project_keys WHERE public_key = ? AND is_active = 1"),
-    insertToken: db.prepare("INSERT INTO api_tokens (name, token_hash, token_hint, scopes, created_at) VALUES (?, ?, ?, ?, ?)"),
+    insertToken: db.prepare(`INSERT INTO api_tokens (id, name, token_hash, token_hint, scopes, created_at) VALUES (${nextIdSql("api_tokens")}, ?, ?, ?, ?, ?)`),
     tokenById: db.prepare("SELECT * FROM api_tokens WHERE id = ?"),
     tokenByHash: db.prepare("SELECT * FROM api_tokens WHERE token_hash = ?"),
     touchToken: db.prepare("UPDATE api_tokens SET last_used_at = ? WHERE id = ?"),
     listTokens: db.prepare("SELECT * FROM api_tokens ORDER BY id"),
     deleteToken: db.prepare("DELETE FROM api_tokens WHERE id = ?"),
+    rememberDeletedToken: db.prepare(rememberDeletedIdSql("api_tokens")),
     getSetting: db.prepare("SELECT value FROM settings WHERE key = ?").pluck(),
     setSetting: db.prepare("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
     itemCounts: db.prepare("SELECT * FROM item_counts WHERE project_id = ? ORDER BY day DESC, item_type"),
   };
   const now = () => Date.now() / 1000;
+  const deleteToken = db.transaction((id: number): boolean => {
+    if (stmt.deleteToken.run(id).changes === 0) return false;
+    stmt.rememberDeletedToken.run(id);
+    return true;
+  });
 
   const createProject = db.transaction((input: { slug: string; name: string; platform: string | null; organizationId: number }) => {
     const projectId = Number(stmt.insertProject.run(input.organizationId, input.slug, input.name, input.platform, now()).lastInsertRowid);
@@ -93,7 +100,7 @@ export function createProjectQueries(db: SqliteDatabase) {
       return _token(row);
     },
     listApiTokens: (): ApiToken[] => stmt.listTokens.all().map(_token),
-    deleteApiToken: (id: number): boolean => stmt.deleteToken.run(id).changes > 0,
+    deleteApiToken: (id: number): boolean => deleteToken.immediate(id),
     getSetting: (key: string): string | undefined => stmt.getSetting.get(key) as string | undefined,
     setSetting: (key: string, value: string): void => void stmt.setSetting.run(key, value),
     itemCounts: (projectId: number) =>

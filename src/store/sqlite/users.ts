@@ -1,6 +1,7 @@
 import type { SqliteDatabase } from "./sqlite-binding.ts";
 import type { NewLogin, User } from "../types.ts";
 import { LOCAL_ADMIN_EMAIL } from "../model/users.ts";
+import { nextIdSql, rememberDeletedIdSql } from "./never-reused-ids.ts";
 
 
 /**
@@ -10,7 +11,7 @@ import { LOCAL_ADMIN_EMAIL } from "../model/users.ts";
  */
 export function createUserQueries(db: SqliteDatabase) {
   const stmt = {
-    insertUser: db.prepare("INSERT INTO users (email, password_hash, is_local_admin, created_at) VALUES (?, ?, ?, ?)"),
+    insertUser: db.prepare(`INSERT INTO users (id, email, password_hash, is_local_admin, created_at) VALUES (${nextIdSql("users")}, ?, ?, ?, ?)`),
     userById: db.prepare("SELECT * FROM users WHERE id = ?"),
     userByEmail: db.prepare("SELECT * FROM users WHERE email = ?"),
     localAdmin: db.prepare("SELECT * FROM users WHERE is_local_admin = 1 ORDER BY id LIMIT 1"),
@@ -23,6 +24,7 @@ export function createUserQueries(db: SqliteDatabase) {
     deleteLogin: db.prepare("DELETE FROM logins WHERE token_hash = ?"),
     deleteUserLogins: db.prepare("DELETE FROM logins WHERE user_id = ?"),
     deleteUser: db.prepare("DELETE FROM users WHERE id = ?"),
+    rememberDeletedUser: db.prepare(rememberDeletedIdSql("users")),
   };
 
   const ensureLocalAdmin = db.transaction((nowSec: number): User => {
@@ -36,6 +38,12 @@ export function createUserQueries(db: SqliteDatabase) {
     stmt.deleteExpired.run(input.nowSec);
     stmt.insertLogin.run(input.userId, input.tokenHash, input.nowSec, input.expiresAtSec);
     stmt.touchLogin.run(input.nowSec, input.userId);
+  });
+
+  const deleteUser = db.transaction((id: number): boolean => {
+    if (stmt.deleteUser.run(id).changes === 0) return false;
+    stmt.rememberDeletedUser.run(id);
+    return true;
   });
 
   return {
@@ -61,7 +69,7 @@ export function createUserQueries(db: SqliteDatabase) {
       return row ? _user(row) : undefined;
     },
     // logins go with the user (ON DELETE CASCADE; foreign keys are on, src/store/sqlite/db.ts)
-    deleteUser: (id: number): boolean => stmt.deleteUser.run(id).changes > 0,
+    deleteUser: (id: number): boolean => deleteUser.immediate(id),
     deleteUserLogins: (userId: number): number => stmt.deleteUserLogins.run(userId).changes,
   };
 }
