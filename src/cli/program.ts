@@ -8,6 +8,7 @@ import { addAlertCommands } from "./alerts-commands.ts";
 import { LIGHTTRACE_VERSION } from "../version.ts";
 import { runSelftestBomb } from "./selftest.ts";
 import { runBackup } from "./backup.ts";
+import { runDbCopy } from "./db-copy.ts";
 import { runSourcemapsUpload } from "./sourcemaps-upload.ts";
 
 /** The `lighttrace` command line: declares the commands and maps each to a cli/* function. */
@@ -135,6 +136,15 @@ export function buildProgram(): Command {
     .option("--json", "machine-readable output")
     .action(runBackup);
 
+  const database = program.command("db").description("move an installation between databases");
+  database
+    .command("copy")
+    .description("copy a SQLite data directory into an empty PostgreSQL database, with a row-count check per table")
+    .addOption(_dataOption())
+    .requiredOption("--to <url>", "the PostgreSQL database: postgres://user:pass@host:5432/db (migrated, must be empty)")
+    .option("--json", "machine-readable output")
+    .action(runDbCopy);
+
   const sourcemaps = program.command("sourcemaps").description("upload source maps to a running server (what sentry-cli sourcemaps upload does)");
   sourcemaps
     .command("upload <dir>")
@@ -152,7 +162,8 @@ export function buildProgram(): Command {
   for (const cmd of all) {
     cmd.showHelpAfterError("(run with --help for usage)");
     // every command that opens the store opens the same one: SQLite in --data, or PostgreSQL
-    if (cmd.options.some((o) => o.long === "--data") && !cmd.options.some((o) => o.long === "--database")) cmd.addOption(_databaseOption());
+    const has = (flag: string) => cmd.options.some((o) => o.long === flag);
+    if (has("--data") && !has("--database") && !has("--to")) cmd.addOption(_databaseOption());
   }
   // --database is LIGHTTRACE_DATABASE_URL for this command: config is read from the environment
   // by one rule (src/config.ts), so every store-opening command, present and future, honours it
