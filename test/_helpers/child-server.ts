@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { ServerLog, track } from "./harness.ts";
+import { databaseEnvFor } from "./test-backend.ts";
 
 export const BUNDLE = fileURLToPath(new URL("../../dist/lighttrace.mjs", import.meta.url));
 
@@ -23,9 +24,11 @@ export interface ChildServer {
  * URL. The harness kills it when the test (or, started in `beforeAll`, the file) ends, and fails
  * the test on a WARN/ERROR line it did not declare (test/_helpers/harness.ts).
  */
-export function startChildServer(dataDir: string, extraArgs: string[] = [], env: Record<string, string> = {}): Promise<ChildServer> {
+export async function startChildServer(dataDir: string, extraArgs: string[] = [], env: Record<string, string> = {}): Promise<ChildServer> {
+  // LIGHTTRACE_TEST_BACKEND=postgres: the directory's own database (test/_helpers/test-backend.ts)
+  const database = extraArgs.includes("--database") ? {} : await databaseEnvFor(dataDir);
   const child = spawn(process.execPath, [BUNDLE, "serve", "--port", "0", "--data", dataDir, ...extraArgs], {
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...database, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const log = new ServerLog(`lighttrace serve --data ${dataDir} (pid ${child.pid})`);
@@ -64,10 +67,12 @@ export function startChildServer(dataDir: string, extraArgs: string[] = [], env:
   });
 }
 
-/** Runs a `lighttrace` CLI command to completion. */
-export function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Runs a `lighttrace` CLI command to completion (on the database of its `--data` directory with LIGHTTRACE_TEST_BACKEND=postgres). */
+export async function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const dataAt = args.indexOf("--data");
+  const database = dataAt >= 0 && !args.includes("--database") ? await databaseEnvFor(args[dataAt + 1]) : {};
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BUNDLE, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [BUNDLE, ...args], { env: { ...process.env, ...database, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));

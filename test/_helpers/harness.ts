@@ -76,6 +76,12 @@ export function track<T extends Tracked>(resource: T): T {
   return resource;
 }
 
+/** Registers `resource` to be closed when the file ends, even when a test is running (state that outlives the test that made it). */
+export function trackForFile<T extends Tracked>(resource: T): T {
+  _fileScoped.push(resource);
+  return resource;
+}
+
 /** A fresh directory under the system temp dir, removed with its scope (see `track`). */
 export function tempDir(prefix = "lighttrace-test-"): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));

@@ -9,6 +9,7 @@ import { formatDsn } from "../../src/bootstrap.ts";
 import { ADMIN_SCOPES, hashApiToken, mintApiToken, tokenHint } from "../../src/api/tokens.ts";
 import type { Project, ProjectKey } from "../../src/store/types.ts";
 import { ServerLog, track } from "./harness.ts";
+import { databaseUrlFor, releaseDatabaseFor } from "./test-backend.ts";
 
 export interface TestServer {
   server: RunningServer;
@@ -48,17 +49,21 @@ export interface TestServerOptions {
 export async function startTestServer(overrides: Partial<Record<ConfigKey, unknown>> = {}, clock: Clock = systemClock, options: TestServerOptions = {}): Promise<TestServer> {
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "lighttrace-test-"));
-  const removeDataDir = () => {
-    if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
+  const removeDataDir = async () => {
+    if (!ownsDataDir) return;
+    rmSync(dataDir, { recursive: true, force: true });
+    await releaseDatabaseFor(dataDir);
   };
   const log = new ServerLog(`server ${dataDir}`);
   const logger: Logger = createLogger("warn", (line) => log.push(line));
-  const config = loadConfig({}, { port: 0, dataDir, ...overrides });
+  // LIGHTTRACE_TEST_BACKEND=postgres: the directory's own database (test/_helpers/test-backend.ts)
+  const databaseUrl = overrides.databaseUrl === undefined ? await databaseUrlFor(dataDir) : undefined;
+  const config = loadConfig({}, { port: 0, dataDir, ...(databaseUrl ? { databaseUrl } : {}), ...overrides });
   let server: RunningServer;
   try {
     server = await startServer(config, { logger, clock });
   } catch (err) {
-    removeDataDir();
+    await removeDataDir();
     throw err;
   }
   let closing: Promise<void> | undefined;
@@ -67,7 +72,7 @@ export async function startTestServer(overrides: Partial<Record<ConfigKey, unkno
       try {
         await server.close();
       } finally {
-        removeDataDir();
+        await removeDataDir();
       }
     })());
   track({ close });
