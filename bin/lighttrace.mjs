@@ -1,6 +1,7 @@
-#!/usr/bin/env -S node --max-semi-space-size=8
-// An 8 MB semi-space keeps ingest RSS under 200 MB at full load (V8 picks a much larger
-// one on big machines) for a few percent more GC time.
+#!/usr/bin/env -S node --max-semi-space-size=4
+// A 4 MB semi-space keeps ingest RSS under 200 MB at full load (V8 picks a much larger
+// one on big machines) for a few percent more GC time (src/runtime/server-flags.ts; started
+// as `node bin/lighttrace.mjs serve`, without the shebang, the server restarts itself with it).
 // `npx lighttrace …` in a checkout: runs the bundle that `npm run build` writes.
 import { existsSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";

@@ -13,7 +13,8 @@
 //          started; default dist = `node dist/lighttrace.mjs serve` with no flags), --json,
 //          --baseline DIR (also run another checkout's build, e.g. the previous version, started the same way),
 //          --only lighttrace (skip the reference, e.g. while profiling), --cpu-prof DIR (LightTrace writes a V8 CPU
-//          profile per thread into DIR: open them in Chrome DevTools or summarise with scripts/cpu-profile-top.mjs)
+//          profile per thread into DIR: open them in Chrome DevTools or summarise with scripts/cpu-profile-top.mjs),
+//          --node-args "…" (more flags for LightTrace's node, e.g. --trace-gc)
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -35,6 +36,7 @@ const { values: opts } = parseArgs({
     baseline: { type: "string" },
     only: { type: "string" },
     "cpu-prof": { type: "string" },
+    "node-args": { type: "string", default: "" },
     json: { type: "boolean", default: false },
   },
 });
@@ -147,7 +149,7 @@ async function drive({ port, path, envelopes, gzip, minWarmupEvents, pid }) {
 
 async function startLightTrace(dataDir, variant, root) {
   const env = variant === "cap" ? { LIGHTTRACE_MAX_STORED_EVENTS: String(STORED_EVENT_CAP) } : {};
-  const profile = opts["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", opts["cpu-prof"]] : [];
+  const profile = [...(opts["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", opts["cpu-prof"]] : []), ...opts["node-args"].split(" ").filter(Boolean)];
   const { server, url, dsn: dsnText } = await startBenchServer(dataDir, profile, env, opts.start, root);
   const dsn = new URL(dsnText);
   return {

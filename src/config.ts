@@ -52,7 +52,7 @@ export const DEFAULTS = {
   maxQueuedBytes: 64 * MiB,
   /** events per group-commit transaction; bounds how long one commit holds the event loop. */
   maxBatchSize: 500,
-  /** Worker threads that decode, parse, normalise, scrub, group and encode ingested bodies; 0 = one per CPU core. They start on demand and stop when idle. */
+  /** Worker threads that decode, parse, normalise, scrub, group and encode ingested bodies; 0 = one per CPU core but one (the main thread keeps one busy), at least one. They start on demand and stop when idle. */
   ingestWorkers: 0,
   /**
    * SQLite `synchronous` in WAL mode. "normal": a commit survives a crash or kill of the process

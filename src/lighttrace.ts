@@ -22,7 +22,7 @@ import { SOURCE_MAP_CACHE_WEIGHT } from "./sourcemaps/limits.ts";
 import { createJobSymbolicator } from "./process/symbolicate-job.ts";
 import { ProjectGroupingConfigs } from "./process/grouping-configs.ts";
 import { ProjectConfigCache } from "./process/project-config.ts";
-import { IngestWorkerPool, WORKER_RESOURCE_LIMITS } from "./ingest/workers/pool.ts";
+import { defaultPoolSize, IngestWorkerPool, WORKER_RESOURCE_LIMITS } from "./ingest/workers/pool.ts";
 import { availableParallelism } from "node:os";
 import type { NodeRequestHandler } from "./api/node-handler.ts";
 import { createHttpServer, listen } from "./http/server.ts";
@@ -95,7 +95,7 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
     },
   });
   const symbolicator = new Symbolicator({ store, cache: new SourceMapCache(SOURCE_MAP_CACHE_WEIGHT) });
-  const pool = new IngestWorkerPool({ size: config.ingestWorkers || availableParallelism(), logger, resourceLimits: WORKER_RESOURCE_LIMITS });
+  const pool = new IngestWorkerPool({ size: config.ingestWorkers || defaultPoolSize(availableParallelism()), logger, resourceLimits: WORKER_RESOURCE_LIMITS });
   const groupingConfigs = new ProjectGroupingConfigs(store, () => clock.now());
   const projectConfigs = new ProjectConfigCache({
     limits: limitEnforcer.limits, grouping: groupingConfigs, hasSourceMaps: (id) => symbolicator.projectHasArtifacts(id),

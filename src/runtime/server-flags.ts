@@ -1,12 +1,13 @@
 import { isSea } from "./sea.ts";
 
 /**
- * The V8 flags the server runs with, however it is started: an 8 MB semi-space keeps ingest RSS
+ * The V8 flags the server runs with, however it is started: a 4 MB semi-space keeps ingest RSS
  * under 200 MB at full load (V8 otherwise sizes the young generation by the machine's memory, and
- * the same load peaked at 298 MB), for a few percent more GC time. `npm start`, the shebang of
+ * the same load peaked at 298 MB; with 8 MB, 205–219 MB against 195–198 MB in the same
+ * bench:ingest load), for a few percent more GC time on the main thread. `npm start`, the shebang of
  * bin/lighttrace.mjs and the standalone binary pass them; scripts/node-flags.mjs re-exports them.
  */
-export const SERVER_V8_FLAGS = ["--max-semi-space-size=8"] as const;
+export const SERVER_V8_FLAGS = ["--max-semi-space-size=4"] as const;
 
 /**
  * Restarts this process in place (`process.execve`: same pid, no parent left behind) with

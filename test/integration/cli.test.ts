@@ -85,10 +85,10 @@ describe("lighttrace CLI", () => {
     const dir = tempDir("lighttrace-flags-");
     const plain = await startChildServer(dir, [], { NODE_OPTIONS: "" });
     // `node dist/lighttrace.mjs serve`: the same process (same pid) now runs with the flag
-    expect(cmdline(plain.child.pid!)).toContain("--max-semi-space-size=8");
+    expect(cmdline(plain.child.pid!)).toContain("--max-semi-space-size=4");
     expect((await fetch(`${plain.url}/health`)).status).toBe(200);
     await plain.stop("SIGKILL");
-    const tuned = await startChildServer(dir, [], { NODE_OPTIONS: "--max-semi-space-size=4" });
+    const tuned = await startChildServer(dir, [], { NODE_OPTIONS: "--max-semi-space-size=16" });
     expect(cmdline(tuned.child.pid!).some((a) => a.startsWith("--max-semi-space-size"))).toBe(false);
     expect((await fetch(`${tuned.url}/health`)).status).toBe(200);
   });
