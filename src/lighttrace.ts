@@ -61,7 +61,7 @@ export interface RunningServer {
  */
 export async function startServer(config: Config, deps: { logger: Logger; clock: Clock }): Promise<RunningServer> {
   const { logger, clock } = deps;
-  const opened = await openStore(config, { purpose: "serve", logger });
+  const opened = await openStore(config, { purpose: "serve", logger, clock });
   // SQLite only: the WAL is folded into the database file off the hot path
   const checkpointer: Checkpointer | undefined = opened.backend === "sqlite" ? createCheckpointer(opened.db, sqliteAddonPath(), logger) : undefined;
   const cluster = opened.backend === "postgres"

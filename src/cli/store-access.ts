@@ -1,3 +1,4 @@
+import { systemClock } from "../clock.ts";
 import { loadConfig, resolvePublicUrl, type Config } from "../config.ts";
 import type { Organization, Store } from "../store/types.ts";
 import { fail } from "./output.ts";
@@ -20,7 +21,7 @@ export async function withCliStore<T>(
   const config = fail.onConfigError(() => loadConfig(process.env, { dataDir: dataFlag }));
   let opened: OpenedStore;
   try {
-    opened = await openStore(config, { purpose: "cli" });
+    opened = await openStore(config, { purpose: "cli", clock: systemClock });
   } catch (err) {
     // the addon's own errors already say what to do; PostgreSQL errors name the server (without its password)
     if (err instanceof NativeAddonError || config.databaseUrl) fail((err as Error).message);

@@ -1,5 +1,6 @@
 import { closeSync, openSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
+import type { Clock } from "../clock.ts";
 import type { Config } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import { makeDirs } from "../make-dirs.ts";
@@ -19,22 +20,24 @@ export type OpenedStore =
  * Opens the store the configuration names, for the server and for every CLI command alike:
  * PostgreSQL when `databaseUrl` is set (`--database` / LIGHTTRACE_DATABASE_URL), else SQLite in
  * `dataDir`. Errors name the database without its password.
- * @example const opened = await openStore(config, { purpose: "serve", logger })
+ * `clock` gives the times the store sets itself (creation and edit times of projects, keys, tokens, users, rules).
+ * @example const opened = await openStore(config, { purpose: "serve", logger, clock })
  */
-export async function openStore(config: Config, opts: { purpose: "serve" | "cli"; logger?: Logger }): Promise<OpenedStore> {
+export async function openStore(config: Config, opts: { purpose: "serve" | "cli"; logger?: Logger; clock: Clock }): Promise<OpenedStore> {
   if (config.databaseUrl) {
     const location = redactDatabaseUrl(config.databaseUrl);
     const store = await openPgStore(config.databaseUrl, {
       // a CLI command runs one statement at a time
       maxConnections: opts.purpose === "serve" ? config.databaseMaxConnections : 2,
       applicationName: `lighttrace ${opts.purpose}`,
+      clock: opts.clock,
       ...(opts.logger ? { logger: opts.logger } : {}),
     });
     return { backend: "postgres", store, url: config.databaseUrl, location };
   }
   if (opts.purpose === "serve") _checkDataDirWritable(config.dataDir);
   const db = openDb(config.dataDir, { synchronous: config.sqliteSynchronous });
-  const store = createSqliteStore(db, { maxStoredTraceSpans: config.maxStoredTraceSpans, maxTraceAgeDays: config.maxEventAgeDays });
+  const store = createSqliteStore(db, { maxStoredTraceSpans: config.maxStoredTraceSpans, maxTraceAgeDays: config.maxEventAgeDays, clock: opts.clock });
   return { backend: "sqlite", store, db, location: config.dataDir };
 }
 

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { openDb } from "../../src/store/sqlite/db.ts";
 import type { SqliteDatabase } from "../../src/store/sqlite/sqlite-binding.ts";
 import { createSqliteStore } from "../../src/store/sqlite/sqlite-store.ts";
+import type { Clock } from "../../src/clock.ts";
 import type { Store } from "../../src/store/types.ts";
 import { createPostgresBackend } from "./postgres-backend.ts";
 
@@ -18,10 +19,12 @@ export interface StoreBackend {
   create(): Promise<TestDatabase>;
 }
 
-/** What a store enforces on write, as the server configures it (both backends take the same). */
+/** What a store enforces on write, as the server configures it (both backends take the same), and its clock. */
 export interface StoreLimits {
   maxStoredTraceSpans?: number;
   maxTraceAgeDays?: number;
+  /** the times the store sets itself (creation and edit times); the system clock when absent */
+  clock?: Clock;
 }
 
 export interface TestDatabase {

@@ -1,4 +1,5 @@
 import { RULE_DEFINITION, type AlertAction, type AlertRule } from "../../alert-rules/rule-schema.ts";
+import type { Clock } from "../../clock.ts";
 import type { AlertStore, OutboxRow, OutboxStatus, RuleWrite } from "../model/alerts.ts";
 import { pgStatement, type PgDb, type PgExecutor } from "./pg-db.ts";
 
@@ -8,7 +9,7 @@ import { pgStatement, type PgDb, type PgExecutor } from "./pg-db.ts";
  * Every rule edit bumps `settings.alert_rules_version` in the same transaction, so every node's
  * decider notices it.
  */
-export function createPgAlertQueries(db: PgDb) {
+export function createPgAlertQueries(db: PgDb, clock: Clock) {
   const stmt = {
     ruleById: pgStatement("alerts.ruleById", "SELECT * FROM alert_rules WHERE id = $1"),
     activeRules: pgStatement("alerts.activeRules", "SELECT * FROM alert_rules WHERE project_id = $1 AND status = 'active' ORDER BY id"),
@@ -19,7 +20,7 @@ export function createPgAlertQueries(db: PgDb) {
   const bumpVersion = (tx: PgExecutor) => tx.run(`INSERT INTO settings (key, value) VALUES ('alert_rules_version', '1')
     ON CONFLICT (key) DO UPDATE SET value = (settings.value::bigint + 1)::text`);
   const insertRule = async (tx: PgExecutor, projectId: number, rule: RuleWrite, isDefault: boolean): Promise<AlertRule> => {
-    const now = Date.now() / 1000;
+    const now = clock.now() / 1000;
     return _rule(await tx.first(`INSERT INTO alert_rules (project_id, name, status, is_default, definition, created_at, updated_at)
       VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING *`, [projectId, rule.name, rule.status, isDefault, JSON.stringify(rule.definition), now]));
   };
@@ -42,7 +43,7 @@ export function createPgAlertQueries(db: PgDb) {
     }),
     updateRule: (id, rule) => db.transaction(async (tx) => {
       const row = await tx.first("UPDATE alert_rules SET name = $1, status = $2, definition = $3, updated_at = $4 WHERE id = $5 RETURNING *",
-        [rule.name, rule.status, JSON.stringify(rule.definition), Date.now() / 1000, id]);
+        [rule.name, rule.status, JSON.stringify(rule.definition), clock.now() / 1000, id]);
       if (!row) return undefined;
       await bumpVersion(tx);
       return _rule(row);

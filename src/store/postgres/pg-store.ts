@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from "../../clock.ts";
 import { DEFAULTS } from "../../config.ts";
 import type { Logger } from "../../logger.ts";
 import { encodeEventData } from "../event-codec.ts";
@@ -43,6 +44,8 @@ export interface PgStoreLimits {
   maxStoredTraceSpans?: number;
   /** spans received longer ago than this go too; 0 or absent = no age limit */
   maxTraceAgeDays?: number;
+  /** where creation and edit times of projects, keys, tokens, users and alert rules come from; systemClock when absent */
+  clock?: Clock;
 }
 
 /**
@@ -67,7 +70,8 @@ export async function openPgStore(url: string, opts: PgStoreOptions & PgStoreLim
  * how to add one); every Store method is implemented, as on SQLite.
  */
 export function createPgStore(db: PgDb, limits: PgStoreLimits = {}): Store {
-  const alerts = createPgAlertQueries(db);
+  const clock = limits.clock ?? systemClock;
+  const alerts = createPgAlertQueries(db, clock);
   const ingestReads = createPgIngestReads(db);
   const executeWritePlan = createPgIngestWriter(db, {
     sessions: createPgSessionWriter(),
@@ -76,8 +80,8 @@ export function createPgStore(db: PgDb, limits: PgStoreLimits = {}): Store {
   const sessions = createPgSessionQueries(db);
   const traces = createPgTraceQueries(db);
   return {
-    ...createPgProjectQueries(db, alerts.insertRulesInTransaction),
-    ...createPgUserQueries(db),
+    ...createPgProjectQueries(db, clock, alerts.insertRulesInTransaction),
+    ...createPgUserQueries(db, clock),
     ...createPgIssueQueries(db),
     ...createPgEventQueries(db),
     ...createPgEventSearch(db),

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { Clock } from "../../clock.ts";
 import type { ApiToken, ItemCount, Organization, Project, ProjectKey, Store } from "../types.ts";
 import type { RuleWrite } from "../model/alerts.ts";
 import { pgStatement, type PgDb, type PgExecutor } from "./pg-db.ts";
@@ -12,7 +13,7 @@ export function shortIdSequence(projectId: number): string {
  * Organization, projects and their DSN keys, API tokens, settings and item counts on PostgreSQL.
  * `insertRules` writes a new project's default alert rules inside its transaction (alerts.ts).
  */
-export function createPgProjectQueries(db: PgDb, insertRules: (tx: PgExecutor, projectId: number, rules: readonly RuleWrite[], isDefault: boolean) => Promise<void>) {
+export function createPgProjectQueries(db: PgDb, clock: Clock, insertRules: (tx: PgExecutor, projectId: number, rules: readonly RuleWrite[], isDefault: boolean) => Promise<void>) {
   const stmt = {
     getOrg: pgStatement("projects.getOrg", "SELECT id, slug, name, created_at FROM organizations ORDER BY id LIMIT 1"),
     projectById: pgStatement("projects.byId", "SELECT * FROM projects WHERE id = $1"),
@@ -21,7 +22,7 @@ export function createPgProjectQueries(db: PgDb, insertRules: (tx: PgExecutor, p
     tokenByHash: pgStatement("projects.tokenByHash", "SELECT * FROM api_tokens WHERE token_hash = $1"),
     getSetting: pgStatement("projects.getSetting", "SELECT value FROM settings WHERE key = $1"),
   };
-  const now = () => Date.now() / 1000;
+  const now = () => clock.now() / 1000;
 
   const methods = {
     async ensureOrganization(slug, name) {

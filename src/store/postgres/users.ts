@@ -1,3 +1,4 @@
+import type { Clock } from "../../clock.ts";
 import type { Store, User } from "../types.ts";
 import { LOCAL_ADMIN_EMAIL } from "../model/users.ts";
 import { pgStatement, type PgDb } from "./pg-db.ts";
@@ -6,14 +7,14 @@ import { pgStatement, type PgDb } from "./pg-db.ts";
  * Users and their logins (signed-in browsers) on PostgreSQL: emails match without case (a unique
  * index on lower(email), as SQLite's COLLATE NOCASE), logins are kept as the SHA-256 of the cookie.
  */
-export function createPgUserQueries(db: PgDb) {
+export function createPgUserQueries(db: PgDb, clock: Clock) {
   const stmt = {
     loginUser: pgStatement("users.loginUser", `SELECT u.* FROM logins l JOIN users u ON u.id = l.user_id
       WHERE l.token_hash = $1 AND l.expires_at > $2`),
   };
   const methods = {
     createUser: async (input) => _user(await db.first(`INSERT INTO users (email, password_hash, is_local_admin, created_at)
-      VALUES ($1, $2, false, $3) RETURNING *`, [input.email, input.passwordHash, Date.now() / 1000])),
+      VALUES ($1, $2, false, $3) RETURNING *`, [input.email, input.passwordHash, clock.now() / 1000])),
     async findUserByEmail(email) {
       const row = await db.first("SELECT * FROM users WHERE lower(email) = lower($1)", [email]);
       if (!row) return undefined;
@@ -26,7 +27,7 @@ export function createPgUserQueries(db: PgDb) {
       const row = await tx.first("SELECT * FROM users WHERE is_local_admin ORDER BY id LIMIT 1");
       if (row) return _user(row);
       return _user(await tx.first(`INSERT INTO users (email, password_hash, is_local_admin, created_at) VALUES ($1, NULL, true, $2) RETURNING *`,
-        [LOCAL_ADMIN_EMAIL, Date.now() / 1000]));
+        [LOCAL_ADMIN_EMAIL, clock.now() / 1000]));
     }),
     createLogin: (input) => db.transaction(async (tx) => {
       await tx.run("DELETE FROM logins WHERE expires_at <= $1", [input.nowSec]);

@@ -1,4 +1,5 @@
 import { RULE_DEFINITION, type AlertAction, type AlertRule } from "../../alert-rules/rule-schema.ts";
+import type { Clock } from "../../clock.ts";
 import type { SqliteDatabase } from "./sqlite-binding.ts";
 import type { OutboxStatus, OutboxRow, RuleWrite, AlertStore } from "../model/alerts.ts";
 
@@ -7,7 +8,7 @@ import type { OutboxStatus, OutboxRow, RuleWrite, AlertStore } from "../model/al
  * (`ingest`). Ingest's own outbox rows and cooldown claims are written by the write plan
  * (src/store/sqlite/ingest-writer.ts).
  */
-export function createAlertQueries(db: SqliteDatabase) {
+export function createAlertQueries(db: SqliteDatabase, clock: Clock) {
   const stmt = {
     rulesOfProject: db.prepare("SELECT * FROM alert_rules WHERE project_id = ? ORDER BY id"),
     activeRules: db.prepare("SELECT * FROM alert_rules WHERE project_id = ? AND status = 'active' ORDER BY id"),
@@ -49,13 +50,13 @@ export function createAlertQueries(db: SqliteDatabase) {
   };
 
   const createRule = db.transaction((projectId: number, rule: RuleWrite, isDefault: boolean): AlertRule => {
-    const now = Date.now() / 1000;
+    const now = clock.now() / 1000;
     const id = Number(stmt.insertRule.run(projectId, rule.name, rule.status, isDefault ? 1 : 0, JSON.stringify(rule.definition), now, now).lastInsertRowid);
     stmt.bumpVersion.run();
     return _rule(stmt.ruleById.get(id));
   });
   const updateRule = db.transaction((id: number, rule: RuleWrite): AlertRule | undefined => {
-    if (stmt.updateRule.run(rule.name, rule.status, JSON.stringify(rule.definition), Date.now() / 1000, id).changes === 0) return undefined;
+    if (stmt.updateRule.run(rule.name, rule.status, JSON.stringify(rule.definition), clock.now() / 1000, id).changes === 0) return undefined;
     stmt.bumpVersion.run();
     return _rule(stmt.ruleById.get(id));
   });

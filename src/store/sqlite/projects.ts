@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
+import type { Clock } from "../../clock.ts";
 import type { SqliteDatabase } from "./sqlite-binding.ts";
 import type { ApiToken, Organization, Project, ProjectKey } from "../types.ts";
 import { nextIdSql, rememberDeletedIdSql } from "./never-reused-ids.ts";
 
 /** Organization, project, DSN key, API token and settings queries; statements prepared once. */
-export function createProjectQueries(db: SqliteDatabase) {
+export function createProjectQueries(db: SqliteDatabase, clock: Clock) {
   const stmt = {
     getOrg: db.prepare("SELECT id, slug, name, created_at FROM organizations ORDER BY id LIMIT 1"),
     insertOrg: db.prepare("INSERT INTO organizations (slug, name, created_at) VALUES (?, ?, ?)"),
@@ -32,7 +33,7 @@ export function createProjectQueries(db: SqliteDatabase) {
     setSetting: db.prepare("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
     itemCounts: db.prepare("SELECT * FROM item_counts WHERE project_id = ? ORDER BY day DESC, item_type"),
   };
-  const now = () => Date.now() / 1000;
+  const now = () => clock.now() / 1000;
   const deleteToken = db.transaction((id: number): boolean => {
     if (stmt.deleteToken.run(id).changes === 0) return false;
     stmt.rememberDeletedToken.run(id);

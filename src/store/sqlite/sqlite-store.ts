@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from "../../clock.ts";
 import type { Store } from "../types.ts";
 import type { SqliteDatabase } from "./sqlite-binding.ts";
 import { createIngestWriter } from "./ingest-writer.ts";
@@ -30,15 +31,17 @@ import { createTeamQueries } from "./teams.ts";
  * The SQLite Store: synchronous better-sqlite3 calls behind the async Store interface. A full disk
  * comes out of any method as `StorageFullError`, never as a SQLite code.
  */
-export function createSqliteStore(db: SqliteDatabase, opts: { maxStoredTraceSpans?: number; maxTraceAgeDays?: number } = {}): Store {
-  const alerts = createAlertQueries(db);
+export function createSqliteStore(db: SqliteDatabase, opts: { maxStoredTraceSpans?: number; maxTraceAgeDays?: number; clock?: Clock } = {}): Store {
+  // creation and edit times of projects, keys, tokens, users and alert rules (everything ingest writes has its times in the plan)
+  const clock = opts.clock ?? systemClock;
+  const alerts = createAlertQueries(db, clock);
   const executeWritePlan = createIngestWriter(db, {
     maxStoredTraceSpans: opts.maxStoredTraceSpans ?? DEFAULTS.maxStoredTraceSpans, maxTraceAgeDays: opts.maxTraceAgeDays ?? 0,
   });
   const ingestReads = createIngestReads(db);
   const traces = createTraceQueries(db);
   const explanations = createExplanationQueries(db);
-  const projects = createProjectQueries(db);
+  const projects = createProjectQueries(db, clock);
   const createProject = db.transaction((input: Parameters<Store["createProject"]>[0]) => {
     const created = projects.createProject(input);
     alerts.createRulesInTransaction(created.project.id, input.defaultAlertRules, true);
@@ -47,7 +50,7 @@ export function createSqliteStore(db: SqliteDatabase, opts: { maxStoredTraceSpan
   const issues = createIssueQueries(db);
   const events = createEventQueries(db);
   const eventSearch = createEventSearch(db);
-  const users = createUserQueries(db);
+  const users = createUserQueries(db, clock);
   const sessions = createSessionQueries(db);
   const projectLimits = createProjectLimitQueries(db);
   const retention = createRetentionQueries(db);

@@ -1,3 +1,4 @@
+import type { Clock } from "../../clock.ts";
 import type { SqliteDatabase } from "./sqlite-binding.ts";
 import type { NewLogin, User } from "../types.ts";
 import { LOCAL_ADMIN_EMAIL } from "../model/users.ts";
@@ -9,7 +10,7 @@ import { nextIdSql, rememberDeletedIdSql } from "./never-reused-ids.ts";
  * src/api/passwords.ts) and logins are stored only as the SHA-256 of the cookie value, so a copied database holds no
  * working credential. Times are seconds since the epoch, as everywhere in the store.
  */
-export function createUserQueries(db: SqliteDatabase) {
+export function createUserQueries(db: SqliteDatabase, clock: Clock) {
   const stmt = {
     insertUser: db.prepare(`INSERT INTO users (id, email, password_hash, is_local_admin, created_at) VALUES (${nextIdSql("users")}, ?, ?, ?, ?)`),
     userById: db.prepare("SELECT * FROM users WHERE id = ?"),
@@ -48,7 +49,7 @@ export function createUserQueries(db: SqliteDatabase) {
 
   return {
     createUser(input: { email: string; passwordHash: string }): User {
-      const id = Number(stmt.insertUser.run(input.email, input.passwordHash, 0, Date.now() / 1000).lastInsertRowid);
+      const id = Number(stmt.insertUser.run(input.email, input.passwordHash, 0, clock.now() / 1000).lastInsertRowid);
       return _user(stmt.userById.get(id));
     },
     findUserByEmail(email: string): { user: User; passwordHash: string | null } | undefined {
@@ -57,7 +58,7 @@ export function createUserQueries(db: SqliteDatabase) {
       return { user: _user(row), passwordHash: row.password_hash === null ? null : String(row.password_hash) };
     },
     listUsers: (): User[] => stmt.listUsers.all().map(_user),
-    ensureLocalAdmin: (): User => ensureLocalAdmin.immediate(Date.now() / 1000),
+    ensureLocalAdmin: (): User => ensureLocalAdmin.immediate(clock.now() / 1000),
     createLogin: (input: NewLogin): void => createLogin.immediate(input),
     findLoginUser(tokenHash: string, nowSec: number): User | undefined {
       const row = stmt.loginUser.get(tokenHash, nowSec);
