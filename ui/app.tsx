@@ -13,6 +13,8 @@ import { Releases } from "./pages/Releases.tsx";
 import { ReleaseDetail } from "./pages/ReleaseDetail.tsx";
 import { ProjectAlerts } from "./pages/ProjectAlerts.tsx";
 import { TraceView } from "./pages/TraceView.tsx";
+import { Monitors } from "./pages/Monitors.tsx";
+import { MonitorDetail } from "./pages/MonitorDetail.tsx";
 
 type Boot =
   | { state: "loading" }
@@ -71,7 +73,8 @@ function Shell(props: { org: ApiOrganization; login: ApiLogin; onSignedOut: () =
   const location = useLocation();
   const route = parseRoute(location.pathname);
   const section = route.name === "projects" || route.name === "alerts" ? "projects"
-    : route.name === "releases" || route.name === "release" ? "releases" : "issues";
+    : route.name === "releases" || route.name === "release" ? "releases"
+    : route.name === "monitors" || route.name === "monitor" ? "crons" : "issues";
   return (
     <>
       <header class="topbar">
@@ -81,6 +84,7 @@ function Shell(props: { org: ApiOrganization; login: ApiLogin; onSignedOut: () =
         <nav class="topnav" aria-label="Main">
           <Link href="/" class={section === "issues" ? "active" : ""}>Issues</Link>
           <Link href="/releases/" class={section === "releases" ? "active" : ""}>Releases</Link>
+          <Link href="/crons/" class={section === "crons" ? "active" : ""}>Crons</Link>
           <Link href="/projects/" class={section === "projects" ? "active" : ""}>Projects</Link>
         </nav>
         <span class="topbar-user" title={props.login.user.email}>
@@ -94,6 +98,8 @@ function Shell(props: { org: ApiOrganization; login: ApiLogin; onSignedOut: () =
         {route.name === "projects" && <Projects org={props.org.slug} selected={route.project} />}
         {route.name === "releases" && <Releases org={props.org.slug} project={route.project} />}
         {route.name === "release" && <ReleaseDetail org={props.org.slug} version={route.version} />}
+        {route.name === "monitors" && <Monitors org={props.org.slug} project={route.project} />}
+        {route.name === "monitor" && <MonitorDetail org={props.org.slug} project={route.project} slug={route.slug} />}
         {route.name === "alerts" && <ProjectAlerts org={props.org.slug} project={route.project} />}
         {route.name === "trace" && <TraceView org={props.org.slug} traceId={route.traceId} highlightEventId={new URLSearchParams(location.search).get("event") ?? undefined} />}
         {route.name === "notFound" && (

@@ -26,7 +26,7 @@ export async function apiGetPage<T>(path: string, signal?: AbortSignal): Promise
   return { data: (await res.json()) as T, nextCursor: links.next ?? null, previousCursor: links.previous ?? null };
 }
 
-/** POST/PUT/DELETE with a JSON body; resolves with the parsed answer (undefined for 204). */
+/** POST/PUT/DELETE with a JSON body; resolves with the parsed answer (undefined for 204 or an empty body, e.g. Sentry's 202 on DELETE). */
 export async function apiSend<T>(method: "POST" | "PUT" | "DELETE", path: string, body?: unknown): Promise<T> {
   const res = await _fetch(path, {
     method,
@@ -34,7 +34,8 @@ export async function apiSend<T>(method: "POST" | "PUT" | "DELETE", path: string
     body: body === undefined ? null : JSON.stringify(body),
   });
   if (res.status === 204) return undefined as T;
-  return (await res.json()) as T;
+  const text = await res.text();
+  return (text ? JSON.parse(text) : undefined) as T;
 }
 
 /**

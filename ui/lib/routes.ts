@@ -7,6 +7,8 @@ export type Route =
   | { name: "alerts"; project: string }
   | { name: "releases"; project?: string }
   | { name: "release"; version: string }
+  | { name: "monitors"; project?: string }
+  | { name: "monitor"; project: string; slug: string }
   | { name: "notFound"; path: string };
 
 /**
@@ -33,6 +35,8 @@ export function parseRoute(pathname: string): Route {
     if (c === "events" && d && parts.length === 4) return { name: "issue", issueId: b, eventId: d };
   }
   if (a === "traces" && b && /^[0-9a-f]{32}$/i.test(b) && parts.length === 2) return { name: "trace", traceId: b.toLowerCase() };
+  if (a === "crons" && parts.length === 1) return { name: "monitors" };
+  if (a === "crons" && b && c && parts.length === 3) return { name: "monitor", project: b, slug: c };
   if (a === "releases" && parts.length === 1) return { name: "releases" };
   if (a === "releases" && b && parts.length === 2) return { name: "release", version: b };
   if (a === "projects") {
@@ -41,6 +45,7 @@ export function parseRoute(pathname: string): Route {
     if (b && c === "issues" && parts.length === 3) return { name: "issues", project: b };
     if (b && c === "alerts" && parts.length === 3) return { name: "alerts", project: b };
     if (b && c === "releases" && parts.length === 3) return { name: "releases", project: b };
+    if (b && c === "monitors" && parts.length === 3) return { name: "monitors", project: b };
   }
   return { name: "notFound", path: pathname };
 }
@@ -75,4 +80,14 @@ export function releasesPath(project?: string): string {
 
 export function releasePath(version: string): string {
   return `/releases/${encodeURIComponent(version)}/`;
+}
+
+/** Cron monitors of one project (or all). */
+export function monitorsPath(project?: string): string {
+  return project ? `/projects/${encodeURIComponent(project)}/monitors/` : "/crons/";
+}
+
+/** One monitor (Sentry's crons path: project, then slug). */
+export function monitorPath(project: string, slug: string): string {
+  return `/crons/${encodeURIComponent(project)}/${encodeURIComponent(slug)}/`;
 }

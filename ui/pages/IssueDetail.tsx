@@ -20,7 +20,7 @@ import { TriageBadges } from "../components/TriageBadges.tsx";
 import { formatCount, formatDateTime, formatRelativeTime } from "../format.ts";
 import { useApi } from "../hooks/use-api.ts";
 import { navigate } from "../hooks/use-location.ts";
-import { issueListPath, issuePath, tracePath } from "../lib/routes.ts";
+import { issueListPath, issuePath, tracePath, monitorPath } from "../lib/routes.ts";
 import { triageBadges } from "../lib/triage.ts";
 
 /**
@@ -92,6 +92,7 @@ export function IssueDetail(props: { org: string; issueId: string; eventId?: str
             <span class={`badge badge-status status-${data.status}`} data-testid="issue-status">{data.status}</span>
             {data.isUnhandled && <span class="badge badge-unhandled" title="The SDK caught this error at the top level: it crashed a request or the process">unhandled</span>}
             <span class="short-id">{data.shortId}</span>
+            <MonitorLink project={data.project.slug} tags={event.data?.tags} />
           </p>
         </div>
         <div class="issue-actions">
@@ -197,4 +198,10 @@ export function IssueDetail(props: { org: string; issueId: string; eventId?: str
       {event.data && <GroupingInfo key={`grouping-${event.data.eventID}`} org={props.org} project={data.project.slug} eventId={event.data.eventID} />}
     </article>
   );
+}
+
+/** A cron monitor failure issue links back to its monitor (its events carry the monitor.slug tag). */
+function MonitorLink(props: { project: string; tags: { key: string; value: string }[] | undefined }) {
+  const slug = props.tags?.find((t) => t.key === "monitor.slug")?.value;
+  return slug ? <Link href={monitorPath(props.project, slug)} class="monitor-link">cron monitor {slug}</Link> : null;
 }
