@@ -53,7 +53,8 @@ export function createPgCluster(url: string, opts: PgClusterOptions): Cluster {
   const stepDown = async (why: string) => {
     if (!leading) return;
     leading = false;
-    logger.warn("this node is no longer the leader", { node: opts.nodeName, reason: why });
+    if (closed) logger.info("this node is no longer the leader", { node: opts.nodeName, reason: why });
+    else logger.warn("this node is no longer the leader", { node: opts.nodeName, reason: why });
     await roles?.follow();
   };
 

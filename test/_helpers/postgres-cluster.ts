@@ -43,7 +43,7 @@ export async function findPostgresBinDir(): Promise<string | undefined> {
  * `pg_ctl -w start` with no TCP listener (`listen_addresses=''`), the socket in that directory and
  * fsync off (nothing here needs to survive a power cut). `stop()` undoes all of it.
  */
-export async function startPostgresCluster(opts: { dir?: string; maxConnections?: number } = {}): Promise<PostgresCluster> {
+export async function startPostgresCluster(opts: { dir?: string; maxConnections?: number; /** fsync and full-page writes on, as an installation runs (benchmarks) */ durable?: boolean } = {}): Promise<PostgresCluster> {
   const binDir = await findPostgresBinDir();
   if (!binDir) {
     throw new Error("PostgreSQL's server binaries (initdb, pg_ctl, postgres) were not found: `npm test` installs Debian's postgresql package first (scripts/test-prerequisites.mjs), or run apt-get install postgresql");
@@ -64,8 +64,8 @@ export async function startPostgresCluster(opts: { dir?: string; maxConnections?
   try {
     await exec("initdb", ["-D", data, "-U", user, "--auth=trust", "--no-sync", "--encoding=UTF8", "--locale=C.UTF-8"]);
     const settings = [
-      "-c listen_addresses=''", `-k ${dir}`, "-c fsync=off", "-c full_page_writes=off", `-c max_connections=${opts.maxConnections ?? 200}`,
-      "-c shared_buffers=32MB", "-c unix_socket_permissions=0777",
+      "-c listen_addresses=''", `-k ${dir}`, ...(opts.durable ? [] : ["-c fsync=off", "-c full_page_writes=off"]), `-c max_connections=${opts.maxConnections ?? 200}`,
+      `-c shared_buffers=${opts.durable ? "128MB" : "32MB"}`, "-c unix_socket_permissions=0777",
     ];
     await exec("pg_ctl", ["-D", data, "-w", "-t", "120", "-l", join(dir, "server.log"), "-o", settings.join(" "), "start"]);
     started = true;
