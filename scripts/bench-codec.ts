@@ -21,7 +21,7 @@ const PASSES = Number(opts.passes);
 const nextId = eventIdSource() as () => Buffer;
 const payloads = (buildEnvelopes(2000, 120, "0".repeat(32)) as { pieces: Buffer[] }[]).map((envelope) => {
   const text = fillBody(envelope, nextId()).toString("utf8").split("\n")[2]!;
-  const event = normalizeEvent(JSON.parse(text), { receivedAt: Date.now(), newEventId: () => "0".repeat(32) });
+  const event = normalizeEvent(JSON.parse(text), { receivedAtMs: Date.now(), newEventId: () => "0".repeat(32) });
   return Buffer.from(prepareEvent(event, DEFAULT_GROUPING_CONFIG).payload);
 });
 const plainBytes = payloads.reduce((n, p) => n + p.length, 0);

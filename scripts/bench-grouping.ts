@@ -44,7 +44,7 @@ const raws: Record<string, unknown>[] = [
   ..._captures(),
 ];
 const normalize = (raw: Record<string, unknown>, i: number) =>
-  normalizeEvent(structuredClone(raw), { receivedAt: Date.now(), newEventId: () => i.toString(16).padStart(32, "0") });
+  normalizeEvent(structuredClone(raw), { receivedAtMs: Date.now(), newEventId: () => i.toString(16).padStart(32, "0") });
 const events: NormalizedEvent[] = raws.map(normalize);
 const frames = events.reduce((n, e) => n + (e.exception?.values ?? []).reduce((m, x) => m + (x.stacktrace?.frames.length ?? 0), 0), 0);
 console.log(`grouping bench: ${events.length} events (${frames} frames), ${ROUNDS} rounds, load ${_load()}`);

@@ -10,9 +10,9 @@ export interface NormalizeContext {
   /** envelope header `event_id`; wins over the payload's (Sentry envelope spec) */
   envelopeEventId?: string;
   /** ms since epoch */
-  receivedAt: number;
+  receivedAtMs: number;
   /** envelope `sent_at`, seconds since epoch */
-  sentAt?: number;
+  sentAtSec?: number;
   /** the client's address, substituted for `{{auto}}` */
   clientIp?: string;
   /** mints an id when neither envelope nor payload has one (/store/) */
@@ -44,8 +44,8 @@ export const LIMITS = {
 export function normalizeEvent(raw: unknown, ctx: NormalizeContext): NormalizedEvent {
   if (!isPlainObject(raw)) throw new InvalidEventError("event payload must be a JSON object");
   const errors: ProcessingError[] = Array.isArray(raw.errors) ? (raw.errors.filter(isPlainObject) as unknown as ProcessingError[]) : [];
-  const receivedSeconds = ctx.receivedAt / 1000;
-  const drift = computeClockDrift(receivedSeconds, ctx.sentAt);
+  const receivedSeconds = ctx.receivedAtMs / 1000;
+  const drift = computeClockDrift(receivedSeconds, ctx.sentAtSec);
 
   // 1. identity and time
   const eventId = (ctx.envelopeEventId && normalizeEventId(ctx.envelopeEventId)) || normalizeEventId(raw.event_id) || ctx.newEventId();

@@ -46,7 +46,7 @@ export function buildEnvelopeJob(envelope: Envelope, ctx: RequestContext): { job
     envelopeEventId = normalizeEventId(headerEventId);
     if (!envelopeEventId) throw badRequest(`envelope header event_id ${JSON.stringify(headerEventId)} is not a UUID`);
   }
-  const sentAt = parseTimestamp(envelope.headers.sent_at);
+  const sentAtSec = parseTimestamp(envelope.headers.sent_at);
   const events: PreparedEventWithSource[] = [];
   const itemCounts = new Map<string, number>();
   const traces: IngestJob["traces"] = [];
@@ -62,7 +62,7 @@ export function buildEnvelopeJob(envelope: Envelope, ctx: RequestContext): { job
     if (item.type === "client_report" && item.payload) clientDiscards.push(...parseClientReport(item.payload).discards);
     if (!PROCESSED_ITEM_TYPES.has(item.type) || TRACE_ITEM_TYPES.has(item.type)) {
       count(item.type);
-      if (TRACE_ITEM_TYPES.has(item.type)) traces.push(parseTraceItem(item, ctx.receivedAtMs, sentAt, ctx.scrub));
+      if (TRACE_ITEM_TYPES.has(item.type)) traces.push(parseTraceItem(item, ctx.receivedAtMs, sentAtSec, ctx.scrub));
       continue;
     }
     if (item.type === "check_in") {
@@ -72,11 +72,11 @@ export function buildEnvelopeJob(envelope: Envelope, ctx: RequestContext): { job
     }
     if (SESSION_ITEM_TYPES.has(item.type)) {
       count(item.type);
-      collectSessionItem(item.type, _parseJson(item.payload, `"${item.type}" item`), job, sentAt);
+      collectSessionItem(item.type, _parseJson(item.payload, `"${item.type}" item`), job, sentAtSec);
       continue;
     }
     const raw = _parseJson(item.payload, `"${item.type}" item`);
-    events.push(_prepare(raw, ctx, sentAt, events.length === 0 ? envelopeEventId : undefined));
+    events.push(_prepare(raw, ctx, sentAtSec, events.length === 0 ? envelopeEventId : undefined));
   }
   const eventId = events[0]?.eventId ?? envelopeEventId;
   if (traces.length) job.traces = traces;
@@ -106,13 +106,13 @@ function _parseJson(payload: Buffer | undefined, what: string): unknown {
   return value;
 }
 
-function _prepare(raw: unknown, ctx: RequestContext, sentAt: number | undefined, envelopeEventId: string | undefined): PreparedEventWithSource {
+function _prepare(raw: unknown, ctx: RequestContext, sentAtSec: number | undefined, envelopeEventId: string | undefined): PreparedEventWithSource {
   try {
     const event = normalizeEvent(raw, {
-      receivedAt: ctx.receivedAtMs,
+      receivedAtMs: ctx.receivedAtMs,
       newEventId: () => randomUUID().replace(/-/g, ""),
       ...(envelopeEventId ? { envelopeEventId } : {}),
-      ...(sentAt !== undefined ? { sentAt } : {}),
+      ...(sentAtSec !== undefined ? { sentAtSec } : {}),
       ...(ctx.clientIp ? { clientIp: ctx.clientIp } : {}),
     });
     return prepareEvent(ctx.scrub ? scrubEvent(event, ctx.scrub) : event, ctx.grouping ?? DEFAULT_GROUPING_CONFIG);

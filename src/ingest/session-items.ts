@@ -10,8 +10,8 @@ export const SESSION_ITEM_TYPES: ReadonlySet<string> = new Set(["session", "sess
  * naming the field; one older than Relay accepts (5 days) is dropped and counted as
  * `session.too_old` in the project's item counts, never silently.
  */
-export function collectSessionItem(type: string, raw: unknown, job: IngestJob, sentAt: number | undefined): void {
-  const ctx = { receivedAt: job.receivedAtMs / 1000, ...(sentAt !== undefined ? { sentAt } : {}) };
+export function collectSessionItem(type: string, raw: unknown, job: IngestJob, sentAtSec: number | undefined): void {
+  const ctx = { receivedAtSec: job.receivedAtMs / 1000, ...(sentAtSec !== undefined ? { sentAtSec } : {}) };
   try {
     if (type === "session") {
       const update = parseSessionUpdate(raw, ctx);

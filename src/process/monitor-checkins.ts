@@ -130,7 +130,7 @@ export class MonitorProcessor {
     const { store } = this.deps;
     let stored = 0;
     for (const o of await store.monitors.pendingOccurrences(100)) {
-      const event = normalizeEvent(JSON.parse(o.event), { receivedAt: nowMs, newEventId: () => o.eventId });
+      const event = normalizeEvent(JSON.parse(o.event), { receivedAtMs: nowMs, newEventId: () => o.eventId });
       const prepared = { ...prepareEvent(event, DEFAULT_GROUPING_CONFIG), alertAs: "monitor_failure" as const };
       const { event: _source, ...forQueue } = prepared;
       const [outcome] = await this.deps.submitEvents({ projectId: o.projectId, events: [forQueue], itemCounts: new Map(), receivedAtMs: nowMs });

@@ -48,9 +48,9 @@ export class InvalidSessionError extends InvalidInputError {
 
 export interface SessionContext {
   /** seconds since the epoch */
-  receivedAt: number;
+  receivedAtSec: number;
   /** the envelope's `sent_at`, seconds */
-  sentAt?: number;
+  sentAtSec?: number;
 }
 
 /**
@@ -59,10 +59,10 @@ export interface SessionContext {
  */
 export function parseSessionUpdate(raw: unknown, ctx: SessionContext): SessionUpdate | undefined {
   const s = _parse(SESSION_SCHEMA, raw, "session");
-  const drift = computeClockDrift(ctx.receivedAt, ctx.sentAt);
+  const drift = computeClockDrift(ctx.receivedAtSec, ctx.sentAtSec);
   const started = _time(s.started, "started", drift);
-  const timestamp = s.timestamp === undefined ? ctx.receivedAt : _time(s.timestamp, "timestamp", drift);
-  if (started < ctx.receivedAt - MAX_SESSION_AGE_SECONDS) return undefined;
+  const timestamp = s.timestamp === undefined ? ctx.receivedAtSec : _time(s.timestamp, "timestamp", drift);
+  if (started < ctx.receivedAtSec - MAX_SESSION_AGE_SECONDS) return undefined;
   const status: SessionStatus = s.status === "unhandled" ? "crashed" : s.status;
   // "if status is crashed and errors is 0, treat it as 1" (a crash is an error)
   const errors = status === "crashed" ? Math.max(1, s.errors) : s.errors;
@@ -72,7 +72,7 @@ export function parseSessionUpdate(raw: unknown, ctx: SessionContext): SessionUp
     init: s.init,
     // seq defaults to the time of the update and is 0 for the initial update
     seq: s.init ? 0 : s.seq ?? Math.round(timestamp * 1000),
-    started: Math.min(started, ctx.receivedAt + MAX_SECONDS_IN_FUTURE),
+    started: Math.min(started, ctx.receivedAtSec + MAX_SECONDS_IN_FUTURE),
     timestamp,
     status,
     errors,
@@ -87,17 +87,17 @@ export function parseSessionUpdate(raw: unknown, ctx: SessionContext): SessionUp
 /** Parses a `sessions` item payload (aggregates); entries older than five days are left out and counted. */
 export function parseSessionAggregates(raw: unknown, ctx: SessionContext): { aggregates: SessionAggregate[]; tooOld: number } {
   const s = _parse(AGGREGATES_SCHEMA, raw, "sessions");
-  const drift = computeClockDrift(ctx.receivedAt, ctx.sentAt);
+  const drift = computeClockDrift(ctx.receivedAtSec, ctx.sentAtSec);
   const out: SessionAggregate[] = [];
   let tooOld = 0;
   for (const [i, a] of s.aggregates.entries()) {
     const started = _time(a.started, `aggregates.${i}.started`, drift);
-    if (started < ctx.receivedAt - MAX_SESSION_AGE_SECONDS) {
+    if (started < ctx.receivedAtSec - MAX_SESSION_AGE_SECONDS) {
       tooOld++;
       continue;
     }
     const agg: SessionAggregate = {
-      started: Math.min(started, ctx.receivedAt + MAX_SECONDS_IN_FUTURE),
+      started: Math.min(started, ctx.receivedAtSec + MAX_SECONDS_IN_FUTURE),
       exited: a.exited, errored: a.errored, abnormal: a.abnormal, crashed: a.crashed,
       release: s.attrs.release, environment: s.attrs.environment,
     };

@@ -14,7 +14,7 @@ export const TRACE_ITEM_TYPES: ReadonlySet<string> = new Set(["transaction", "sp
  * data scrubbing (`scrub`, undefined = off). A malformed item is refused with 400 naming what was
  * wrong, as a malformed event is.
  */
-export function parseTraceItem(item: EnvelopeItem, receivedAtMs: number, sentAt: number | undefined, scrub?: ScrubOptions): TraceSegment {
+export function parseTraceItem(item: EnvelopeItem, receivedAtMs: number, sentAtSec: number | undefined, scrub?: ScrubOptions): TraceSegment {
   const what = `"${item.type}" item`;
   if (!item.payload || item.payload.length === 0) throw new InvalidTraceItemError(`${what} is empty`);
   let raw: unknown;
@@ -25,7 +25,7 @@ export function parseTraceItem(item: EnvelopeItem, receivedAtMs: number, sentAt:
   }
   const deep = tooDeeplyNestedField(raw);
   if (deep !== undefined) throw new InvalidTraceItemError(`${what}: "${deep}" is nested more than ${MAX_NESTING_DEPTH} levels deep`);
-  const drift = computeClockDrift(receivedAtMs / 1000, sentAt);
+  const drift = computeClockDrift(receivedAtMs / 1000, sentAtSec);
   const segment = item.type === "transaction" ? parseTransactionItem(raw, drift) : parseSpanItem(raw, drift);
   return scrub ? scrubTraceSegment(segment, scrub) : segment;
 }

@@ -17,7 +17,7 @@ export function analyseRawEvent(raw: Record<string, unknown>, issue: Partial<Iss
 
 /** What Explain knows of a raw SDK event, through the same pipeline. */
 export function rawEventFacts(raw: Record<string, unknown>, issue: Partial<Issue> = {}, suspects: SuspectCommitView[] = []): EventFacts {
-  const event = normalizeEvent({ event_id: "a".repeat(32), timestamp: EXPLAIN_NOW, ...raw }, { receivedAt: EXPLAIN_NOW * 1000, newEventId: () => "b".repeat(32) });
+  const event = normalizeEvent({ event_id: "a".repeat(32), timestamp: EXPLAIN_NOW, ...raw }, { receivedAtMs: EXPLAIN_NOW * 1000, newEventId: () => "b".repeat(32) });
   const prepared = prepareEvent(event, DEFAULT_GROUPING_CONFIG);
   const apiEvent = serializeEvent(
     { id: 1, projectId: 1, issueId: 7, eventId: prepared.eventId, timestampSec: prepared.timestampSec, receivedAtSec: prepared.receivedAtSec, event },

@@ -101,7 +101,7 @@ describe("fuzz: event normaliser", () => {
     fc.assert(fc.property(fc.oneof(eventLike, fc.jsonValue({ maxDepth: 4 })), fc.option(fc.double({ min: 0, max: 4e9, noNaN: true })), (raw, sentAt) => {
       let event;
       try {
-        event = normalizeEvent(structuredClone(raw), { receivedAt: 1_764_000_000_000, newEventId: () => "0".repeat(32), ...(sentAt === null ? {} : { sentAt }) });
+        event = normalizeEvent(structuredClone(raw), { receivedAtMs: 1_764_000_000_000, newEventId: () => "0".repeat(32), ...(sentAt === null ? {} : { sentAtSec: sentAt }) });
       } catch (err) {
         if (err instanceof InvalidEventError) return;
         throw err;

@@ -47,7 +47,7 @@ describe("grouping continuity: upgrades and rule changes never split an issue", 
   it("an issue made by lt-v1 keeps receiving its bug's events after the upgrade, and records both mechanisms", async () => {
     // what LightTrace before lt-v2 stored: the issue under its lt-v1 key (library frames included)
     const raw = pythonEvent("price", "return TABLE[key]");
-    const old = prepareEvent(normalizeEvent(raw, { receivedAt: Date.now() - 3_600_000, newEventId: () => "a".repeat(32) }), DEFAULT_GROUPING_CONFIG);
+    const old = prepareEvent(normalizeEvent(raw, { receivedAtMs: Date.now() - 3_600_000, newEventId: () => "a".repeat(32) }), DEFAULT_GROUPING_CONFIG);
     const legacyKey = computeLegacyV1Key(old.event);
     old.grouping = { hash: hashGroupingKey(legacyKey), key: legacyKey, mechanism: LEGACY_V1_MECHANISM };
     delete old.fallbackGroupings;

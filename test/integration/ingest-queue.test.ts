@@ -23,7 +23,7 @@ describe("IngestQueue (group commit) on a real database", () => {
     const queue = new IngestQueue(store, { ...limits, maxBatchSize: 100, logger: silentLogger, committer: new BatchCommitter({ store }), onCommitted: (o) => batches.push(o.length) });
     const job = (): IngestJob => ({
       projectId: project.id,
-      events: [prepareEvent(normalizeEvent(errorEvent(), { receivedAt: Date.now(), newEventId: () => "0".repeat(32) }), DEFAULT_GROUPING_CONFIG)],
+      events: [prepareEvent(normalizeEvent(errorEvent(), { receivedAtMs: Date.now(), newEventId: () => "0".repeat(32) }), DEFAULT_GROUPING_CONFIG)],
       itemCounts: new Map(),
       receivedAtMs: Date.now(),
     });

@@ -34,7 +34,7 @@ describe("retention", () => {
   /** One event through the real writer (prepared exactly as ingest prepares it). */
   const writeEvent = async (message: string, timestamp: number): Promise<PreparedEvent> => {
     const id = (++counter).toString(16).padStart(32, "f");
-    const ev = prepareEvent(normalizeEvent({ event_id: id, message, level: "error", platform: "node", timestamp }, { receivedAt: timestamp * 1000, newEventId: () => id }), DEFAULT_GROUPING_CONFIG);
+    const ev = prepareEvent(normalizeEvent({ event_id: id, message, level: "error", platform: "node", timestamp }, { receivedAtMs: timestamp * 1000, newEventId: () => id }), DEFAULT_GROUPING_CONFIG);
     const { results: [result] } = await new BatchCommitter({ store }).commit([{ projectId, events: [ev], itemCounts: new Map(), receivedAtMs: timestamp * 1000 }]);
     if (result instanceof Error) throw result;
     return ev;

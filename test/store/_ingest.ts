@@ -29,7 +29,7 @@ export function rawEvent(site: string, overrides: Record<string, unknown> = {}):
 
 /** An event as ingest prepares it (normalise → prepare → the store's payload encoding). */
 export async function prepared(store: IngestStore, raw: Record<string, unknown>, receivedAtMs = NOW_MS): Promise<PreparedEvent> {
-  const ev = prepareEvent(normalizeEvent(raw, { receivedAt: receivedAtMs, newEventId: eventId }), DEFAULT_GROUPING_CONFIG);
+  const ev = prepareEvent(normalizeEvent(raw, { receivedAtMs: receivedAtMs, newEventId: eventId }), DEFAULT_GROUPING_CONFIG);
   return { ...ev, payload: await store.encodeEventPayload(ev.payload) };
 }
 
@@ -42,7 +42,7 @@ export async function job(store: IngestStore, projectId: number, raws: Record<st
 /** An event whose grouping changed (as a symbolicated one's does) and which names its old grouping as fallback. */
 export async function withFallback(store: IngestStore, site: string, fallbackSite: string, overrides: Record<string, unknown> = {}): Promise<PreparedEvent> {
   const ev = await prepared(store, rawEvent(site, overrides));
-  ev.fallbackGroupings = [computeGrouping(normalizeEvent(rawEvent(fallbackSite), { receivedAt: NOW_MS, newEventId: eventId }), DEFAULT_GROUPING_CONFIG)];
+  ev.fallbackGroupings = [computeGrouping(normalizeEvent(rawEvent(fallbackSite), { receivedAtMs: NOW_MS, newEventId: eventId }), DEFAULT_GROUPING_CONFIG)];
   return ev;
 }
 

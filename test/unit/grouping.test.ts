@@ -7,7 +7,7 @@ import { computeCulprit, computeTitle } from "../../src/events/title.ts";
 import { fixtureEventPayload, readFixture } from "../_helpers/fixtures.ts";
 
 const computeGrouping = (ev: NormalizedEvent) => computeGroupingWith(ev, DEFAULT_GROUPING_CONFIG);
-const normalize = (raw: unknown): NormalizedEvent => normalizeEvent(raw, { receivedAt: Date.parse("2026-11-28T04:10:06Z"), newEventId: () => "f".repeat(32) });
+const normalize = (raw: unknown): NormalizedEvent => normalizeEvent(raw, { receivedAtMs: Date.parse("2026-11-28T04:10:06Z"), newEventId: () => "f".repeat(32) });
 
 describe("default grouping on real SDK captures", () => {
   it("@sentry/node: in-app frames by module, function and context line", () => {

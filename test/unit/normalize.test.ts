@@ -3,7 +3,7 @@ import { normalizeEvent, type NormalizeContext } from "../../src/events/normaliz
 import { computeEventTags, computeUserKey } from "../../src/events/tags.ts";
 
 const RECEIVED = Date.parse("2026-11-28T12:00:00Z");
-const ctx = (extra: Partial<NormalizeContext> = {}): NormalizeContext => ({ receivedAt: RECEIVED, newEventId: () => "a".repeat(32), ...extra });
+const ctx = (extra: Partial<NormalizeContext> = {}): NormalizeContext => ({ receivedAtMs: RECEIVED, newEventId: () => "a".repeat(32), ...extra });
 
 describe("normalizeEvent", () => {
   it("reads timestamps as float seconds or ISO strings, zone-less meaning UTC", () => {
@@ -23,10 +23,10 @@ describe("normalizeEvent", () => {
 
   it("shifts all times by the clock drift when sent_at is off by 55 minutes or more", () => {
     const sentAt = RECEIVED / 1000 - 2 * 3600; // client clock 2 h behind
-    const ev = normalizeEvent({ timestamp: sentAt - 1, breadcrumbs: [{ timestamp: sentAt - 10, message: "m" }] }, ctx({ sentAt }));
+    const ev = normalizeEvent({ timestamp: sentAt - 1, breadcrumbs: [{ timestamp: sentAt - 10, message: "m" }] }, ctx({ sentAtSec: sentAt }));
     expect(ev.timestamp).toBe(RECEIVED / 1000 - 1);
     expect(ev.breadcrumbs!.values[0]!.timestamp).toBe(RECEIVED / 1000 - 10);
-    const small = normalizeEvent({ timestamp: RECEIVED / 1000 - 30 }, ctx({ sentAt: RECEIVED / 1000 - 20 }));
+    const small = normalizeEvent({ timestamp: RECEIVED / 1000 - 30 }, ctx({ sentAtSec: RECEIVED / 1000 - 20 }));
     expect(small.timestamp).toBe(RECEIVED / 1000 - 30);
   });
 

@@ -8,7 +8,7 @@ const NOW = Date.parse("2026-11-28T04:10:06Z") / 1000;
 
 describe("parseSessionUpdate", () => {
   it("reads the real @sentry/node process session", () => {
-    const s = parseSessionUpdate(fixtureEventPayload("node-session-envelope.txt"), { receivedAt: NOW })!;
+    const s = parseSessionUpdate(fixtureEventPayload("node-session-envelope.txt"), { receivedAtSec: NOW })!;
     expect(s).toMatchObject({
       sid: "ac84d3cdb794425981427db738e6c133", init: true, seq: 0, status: "ok", errors: 1,
       release: "lighttrace-demo@1.0.0", environment: "feasibility", started: Date.parse("2026-11-28T04:10:05.373Z") / 1000,
@@ -17,37 +17,37 @@ describe("parseSessionUpdate", () => {
   });
 
   it("reads the real python session (dashed sid, exited with an error)", () => {
-    const s = parseSessionUpdate(fixtureEventPayload("python-session-envelope.txt"), { receivedAt: NOW + 40 })!;
+    const s = parseSessionUpdate(fixtureEventPayload("python-session-envelope.txt"), { receivedAtSec: NOW + 40 })!;
     expect(s).toMatchObject({ sid: "5716ffd1-6d72-42df-8c3f-b903a2f62a0c", status: "exited", errors: 1, release: "lighttrace-py@1.0.0" });
   });
 
   it("maps @sentry/browser's `unhandled` to crashed and counts a crash as an error", () => {
-    const s = parseSessionUpdate({ sid: "a", status: "unhandled", errors: 0, started: NOW, attrs: { release: "web@1" } }, { receivedAt: NOW })!;
+    const s = parseSessionUpdate({ sid: "a", status: "unhandled", errors: 0, started: NOW, attrs: { release: "web@1" } }, { receivedAtSec: NOW })!;
     expect(s).toMatchObject({ status: "crashed", errors: 1, environment: "production" });
   });
 
   it("gives a lone terminal update without sid one, and seq the update time when absent", () => {
-    const s = parseSessionUpdate({ status: "abnormal", started: NOW - 5, timestamp: NOW - 1, attrs: { release: "web@1" } }, { receivedAt: NOW })!;
+    const s = parseSessionUpdate({ status: "abnormal", started: NOW - 5, timestamp: NOW - 1, attrs: { release: "web@1" } }, { receivedAtSec: NOW })!;
     expect(s.sid).toMatch(/^[0-9a-f-]{36}$/);
     expect(s.seq).toBe(Math.round((NOW - 1) * 1000));
   });
 
   it("names what is wrong, and drops sessions older than five days", () => {
-    expect(() => parseSessionUpdate({ sid: "a", started: NOW, attrs: {} }, { receivedAt: NOW })).toThrow(/attrs\.release/);
-    expect(() => parseSessionUpdate({ sid: "a", attrs: { release: "x" } }, { receivedAt: NOW })).toThrow(InvalidSessionError);
-    expect(() => parseSessionUpdate({ sid: "a", started: "yesterday", attrs: { release: "x" } }, { receivedAt: NOW })).toThrow(/"started"/);
-    expect(parseSessionUpdate({ sid: "a", started: NOW - 6 * 86400, attrs: { release: "x" } }, { receivedAt: NOW })).toBeUndefined();
+    expect(() => parseSessionUpdate({ sid: "a", started: NOW, attrs: {} }, { receivedAtSec: NOW })).toThrow(/attrs\.release/);
+    expect(() => parseSessionUpdate({ sid: "a", attrs: { release: "x" } }, { receivedAtSec: NOW })).toThrow(InvalidSessionError);
+    expect(() => parseSessionUpdate({ sid: "a", started: "yesterday", attrs: { release: "x" } }, { receivedAtSec: NOW })).toThrow(/"started"/);
+    expect(parseSessionUpdate({ sid: "a", started: NOW - 6 * 86400, attrs: { release: "x" } }, { receivedAtSec: NOW })).toBeUndefined();
   });
 
   it("corrects a client clock that is more than 55 minutes off by sent_at", () => {
-    const s = parseSessionUpdate({ sid: "a", started: NOW - 7200, attrs: { release: "x" } }, { receivedAt: NOW, sentAt: NOW - 7200 })!;
+    const s = parseSessionUpdate({ sid: "a", started: NOW - 7200, attrs: { release: "x" } }, { receivedAtSec: NOW, sentAtSec: NOW - 7200 })!;
     expect(s.started).toBe(NOW);
   });
 });
 
 describe("parseSessionAggregates", () => {
   it("reads the real @sentry/node request-mode aggregates", () => {
-    const { aggregates, tooOld } = parseSessionAggregates(fixtureEventPayload("node-sessions-aggregate-envelope.txt"), { receivedAt: NOW + 20 });
+    const { aggregates, tooOld } = parseSessionAggregates(fixtureEventPayload("node-sessions-aggregate-envelope.txt"), { receivedAtSec: NOW + 20 });
     expect(tooOld).toBe(0);
     expect(aggregates).toEqual([{
       started: Date.parse("2026-11-28T04:10:00Z") / 1000, exited: 2, errored: 1, abnormal: 0, crashed: 0,

@@ -39,13 +39,13 @@ export function createPgTraceWriter(opts: { maxStoredSpans: number; maxAgeDays?:
     // 2. every new span in one statement per few thousand rows
     const rows: unknown[][] = Array.from({ length: 15 }, () => []);
     for (const part of parts) {
-      const receivedAt = part.receivedAtMs / 1000;
+      const receivedAtSec = part.receivedAtMs / 1000;
       for (const seg of part.segments) {
         if (seg.eventId && stored.has(`${part.projectId}:${seg.eventId}`)) continue;
         for (const span of seg.spans) {
           const isSegment = seg.segmentSpanIds.includes(span.spanId);
           const values = [part.projectId, span.traceId, span.spanId, span.parentSpanId, seg.eventId, isSegment, isSegment ? seg.transaction : null, span.op,
-            span.description, span.status, span.startTimestamp, span.timestamp, isSegment ? seg.release : null, isSegment ? seg.environment : null, receivedAt];
+            span.description, span.status, span.startTimestamp, span.timestamp, isSegment ? seg.release : null, isSegment ? seg.environment : null, receivedAtSec];
           values.forEach((v, i) => rows[i]!.push(v));
         }
         // a copy of the same transaction later in this plan is a resend too (once it has its segment span)

@@ -28,7 +28,7 @@ export function createTraceWriter(db: SqliteDatabase, opts: { maxStoredSpans: nu
 
   return function writeTraceSegments(projectId: number, segments: TraceSegment[], receivedAtMs: number): void {
     storedSpans ??= stmt.countSpans.get() as number;
-    const receivedAt = receivedAtMs / 1000;
+    const receivedAtSec = receivedAtMs / 1000;
     for (const seg of segments) {
       if (seg.eventId && stmt.transactionExists.get(projectId, seg.eventId)) continue;
       for (const span of seg.spans) {
@@ -36,13 +36,13 @@ export function createTraceWriter(db: SqliteDatabase, opts: { maxStoredSpans: nu
         // positional parameters: up to a thousand rows per transaction, no object per row
         stmt.insertSpan.run(projectId, span.traceId, span.spanId, span.parentSpanId, seg.eventId, isSegment ? 1 : 0,
           isSegment ? seg.transaction : null, span.op, span.description, span.status, span.startTimestamp, span.timestamp,
-          isSegment ? seg.release : null, isSegment ? seg.environment : null, receivedAt);
+          isSegment ? seg.release : null, isSegment ? seg.environment : null, receivedAtSec);
       }
       storedSpans += seg.spans.length;
     }
     if (opts.maxAgeDays && receivedAtMs >= nextAgeCheck) {
       nextAgeCheck = receivedAtMs + 60_000;
-      const evicted = stmt.evictBefore.run(receivedAt - opts.maxAgeDays * 86_400).changes;
+      const evicted = stmt.evictBefore.run(receivedAtSec - opts.maxAgeDays * 86_400).changes;
       storedSpans = Math.max(0, storedSpans - evicted);
     }
     if (storedSpans > opts.maxStoredSpans + slack) {
