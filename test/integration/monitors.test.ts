@@ -51,6 +51,24 @@ describe("cron monitors over real clients", () => {
     expect((await monitors().listProcessingErrors(t.projectId, 5)).map((e) => [e.type, e.monitorSlug])).toEqual([["monitor_not_found", "unknown-job"]]);
   });
 
+  it("monitors node-cron jobs through @sentry/node's instrumentNodeCron (schedule and timezone from the job)", async () => {
+    const run = await runSdkScript("node", "node-cron-jobs.mjs", { SENTRY_DSN: t.dsn }, 30_000);
+    expect(run.code, run.stderr).toBe(0);
+    const cleanup = (await monitors().getMonitor(t.projectId, "cleanup"))!;
+    expect(cleanup.config).toMatchObject({ schedule: { type: "crontab", value: "*/5 * * * *" }, timezone: "Europe/Berlin" });
+    expect((await monitors().listCheckIns(cleanup.id, { limit: 5, offset: 0 })).map((c) => c.status)).toEqual(["ok"]);
+    // node-cron's day name is sent as a number (the SDK's replaceCronNames)
+    const weekly = (await monitors().getMonitor(t.projectId, "weekly-report"))!;
+    expect(weekly.config.schedule).toEqual({ type: "crontab", value: "0 9 * * 1" });
+    expect((await monitors().listCheckIns(weekly.id, { limit: 5, offset: 0 })).map((c) => c.status)).toEqual(["error"]);
+    // the exception node-cron would swallow is an issue of its own, beside the monitor's failure issue
+    const titles = await eventually(async () => {
+      const list: { title: string }[] = (await t.api("/api/0/projects/lighttrace/my-project/issues/?query=weekly")).body;
+      return list.length === 2 ? list.map((i) => i.title).sort() : undefined;
+    });
+    expect(titles).toEqual(["Error: weekly report failed", "Monitor failure: weekly-report"]);
+  });
+
   it("wraps a command with sentry-cli monitors run (schedule upserted, ok and error runs)", async () => {
     const env = { SENTRY_DSN: t.dsn };
     const ok = await runSentryCli(["monitors", "run", "-s", "*/5 * * * *", "--check-in-margin", "2", "--timezone", "Europe/Vienna", "cli-job", "--", "true"], { url: t.localUrl, token: t.token, env });
