@@ -1,4 +1,5 @@
 import { hostname } from "node:os";
+import { applyOwnershipToNewIssue } from "./ownership/owners.ts";
 import type { Config } from "./config.ts";
 import { resolvePublicUrl } from "./config.ts";
 import type { Clock } from "./clock.ts";
@@ -83,7 +84,10 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
       checkpointer?.noteCommitted(outcomes.length);
       if (cluster.isLeader()) limitEnforcer.retention.noteCommitted(outcomes.length);
       for (const o of outcomes) {
-        if (o.isNewIssue) logger.info("new issue", { issueId: o.issueId, eventId: o.eventId });
+        if (o.isNewIssue) {
+          logger.info("new issue", { issueId: o.issueId, eventId: o.eventId });
+          void applyOwnershipToNewIssue({ store, logger, nowSec: () => clock.now() / 1000 }, o.issueId, o.eventId);
+        }
         else if (o.isRegression) logger.info("issue regressed", { issueId: o.issueId, eventId: o.eventId });
       }
       for (const error of batch.alertErrors) logger.error("alert rules failed on an event (the event is stored)", { error });

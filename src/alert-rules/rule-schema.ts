@@ -30,7 +30,20 @@ export const EMAIL_ACTION = z.object({
   to: z.array(EMAIL_ADDRESS).max(50).default([]),
   /** the users of this installation plus LIGHTTRACE_ALERT_TO, resolved when the alert is sent */
   includeAdmins: z.boolean().default(false),
-}).strict().refine((a) => a.to.length > 0 || a.includeAdmins, "an email action needs addresses in \"to\" or includeAdmins: true");
+  /**
+   * Sentry's targets: `IssueOwners` (the owners the project's ownership rules give the event, else
+   * the fallthrough), `Team` (a team's member emails), `Member` (one address). Without it, `to`
+   * and `includeAdmins` are the recipients.
+   */
+  targetType: z.enum(["IssueOwners", "Team", "Member"]).optional(),
+  /** with Team: the team slug; with Member: the email address */
+  targetIdentifier: z.string().trim().min(1).max(254).optional(),
+  /** with IssueOwners and no owner: ActiveMembers / AllMembers = `to` and the admins as without a target; NoOne = nobody */
+  fallthroughType: z.enum(["ActiveMembers", "AllMembers", "NoOne"]).optional(),
+}).strict()
+  .refine((a) => a.to.length > 0 || a.includeAdmins || a.targetType !== undefined, "an email action needs addresses in \"to\", includeAdmins: true or a targetType")
+  .refine((a) => (a.targetType !== "Team" && a.targetType !== "Member") || a.targetIdentifier !== undefined, { message: "targetType Team or Member needs targetIdentifier (a team slug or an email)", path: ["targetIdentifier"] })
+  .refine((a) => a.targetType !== "Member" || EMAIL_ADDRESS.safeParse(a.targetIdentifier).success, { message: "targetType Member needs an email address in targetIdentifier", path: ["targetIdentifier"] });
 
 export const WEBHOOK_ACTION = z.object({
   type: z.literal("webhook"),
@@ -102,13 +115,13 @@ export interface AlertRule {
   updatedAt: number;
 }
 
-/** The rule every new project starts with: new issues and regressions, any environment, to the admins. */
+/** The rule every new project starts with: new issues and regressions, any environment, to the issue's owners, else the admins. */
 export const DEFAULT_RULE: { name: string; definition: RuleDefinition } = {
   name: "New issues and regressions",
   definition: {
     triggers: { newIssue: true, regression: true, spike: null, usersAffected: null },
     filters: { environments: [], levels: [], tags: [] },
-    actions: [{ type: "email", to: [], includeAdmins: true }],
+    actions: [{ type: "email", to: [], includeAdmins: true, targetType: "IssueOwners", fallthroughType: "ActiveMembers" }],
     frequency: 30,
     dailyDigest: false,
   },
@@ -116,6 +129,8 @@ export const DEFAULT_RULE: { name: string; definition: RuleDefinition } = {
 
 /** A short stable name for an action: what the hourly cap counts by (per rule). */
 export function actionKey(ruleId: number, action: AlertAction): string {
-  const target = action.type === "email" ? [...action.to].sort().join(",") + (action.includeAdmins ? "+admins" : "") : `${action.format}:${action.url}`;
+  const target = action.type === "email"
+    ? [...action.to].sort().join(",") + (action.includeAdmins ? "+admins" : "") + (action.targetType ? `+${action.targetType}:${action.targetIdentifier ?? ""}` : "")
+    : `${action.format}:${action.url}`;
   return `${ruleId}:${action.type}:${target}`.slice(0, 500);
 }

@@ -1,4 +1,5 @@
 import type { Clock } from "../clock.ts";
+import { alertRecipients } from "../ownership/alert-recipients.ts";
 import type { Logger } from "../logger.ts";
 import type { OutboxRow } from "../store/model/alerts.ts";
 import type { Store } from "../store/types.ts";
@@ -174,6 +175,7 @@ export class AlertDispatcher {
       await store.alerts.markDone(row.id, "held", `hourly limit of ${config.alertHourlyCap} reached; goes out in the next digest`);
       return;
     }
+    let mailedTo: string[] = [];
     try {
       const rule = await store.alerts.getRule(row.ruleId);
       if (rule?.status !== "active") {
@@ -186,7 +188,9 @@ export class AlertDispatcher {
         return;
       }
       if (row.action.type === "email") {
-        const to = await this._recipients(row.action.to, row.action.includeAdmins);
+        const action = row.action;
+        // a target without its own addresses falls through to the admins
+        const to = await alertRecipients(store, action, row, () => this._recipients(action.to, action.includeAdmins || (action.targetType !== undefined && action.to.length === 0)));
         if (to.length === 0) {
           await store.alerts.markDone(row.id, "skipped", "no recipients: no users with an email address and LIGHTTRACE_ALERT_TO is empty");
           return;
@@ -195,6 +199,7 @@ export class AlertDispatcher {
           await store.alerts.markDone(row.id, "skipped", "SMTP is not configured (LIGHTTRACE_SMTP_URL)");
           return;
         }
+        mailedTo = to;
         await this.deps.email.send({
           to, subject: content.subject, text: content.text, html: content.html,
           messageId: `<alert-${row.idempotencyKey.replace(/[^\w.-]/g, ".")}@lighttrace>`,
@@ -208,6 +213,7 @@ export class AlertDispatcher {
         });
       }
       await store.alerts.markSent(row.id, this._nowSec());
+      if (mailedTo.length && row.issueId !== null) await this._logMailSent(row, rule.name, mailedTo);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const permanent = err instanceof UrlPolicyError || (err instanceof SmtpError && err.permanent);
@@ -246,6 +252,19 @@ export class AlertDispatcher {
     };
     const bodies = alertBodies(facts);
     return { subject: alertSubject(facts), ...bodies, json: webhookJson(facts, row.idempotencyKey), slackText: String(webhookSlack(facts).text) };
+  }
+
+  /** The issue's activity log records each alert mail the SMTP server accepted (the time to detect is measured from it). */
+  private async _logMailSent(row: OutboxRow, ruleName: string, to: string[]): Promise<void> {
+    try {
+      const recipients = to.join(", ");
+      await this.deps.store.addIssueActivity({
+        issueId: row.issueId!, projectId: row.projectId, type: "alert_sent", actor: null, createdAtSec: this._nowSec(),
+        data: { rule: ruleName, trigger: row.trigger, recipients },
+      });
+    } catch (err) {
+      this.deps.logger.warn("could not record a sent alert in the issue's activity", { outbox: row.id, error: err instanceof Error ? err.message : String(err) });
+    }
   }
 
   private async _recipients(to: string[], includeAdmins: boolean): Promise<string[]> {

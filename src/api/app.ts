@@ -34,6 +34,7 @@ import { ADMIN_SCOPES } from "./tokens.ts";
 import { mountMcpRoute } from "../mcp/http.ts";
 import { mountActivityRoutes } from "./activity.ts";
 import { mountNoteRoutes } from "./notes.ts";
+import { mountOwnershipRoutes } from "./ownership.ts";
 
 /**
  * The JSON web API under `/api/0/`, on h3: Sentry's paths and field names. Every route requires a
@@ -66,6 +67,7 @@ export function createApiApp(deps: ApiDeps): H3 {
   mountIssueRoutes(deps, route);
   mountActivityRoutes(deps, route);
   mountNoteRoutes(deps, route);
+  mountOwnershipRoutes(deps, route);
   mountEventRoutes(deps, route);
   mountTeamRoutes(deps, route);
   mountAlertRoutes(deps, route);

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { ApiAssignee } from "../contract/index.ts";
 import { badRequest } from "../http/errors.ts";
 import type { Actor, AssigneeCondition, AssigneeRef } from "../store/model/activity.ts";
+import type { OwnerCondition } from "../store/model/ownership.ts";
 import { QuerySyntaxError, type ParsedIssueQuery } from "./query.ts";
 import type { Issue, User } from "../store/types.ts";
 import type { ApiDeps } from "./context.ts";
@@ -83,6 +84,21 @@ export function assigneeCondition(parsed: NonNullable<ParsedIssueQuery["assignee
     else throw new QuerySyntaxError(`"assigned:${ref.slice(0, 60)}": name me, none, #team, team:<slug>, user:<id> or an email`);
   }
   return c;
+}
+
+/** The store's condition for a parsed `owner:` term: me (my email), `#team` / `team:slug`, an email. */
+export function ownerCondition(parsed: NonNullable<ParsedIssueQuery["owners"]>[number], me: User | undefined): OwnerCondition {
+  const values = parsed.refs.map((ref) => {
+    const team = /^team:(.+)$/i.exec(ref)?.[1] ?? (ref.startsWith("#") ? ref.slice(1) : undefined);
+    if (ref.toLowerCase() === "me") {
+      if (!me) throw new QuerySyntaxError('"owner:me" needs a signed-in user: an API token belongs to no one (use owner:<email> or owner:#team)');
+      return me.email.toLowerCase();
+    }
+    if (team !== undefined) return `#${team}`;
+    if (ref.includes("@")) return ref.toLowerCase();
+    throw new QuerySyntaxError(`"owner:${ref.slice(0, 60)}": name me, #team, team:<slug> or an email`);
+  });
+  return { values, negate: parsed.negate };
 }
 
 /** What every serialized issue carries about people: its assignee and its number of notes. */

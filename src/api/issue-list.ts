@@ -12,7 +12,7 @@ import { findIssueByShortId } from "./short-ids.ts";
 import { buildStatsSeries, periodShape, periodStartHour } from "./stats.ts";
 import { resolveTimeRange, TIME_RANGE_PARAMS } from "./time-range.ts";
 import { listStatusDetails } from "./issue-resolution.ts";
-import { assigneeCondition, callerUser, loadIssuePeople } from "./assignment.ts";
+import { assigneeCondition, callerUser, loadIssuePeople, ownerCondition } from "./assignment.ts";
 
 const LIST = z.union([z.string(), z.array(z.string())]).optional();
 
@@ -94,6 +94,7 @@ export function buildIssueFilter(query: string | undefined, projects: Project[],
   if (parsed.statuses) filter.statuses = parsed.statuses;
   if (parsed.levels) filter.levels = parsed.levels;
   if (parsed.assignees) filter.assignees = parsed.assignees.map((a) => assigneeCondition(a, me));
+  if (parsed.owners) filter.owners = parsed.owners.map((o) => ownerCondition(o, me));
   return filter;
 }
 

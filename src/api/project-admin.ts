@@ -37,7 +37,8 @@ const updateKeySchema = z.object({
  * name, slug, platform; short ids follow the slug, as in Sentry), add and edit DSN keys
  * (`POST …/keys/`, `PUT …/keys/{key_id}/`: name, enabled; a disabled key stops ingest within a
  * minute), and the project's team: LightTrace has one, `default`, which every project belongs
- * to, so adding it is a no-op, and creating or removing teams is refused with a 400 saying so.
+ * to, so adding it is a no-op and removing it is refused with a 400 saying so. (Teams created at
+ * `/organizations/{org}/teams/` are routing teams for ownership, assignment and alerts: teams.ts.)
  */
 export function mountProjectAdminRoutes(deps: ApiDeps, route: RouteFn): void {
   route("PUT", "/api/0/projects/:org/:project", async (event): Promise<ApiProject> => {
@@ -92,10 +93,6 @@ export function mountProjectAdminRoutes(deps: ApiDeps, route: RouteFn): void {
     await _project(deps, event);
     _defaultTeam(param(event, "team"));
     throw badRequest(`every project belongs to the one team, "${DEFAULT_TEAM_SLUG}"; it cannot be removed`);
-  });
-  route("POST", "/api/0/organizations/:org/teams", async (event) => {
-    await requireOrganization(deps, param(event, "org"));
-    throw badRequest(`LightTrace has one team, "${DEFAULT_TEAM_SLUG}", which every project belongs to; teams cannot be created`);
   });
 }
 

@@ -8,6 +8,8 @@ export interface ParsedIssueQuery {
   text: string[];
   /** `is:assigned`, `is:unassigned`, `assigned:<who>` (who: me, none, #team, team:slug, user:id, an email), resolved by the caller */
   assignees?: { kind: "none" | "any" | "to"; refs: string[]; negate: boolean }[];
+  /** `owner:<who>` (me, #team, team:slug, an email): the owners ownership rules gave the issue */
+  owners?: { refs: string[]; negate: boolean }[];
 }
 
 export { QuerySyntaxError };
@@ -40,6 +42,10 @@ export function parseIssueQuery(query: string): ParsedIssueQuery {
     if (t.op !== "=") throw new QuerySyntaxError(`"${t.key}:${t.op}${t.values[0]}": comparisons are not supported in issue search`);
     if (ASSIGNEE_KEYS.has(t.key.toLowerCase())) {
       _applyAssignee(result, t.values, t.negate);
+      continue;
+    }
+    if (t.key.toLowerCase() === "owner") {
+      (result.owners ??= []).push({ refs: t.values.map((v) => v.trim()).filter((v) => v !== ""), negate: t.negate });
       continue;
     }
     if (t.values.length > 1 && !["is", "level"].includes(t.key.toLowerCase())) {

@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { runServe } from "./serve.ts";
 import { runProjectsCreate, runProjectsList } from "./projects.ts";
 import { runTokensCreate, runTokensList, runTokensRevoke } from "./tokens.ts";
+import { runTeamsAddMember, runTeamsCreate, runTeamsDelete, runTeamsList, runTeamsRemoveMember } from "./teams.ts";
 import { runUsersCreate, runUsersDelete, runUsersList, runUsersSignOut } from "./users.ts";
 import { runExplain } from "./explain.ts";
 import { addAlertCommands } from "./alerts-commands.ts";
@@ -100,6 +101,17 @@ export function buildProgram(): Command {
     .addOption(_dataOption())
     .option("--json", "machine-readable output")
     .action(runUsersSignOut);
+
+  const teams = program.command("teams").description("manage teams: groups of member emails that ownership rules (#slug), assignment and alerts name");
+  teams.command("list").description("list teams and their members").addOption(_dataOption()).option("--json", "machine-readable output").action(runTeamsList);
+  teams.command("create <slug>").description("create a team").option("--name <name>", "display name (default: the slug)")
+    .addOption(_dataOption()).option("--json", "machine-readable output").action(runTeamsCreate);
+  teams.command("delete <slug>").description("delete a team (issues assigned to it become unassigned)")
+    .addOption(_dataOption()).option("--json", "machine-readable output").action(runTeamsDelete);
+  teams.command("add-member <slug> <emails...>").description("add member emails (they need not be LightTrace users)")
+    .addOption(_dataOption()).option("--json", "machine-readable output").action(runTeamsAddMember);
+  teams.command("remove-member <slug> <email>").description("remove a member email")
+    .addOption(_dataOption()).option("--json", "machine-readable output").action(runTeamsRemoveMember);
 
   program
     .command("explain <issue-id>")

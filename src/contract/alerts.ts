@@ -1,7 +1,15 @@
 /** Wire types of alert rules (`/projects/{org}/{project}/rules/`) and their delivery history. */
 
 export type ApiAlertAction =
-  | { type: "email"; to: string[]; includeAdmins: boolean }
+  | {
+    type: "email"; to: string[]; includeAdmins: boolean;
+    /** Sentry's targets: the issue's owners (by ownership rules), a team's members, one member */
+    targetType?: "IssueOwners" | "Team" | "Member";
+    /** with Team: the team slug; with Member: the email */
+    targetIdentifier?: string;
+    /** with IssueOwners when no rule matches: `to` and the admins (ActiveMembers, AllMembers) or nobody (NoOne) */
+    fallthroughType?: "ActiveMembers" | "AllMembers" | "NoOne";
+  }
   | { type: "webhook"; url: string; format: "json" | "slack" };
 
 /** What a rule is; also the body of POST/PUT (the server fills defaults and names what is wrong). */

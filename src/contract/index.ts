@@ -12,6 +12,7 @@ export type * from "./grouping.ts";
 export type * from "./issues.ts";
 export type * from "./monitors.ts";
 export type * from "./organizations.ts";
+export type * from "./ownership.ts";
 export type * from "./project-settings.ts";
 export type * from "./releases.ts";
 export type * from "./traces.ts";

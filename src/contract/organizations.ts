@@ -61,6 +61,8 @@ export interface ApiTeam {
   isMember: boolean;
   hasAccess: boolean;
   memberCount: number;
+  /** LightTrace: who the team's alerts and assignments reach (emails; need not be LightTrace users). Empty for `default`. */
+  memberEmails: string[];
 }
 
 /** `GET /api/0/`: what the caller's credentials may do. */

@@ -20,6 +20,7 @@ import type { StoredEvent } from "./stored-event.ts";
 import type { GroupingStore } from "./model/groupings.ts";
 import type { MonitorStore } from "./model/monitors.ts";
 import type { ActivityStore, AssigneeCondition, TeamStore } from "./model/activity.ts";
+import type { OwnerCondition, OwnershipStore } from "./model/ownership.ts";
 
 export interface Organization { id: number; slug: string; name: string; createdAtSec: number }
 
@@ -101,6 +102,8 @@ export interface IssueFilter {
   seenWithin?: { startSec: number; endSec: number };
   /** assignee conditions (`assigned:`, `is:assigned`, `is:unassigned`), all of which must hold */
   assignees?: AssigneeCondition[];
+  /** owner conditions (`owner:`), all of which must hold */
+  owners?: OwnerCondition[];
 }
 
 /** An issue's recent rate: the last hour against its own hourly baseline over the 24 h before. */
@@ -203,7 +206,7 @@ export interface IngestStore {
  * Everything LightTrace persists. The SQLite implementation answers synchronously inside; the
  * boundary is async so that a PostgreSQL implementation can be added without touching callers.
  */
-export interface Store extends IngestStore, ReleaseStore, SourceLinkStore, ArtifactStore, GroupingStore, ActivityStore, TeamStore {
+export interface Store extends IngestStore, ReleaseStore, SourceLinkStore, ArtifactStore, GroupingStore, ActivityStore, TeamStore, OwnershipStore {
   // --- organization, projects, keys ---
   ensureOrganization(slug: string, name: string): Promise<Organization>;
   getOrganization(): Promise<Organization | undefined>;

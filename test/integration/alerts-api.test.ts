@@ -23,14 +23,14 @@ describe("alert rules API", () => {
     await smtp?.close();
   });
 
-  it("gives every new project the default rule: new issues and regressions, any environment, to the admins", async () => {
+  it("gives every new project the default rule: new issues and regressions, any environment, to the issue's owners, else the admins", async () => {
     const list = await t.api(rules);
     expect(list.status).toBe(200);
     expect(list.body).toEqual([expect.objectContaining({
       id: expect.any(String), name: "New issues and regressions", status: "active", isDefault: true, projects: ["my-project"],
       triggers: { newIssue: true, regression: true, spike: null, usersAffected: null },
       filters: { environments: [], levels: [], tags: [] },
-      actions: [{ type: "email", to: [], includeAdmins: true }],
+      actions: [{ type: "email", to: [], includeAdmins: true, targetType: "IssueOwners", fallthroughType: "ActiveMembers" }],
       frequency: 30, dailyDigest: false,
     })]);
     const created = await t.api("/api/0/teams/lighttrace/default/projects/", json("POST", { name: "Billing API" }));
@@ -86,7 +86,7 @@ describe("alert rules API", () => {
       [{ name: "x", triggers: { newIssue: true }, actions: [] }, /actions.*at least one action/],
       [{ name: "x", triggers: {}, actions: [{ type: "email", to: ["a@example.com"] }] }, /triggers.*at least one trigger/],
       [{ name: "x", triggers: { newIssue: true }, actions: [{ type: "email", to: ["not-an-address"] }] }, /actions\.0\.to\.0.*not an email address/],
-      [{ name: "x", triggers: { newIssue: true }, actions: [{ type: "email" }] }, /addresses in "to" or includeAdmins/],
+      [{ name: "x", triggers: { newIssue: true }, actions: [{ type: "email" }] }, /addresses in "to", includeAdmins: true or a targetType/],
       [{ name: "x", triggers: { spike: { minEvents: 0 } }, actions: [{ type: "email", to: ["a@example.com"] }] }, /triggers\.spike\.minEvents/],
       [{ name: "x", triggers: { newIssue: true }, filters: { tags: ["nocolon"] }, actions: [{ type: "email", to: ["a@example.com"] }] }, /key:value/],
       [{ name: "x", triggers: { newIssue: true }, actions: [{ type: "sms", to: "1" }] }, /actions\.0/],

@@ -123,3 +123,40 @@ describe.each(STORE_BACKENDS)("teams, assignment and activity ($name)", (backend
     expect(rows.map((r) => [r.issueId, r.type])).toEqual([[a, "first_seen"], [a, "set_resolved"]]);
   });
 });
+
+/** Conformance: ownership rules per project and issue owners (every backend). */
+describe.each(STORE_BACKENDS)("ownership ($name)", (backend) => {
+  let database: TestDatabase;
+  let store: Store;
+  beforeEach(async () => {
+    database = await backend.create();
+    store = await database.open();
+  });
+  afterEach(() => database.destroy());
+
+  it("keeps a project's rules and switches, and each issue's owners, searchable", async () => {
+    const projectId = await newProject(store);
+    expect(await store.getProjectOwnership(projectId)).toBeUndefined();
+    const first = await store.setProjectOwnership(projectId, { raw: "path:src/* #web", fallthrough: true, autoAssignment: "Auto Assign to Issue Owner" }, NOW_SEC);
+    expect(first).toEqual({ projectId, raw: "path:src/* #web", fallthrough: true, autoAssignment: "Auto Assign to Issue Owner", createdAtSec: NOW_SEC, updatedAtSec: NOW_SEC });
+    const second = await store.setProjectOwnership(projectId, { raw: "", fallthrough: false, autoAssignment: "Turn off Auto-Assignment" }, NOW_SEC + 5);
+    expect(second).toEqual({ projectId, raw: "", fallthrough: false, autoAssignment: "Turn off Auto-Assignment", createdAtSec: NOW_SEC, updatedAtSec: NOW_SEC + 5 });
+    expect(await store.getProjectOwnership(projectId)).toEqual(second);
+
+    const [a, b] = [
+      (await commitOne(committerFor(store), await job(store, projectId, [rawEvent("a")]))).issueId,
+      (await commitOne(committerFor(store), await job(store, projectId, [rawEvent("b")]))).issueId,
+    ];
+    await store.setIssueOwners(a, ["#web", "dev@example.com"]);
+    await store.setIssueOwners(b, ["ops@example.com"]);
+    await store.setIssueOwners(b, ["#billing"]);
+    expect(await store.issueOwners([a, b])).toEqual(new Map([[a, ["#web", "dev@example.com"]], [b, ["#billing"]]]));
+    const owned = async (values: string[], negate = false) => (await store.listIssues({
+      projectIds: [projectId], tags: [], text: [], sort: "new", offset: 0, limit: 10, nowMs: NOW_MS, owners: [{ values, negate }],
+    })).map((i) => i.id).sort((x, y) => x - y);
+    expect(await owned(["dev@example.com"])).toEqual([a]);
+    expect(await owned(["#billing", "#web"])).toEqual([a, b]);
+    expect(await owned(["#web"], true)).toEqual([b]);
+    expect(await owned([])).toEqual([]);
+  });
+});

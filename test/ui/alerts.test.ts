@@ -23,6 +23,8 @@ describe("alerts UI helpers", () => {
     expect(describeTriggers(rule)).toBe("new issue, ≥5 users in 30 min, daily digest");
     expect(describeFilters(rule)).toBe("production · team:billing");
     expect(describeAction({ type: "email", to: [], includeAdmins: true })).toBe("Email the admins");
+    expect(describeAction({ type: "email", to: [], includeAdmins: true, targetType: "IssueOwners", fallthroughType: "ActiveMembers" })).toBe("Email the issue's owners, else the admins");
+    expect(describeAction({ type: "email", to: [], includeAdmins: false, targetType: "Team", targetIdentifier: "billing" })).toBe("Email team #billing");
     expect(describeAction({ type: "webhook", url: "https://x.io/h", format: "slack" })).toBe("Slack webhook https://x.io/h");
   });
 

@@ -74,7 +74,13 @@ export function describeFilters(r: Pick<ApiAlertRule, "filters">): string {
 }
 
 export function describeAction(a: ApiAlertAction): string {
-  if (a.type === "email") return `Email ${[...a.to, ...(a.includeAdmins ? ["the admins"] : [])].join(", ")}`;
+  if (a.type === "email") {
+    const usual = [...a.to, ...(a.includeAdmins || (a.targetType && !a.to.length) ? ["the admins"] : [])].join(", ");
+    if (a.targetType === "IssueOwners") return a.fallthroughType === "NoOne" ? "Email the issue's owners" : `Email the issue's owners, else ${usual}`;
+    if (a.targetType === "Team") return `Email team #${a.targetIdentifier ?? ""}`;
+    if (a.targetType === "Member") return `Email ${a.targetIdentifier ?? ""}`;
+    return `Email ${usual}`;
+  }
   return `${a.format === "slack" ? "Slack webhook" : "Webhook"} ${a.url}`;
 }
 

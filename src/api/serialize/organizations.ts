@@ -1,4 +1,5 @@
 import type { ApiCreatedProject, ApiLogin, ApiOrganization, ApiOrganizationDetail, ApiProject, ApiProjectKey, ApiTeam } from "../../contract/index.ts";
+import type { Team } from "../../store/model/activity.ts";
 import { formatDsn } from "../../bootstrap.ts";
 import { toIsoString } from "../../events/timestamps.ts";
 import type { Organization, Project, ProjectKey, User } from "../../store/types.ts";
@@ -72,8 +73,17 @@ export function serializeCreatedProject(project: Project, key: ProjectKey, org: 
 }
 
 /** LightTrace has one implicit team per organization (Sentry's project creation goes through one). */
+/** The implicit team every project belongs to (id 0: stored routing teams number from 1). */
 export function serializeTeam(slug: string, org: Organization): ApiTeam {
-  return { id: "1", slug, name: "Default", dateCreated: toIsoString(org.createdAtSec), isMember: true, hasAccess: true, memberCount: 1 };
+  return { id: "0", slug, name: "Default", dateCreated: toIsoString(org.createdAtSec), isMember: true, hasAccess: true, memberCount: 1, memberEmails: [] };
+}
+
+/** A routing team (issue 18): a named group of member emails that owners, assignment and alerts name. */
+export function serializeRoutingTeam(team: Team): ApiTeam {
+  return {
+    id: String(team.id), slug: team.slug, name: team.name, dateCreated: toIsoString(team.createdAtSec), isMember: true, hasAccess: true,
+    memberCount: team.memberEmails.length, memberEmails: team.memberEmails,
+  };
 }
 
 export function serializeLogin(user: User, autoSignedIn: boolean): ApiLogin {

@@ -2,6 +2,7 @@ import type { HourlyCount, Issue, IssueFilter, IssueStatus, Store, TagValueCount
 import { BASELINE_HOURS, computeSpike, NEW_ISSUE_WINDOW_SECONDS, REGRESSED_WINDOW_SECONDS, SPIKE_FACTOR, SPIKE_MIN_EVENTS, spikeWindow } from "../triage.ts";
 import { pgStatement, type PgDb } from "./pg-db.ts";
 import { pgAssigneeConditionSql } from "./activity.ts";
+import { pgOwnerConditionSql } from "./ownership.ts";
 
 const SORT_SQL: Record<IssueFilter["sort"], string> = {
   date: "i.last_seen DESC, i.id DESC",
@@ -57,6 +58,7 @@ export function createPgIssueQueries(db: PgDb) {
       }
       if (filter.seenWithin) where.push(`i.last_seen >= ${p(filter.seenWithin.startSec)} AND i.first_seen <= ${p(filter.seenWithin.endSec)}`);
       for (const condition of filter.assignees ?? []) where.push(pgAssigneeConditionSql(condition, p));
+      for (const condition of filter.owners ?? []) where.push(pgOwnerConditionSql(condition, p));
       for (const word of filter.text) {
         const like = p(`%${word.replace(/[\\%_]/g, (c) => "\\" + c)}%`);
         where.push(`(i.title ILIKE ${like} ESCAPE '\\' OR i.culprit ILIKE ${like} ESCAPE '\\')`);

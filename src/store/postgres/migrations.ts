@@ -690,4 +690,30 @@ CREATE TABLE cluster_minute_counts (
 );
 `,
   },
+  {
+    // Ownership rules (issue 18): as SQLite's 018-ownership.
+    name: "006-ownership",
+    sql: `
+CREATE TABLE project_ownership (
+  project_id bigint PRIMARY KEY REFERENCES projects(id) ON DELETE CASCADE,
+  raw text NOT NULL,
+  fallthrough boolean NOT NULL,
+  auto_assignment text NOT NULL,
+  created_at double precision NOT NULL,
+  updated_at double precision NOT NULL
+);
+
+CREATE TABLE issue_owners (
+  issue_id bigint NOT NULL REFERENCES issues(id) ON DELETE CASCADE,
+  -- a lowercased email or "#<team slug>"
+  owner text NOT NULL,
+  PRIMARY KEY (issue_id, owner)
+);
+CREATE INDEX issue_owners_by_owner ON issue_owners (owner);
+
+UPDATE alert_rules SET definition = jsonb_set(jsonb_set(definition, '{actions,0,targetType}', '"IssueOwners"'), '{actions,0,fallthroughType}', '"ActiveMembers"')
+  WHERE is_default AND definition #>> '{actions,0,type}' = 'email' AND definition #>> '{actions,0,includeAdmins}' = 'true'
+    AND jsonb_array_length(definition -> 'actions') = 1;
+`,
+  },
 ];

@@ -28,6 +28,7 @@ import { createPgUserQueries } from "./users.ts";
 import { createPgMonitorQueries } from "./monitors.ts";
 import { createPgActivityQueries } from "./activity.ts";
 import { createPgTeamQueries } from "./teams.ts";
+import { createPgOwnershipQueries } from "./ownership.ts";
 
 /** How a PostgreSQL store is opened. */
 export interface PgStoreOptions {
@@ -97,6 +98,7 @@ export function createPgStore(db: PgDb, limits: PgStoreLimits = {}): Store {
     ...createPgRetentionQueries(db),
     ...createPgActivityQueries(db),
     ...createPgTeamQueries(db),
+    ...createPgOwnershipQueries(db),
     readIngestState: (queries) => ingestReads.readIngestState(queries),
     readRegressionState: (projectId, issueIds, releases) => ingestReads.readRegressionState(projectId, issueIds, releases),
     issueEventTotals: (issueIds, fromHour, toHour) => ingestReads.issueEventTotals(issueIds, fromHour, toHour),

@@ -2,6 +2,7 @@ import type { SqliteDatabase } from "./sqlite-binding.ts";
 import type { HourlyCount, Issue, IssueFilter, IssueStatus, SpikeStats, TagKeySummary, TagValueCount } from "../types.ts";
 import { computeSpike, HOT_SQL, RECENT_RATE_CTE, spikeWindow, triageParams } from "../triage.ts";
 import { assigneeConditionSql } from "./activity.ts";
+import { ownerConditionSql } from "./ownership.ts";
 
 const SORT_SQL: Record<IssueFilter["sort"], string> = {
   date: "i.last_seen DESC, i.id DESC",
@@ -60,8 +61,7 @@ export function createIssueQueries(db: SqliteDatabase) {
         where.push("i.last_seen >= ? AND i.first_seen <= ?");
         params.push(filter.seenWithin.startSec, filter.seenWithin.endSec);
       }
-      for (const condition of filter.assignees ?? []) {
-        const c = assigneeConditionSql(condition);
+      for (const c of [...(filter.assignees ?? []).map(assigneeConditionSql), ...(filter.owners ?? []).map(ownerConditionSql)]) {
         where.push(c.sql);
         params.push(...c.params);
       }

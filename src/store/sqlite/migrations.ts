@@ -783,4 +783,33 @@ CREATE TABLE monitor_processing_errors (
 CREATE INDEX monitor_processing_errors_by_project ON monitor_processing_errors (project_id, id);
 `,
   },
+  {
+    // Ownership rules (issue 18): each project's rules in Sentry's syntax with its two switches,
+    // and the owners the last matching rule gave each issue on its first event (`owner:` search).
+    // The default alert rule mails an issue's owners when it has any, everyone as before otherwise.
+    name: "018-ownership",
+    sql: `
+CREATE TABLE project_ownership (
+  project_id INTEGER PRIMARY KEY REFERENCES projects(id) ON DELETE CASCADE,
+  raw TEXT NOT NULL,
+  fallthrough INTEGER NOT NULL,
+  -- Sentry's words: "Auto Assign to Issue Owner" | "Turn off Auto-Assignment"
+  auto_assignment TEXT NOT NULL,
+  created_at REAL NOT NULL,
+  updated_at REAL NOT NULL
+);
+
+CREATE TABLE issue_owners (
+  issue_id INTEGER NOT NULL REFERENCES issues(id) ON DELETE CASCADE,
+  -- a lowercased email or "#<team slug>"
+  owner TEXT NOT NULL,
+  PRIMARY KEY (issue_id, owner)
+) WITHOUT ROWID;
+CREATE INDEX issue_owners_by_owner ON issue_owners (owner);
+
+UPDATE alert_rules SET definition = json_set(definition, '$.actions[0].targetType', 'IssueOwners', '$.actions[0].fallthroughType', 'ActiveMembers')
+  WHERE is_default = 1 AND json_extract(definition, '$.actions[0].type') = 'email' AND json_extract(definition, '$.actions[0].includeAdmins') = 1
+    AND json_array_length(json_extract(definition, '$.actions')) = 1;
+`,
+  },
 ];

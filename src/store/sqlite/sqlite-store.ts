@@ -26,6 +26,7 @@ import { createGroupingStore } from "./groupings.ts";
 import { createMonitorQueries } from "./monitors.ts";
 import { createActivityQueries } from "./activity.ts";
 import { createTeamQueries } from "./teams.ts";
+import { createOwnershipQueries } from "./ownership.ts";
 
 /**
  * The SQLite Store: synchronous better-sqlite3 calls behind the async Store interface. A full disk
@@ -69,6 +70,7 @@ export function createSqliteStore(db: SqliteDatabase, opts: { maxStoredTraceSpan
     ...createGroupingStore(db),
     ...createActivityQueries(db),
     ...createTeamQueries(db),
+    ...createOwnershipQueries(db),
     encodeEventPayload: async (json) => encodeEventData(json),
     ensureOrganization: async (slug, name) => projects.ensureOrganization(slug, name),
     getOrganization: async () => projects.getOrganization(),
