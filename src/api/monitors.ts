@@ -53,7 +53,7 @@ const UPDATE_BODY = z.object({
 const ENV_BODY = z.object({ isMuted: z.boolean() }).loose();
 
 /**
- * Sentry's cron monitor API (docs/sentry-features.md §1.6): list, create, read, update (name,
+ * Sentry's cron monitor API (docs/sentry-crons.md §1.6): list, create, read, update (name,
  * slug, config, mute, disable), delete (a monitor, or one environment with `?environment=`), check-ins,
  * an environment's mute, and the check-ins that could not be processed. Under the organization
  * (`/organizations/{org}/monitors/…`, slugs found across its projects; `?project=` picks one) and

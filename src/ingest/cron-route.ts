@@ -10,7 +10,7 @@ import { setIngestCorsHeaders } from "./cors.ts";
 import type { KeyCache } from "./key-cache.ts";
 
 /**
- * Relay's DSN-based check-in endpoint for shell jobs (docs/sentry-features.md §1.3):
+ * Relay's DSN-based check-in endpoint for shell jobs (docs/sentry-crons.md §1.3):
  * `/api/{project_id}/cron/{monitor_slug}/{sentry_key}/` and `/api/{project_id}/cron/{monitor_slug}/`
  * (the key through normal auth), trailing slash optional.
  */

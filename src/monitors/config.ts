@@ -2,7 +2,7 @@ import { z } from "zod";
 import { InvalidInputError } from "../errors.ts";
 import { INTERVAL_UNITS, InvalidScheduleError, isKnownTimezone, normalizeCrontab, type MonitorSchedule } from "./schedule.ts";
 
-/** Limits from getsentry/sentry monitors/constants.py (docs/sentry-features.md §1.1). */
+/** Limits from getsentry/sentry monitors/constants.py (docs/sentry-crons.md §1.1). */
 export const DEFAULT_CHECKIN_MARGIN_MIN = 1;
 export const DEFAULT_MAX_RUNTIME_MIN = 30;
 export const MAX_MARGIN_MIN = 40_320;

@@ -6,7 +6,7 @@ import type { MonitorChange, StoredCheckIn, StoredIncident, StoredMonitor, Store
 /**
  * The decisions of cron monitoring, pure: given a monitor environment's state as read (and the
  * check-ins that thresholds look at), what one check-in, missed run or timeout changes. Follows
- * Sentry's monitors logic (docs/sentry-features.md §1.4): mark_ok / mark_failed move the expected
+ * Sentry's monitors logic (docs/sentry-crons.md §1.4): mark_ok / mark_failed move the expected
  * times, `failure_issue_threshold` consecutive failures open an incident (a new issue),
  * `recovery_threshold` consecutive ok check-ins resolve it. Time comes in as arguments.
  */

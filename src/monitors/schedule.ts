@@ -1,7 +1,7 @@
 import { Cron } from "croner";
 
 /**
- * A monitor's schedule as Sentry defines it (docs/sentry-features.md §1.1): a 5-field crontab, read
+ * A monitor's schedule as Sentry defines it (docs/sentry-crons.md §1.1): a 5-field crontab, read
  * in the monitor's timezone, or "every N units" counted from the last check-in.
  */
 export type MonitorSchedule =
