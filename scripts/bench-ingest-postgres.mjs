@@ -63,11 +63,11 @@ try {
   summary.twoNodesOverOne = round2(summary["pg-2-nodes"].eventsPerSec / summary["pg-1-node"].eventsPerSec);
   report.runs = runs;
   report.summary = summary;
-  log("\n                events/s   p50 ms   p99 ms   LightTrace CPU   PostgreSQL CPU   per round (events/s)");
+  log("\n                events/s   p50 ms   p99 ms   LightTrace CPU   PostgreSQL CPU   CPU µs/event   per round (events/s)");
   for (const s of SETUPS) {
     const r = summary[s];
     log(`  ${s.padEnd(12)} ${String(r.eventsPerSec).padStart(9)} ${String(r.p50Ms).padStart(8)} ${String(r.p99Ms).padStart(8)} ` +
-      `${`${r.cpuPercent}%`.padStart(16)} ${`${r.pgCpuPercent}%`.padStart(16)}   ${runs[s].map((x) => x.eventsPerSec).join(" / ")}${r.failed ? `   ${r.failed} FAILED` : ""}`);
+      `${`${r.cpuPercent}%`.padStart(16)} ${`${r.pgCpuPercent}%`.padStart(16)} ${String(r.cpuUsPerEvent).padStart(14)}   ${runs[s].map((x) => x.eventsPerSec).join(" / ")}${r.failed ? `   ${r.failed} FAILED` : ""}`);
   }
   log(`  ratio        PostgreSQL 1 node / SQLite: ${summary.pgOverSqlite.toFixed(2)}×; 2 nodes / 1 node: ${summary.twoNodesOverOne.toFixed(2)}× (medians)`);
 } finally {
@@ -147,10 +147,13 @@ async function drive({ ports, path, envelopes, pids, pgPids }) {
   const elapsedSec = (performance.now() - measureStart) / 1000;
   latencies.sort((a, b) => a - b);
   const pct = (p) => round1(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN);
+  const cpu = sumCpu(pids) - cpuStart;
+  const pgCpu = sumCpu(backends) - pgCpuStart;
   return {
     eventsPerSec: Math.round(ok / elapsedSec), ok, failed, acknowledgedTotal, p50Ms: pct(50), p99Ms: pct(99),
-    cpuPercent: Math.round(((sumCpu(pids) - cpuStart) / elapsedSec) * 100),
-    pgCpuPercent: Math.round(((sumCpu(backends) - pgCpuStart) / elapsedSec) * 100),
+    cpuPercent: Math.round((cpu / elapsedSec) * 100), pgCpuPercent: Math.round((pgCpu / elapsedSec) * 100),
+    // CPU time per event of LightTrace and PostgreSQL together: steadier than events/s on a machine shared with other work
+    cpuUsPerEvent: Math.round(((cpu + pgCpu) * 1e6) / Math.max(1, ok)),
   };
 }
 
@@ -214,7 +217,7 @@ function stopChild(child) {
 function summarize(runs) {
   const med = (key) => round1(median(runs.map((r) => r[key])));
   return {
-    eventsPerSec: med("eventsPerSec"), p50Ms: med("p50Ms"), p99Ms: med("p99Ms"), cpuPercent: med("cpuPercent"), pgCpuPercent: med("pgCpuPercent"),
+    eventsPerSec: med("eventsPerSec"), p50Ms: med("p50Ms"), p99Ms: med("p99Ms"), cpuPercent: med("cpuPercent"), pgCpuPercent: med("pgCpuPercent"), cpuUsPerEvent: med("cpuUsPerEvent"),
     failed: runs.reduce((n, r) => n + r.failed, 0),
   };
 }
