@@ -127,6 +127,32 @@ describe.each(STORE_BACKENDS)("cron monitors ($name)", (backend) => {
     expect((await store.monitors.getMonitorEnvironment(monitor.id, "production"))!.status).toBe("ok");
   });
 
+  it("expects a 02:30 Europe/Berlin job at 03:00 on the night the clocks spring forward, and marks it missed only after that", async () => {
+    const daily = { schedule: { type: "crontab", value: "30 2 * * *" }, timezone: "Europe/Berlin", checkin_margin: 10 };
+    // Saturday 2026-03-28 02:30 CET = 01:30 UTC; Sunday 02:30 does not exist (02:00 → 03:00 CEST = 01:00 UTC)
+    await send({ status: "ok", monitor_config: daily }, Date.UTC(2026, 2, 28, 1, 30, 20));
+    const monitor = (await store.monitors.getMonitor(projectId, "nightly"))!;
+    let env = (await store.monitors.getMonitorEnvironment(monitor.id, "production"))!;
+    expect(new Date(env.nextCheckInSec! * 1000).toISOString()).toBe("2026-03-29T01:00:00.000Z");
+    expect(await processor.tick(Date.UTC(2026, 2, 29, 1, 9, 0))).toMatchObject({ missed: 0 });
+    expect(await processor.tick(Date.UTC(2026, 2, 29, 1, 10, 0))).toMatchObject({ missed: 1 });
+    env = (await store.monitors.getMonitorEnvironment(monitor.id, "production"))!;
+    // the next run is Monday 02:30 CEST = 00:30 UTC
+    expect(new Date(env.nextCheckInSec! * 1000).toISOString()).toBe("2026-03-30T00:30:00.000Z");
+    const [missed] = await store.monitors.listCheckIns(monitor.id, { limit: 1, offset: 0 });
+    expect(missed).toMatchObject({ status: "missed", expectedAtSec: Date.UTC(2026, 2, 29, 1, 0, 0) / 1000 });
+  });
+
+  it("counts an interval from the last run and marks a long outage of runs as one missed check-in", async () => {
+    await send({ status: "ok", monitor_config: { schedule: { type: "interval", value: 10, unit: "minute" }, checkin_margin: 2 } }, T0 + 30_000);
+    const monitor = (await store.monitors.getMonitor(projectId, "nightly"))!;
+    expect((await store.monitors.getMonitorEnvironment(monitor.id, "production"))!.nextCheckInSec).toBe((T0 + 10 * MIN) / 1000);
+    // the first tick after 55 minutes without check-ins: one missed run, the next expected after the latest due time
+    expect(await processor.tick(T0 + 55 * MIN)).toMatchObject({ missed: 1 });
+    expect((await store.monitors.getMonitorEnvironment(monitor.id, "production"))!.nextCheckInSec).toBe((T0 + 60 * MIN) / 1000);
+    expect(await processor.tick(T0 + 56 * MIN)).toMatchObject({ missed: 0 });
+  });
+
   it("refuses a change planned on a stale version (another node wrote first)", async () => {
     await send({ status: "ok", monitor_config: hourly }, T0);
     const monitor = (await store.monitors.getMonitor(projectId, "nightly"))!;

@@ -7,7 +7,7 @@ import { Link } from "../components/Link.tsx";
 import { formatRelativeTime } from "../format.ts";
 import { useApi } from "../hooks/use-api.ts";
 import { navigate } from "../hooks/use-location.ts";
-import { alertsPath, issueListPath, projectPath } from "../lib/routes.ts";
+import { alertsPath, issueListPath, monitorsPath, projectPath } from "../lib/routes.ts";
 import { SNIPPET_PLATFORMS, setupSnippet, type SnippetPlatform } from "../lib/snippets.ts";
 import { useFormSubmit } from "../hooks/use-form-submit.ts";
 import { ProjectLimits } from "../components/ProjectLimits.tsx";
@@ -108,7 +108,7 @@ function ProjectSetup(props: { org: string; slug: string; project: ApiProject | 
     <div class="panel project-setup">
       <div class="panel-head">
         <h2>{props.project?.name ?? props.slug}</h2>
-        <span class="panel-links"><Link href={alertsPath(props.slug)}>Alerts →</Link> <Link href={issueListPath(props.slug)}>View issues →</Link></span>
+        <span class="panel-links"><Link href={alertsPath(props.slug)}>Alerts →</Link> <Link href={monitorsPath(props.slug)}>Cron monitors →</Link> <Link href={issueListPath(props.slug)}>View issues →</Link></span>
       </div>
       {keys.error !== undefined && <ErrorBox title="Could not load the DSN" message={describeError(keys.error)} onRetry={keys.reload} />}
       <p>DSN</p>
