@@ -104,12 +104,29 @@ async function _rows<T>(target: pg.Pool | pg.PoolClient, sql: string | PgStateme
 
 /** Inside a transaction errors stay raw, so the transaction can tell a retryable one. */
 async function _query(target: pg.Pool | pg.PoolClient, sql: string | PgStatement, values: readonly unknown[], translate = true): Promise<pg.QueryResult> {
-  const config = typeof sql === "string" ? { text: sql, values: values as unknown[] } : { name: sql.name, text: sql.text, values: values as unknown[] };
+  const safe = values.some(_hasNul) ? values.map(_withoutNul) : (values as unknown[]);
+  const config = typeof sql === "string" ? { text: sql, values: safe } : { name: sql.name, text: sql.text, values: safe };
   try {
     return await target.query(config);
   } catch (err) {
     throw translate && !("release" in target) ? translatePgError(err) : err;
   }
+}
+
+/**
+ * PostgreSQL text cannot hold U+0000 (SQLite's can): an SDK that sends one in a message, tag or
+ * title would fail the whole batch ("invalid byte sequence for encoding UTF8: 0x00"). Such
+ * characters become U+FFFD, the replacement character, in every text parameter (and text array);
+ * payloads are bytea and keep them. Lookups go through the same mapping, so they still match.
+ */
+function _hasNul(value: unknown): boolean {
+  if (typeof value === "string") return value.includes("\0");
+  return Array.isArray(value) && value.some(_hasNul);
+}
+
+function _withoutNul(value: unknown): unknown {
+  if (typeof value === "string") return value.includes("\0") ? value.replaceAll("\0", "\uFFFD") : value;
+  return Array.isArray(value) ? value.map(_withoutNul) : value;
 }
 
 /** Rolls back after `cause`; returns the rollback's own error (the connection is then unusable). */
