@@ -111,8 +111,8 @@ export interface AlertRule {
   isDefault: boolean;
   definition: RuleDefinition;
   /** seconds since epoch */
-  createdAt: number;
-  updatedAt: number;
+  createdAtSec: number;
+  updatedAtSec: number;
 }
 
 /** The rule every new project starts with: new issues and regressions, any environment, to the issue's owners, else the admins. */

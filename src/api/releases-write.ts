@@ -169,7 +169,7 @@ function _time(value: unknown, field: string): number | undefined {
 function _commit(c: z.infer<typeof COMMIT>, nowSec: number) {
   return {
     id: c.id, repository: c.repository ?? null, message: c.message ?? null, authorName: c.author_name ?? null, authorEmail: c.author_email ?? null,
-    timestamp: _time(c.timestamp, "commits.timestamp") ?? nowSec,
+    timestampSec: _time(c.timestamp, "commits.timestamp") ?? nowSec,
     files: (c.patch_set ?? []).map((f) => ({ path: f.path, type: f.type })),
   };
 }

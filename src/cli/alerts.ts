@@ -128,7 +128,7 @@ export async function runAlertsHistory(flags: { project?: string; limit?: string
     print(flags.json, rows.slice(0, limit), () =>
       rows.length
         ? rows.slice(0, limit).map((r) =>
-          `${new Date(r.createdAt * 1000).toISOString().slice(0, 19)}Z  ${r.status.padEnd(9)} ${r.trigger.padEnd(16)} issue ${r.issueId ?? "-"}  ${_describeAction(r.action)}` +
+          `${new Date(r.createdAtSec * 1000).toISOString().slice(0, 19)}Z  ${r.status.padEnd(9)} ${r.trigger.padEnd(16)} issue ${r.issueId ?? "-"}  ${_describeAction(r.action)}` +
           (r.lastError ? `\n      ${r.attempts} attempt(s); last error: ${r.lastError}` : ""))
         : ["No alerts sent yet."],
     );

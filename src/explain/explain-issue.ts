@@ -53,7 +53,7 @@ export async function explainIssueEvent(
     return { ...result, llmError: llm.problem };
   }
   await deps.store.saveExplanation({
-    issueId: issue.id, eventId: event.eventID, provider: result.provider, result: JSON.stringify(result), createdAt: deps.now() / 1000,
+    issueId: issue.id, eventId: event.eventID, provider: result.provider, result: JSON.stringify(result), createdAtSec: deps.now() / 1000,
   });
   return result;
 }

@@ -67,7 +67,7 @@ export function analyseOffline(facts: EventFacts): OfflineAnalysis {
     findings.push({
       kind: "suspect-commit",
       title: `Suspect commit \`${c.id.slice(0, 7)}\`: ${(c.message ?? "").split("\n")[0]!.slice(0, 100)}`,
-      detail: `By ${c.authorName ?? c.authorEmail ?? "an unknown author"}${c.timestamp !== null ? ` on ${new Date(c.timestamp * 1000).toISOString().slice(0, 10)}` : ""}, in release \`${suspect.release}\`` +
+      detail: `By ${c.authorName ?? c.authorEmail ?? "an unknown author"}${c.timestampSec !== null ? ` on ${new Date(c.timestampSec * 1000).toISOString().slice(0, 10)}` : ""}, in release \`${suspect.release}\`` +
         `${suspect.releaseDistance === 0 ? " (the release this issue first appeared in)" : " (not deployed before the release this issue first appeared in)"}. ` +
         `It changed \`${match.path}\`, the file of ${suspect.frameDistance === 0 ? "the crashing frame" : "a calling frame"}${suspect.url ? ` — ${suspect.url}` : ""}.`,
       evidence: `commit ${c.id.slice(0, 12)} touched \`${match.path}\`; frame ${match.frame.function ? `\`${match.frame.function}\` ` : ""}at \`${match.frame.filename ?? match.frame.absPath ?? "?"}${match.frame.lineNo !== null ? `:${match.frame.lineNo}` : ""}\``,

@@ -77,7 +77,7 @@ export function findSuspectCommits(frames: readonly SuspectFrame[], releases: re
     }
   });
   return [...found.values()].sort((a, b) =>
-    a.frameDistance - b.frameDistance || a.releaseDistance - b.releaseDistance || (b.commit.timestamp ?? 0) - (a.commit.timestamp ?? 0));
+    a.frameDistance - b.frameDistance || a.releaseDistance - b.releaseDistance || (b.commit.timestampSec ?? 0) - (a.commit.timestampSec ?? 0));
 }
 
 /**

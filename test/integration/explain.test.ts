@@ -139,7 +139,7 @@ describe("Explain: offline analyser and an OpenAI-compatible LLM", () => {
 
     // an explanation cached before findings carried their evidence is not served: it is made again
     const stale = { ...again.body, findings: again.body.findings.map(({ evidence: _e, confidence: _c, ...f }: any) => f) };
-    await t.server.store.saveExplanation({ issueId: Number(issueId), eventId, provider: "llm", result: JSON.stringify(stale), createdAt: Date.now() / 1000 });
+    await t.server.store.saveExplanation({ issueId: Number(issueId), eventId, provider: "llm", result: JSON.stringify(stale), createdAtSec: Date.now() / 1000 });
     expect((await t.api(`/api/0/issues/${issueId}/explain/?eventId=${eventId}`)).body.cached).toBeNull();
     const remade = await t.api(`/api/0/issues/${issueId}/explain/`, { method: "POST", body: JSON.stringify({ eventId }) });
     expect(remade.body.cached).toBe(false);

@@ -17,10 +17,10 @@ describe.each(STORE_BACKENDS)("explanations ($name)", (backend) => {
     const projectId = await newProject(store);
     const made = await commitOne(committerFor(store), await job(store, projectId, [rawEvent("explain-me")]));
     expect(await store.getExplanation(made.issueId, made.eventId)).toBeUndefined();
-    const first = { issueId: made.issueId, eventId: made.eventId, provider: "offline", result: JSON.stringify({ summary: "first" }), createdAt: 100.5 };
+    const first = { issueId: made.issueId, eventId: made.eventId, provider: "offline", result: JSON.stringify({ summary: "first" }), createdAtSec: 100.5 };
     await store.saveExplanation(first);
     expect(await store.getExplanation(made.issueId, made.eventId)).toEqual(first);
-    const again = { ...first, provider: "anthropic", result: JSON.stringify({ summary: "again" }), createdAt: 200 };
+    const again = { ...first, provider: "anthropic", result: JSON.stringify({ summary: "again" }), createdAtSec: 200 };
     await store.saveExplanation(again);
     expect(await store.getExplanation(made.issueId, made.eventId)).toEqual(again);
     expect(await store.getExplanation(made.issueId, "0".repeat(32))).toBeUndefined();

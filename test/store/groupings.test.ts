@@ -17,9 +17,9 @@ describe.each(STORE_BACKENDS)("grouping settings and issue keys ($name)", (backe
     const projectId = await newProject(store);
     expect(await store.getGroupingSettings(projectId)).toBeUndefined();
     const first = await store.setGroupingSettings(projectId, { stackRules: "stack.module:a.* +app", previousStackRules: [{ rules: "", replacedAt: 100 }] }, 100.5);
-    expect(first).toEqual({ projectId, stackRules: "stack.module:a.* +app", previousStackRules: [{ rules: "", replacedAt: 100 }], updatedAt: 100.5 });
+    expect(first).toEqual({ projectId, stackRules: "stack.module:a.* +app", previousStackRules: [{ rules: "", replacedAt: 100 }], updatedAtSec: 100.5 });
     const second = await store.setGroupingSettings(projectId, { stackRules: "", previousStackRules: [] }, 200);
-    expect(second).toMatchObject({ stackRules: "", previousStackRules: [], updatedAt: 200 });
+    expect(second).toMatchObject({ stackRules: "", previousStackRules: [], updatedAtSec: 200 });
     expect(await store.getGroupingSettings(projectId)).toEqual(second);
     // another project is not touched
     expect(await store.getGroupingSettings(await newProject(store))).toBeUndefined();
@@ -35,7 +35,7 @@ describe.each(STORE_BACKENDS)("grouping settings and issue keys ($name)", (backe
     const keys = await store.listIssueGroupings(made.issueId);
     expect(keys.map((k) => [k.hash, k.mechanism])).toEqual([[rekeyed.fallbackGroupings![0]!.hash, "lt-v2"], [rekeyed.grouping.hash, "lt-v9"]]);
     expect(keys[1]!.key).toBe(rekeyed.grouping.key);
-    expect(keys[1]!.createdAt).toBe(rekeyed.receivedAtSec);
+    expect(keys[1]!.createdAtSec).toBe(rekeyed.receivedAtSec);
     expect(await store.listIssueGroupings(made.issueId + 1000)).toEqual([]);
   });
 });

@@ -17,7 +17,7 @@ describe.each(STORE_BACKENDS)("releases ($name)", (backend) => {
   afterEach(() => database.destroy());
 
   const commitInput = (id: string, extra: Partial<ReleaseCommitInput> = {}): ReleaseCommitInput => ({
-    id, repository: "acme/shop", message: `commit ${id}`, authorName: null, authorEmail: null, timestamp: null, files: [], ...extra,
+    id, repository: "acme/shop", message: `commit ${id}`, authorName: null, authorEmail: null, timestampSec: null, files: [], ...extra,
   });
 
   it("creates a release once and fills only the fields given later (idempotent for CI)", async () => {
@@ -55,7 +55,7 @@ describe.each(STORE_BACKENDS)("releases ($name)", (backend) => {
     const updated = await store.updateRelease(orgId, "1.0", {
       status: "archived",
       commits: [
-        commitInput("c3", { authorName: "Ann Early", authorEmail: "ann@x", timestamp: 30, files: [{ path: "b.ts", type: "M" }, { path: "a.ts", type: "A" }] }),
+        commitInput("c3", { authorName: "Ann Early", authorEmail: "ann@x", timestampSec: 30, files: [{ path: "b.ts", type: "M" }, { path: "a.ts", type: "A" }] }),
         commitInput("c2", { authorName: "Bob", authorEmail: null }),
         commitInput("c3", { message: "again", files: [{ path: "z.ts", type: "D" }] }),
         commitInput("c1", { authorName: "Ann Late", authorEmail: "ann@x" }),
@@ -68,7 +68,7 @@ describe.each(STORE_BACKENDS)("releases ($name)", (backend) => {
       ],
     });
     expect(updated).toMatchObject({
-      status: "archived", commitCount: 4, lastCommit: { id: "c3", repository: "acme/shop", message: "commit c3", authorName: "Ann Early", authorEmail: "ann@x", timestamp: 30 },
+      status: "archived", commitCount: 4, lastCommit: { id: "c3", repository: "acme/shop", message: "commit c3", authorName: "Ann Early", authorEmail: "ann@x", timestampSec: 30 },
       authors: [{ name: "Ann Early", email: "ann@x" }, { name: "Bob", email: null }],
     });
     const commits = await store.listReleaseCommits(updated!.id);

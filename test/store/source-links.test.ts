@@ -20,9 +20,9 @@ describe.each(STORE_BACKENDS)("source links ($name)", (backend) => {
   it("sets, replaces, lists (by repository in byte order, then project) and removes a project's settings", async () => {
     const [a, b, c] = [await newProject(store), await newProject(store), await newProject(store)];
     expect(await store.getSourceLinkSettings(a)).toBeUndefined();
-    expect(await store.setSourceLinkSettings(a, link("acme/shop"), 100)).toEqual({ projectId: a, ...link("acme/shop"), updatedAt: 100 });
+    expect(await store.setSourceLinkSettings(a, link("acme/shop"), 100)).toEqual({ projectId: a, ...link("acme/shop"), updatedAtSec: 100 });
     const replaced = await store.setSourceLinkSettings(a, { ...link("acme/web"), urlTemplate: "https://git/{commit}/{path}#L{line}", stackRoot: "" }, 200);
-    expect(replaced).toEqual({ projectId: a, ...link("acme/web"), urlTemplate: "https://git/{commit}/{path}#L{line}", stackRoot: "", updatedAt: 200 });
+    expect(replaced).toEqual({ projectId: a, ...link("acme/web"), urlTemplate: "https://git/{commit}/{path}#L{line}", stackRoot: "", updatedAtSec: 200 });
     expect(await store.getSourceLinkSettings(a)).toEqual(replaced);
     await store.setSourceLinkSettings(c, link("Zeta/api"), 300);
     await store.setSourceLinkSettings(b, link("acme/web"), 300);

@@ -35,9 +35,9 @@ describe.each(STORE_BACKENDS)("the store's clock ($name)", (backend) => {
     const org = await store.ensureOrganization("acme", "Acme");
     const { project } = await store.createProject({ slug: "web", name: "Web", platform: null, organizationId: org.id, defaultAlertRules: [] });
     const rule = await store.alerts.createRule(project.id, { name: DEFAULT_RULE.name, status: "active", definition: DEFAULT_RULE.definition });
-    expect([rule.createdAt, rule.updatedAt]).toEqual([CLOCK_SEC, CLOCK_SEC]);
+    expect([rule.createdAtSec, rule.updatedAtSec]).toEqual([CLOCK_SEC, CLOCK_SEC]);
     nowMs += 3_600_000;
     const edited = await store.alerts.updateRule(rule.id, { name: "renamed", status: "disabled", definition: DEFAULT_RULE.definition });
-    expect([edited?.createdAt, edited?.updatedAt]).toEqual([CLOCK_SEC, CLOCK_SEC + 3600]);
+    expect([edited?.createdAtSec, edited?.updatedAtSec]).toEqual([CLOCK_SEC, CLOCK_SEC + 3600]);
   });
 });

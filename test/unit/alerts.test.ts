@@ -8,7 +8,7 @@ import { inAppFrames } from "../../src/alerts/message.ts";
 import type { NormalizedEvent } from "../../src/events/types.ts";
 
 const rule = (patch: Partial<AlertRule["definition"]>): AlertRule => ({
-  id: 7, projectId: 1, name: "r", status: "active", isDefault: false, createdAt: 0, updatedAt: 0,
+  id: 7, projectId: 1, name: "r", status: "active", isDefault: false, createdAtSec: 0, updatedAtSec: 0,
   definition: { ...DEFAULT_RULE.definition, triggers: { newIssue: false, regression: false, spike: null, usersAffected: null }, ...patch },
 });
 const facts = { environment: "production", level: "error", tags: [["team", "billing"], ["component", "checkout"]] as [string, string][] };

@@ -8,7 +8,7 @@ import { normalizeDebugId } from "../../src/sourcemaps/debug-id.ts";
 import { SourceMapCache } from "../../src/sourcemaps/map-cache.ts";
 
 const LIMITS = { maxEntries: 10, maxEntryBytes: 1000, maxTotalBytes: 2000 };
-const settings = { projectId: 1, repository: "acme/shop", repositoryUrl: "https://github.com/acme/shop", urlTemplate: "", stackRoot: "", sourceRoot: "", updatedAt: 0 };
+const settings = { projectId: 1, repository: "acme/shop", repositoryUrl: "https://github.com/acme/shop", urlTemplate: "", stackRoot: "", sourceRoot: "", updatedAtSec: 0 };
 
 describe("source links", () => {
   it("derives GitHub, GitLab and Bitbucket line links", () => {
@@ -33,7 +33,7 @@ describe("source links", () => {
   it("takes the commit from a head ref, else set-commits, else a SHA in the release name", () => {
     const heads = [{ repository: "acme/shop", commit: "1111111aaaa", previousCommit: null }];
     expect(releaseCommit(undefined, heads, "acme/shop", "web@1")).toBe("1111111aaaa");
-    const release = { version: "web@1", lastCommit: { id: "2222222bbbb", repository: "acme/shop", message: null, authorName: null, authorEmail: null, timestamp: null } };
+    const release = { version: "web@1", lastCommit: { id: "2222222bbbb", repository: "acme/shop", message: null, authorName: null, authorEmail: null, timestampSec: null } };
     expect(releaseCommit(release, [], "acme/shop", "web@1")).toBe("2222222bbbb");
     expect(releaseCommit(undefined, [], "acme/shop", "web@3f2a9c1")).toBe("3f2a9c1");
     expect(releaseCommit(undefined, [], "acme/shop", "web@1.2.3")).toBeUndefined();

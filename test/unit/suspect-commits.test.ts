@@ -7,7 +7,7 @@ import { rawEventFacts } from "../_helpers/explain.ts";
 
 const frame = (filename: string, fn: string, extra: Partial<SuspectFrame> = {}): SuspectFrame => ({ filename, absPath: null, module: null, function: fn, lineNo: 10, inApp: true, ...extra });
 const commit = (id: string, timestamp: number, files: [string, string][]): ReleaseCommitWithFiles => ({
-  id, repository: "acme/shop", message: `change ${id}`, authorName: id.toUpperCase(), authorEmail: `${id}@example.com`, timestamp, files: files.map(([type, path]) => ({ type, path })),
+  id, repository: "acme/shop", message: `change ${id}`, authorName: id.toUpperCase(), authorEmail: `${id}@example.com`, timestampSec: timestamp, files: files.map(([type, path]) => ({ type, path })),
 });
 
 describe("suspect commits: matching crashing frames to the files commits touched", () => {

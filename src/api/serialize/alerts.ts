@@ -13,8 +13,8 @@ export function serializeRule(rule: AlertRule, project: Project): ApiAlertRule {
     isDefault: rule.isDefault,
     projects: [project.slug],
     ...rule.definition,
-    dateCreated: toIsoString(rule.createdAt),
-    dateUpdated: toIsoString(rule.updatedAt),
+    dateCreated: toIsoString(rule.createdAtSec),
+    dateUpdated: toIsoString(rule.updatedAtSec),
   };
 }
 
@@ -30,9 +30,9 @@ export function serializeDelivery(row: OutboxRow): ApiAlertDelivery {
     status: row.status,
     attempts: row.attempts,
     lastError: row.lastError,
-    dateCreated: toIsoString(row.createdAt),
-    dateSent: row.sentAt === null ? null : toIsoString(row.sentAt),
-    nextAttempt: row.status === "pending" ? toIsoString(row.nextAttemptAt) : null,
+    dateCreated: toIsoString(row.createdAtSec),
+    dateSent: row.sentAtSec === null ? null : toIsoString(row.sentAtSec),
+    nextAttempt: row.status === "pending" ? toIsoString(row.nextAttemptAtSec) : null,
   };
 }
 
@@ -79,8 +79,8 @@ export function serializeWorkflow(rule: AlertRule, project: Project, organizatio
     projects: [project.slug],
     owner: null,
     createdBy: null,
-    dateCreated: toIsoString(rule.createdAt),
-    dateUpdated: toIsoString(rule.updatedAt),
+    dateCreated: toIsoString(rule.createdAtSec),
+    dateUpdated: toIsoString(rule.updatedAtSec),
     lastTriggered: lastFiredAtSec === null ? null : toIsoString(lastFiredAtSec),
   };
 }

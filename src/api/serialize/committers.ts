@@ -22,7 +22,7 @@ export function serializeSuspectCommit(s: SuspectCommitView, rank: number): ApiS
   return {
     id: s.commit.id,
     message: s.commit.message,
-    dateCreated: s.commit.timestamp === null ? null : toIsoString(s.commit.timestamp),
+    dateCreated: s.commit.timestampSec === null ? null : toIsoString(s.commit.timestampSec),
     repository: s.repositoryName ? { name: s.repositoryName, url: s.repositoryUrl } : null,
     pullRequest: null,
     suspectCommitType: "via commit in release",

@@ -14,13 +14,13 @@ export function serializeGroupingRules(s: GroupingSettings | undefined, mechanis
     previousStackRules: (s?.previousStackRules ?? []).map((p) => ({
       rules: p.rules, replacedAt: toIsoString(p.replacedAt), triedUntil: toIsoString(p.replacedAt + transitionSec),
     })),
-    updatedAt: s ? toIsoString(s.updatedAt) : null,
+    updatedAt: s ? toIsoString(s.updatedAtSec) : null,
   };
 }
 
 /** One key that leads to an issue. */
 export function serializeIssueGrouping(g: IssueGrouping): ApiIssueGrouping {
-  return { hash: g.hash, key: g.key, mechanism: g.mechanism, dateCreated: toIsoString(g.createdAt) };
+  return { hash: g.hash, key: g.key, mechanism: g.mechanism, dateCreated: toIsoString(g.createdAtSec) };
 }
 
 /** An event's grouping info: its key and how it was made, and which of its issue's keys it has. */

@@ -126,10 +126,10 @@ export function serializeResolutionCheck(resolution: StoredResolution, fixed: Is
   return {
     type: resolution.type === "in_release" ? "inRelease" : "inNextRelease",
     release: resolution.release,
-    resolvedAt: toIsoString(resolution.resolvedAt),
+    resolvedAt: toIsoString(resolution.resolvedAtSec),
     fixedReleaseEventCount: fixed.reduce((n, c) => n + c.count, 0),
     lastFixedReleaseEvent: lastFixed ? { release: lastFixed.version, at: toIsoString(lastFixed.lastSeen) } : null,
     lastOlderReleaseEvent: lastOlder ? { release: lastOlder.version, at: toIsoString(lastOlder.lastSeen) } : null,
-    quietSince: toIsoString(Math.max(resolution.resolvedAt, lastFixed?.lastSeen ?? 0)),
+    quietSince: toIsoString(Math.max(resolution.resolvedAtSec, lastFixed?.lastSeen ?? 0)),
   };
 }

@@ -87,7 +87,7 @@ export function serializeCommit(c: ReleaseCommit): ApiCommit {
   return {
     id: c.id,
     message: c.message,
-    dateCreated: c.timestamp === null ? null : toIsoString(c.timestamp),
+    dateCreated: c.timestampSec === null ? null : toIsoString(c.timestampSec),
     repository: c.repository ? { name: c.repository } : null,
     author: c.authorName || c.authorEmail ? { name: c.authorName, email: c.authorEmail } : null,
   };
@@ -121,7 +121,7 @@ export function serializeRepository(s: SourceLinkSettings, host: string): ApiRep
     : host.includes("gitlab") ? { id: "lighttrace:gitlab", name: "GitLab" }
     : { id: "lighttrace:custom", name: "Custom" };
   return {
-    id: String(s.projectId), name: s.repository, url: s.repositoryUrl, provider, status: "active", dateCreated: toIsoString(s.updatedAt),
+    id: String(s.projectId), name: s.repository, url: s.repositoryUrl, provider, status: "active", dateCreated: toIsoString(s.updatedAtSec),
     integrationId: null, externalSlug: s.repository,
   };
 }

@@ -22,7 +22,7 @@ export function serializeChunkUploadOptions(url: string): ApiChunkUploadOptions 
 export function serializeArtifactBundle(b: ArtifactBundleSummary): ApiArtifactBundle {
   return {
     id: String(b.id), bundleId: b.bundleId, checksum: b.checksum, release: b.release, dist: b.dist, fileCount: b.fileCount, size: b.size,
-    date: toIsoString(b.createdAt), dateModified: toIsoString(b.createdAt),
+    date: toIsoString(b.createdAtSec), dateModified: toIsoString(b.createdAtSec),
   };
 }
 

@@ -18,11 +18,11 @@ export interface OutboxRow {
   status: OutboxStatus;
   attempts: number;
   /** seconds since epoch */
-  nextAttemptAt: number;
+  nextAttemptAtSec: number;
   lastError: string | null;
   digestId: number | null;
-  createdAt: number;
-  sentAt: number | null;
+  createdAtSec: number;
+  sentAtSec: number | null;
 }
 
 export interface RuleWrite {

@@ -71,5 +71,5 @@ export interface ArtifactBundleSummary {
   dist: string | null;
   fileCount: number;
   size: number;
-  createdAt: number;
+  createdAtSec: number;
 }

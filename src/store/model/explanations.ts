@@ -6,5 +6,5 @@ export interface StoredExplanation {
   /** the result as JSON text */
   result: string;
   /** seconds since epoch */
-  createdAt: number;
+  createdAtSec: number;
 }

@@ -6,7 +6,7 @@ export interface GroupingSettings {
   /** earlier rule texts, newest first, with when each was replaced (seconds since epoch) */
   previousStackRules: { rules: string; replacedAt: number }[];
   /** seconds since epoch */
-  updatedAt: number;
+  updatedAtSec: number;
 }
 
 /** One grouping key that leads to an issue, with the mechanism that made it. */
@@ -15,7 +15,7 @@ export interface IssueGrouping {
   key: string;
   mechanism: string;
   /** seconds since epoch */
-  createdAt: number;
+  createdAtSec: number;
 }
 
 export interface GroupingStore {

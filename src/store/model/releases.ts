@@ -45,7 +45,7 @@ export interface ReleaseCommit {
   authorName: string | null;
   authorEmail: string | null;
   /** seconds since epoch */
-  timestamp: number | null;
+  timestampSec: number | null;
 }
 
 /** A file a commit touched (sentry-cli's `patch_set`): repository-relative path and git's name-status letter (A added, M modified, D deleted, T type changed). */

@@ -11,7 +11,7 @@ export interface StoredResolution {
   type: ResolutionType;
   release: string;
   /** seconds since epoch */
-  resolvedAt: number;
+  resolvedAtSec: number;
 }
 
 /** An issue's events in one release (from the issue's `release` tag counts). */

@@ -12,12 +12,12 @@ export interface SourceLinkSettings {
   /** prefix to put in its place, e.g. "packages/web/" */
   sourceRoot: string;
   /** seconds since epoch */
-  updatedAt: number;
+  updatedAtSec: number;
 }
 
 export interface SourceLinkStore {
   getSourceLinkSettings(projectId: number): Promise<SourceLinkSettings | undefined>;
   /** Replaces the project's settings; null removes them. */
-  setSourceLinkSettings(projectId: number, settings: Omit<SourceLinkSettings, "projectId" | "updatedAt"> | null, now: number): Promise<SourceLinkSettings | undefined>;
+  setSourceLinkSettings(projectId: number, settings: Omit<SourceLinkSettings, "projectId" | "updatedAtSec"> | null, now: number): Promise<SourceLinkSettings | undefined>;
   listSourceLinkSettings(): Promise<SourceLinkSettings[]>;
 }

@@ -82,7 +82,7 @@ export function createPgAlertQueries(db: PgDb, clock: Clock) {
       const digestKey = `collapsed:${key}:${first.id}`;
       await enqueue(tx, {
         key: digestKey, projectId: first.projectId, ruleId: first.ruleId, trigger: "collapsed_digest", action: first.action, actionKey: key, now,
-        payload: { items: held.map((h) => ({ issueId: h.issueId, trigger: h.trigger, eventId: h.eventId, at: h.createdAt, details: h.payload })) },
+        payload: { items: held.map((h) => ({ issueId: h.issueId, trigger: h.trigger, eventId: h.eventId, at: h.createdAtSec, details: h.payload })) },
       });
       const digest = _outbox(await tx.first("SELECT * FROM alert_outbox WHERE idempotency_key = $1", [digestKey]));
       await tx.run("UPDATE alert_outbox SET status = 'collapsed', digest_id = $1 WHERE status = 'held' AND action_key = $2 AND id <= $3", [digest.id, key, last.id]);
@@ -141,7 +141,7 @@ function _rule(r: Row): AlertRule {
     isDefault: row.is_default === true,
     // parsed through the schema so rules stored by an older version get today's defaults (jsonb arrives parsed)
     definition: RULE_DEFINITION.parse(row.definition),
-    createdAt: Number(row.created_at), updatedAt: Number(row.updated_at),
+    createdAtSec: Number(row.created_at), updatedAtSec: Number(row.updated_at),
   };
 }
 
@@ -152,8 +152,8 @@ function _outbox(r: Row): OutboxRow {
     issueId: row.issue_id === null ? null : Number(row.issue_id), eventId: row.event_id === null ? null : String(row.event_id),
     trigger: String(row.trigger), action: JSON.parse(String(row.action)) as AlertAction, actionKey: String(row.action_key),
     payload: row.payload === null ? null : (JSON.parse(String(row.payload)) as Record<string, unknown>),
-    status: String(row.status) as OutboxStatus, attempts: Number(row.attempts), nextAttemptAt: Number(row.next_attempt_at),
+    status: String(row.status) as OutboxStatus, attempts: Number(row.attempts), nextAttemptAtSec: Number(row.next_attempt_at),
     lastError: row.last_error === null ? null : String(row.last_error), digestId: row.digest_id === null ? null : Number(row.digest_id),
-    createdAt: Number(row.created_at), sentAt: row.sent_at === null ? null : Number(row.sent_at),
+    createdAtSec: Number(row.created_at), sentAtSec: row.sent_at === null ? null : Number(row.sent_at),
   };
 }

@@ -105,7 +105,7 @@ export function createPgArtifactQueries(db: PgDb): ArtifactStore {
       (await db.rows(`SELECT b.* FROM artifact_bundles b JOIN artifact_bundle_projects p ON p.bundle_id = b.id
         WHERE p.project_id = $1 ORDER BY b.id DESC LIMIT $2 OFFSET $3`, [projectId, opts.limit, opts.offset])).map((r) => ({
         id: Number(r.id), bundleId: _str(r.bundle_id), checksum: _str(r.checksum), release: _str(r.release), dist: _str(r.dist),
-        fileCount: Number(r.file_count), size: Number(r.size), createdAt: Number(r.created_at),
+        fileCount: Number(r.file_count), size: Number(r.size), createdAtSec: Number(r.created_at),
       })),
   };
 }

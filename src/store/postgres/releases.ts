@@ -117,7 +117,7 @@ async function _applyChanges(tx: PgExecutor, id: number, changes: ReleaseChanges
           author_name, author_email, timestamp)
         SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::float8[]) RETURNING id, commit_id`,
       [id, commits.map((c) => c.position), commits.map((c) => c.id), commits.map((c) => c.repository), commits.map((c) => c.message),
-        commits.map((c) => c.authorName), commits.map((c) => c.authorEmail), commits.map((c) => c.timestamp)]);
+        commits.map((c) => c.authorName), commits.map((c) => c.authorEmail), commits.map((c) => c.timestampSec)]);
       const rowOf = new Map(inserted.map((r) => [r.commit_id, r.id]));
       const files = new Map<string, { rowId: number; path: string; type: string }>();
       for (const c of commits) {
@@ -215,7 +215,7 @@ function _groupBy<T>(rows: readonly Row[], map: (row: Row) => T): Map<number, T[
 function _commit(row: Row): ReleaseCommit {
   return {
     id: String(row.commit_id), repository: _str(row.repository), message: _str(row.message), authorName: _str(row.author_name),
-    authorEmail: _str(row.author_email), timestamp: _num(row.timestamp),
+    authorEmail: _str(row.author_email), timestampSec: _num(row.timestamp),
   };
 }
 

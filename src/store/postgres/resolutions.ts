@@ -25,7 +25,7 @@ export function createPgResolutionQueries(db: PgDb) {
       const r = await db.first<{ type: ResolutionType; release: string; resolved_at: number }>(`SELECT r.type, r.release, r.resolved_at
         FROM issue_resolutions r JOIN issues i ON i.id = r.issue_id
         WHERE r.issue_id = $1 AND i.status = 'resolved' AND r.resolved_at >= coalesce(i.status_changed_at, 0)`, [issueId]);
-      return r ? { type: r.type, release: r.release, resolvedAt: r.resolved_at } : undefined;
+      return r ? { type: r.type, release: r.release, resolvedAtSec: r.resolved_at } : undefined;
     },
     projectReleases: async (projectId): Promise<ReleaseRef[]> =>
       (await db.rows<{ version: string; first_seen: number }>(`SELECT version, min(first_seen) AS first_seen FROM (${PG_PROJECT_RELEASES_SQL}) AS known

@@ -33,6 +33,6 @@ export function createPgSourceLinkQueries(db: PgDb): SourceLinkStore {
 function _settings(row: Record<string, unknown>): SourceLinkSettings {
   return {
     projectId: Number(row.project_id), repository: String(row.repository), repositoryUrl: String(row.repository_url),
-    urlTemplate: String(row.url_template), stackRoot: String(row.stack_root), sourceRoot: String(row.source_root), updatedAt: Number(row.updated_at),
+    urlTemplate: String(row.url_template), stackRoot: String(row.stack_root), sourceRoot: String(row.source_root), updatedAtSec: Number(row.updated_at),
   };
 }

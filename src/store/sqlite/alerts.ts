@@ -74,7 +74,7 @@ export function createAlertQueries(db: SqliteDatabase, clock: Clock) {
     stmt.enqueue.run({
       idempotencyKey: digestKey, projectId: first.projectId, ruleId: first.ruleId, issueId: null, eventId: null,
       trigger: "collapsed_digest", action: JSON.stringify(first.action), actionKey: key, now,
-      payload: JSON.stringify({ items: held.map((h) => ({ issueId: h.issueId, trigger: h.trigger, eventId: h.eventId, at: h.createdAt, details: h.payload })) }),
+      payload: JSON.stringify({ items: held.map((h) => ({ issueId: h.issueId, trigger: h.trigger, eventId: h.eventId, at: h.createdAtSec, details: h.payload })) }),
     });
     const digest = _outbox(stmt.byKey.get(digestKey));
     stmt.collapse.run(digest.id, key, last.id);
@@ -152,7 +152,7 @@ function _rule(r: unknown): AlertRule {
     isDefault: row.is_default === 1,
     // parsed through the schema so rules stored by an older version get today's defaults
     definition: RULE_DEFINITION.parse(JSON.parse(String(row.definition))),
-    createdAt: Number(row.created_at), updatedAt: Number(row.updated_at),
+    createdAtSec: Number(row.created_at), updatedAtSec: Number(row.updated_at),
   };
 }
 
@@ -163,8 +163,8 @@ function _outbox(r: unknown): OutboxRow {
     issueId: row.issue_id === null ? null : Number(row.issue_id), eventId: row.event_id === null ? null : String(row.event_id),
     trigger: String(row.trigger), action: JSON.parse(String(row.action)) as AlertAction, actionKey: String(row.action_key),
     payload: row.payload === null ? null : (JSON.parse(String(row.payload)) as Record<string, unknown>),
-    status: String(row.status) as OutboxStatus, attempts: Number(row.attempts), nextAttemptAt: Number(row.next_attempt_at),
+    status: String(row.status) as OutboxStatus, attempts: Number(row.attempts), nextAttemptAtSec: Number(row.next_attempt_at),
     lastError: row.last_error === null ? null : String(row.last_error), digestId: row.digest_id === null ? null : Number(row.digest_id),
-    createdAt: Number(row.created_at), sentAt: row.sent_at === null ? null : Number(row.sent_at),
+    createdAtSec: Number(row.created_at), sentAtSec: row.sent_at === null ? null : Number(row.sent_at),
   };
 }

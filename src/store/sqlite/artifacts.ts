@@ -90,7 +90,7 @@ export function createArtifactStore(db: SqliteDatabase): ArtifactStore {
     listArtifactBundles: async (projectId, opts) =>
       (stmt.listBundles.all(projectId, opts.limit, opts.offset) as Row[]).map((r) => ({
         id: Number(r.id), bundleId: _str(r.bundle_id), checksum: _str(r.checksum), release: _str(r.release), dist: _str(r.dist),
-        fileCount: Number(r.file_count), size: Number(r.size), createdAt: Number(r.created_at),
+        fileCount: Number(r.file_count), size: Number(r.size), createdAtSec: Number(r.created_at),
       })),
   };
 }

@@ -14,11 +14,11 @@ export function createExplanationQueries(db: SqliteDatabase) {
       if (!row) return undefined;
       return {
         issueId: Number(row.issue_id), eventId: String(row.event_id), provider: String(row.provider),
-        result: String(row.result), createdAt: Number(row.created_at),
+        result: String(row.result), createdAtSec: Number(row.created_at),
       };
     },
     saveExplanation(e: StoredExplanation): void {
-      stmt.upsert.run(e.issueId, e.eventId, e.provider, e.result, e.createdAt);
+      stmt.upsert.run(e.issueId, e.eventId, e.provider, e.result, e.createdAtSec);
     },
   };
 }

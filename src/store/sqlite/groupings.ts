@@ -22,7 +22,7 @@ export function createGroupingStore(db: SqliteDatabase): GroupingStore {
       return get(projectId)!;
     },
     listIssueGroupings: async (issueId) => (stmt.issueGroupings.all(issueId) as Record<string, unknown>[]).map((r) => ({
-      hash: String(r.hash), key: String(r.grouping_key), mechanism: String(r.mechanism), createdAt: Number(r.created_at),
+      hash: String(r.hash), key: String(r.grouping_key), mechanism: String(r.mechanism), createdAtSec: Number(r.created_at),
     })),
   };
 }
@@ -40,5 +40,5 @@ function _settings(row: Record<string, unknown>): GroupingSettings {
   } catch {
     // a hand-edited value that is not JSON: no earlier rules
   }
-  return { projectId: Number(row.project_id), stackRules: String(row.stack_rules), previousStackRules: previous, updatedAt: Number(row.updated_at) };
+  return { projectId: Number(row.project_id), stackRules: String(row.stack_rules), previousStackRules: previous, updatedAtSec: Number(row.updated_at) };
 }

@@ -82,7 +82,7 @@ export function createReleaseStore(db: SqliteDatabase): ReleaseStore {
     if (changes.commits) {
       stmt.deleteCommits.run(id);
       changes.commits.forEach((c, i) => {
-        const inserted = stmt.insertCommit.run(id, i, c.id, c.repository, c.message, c.authorName, c.authorEmail, c.timestamp);
+        const inserted = stmt.insertCommit.run(id, i, c.id, c.repository, c.message, c.authorName, c.authorEmail, c.timestampSec);
         // a repeated commit id is ignored, and so are its files (the first mention wins)
         if (inserted.changes === 1) for (const f of c.files) stmt.insertFile.run(inserted.lastInsertRowid, f.path, f.type);
       });
@@ -165,7 +165,7 @@ function _commit(r: unknown): ReleaseCommit {
   const row = r as Row;
   return {
     id: String(row.commit_id), repository: _str(row.repository), message: _str(row.message), authorName: _str(row.author_name),
-    authorEmail: _str(row.author_email), timestamp: _num(row.timestamp),
+    authorEmail: _str(row.author_email), timestampSec: _num(row.timestamp),
   };
 }
 

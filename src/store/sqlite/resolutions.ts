@@ -30,7 +30,7 @@ export function createResolutionQueries(db: SqliteDatabase) {
     },
     getIssueResolution(issueId: number): StoredResolution | undefined {
       const r = stmt.get.get(issueId) as { type: ResolutionType; release: string; resolved_at: number } | undefined;
-      return r ? { type: r.type, release: r.release, resolvedAt: r.resolved_at } : undefined;
+      return r ? { type: r.type, release: r.release, resolvedAtSec: r.resolved_at } : undefined;
     },
     projectReleases(projectId: number): ReleaseRef[] {
       return (stmt.releases.all({ projectId }) as { version: string; first_seen: number }[]).map((r) => ({ version: r.version, firstSeen: r.first_seen }));
