@@ -63,8 +63,9 @@ async function _bySearch(deps: ApiDeps, q: { status?: string | undefined; query?
     filter.statuses = [status];
   }
   const out: Issue[] = [];
-  for (let offset = 0; ; offset += SELECT_PAGE) {
-    const page = await deps.store.listIssues({ ...filter, offset, limit: SELECT_PAGE });
+  for (;;) {
+    const last = out.at(-1);
+    const page = await deps.store.listIssues({ ...filter, offset: 0, limit: SELECT_PAGE, ...(last ? { anchor: { issueId: last.id, before: false } } : {}) });
     out.push(...page);
     if (page.length < SELECT_PAGE) return out;
   }

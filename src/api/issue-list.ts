@@ -5,7 +5,7 @@ import { normalizeEventId } from "../events/values.ts";
 import type { Issue, IssueFilter, IssueSort, Project, User } from "../store/types.ts";
 import { apiLinks, parseQuery, type ApiDeps } from "./context.ts";
 import { badRequest } from "../http/errors.ts";
-import { CURSOR_PARAM, linkHeader, pageSize, parseCursor } from "./pagination.ts";
+import { CURSOR_PARAM, decodeCursor, pageLinks, pageSize } from "./pagination.ts";
 import { parseIssueQuery } from "./query.ts";
 import { serializeIssue } from "./serialize/issues.ts";
 import { findIssueByShortId } from "./short-ids.ts";
@@ -49,27 +49,42 @@ export const issueListQuerySchema = z.object({
 export async function listIssues(event: H3Event, deps: ApiDeps, projects: Project[], opts: { timeFilter: boolean }): Promise<ApiIssue[]> {
   const q = parseQuery(event, issueListQuerySchema);
   const limit = pageSize(q, 25);
-  const offset = parseCursor(q.cursor);
+  const cursor = decodeCursor(q.cursor);
+  // keyset cursors name the issue a page ended (or, going back, started) with; `0:<offset>:0` still skips rows
+  const anchor = cursor.value > 0 ? { issueId: cursor.value, before: cursor.isPrev } : undefined;
+  const offset = anchor ? 0 : cursor.offset;
   const nowMs = deps.clock.now();
   const sort = _sort(q.sort);
   const direct = await _directLookup(deps, q.query, projects);
   let issues: Issue[];
-  let hasMore = false;
+  let hasNext = false;
+  let hasPrevious = false;
   if (direct) {
-    issues = offset === 0 ? [direct] : [];
+    issues = offset === 0 && !anchor ? [direct] : [];
   } else {
     const filter = buildIssueFilter(q.query, projects, sort, nowMs, callerUser(event));
     for (const env of _asArray(q.environment)) filter.tags.push({ key: "environment", value: env, negate: false });
     const range = opts.timeFilter ? resolveTimeRange(q, nowMs) : undefined;
     if (range) filter.seenWithin = range;
-    const rows = await deps.store.listIssues({ ...filter, offset, limit: limit + 1 });
-    hasMore = rows.length > limit;
-    issues = rows.slice(0, limit);
+    const rows = await deps.store.listIssues({ ...filter, offset, limit: limit + 1, ...(anchor ? { anchor } : {}) });
+    if (anchor?.before) {
+      hasPrevious = rows.length > limit;
+      hasNext = true;
+      issues = rows.slice(-limit);
+    } else {
+      hasNext = rows.length > limit;
+      hasPrevious = anchor !== undefined || offset > 0;
+      issues = rows.slice(0, limit);
+    }
   }
   const period = _seriesPeriod(q.statsPeriod, q.groupStatsPeriod);
   const counts = period ? await deps.store.hourlyCounts(issues.map((i) => i.id), periodStartHour(period, nowMs)) : [];
-  event.res.headers.set("Link", linkHeader(event.url, offset, limit, hasMore));
-  event.res.headers.set("X-Hits", String(offset + issues.length + (hasMore ? 1 : 0)));
+  const first = issues[0];
+  const last = issues.at(-1);
+  event.res.headers.set("Link", pageLinks(event.url,
+    hasPrevious && first ? { value: first.id, offset: 0, isPrev: true } : null,
+    hasNext && last ? { value: last.id, offset: 0, isPrev: false } : null));
+  event.res.headers.set("X-Hits", String(offset + issues.length + (hasNext ? 1 : 0)));
   const byId = new Map(projects.map((p) => [p.id, p]));
   const spikes = new Map((await deps.store.spikeStats(issues.map((i) => i.id), nowMs)).map((s) => [s.issueId, s]));
   const resolutions = await listStatusDetails(deps, issues);

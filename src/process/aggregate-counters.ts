@@ -120,7 +120,7 @@ export function aggregateCounters(jobs: readonly IngestJob[], resolution: Groupi
 function _emptyDelta(): Omit<IssueDelta, "projectId"> {
   return {
     eventCount: 0, userKeys: [], firstSeenSec: Number.POSITIVE_INFINITY, lastSeenSec: Number.NEGATIVE_INFINITY,
-    latest: { title: "", culprit: "", level: "", metadata: {} as IssueDelta["latest"]["metadata"] }, lastRelease: null, firstRelease: null, isUnhandled: false,
+    latest: { title: "", culprit: "", level: "", metadata: {} as IssueDelta["latest"]["metadata"] }, lastRelease: null, firstRelease: null, isUnhandled: false, hotUntilSec: 0,
   };
 }
 

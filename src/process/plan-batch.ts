@@ -4,6 +4,7 @@ import { aggregateCounters } from "./aggregate-counters.ts";
 import type { AlertDecider } from "./decide-alerts.ts";
 import { decideRegressions, regressionQueries } from "./decide-regressions.ts";
 import { ingestStateQueries, resolveGroupings } from "./resolve-groupings.ts";
+import { planTriageState } from "./triage-state.ts";
 import type { EventOutcome, IngestJob } from "./types.ts";
 
 /** A batch's write plan, and how to read its result. */
@@ -18,7 +19,8 @@ export interface PlannedBatch {
 /**
  * One batch through every processing stage: reads (stored event ids, groupings) → where each
  * event goes (src/process/resolve-groupings.ts) → which resolved issues reopen
- * (decide-regressions.ts) → counters per key (aggregate-counters.ts) → alerts (decide-alerts.ts).
+ * (decide-regressions.ts) → counters per key (aggregate-counters.ts) → the triage state
+ * (triage-state.ts) → alerts (decide-alerts.ts).
  * The store reads happen here, before the write; the plan carries the state it was decided on.
  */
 export async function planBatch(store: IngestStore, decider: AlertDecider | undefined, jobs: readonly IngestJob[]): Promise<PlannedBatch> {
@@ -28,6 +30,7 @@ export async function planBatch(store: IngestStore, decider: AlertDecider | unde
   for (const q of regressionQueries(resolution)) regressionState.set(q.projectId, await store.readRegressionState(q.projectId, q.issueIds, q.releases));
   const reopening = decideRegressions(resolution, regressionState);
   const counters = aggregateCounters(jobs, resolution, reopening);
+  await planTriageState(store, jobs, counters);
   const alerts = decider ? await decider.decide(resolution, reopening) : undefined;
   return {
     plan: { ...counters, alerts: alerts?.alerts ?? [] },

@@ -74,3 +74,29 @@ export function triageParams(nowMs: number): Record<string, number> {
     regressedSince: nowSeconds - REGRESSED_WINDOW_SECONDS,
   };
 }
+
+/**
+ * Until when (seconds) an issue may be hot, from what one write knows — the triage order's
+ * candidates (`issues.hot_until`, an index), so a list reads those instead of every issue:
+ * - a new issue: first seen + NEW_ISSUE_WINDOW_SECONDS;
+ * - a regression: its time + REGRESSED_WINDOW_SECONDS;
+ * - ≥ SPIKE_MIN_EVENTS in the current and previous clock hour: the end of the next hour. Without
+ *   more events the last-hour count only falls, and after that nothing is left in the window, so
+ *   an issue under the threshold now cannot be spiking later without another write.
+ * It is an upper bound: lists check the exact rule (`isHotIssue`) on the candidates.
+ */
+export function hotUntilSec(input: { newIssueFirstSeenSec: number | null; regressedAtSec: number | null; recentHoursCount: number; nowMs: number }): number {
+  let until = 0;
+  if (input.newIssueFirstSeenSec !== null) until = input.newIssueFirstSeenSec + NEW_ISSUE_WINDOW_SECONDS;
+  if (input.regressedAtSec !== null) until = Math.max(until, input.regressedAtSec + REGRESSED_WINDOW_SECONDS);
+  if (input.recentHoursCount >= SPIKE_MIN_EVENTS) until = Math.max(until, (Math.floor(input.nowMs / 3_600_000) + 2) * 3600);
+  return until;
+}
+
+/** The exact rule for one issue at `nowMs`: new, regressed (and still unresolved) or spiking. */
+export function isHotIssue(issue: { firstSeenSec: number; status: string; substatus: string; regressedAtSec: number | null }, isSpiking: boolean, nowMs: number): boolean {
+  const nowSec = nowMs / 1000;
+  return issue.firstSeenSec >= nowSec - NEW_ISSUE_WINDOW_SECONDS
+    || (issue.status === "unresolved" && issue.substatus === "regressed" && issue.regressedAtSec !== null && issue.regressedAtSec >= nowSec - REGRESSED_WINDOW_SECONDS)
+    || isSpiking;
+}

@@ -91,11 +91,14 @@ export interface IssueFilter {
   statuses?: IssueStatus[];
   levels?: string[];
   tags: TagCondition[];
-  /** words that must all appear in title or culprit */
+  /** words that must all appear (any case) in the title, culprit, message or tag values */
   text: string[];
   sort: IssueSort;
+  /** rows to skip (after the anchor, if any; not with `anchor.before`) */
   offset: number;
   limit: number;
+  /** keyset paging: the page after (or, `before`, the page that ends before) this issue in the list's order */
+  anchor?: { issueId: number; before: boolean };
   /** ms since epoch; the `priority` sort needs it ("new in the last 24 h", "spiking now") */
   nowMs: number;
   /** only issues with events in this window (seconds since epoch): last seen after its start, first seen before its end */

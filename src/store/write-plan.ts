@@ -63,6 +63,11 @@ export interface IssueDelta {
   firstRelease: string | null;
   /** is_unhandled = is_unhandled OR this */
   isUnhandled: boolean;
+  /**
+   * The triage state (src/process/triage-state.ts): until when (seconds) the issue may be hot in
+   * the triage order. hot_until = max(hot_until, this); 0 changes nothing.
+   */
+  hotUntilSec: number;
 }
 
 /** An issue that exists: updated only if it is still in the state the plan was decided on. */

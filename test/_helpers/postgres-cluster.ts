@@ -41,9 +41,12 @@ export async function findPostgresBinDir(): Promise<string | undefined> {
  * Starts a throw-away PostgreSQL server for tests and benchmarks: `initdb` into a fresh directory
  * (as `nobody` through `runuser` when running as root, since initdb refuses root), then
  * `pg_ctl -w start` with no TCP listener (`listen_addresses=''`), the socket in that directory and
- * fsync off (nothing here needs to survive a power cut). `stop()` undoes all of it.
+ * fsync off (nothing here needs to survive a power cut); `settings` adds `name=value` server settings
+ * (a later one wins: a benchmark gives the server more memory). `stop()` undoes all of it.
  */
-export async function startPostgresCluster(opts: { dir?: string; maxConnections?: number; /** fsync and full-page writes on, as an installation runs (benchmarks) */ durable?: boolean } = {}): Promise<PostgresCluster> {
+export async function startPostgresCluster(opts: {
+  dir?: string; maxConnections?: number; /** fsync and full-page writes on, as an installation runs (benchmarks) */ durable?: boolean; settings?: string[];
+} = {}): Promise<PostgresCluster> {
   const binDir = await findPostgresBinDir();
   if (!binDir) {
     throw new Error("PostgreSQL's server binaries (initdb, pg_ctl, postgres) were not found: `npm test` installs Debian's postgresql package first (scripts/test-prerequisites.mjs), or run apt-get install postgresql");
@@ -65,7 +68,7 @@ export async function startPostgresCluster(opts: { dir?: string; maxConnections?
     await exec("initdb", ["-D", data, "-U", user, "--auth=trust", "--no-sync", "--encoding=UTF8", "--locale=C.UTF-8"]);
     const settings = [
       "-c listen_addresses=''", `-k ${dir}`, ...(opts.durable ? [] : ["-c fsync=off", "-c full_page_writes=off"]), `-c max_connections=${opts.maxConnections ?? 200}`,
-      `-c shared_buffers=${opts.durable ? "128MB" : "32MB"}`, "-c unix_socket_permissions=0777",
+      `-c shared_buffers=${opts.durable ? "128MB" : "32MB"}`, "-c unix_socket_permissions=0777", ...(opts.settings ?? []).map((setting) => `-c ${setting}`),
     ];
     await exec("pg_ctl", ["-D", data, "-w", "-t", "120", "-l", join(dir, "server.log"), "-o", settings.join(" "), "start"]);
     started = true;

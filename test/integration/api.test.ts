@@ -45,17 +45,26 @@ describe("web API", () => {
     expect((await t.api("/api/0/organizations/other/projects/")).status).toBe(404);
   });
 
-  it("paginates with Sentry cursors in the Link header", async () => {
+  it("paginates with Sentry cursors in the Link header: keyset after the last row, back before the first", async () => {
     const first = await t.api("/api/0/projects/lighttrace/my-project/issues/?limit=20&sort=new");
     expect(first.body).toHaveLength(20);
     const link = first.headers.get("link")!;
-    expect(link).toContain('rel="next"; results="true"; cursor="0:20:0"');
+    expect(link).toContain(`rel="next"; results="true"; cursor="${first.body[19].id}:0:0"`);
     expect(link).toContain('rel="previous"; results="false"');
-    const second = await t.api("/api/0/projects/lighttrace/my-project/issues/?limit=20&sort=new&cursor=0:20:0");
+    const second = await t.api(`/api/0/projects/lighttrace/my-project/issues/?limit=20&sort=new&cursor=${first.body[19].id}:0:0`);
     expect(second.body).toHaveLength(10);
     expect(second.headers.get("link")).toContain('rel="next"; results="false"');
     const ids = new Set([...first.body, ...second.body].map((i: any) => i.id));
     expect(ids.size).toBe(30);
+    // back from the second page: the first page again
+    const previous = /rel="previous"; results="true"; cursor="([^"]+)"/.exec(second.headers.get("link")!)![1];
+    expect(previous).toBe(`${second.body[0].id}:0:1`);
+    const back = await t.api(`/api/0/projects/lighttrace/my-project/issues/?limit=20&sort=new&cursor=${previous}`);
+    expect(back.body.map((i: any) => i.id)).toEqual(first.body.map((i: any) => i.id));
+    expect(back.headers.get("link")).toContain('rel="previous"; results="false"');
+    // an offset cursor (as links before keyset paging had) still skips rows
+    const offset = await t.api("/api/0/projects/lighttrace/my-project/issues/?limit=20&sort=new&cursor=0:20:0");
+    expect(offset.body.map((i: any) => i.id)).toEqual(second.body.map((i: any) => i.id));
   });
 
   it("sorts by frequency and affected users", async () => {

@@ -89,7 +89,7 @@ describe.each(STORE_BACKENDS)("ingest claims and conflicts ($name)", (backend) =
     const [rule] = await a.alerts.listRules(projectId);
     const existing = { kind: "existing" as const, projectId, issueId: first.issueId, expected: { status: "unresolved" as const, statusChangedAtSec: null },
       regression: null, eventCount: 0, userKeys: [], firstSeenSec: NOW_MS / 1000, lastSeenSec: NOW_MS / 1000,
-      latest: { title: "t", culprit: "c", level: "error", metadata: {} }, lastRelease: null, firstRelease: null, isUnhandled: false };
+      latest: { title: "t", culprit: "c", level: "error", metadata: {} }, lastRelease: null, firstRelease: null, isUnhandled: false, hotUntilSec: 0 };
     const planAt = (sec: number, suffix = `${rule!.id}:spike:${sec}:0`) => ({
       ...emptyPlan(), issues: [existing],
       alerts: [{

@@ -139,7 +139,7 @@ async function _updateIssues(tx: PgExecutor, plan: WritePlan, ids: readonly numb
       lastRelease: issue.lastRelease?.release ?? null, lastReleaseAt: issue.lastRelease?.atSec ?? null, firstRelease: issue.firstRelease,
       title: issue.latest.title, metadata: JSON.stringify(issue.latest.metadata), culprit: issue.latest.culprit, level: issue.latest.level,
       isUnhandled: issue.isUnhandled, guarded: Boolean(existing), expectedStatus: existing?.expected.status ?? null,
-      expectedChangedAt: existing?.expected.statusChangedAtSec ?? null, regressedAt: existing?.regression?.atSec ?? null,
+      expectedChangedAt: existing?.expected.statusChangedAtSec ?? null, regressedAt: existing?.regression?.atSec ?? null, hotUntil: issue.hotUntilSec,
     };
   }), (r) => [r.id]);
   // The issue's title, culprit, metadata and level follow its latest event, as in Sentry.
@@ -158,16 +158,18 @@ async function _updateIssues(tx: PgExecutor, plan: WritePlan, ids: readonly numb
       status = CASE WHEN d.regressed_at IS NULL THEN i.status ELSE 'unresolved' END,
       substatus = CASE WHEN d.regressed_at IS NULL THEN i.substatus ELSE 'regressed' END,
       regressed_at = coalesce(d.regressed_at, i.regressed_at),
-      status_changed_at = CASE WHEN d.regressed_at IS NULL THEN i.status_changed_at ELSE d.regressed_at END
+      status_changed_at = CASE WHEN d.regressed_at IS NULL THEN i.status_changed_at ELSE d.regressed_at END,
+      hot_until = GREATEST(i.hot_until, d.hot_until)
     FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::float8[], $5::float8[], $6::text[], $7::float8[], $8::text[], $9::text[], $10::text[],
-      $11::text[], $12::text[], $13::boolean[], $14::boolean[], $15::text[], $16::float8[], $17::float8[])
+      $11::text[], $12::text[], $13::boolean[], $14::boolean[], $15::text[], $16::float8[], $17::float8[], $18::float8[])
       AS d(id, event_count, new_users, first_seen, last_seen, last_release, last_release_at, first_release, title, metadata, culprit, level,
-        is_unhandled, guarded, expected_status, expected_changed_at, regressed_at)
+        is_unhandled, guarded, expected_status, expected_changed_at, regressed_at, hot_until)
     WHERE i.id = d.id AND (NOT d.guarded OR (i.status = d.expected_status AND i.status_changed_at IS NOT DISTINCT FROM d.expected_changed_at))
     RETURNING i.id`,
   [column(rows, "id"), column(rows, "eventCount"), column(rows, "newUsers"), column(rows, "firstSeen"), column(rows, "lastSeen"), column(rows, "lastRelease"),
     column(rows, "lastReleaseAt"), column(rows, "firstRelease"), column(rows, "title"), column(rows, "metadata"), column(rows, "culprit"), column(rows, "level"),
-    column(rows, "isUnhandled"), column(rows, "guarded"), column(rows, "expectedStatus"), column(rows, "expectedChangedAt"), column(rows, "regressedAt")]);
+    column(rows, "isUnhandled"), column(rows, "guarded"), column(rows, "expectedStatus"), column(rows, "expectedChangedAt"), column(rows, "regressedAt"),
+    column(rows, "hotUntil")]);
   const done = new Set(updated.map((r) => r.id));
   const changed = rows.filter((r) => !done.has(r.id));
   if (changed.length) throw new _Conflict({ changedIssueIds: changed.map((r) => r.id) });

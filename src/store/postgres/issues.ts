@@ -1,24 +1,15 @@
-import type { HourlyCount, Issue, IssueFilter, IssueStatus, Store, TagValueCount } from "../types.ts";
-import { BASELINE_HOURS, computeSpike, NEW_ISSUE_WINDOW_SECONDS, REGRESSED_WINDOW_SECONDS, SPIKE_FACTOR, SPIKE_MIN_EVENTS, spikeWindow } from "../triage.ts";
+import type { HourlyCount, Issue, IssueStatus, SpikeStats, Store, TagValueCount } from "../types.ts";
+import { computeSpike, spikeWindow } from "../triage.ts";
+import { listIssueIds } from "../issue-pages.ts";
+import { createPgIssueListReads } from "./issue-list.ts";
 import { pgStatement, type PgDb } from "./pg-db.ts";
-import { pgAssigneeConditionSql } from "./activity.ts";
-import { pgOwnerConditionSql } from "./ownership.ts";
-
-const SORT_SQL: Record<IssueFilter["sort"], string> = {
-  date: "i.last_seen DESC, i.id DESC",
-  new: "i.first_seen DESC, i.id DESC",
-  freq: "i.event_count DESC, i.id DESC",
-  user: "i.user_count DESC, i.event_count DESC, i.id DESC",
-  priority: "hot DESC, i.user_count DESC, i.event_count DESC, i.last_seen DESC, i.id DESC",
-};
 
 const ISSUE_COLUMNS = `i.*, (SELECT g.grouping_key FROM groupings g WHERE g.issue_id = i.id ORDER BY g.id LIMIT 1) AS grouping_key,
   (SELECT g.mechanism FROM groupings g WHERE g.issue_id = i.id ORDER BY g.id LIMIT 1) AS grouping_mechanism`;
 
 /**
- * Issue reads and status changes on PostgreSQL: the same filters, sorts and triage rule as the
- * SQLite store (src/store/triage.ts), text search without case (ILIKE, as SQLite's LIKE), tag
- * values with `*` wildcards.
+ * Issue reads and status changes on PostgreSQL: the same lists as the SQLite store
+ * (src/store/issue-pages.ts, the reads in issue-list.ts) and the same triage rule (src/store/triage.ts).
  */
 export function createPgIssueQueries(db: PgDb) {
   const stmt = {
@@ -40,51 +31,19 @@ export function createPgIssueQueries(db: PgDb) {
     return (await db.rows(stmt.hourly, [issueIds, sinceHour])).map((r) => ({ issueId: Number(r.issue_id), hour: Number(r.hour), count: Number(r.event_count) }));
   };
 
+  const spikeStats = async (issueIds: number[], nowMs: number): Promise<SpikeStats[]> => {
+    if (issueIds.length === 0) return [];
+    const byIssue = new Map<number, HourlyCount[]>();
+    for (const r of await hourlyCounts(issueIds, spikeWindow(nowMs).baselineFromHour)) (byIssue.get(r.issueId) ?? byIssue.set(r.issueId, []).get(r.issueId)!).push(r);
+    return issueIds.map((issueId) => ({ issueId, ...computeSpike(byIssue.get(issueId) ?? [], nowMs) }));
+  };
+
   const methods = {
     async listIssues(filter) {
-      const params: unknown[] = [];
-      const p = (value: unknown) => `$${params.push(value)}`;
-      const where: string[] = [];
-      if (filter.projectIds) {
-        if (filter.projectIds.length === 0) return [];
-        where.push(`i.project_id = ANY(${p(filter.projectIds)}::bigint[])`);
-      }
-      if (filter.statuses?.length) where.push(`i.status = ANY(${p(filter.statuses)}::text[])`);
-      if (filter.levels?.length) where.push(`i.level = ANY(${p(filter.levels)}::text[])`);
-      for (const tag of filter.tags) {
-        const glob = tag.value.includes("*");
-        const match = glob ? `LIKE ${p(_globToLike(tag.value))} ESCAPE '\\'` : `= ${p(tag.value)}`;
-        where.push(`${tag.negate ? "NOT " : ""}EXISTS (SELECT 1 FROM issue_tag_values t WHERE t.issue_id = i.id AND t.key = ${p(tag.key)} AND t.value ${match})`);
-      }
-      if (filter.seenWithin) where.push(`i.last_seen >= ${p(filter.seenWithin.startSec)} AND i.first_seen <= ${p(filter.seenWithin.endSec)}`);
-      for (const condition of filter.assignees ?? []) where.push(pgAssigneeConditionSql(condition, p));
-      for (const condition of filter.owners ?? []) where.push(pgOwnerConditionSql(condition, p));
-      for (const word of filter.text) {
-        const like = p(`%${word.replace(/[\\%_]/g, (c) => "\\" + c)}%`);
-        where.push(`(i.title ILIKE ${like} ESCAPE '\\' OR i.culprit ILIKE ${like} ESCAPE '\\')`);
-      }
-      const whereSql = where.length ? "WHERE " + where.join(" AND ") : "";
-      if (filter.sort === "priority") {
-        // as on SQLite: one pass over the last ~26 hours of hourly counts, the page's ids, then its rows
-        const w = spikeWindow(filter.nowMs);
-        const [cur, weight, from] = [p(w.currentHour), p(w.previousWeight), p(w.baselineFromHour)];
-        const nowSec = filter.nowMs / 1000;
-        const sql = `WITH recent AS (
-            SELECT issue_id,
-              sum(CASE WHEN hour = ${cur} THEN event_count WHEN hour = ${cur} - 1 THEN event_count * ${weight}::double precision ELSE 0 END) AS last_hour,
-              sum(CASE WHEN hour < ${cur} - 1 THEN event_count ELSE 0 END) / ${BASELINE_HOURS}.0 AS baseline
-            FROM issue_hourly_counts WHERE hour >= ${from} AND hour <= ${cur} GROUP BY issue_id)
-          SELECT i.id, (i.first_seen >= ${p(nowSec - NEW_ISSUE_WINDOW_SECONDS)}
-            OR (i.status = 'unresolved' AND i.substatus = 'regressed' AND i.regressed_at >= ${p(nowSec - REGRESSED_WINDOW_SECONDS)})
-            OR (coalesce(r.last_hour, 0) >= ${SPIKE_MIN_EVENTS} AND r.last_hour >= ${SPIKE_FACTOR} * r.baseline)) AS hot
-          FROM issues i LEFT JOIN recent r ON r.issue_id = i.id ${whereSql}
-          ORDER BY ${SORT_SQL.priority} LIMIT ${p(filter.limit)} OFFSET ${p(filter.offset)}`;
-        const ids = (await db.rows<{ id: number }>(sql, params)).map((r) => r.id);
-        const byId = new Map((await db.rows(stmt.byIds, [ids])).map((r) => [Number(r.id), _issue(r)]));
-        return ids.map((id) => byId.get(id)!).filter(Boolean);
-      }
-      const sql = `SELECT ${ISSUE_COLUMNS} FROM issues i ${whereSql} ORDER BY ${SORT_SQL[filter.sort]} LIMIT ${p(filter.limit)} OFFSET ${p(filter.offset)}`;
-      return (await db.rows(sql, params)).map(_issue);
+      const ids = await listIssueIds(filter, createPgIssueListReads(db, filter, spikeStats));
+      if (ids.length === 0) return [];
+      const byId = new Map((await db.rows(stmt.byIds, [ids])).map((r) => [Number(r.id), _issue(r)]));
+      return ids.map((id) => byId.get(id)).filter((issue) => issue !== undefined);
     },
     getIssue,
     async getIssueByShortId(projectId, shortId) {
@@ -97,11 +56,7 @@ export function createPgIssueQueries(db: PgDb) {
       return getIssue(id);
     },
     hourlyCounts,
-    async spikeStats(issueIds, nowMs) {
-      if (issueIds.length === 0) return [];
-      const rows = await hourlyCounts(issueIds, spikeWindow(nowMs).baselineFromHour);
-      return issueIds.map((issueId) => ({ issueId, ...computeSpike(rows.filter((r) => r.issueId === issueId), nowMs) }));
-    },
+    spikeStats,
     async issueTagSummary(issueId, topN) {
       const keys = await db.rows(stmt.tagKeys, [issueId]);
       return Promise.all(keys.map(async (k) => ({
@@ -115,11 +70,6 @@ export function createPgIssueQueries(db: PgDb) {
 }
 
 // --- Internal ---
-
-/** Sentry's tag wildcard (`*`) as a LIKE pattern; everything else matches literally. */
-function _globToLike(value: string): string {
-  return value.replace(/[\\%_]/g, (c) => "\\" + c).replace(/\*/g, "%");
-}
 
 function _tagValue(r: Record<string, unknown>): TagValueCount {
   return { value: String(r.value), count: Number(r.times_seen), firstSeenSec: Number(r.first_seen), lastSeenSec: Number(r.last_seen) };

@@ -716,4 +716,68 @@ UPDATE alert_rules SET definition = jsonb_set(jsonb_set(definition, '{actions,0,
     AND jsonb_array_length(definition -> 'actions') = 1;
 `,
   },
+  {
+    // SQLite's 019 (issue 22): the list indexes, the triage state `hot_until` (backfilled with the
+    // same rule) and the free-text index: a table of each issue's searchable text (title, culprit,
+    // message, the first ~4,000 characters of its distinct tag values) kept by triggers, with a
+    // pg_trgm GIN index over all of it, so `ILIKE '%word%'` (what SQLite's FTS5 trigram index
+    // answers) is an index scan. pg_trgm ships with PostgreSQL and is a trusted extension (13+):
+    // the database owner may create it.
+    name: "007-issue-list-indexes",
+    sql: `
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+ALTER TABLE issues ADD COLUMN hot_until double precision NOT NULL DEFAULT 0;
+UPDATE issues SET hot_until = greatest(
+  first_seen + 86400,
+  CASE WHEN substatus = 'regressed' AND regressed_at IS NOT NULL THEN regressed_at + 604800 ELSE 0 END,
+  CASE WHEN (SELECT coalesce(sum(h.event_count), 0) FROM issue_hourly_counts h
+      WHERE h.issue_id = issues.id AND h.hour >= floor(issues.last_seen / 3600) - 1) >= 10
+    THEN (floor(last_seen / 3600) + 2) * 3600 ELSE 0 END);
+DROP INDEX issues_by_status;
+CREATE INDEX issues_list_by_last_seen ON issues (project_id, status, last_seen, id);
+CREATE INDEX issues_list_by_first_seen ON issues (project_id, status, first_seen, id);
+CREATE INDEX issues_list_by_events ON issues (project_id, status, event_count, id);
+CREATE INDEX issues_list_by_users ON issues (project_id, status, user_count, event_count, last_seen, id);
+CREATE INDEX issues_hot ON issues (hot_until);
+
+CREATE TABLE issue_search_text (
+  issue_id bigint PRIMARY KEY REFERENCES issues(id) ON DELETE CASCADE,
+  title text NOT NULL,
+  culprit text NOT NULL,
+  message text NOT NULL,
+  tags text NOT NULL
+);
+INSERT INTO issue_search_text (issue_id, title, culprit, message, tags)
+  SELECT i.id, i.title, i.culprit, coalesce(i.metadata::jsonb ->> 'value', ''), coalesce(left(t.tags, 4000), '')
+  FROM issues i LEFT JOIN LATERAL (SELECT string_agg(value, ' ') AS tags FROM issue_tag_values WHERE issue_id = i.id) t ON true;
+CREATE INDEX issue_search_trigrams ON issue_search_text USING gin ((title || ' ' || culprit || ' ' || message || ' ' || tags) gin_trgm_ops);
+
+CREATE FUNCTION issue_search_from_issue() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    INSERT INTO issue_search_text (issue_id, title, culprit, message, tags)
+      VALUES (NEW.id, NEW.title, NEW.culprit, coalesce(NEW.metadata::jsonb ->> 'value', ''),
+        coalesce(left((SELECT string_agg(value, ' ') FROM issue_tag_values WHERE issue_id = NEW.id), 4000), ''));
+  ELSE
+    UPDATE issue_search_text SET title = NEW.title, culprit = NEW.culprit, message = coalesce(NEW.metadata::jsonb ->> 'value', '')
+      WHERE issue_id = NEW.id;
+  END IF;
+  RETURN NULL;
+END
+$fn$;
+CREATE TRIGGER issue_search_insert AFTER INSERT ON issues FOR EACH ROW EXECUTE FUNCTION issue_search_from_issue();
+CREATE TRIGGER issue_search_update AFTER UPDATE OF title, culprit, metadata ON issues FOR EACH ROW
+  WHEN (OLD.title IS DISTINCT FROM NEW.title OR OLD.culprit IS DISTINCT FROM NEW.culprit OR OLD.metadata IS DISTINCT FROM NEW.metadata)
+  EXECUTE FUNCTION issue_search_from_issue();
+
+CREATE FUNCTION issue_search_add_tag() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  UPDATE issue_search_text SET tags = CASE WHEN tags = '' THEN NEW.value ELSE tags || ' ' || NEW.value END
+    WHERE issue_id = NEW.issue_id AND length(tags) < 4000;
+  RETURN NULL;
+END
+$fn$;
+CREATE TRIGGER issue_search_tag AFTER INSERT ON issue_tag_values FOR EACH ROW EXECUTE FUNCTION issue_search_add_tag();
+`,
+  },
 ];

@@ -141,7 +141,8 @@ const _ISSUE_DELTA_SQL = `event_count = event_count + @eventCount,
   metadata = CASE WHEN @lastSeen >= last_seen THEN @metadata ELSE metadata END,
   culprit = CASE WHEN @lastSeen >= last_seen THEN @culprit ELSE culprit END,
   level = CASE WHEN @lastSeen >= last_seen THEN @level ELSE level END,
-  is_unhandled = max(is_unhandled, @isUnhandled)`;
+  is_unhandled = max(is_unhandled, @isUnhandled),
+  hot_until = max(hot_until, @hotUntil)`;
 
 /** Thrown inside the transaction to roll it back; carries what conflicted. */
 class _Conflict {
@@ -156,6 +157,6 @@ function _deltaParams(issue: PlannedIssue, issueId: number, newUsers: number) {
     issueId, eventCount: issue.eventCount, newUsers, lastSeen: issue.lastSeenSec, firstSeen: issue.firstSeenSec,
     lastRelease: issue.lastRelease?.release ?? null, lastReleaseAt: issue.lastRelease?.atSec ?? null, firstRelease: issue.firstRelease,
     title: issue.latest.title, metadata: JSON.stringify(issue.latest.metadata), culprit: issue.latest.culprit, level: issue.latest.level,
-    isUnhandled: issue.isUnhandled ? 1 : 0,
+    isUnhandled: issue.isUnhandled ? 1 : 0, hotUntil: issue.hotUntilSec,
   };
 }

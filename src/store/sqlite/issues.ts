@@ -1,16 +1,8 @@
 import type { SqliteDatabase } from "./sqlite-binding.ts";
 import type { HourlyCount, Issue, IssueFilter, IssueStatus, SpikeStats, TagKeySummary, TagValueCount } from "../types.ts";
-import { computeSpike, HOT_SQL, RECENT_RATE_CTE, spikeWindow, triageParams } from "../triage.ts";
-import { assigneeConditionSql } from "./activity.ts";
-import { ownerConditionSql } from "./ownership.ts";
-
-const SORT_SQL: Record<IssueFilter["sort"], string> = {
-  date: "i.last_seen DESC, i.id DESC",
-  new: "i.first_seen DESC, i.id DESC",
-  freq: "i.event_count DESC, i.id DESC",
-  user: "i.user_count DESC, i.event_count DESC, i.id DESC",
-  priority: "hot DESC, i.user_count DESC, i.event_count DESC, i.last_seen DESC, i.id DESC",
-};
+import { computeSpike, spikeWindow } from "../triage.ts";
+import { createSqliteIssueListReads } from "./issue-list.ts";
+import { listIssueIds } from "../issue-pages.ts";
 
 const ISSUE_COLUMNS = `i.*, (SELECT g.grouping_key FROM groupings g WHERE g.issue_id = i.id ORDER BY g.id LIMIT 1) AS grouping_key,
   (SELECT g.mechanism FROM groupings g WHERE g.issue_id = i.id ORDER BY g.id LIMIT 1) AS grouping_mechanism`;
@@ -26,6 +18,8 @@ export function createIssueQueries(db: SqliteDatabase) {
         GROUP BY key ORDER BY total DESC, key`),
     tagValues: db.prepare(`SELECT value, times_seen, first_seen, last_seen FROM issue_tag_values WHERE issue_id = ? AND key = ?
         ORDER BY times_seen DESC, value LIMIT ?`),
+    hourly: db.prepare(`SELECT issue_id, hour, event_count FROM issue_hourly_counts
+        WHERE issue_id IN (SELECT value FROM json_each(?)) AND hour >= ?`),
   };
   const listStatements = new Map<string, ReturnType<SqliteDatabase["prepare"]>>();
   const prepareCached = (sql: string) => {
@@ -39,49 +33,9 @@ export function createIssueQueries(db: SqliteDatabase) {
   };
 
   return {
-    listIssues(filter: IssueFilter): Issue[] {
-      const where: string[] = [];
-      const params: unknown[] = [];
-      const inList = (column: string, values: readonly unknown[]) => {
-        where.push(`${column} IN (${values.map(() => "?").join(", ")})`);
-        params.push(...values);
-      };
-      if (filter.projectIds) {
-        if (filter.projectIds.length === 0) return [];
-        inList("i.project_id", filter.projectIds);
-      }
-      if (filter.statuses?.length) inList("i.status", filter.statuses);
-      if (filter.levels?.length) inList("i.level", filter.levels);
-      for (const tag of filter.tags) {
-        const glob = tag.value.includes("*");
-        where.push(`${tag.negate ? "NOT " : ""}EXISTS (SELECT 1 FROM issue_tag_values t WHERE t.issue_id = i.id AND t.key = ? AND t.value ${glob ? "GLOB" : "="} ?)`);
-        params.push(tag.key, glob ? _tagGlob(tag.value) : tag.value);
-      }
-      if (filter.seenWithin) {
-        where.push("i.last_seen >= ? AND i.first_seen <= ?");
-        params.push(filter.seenWithin.startSec, filter.seenWithin.endSec);
-      }
-      for (const c of [...(filter.assignees ?? []).map(assigneeConditionSql), ...(filter.owners ?? []).map(ownerConditionSql)]) {
-        where.push(c.sql);
-        params.push(...c.params);
-      }
-      for (const word of filter.text) {
-        where.push("(i.title LIKE ? ESCAPE '\\' OR i.culprit LIKE ? ESCAPE '\\')");
-        const like = `%${word.replace(/[\\%_]/g, (c) => "\\" + c)}%`;
-        params.push(like, like);
-      }
-      const whereSql = where.length ? "WHERE " + where.join(" AND ") : "";
-      if (filter.sort === "priority") {
-        // The triage order needs each issue's recent rate: one pass over the last ~26 hours of the
-        // hour index, then the ids of the page, then the page's columns (keeps the sort narrow).
-        const sql = `WITH ${RECENT_RATE_CTE} SELECT i.id, ${HOT_SQL} AS hot FROM issues i LEFT JOIN recent r ON r.issue_id = i.id
-          ${whereSql} ORDER BY ${SORT_SQL.priority} LIMIT ? OFFSET ?`;
-        const ids = prepareCached(sql).pluck().all(...params, filter.limit, filter.offset, triageParams(filter.nowMs)) as number[];
-        return ids.map((id) => _issue(stmt.byId.get(id)));
-      }
-      const sql = `SELECT ${ISSUE_COLUMNS} FROM issues i ${whereSql}
-        ORDER BY ${SORT_SQL[filter.sort]} LIMIT ? OFFSET ?`;
-      return prepareCached(sql).all([...params, filter.limit, filter.offset]).map(_issue);
+    listIssues(filter: IssueFilter): Promise<Issue[]> {
+      return listIssueIds(filter, createSqliteIssueListReads(filter, prepareCached, (ids, nowMs) => this.spikeStats(ids, nowMs)))
+        .then((ids) => ids.map((id) => _issue(stmt.byId.get(id))));
     },
     getIssueByShortId(projectId: number, shortId: number): Issue | undefined {
       const row = stmt.byShortId.get(projectId, shortId);
@@ -98,17 +52,16 @@ export function createIssueQueries(db: SqliteDatabase) {
     },
     hourlyCounts(issueIds: number[], sinceHour: number): HourlyCount[] {
       if (issueIds.length === 0) return [];
-      const sql = `SELECT issue_id, hour, event_count FROM issue_hourly_counts
-        WHERE issue_id IN (${issueIds.map(() => "?").join(",")}) AND hour >= ?`;
-      return (prepareCached(sql).all([...issueIds, sinceHour]) as Record<string, number>[]).map((r) => ({
+      return (stmt.hourly.all(JSON.stringify(issueIds), sinceHour) as Record<string, number>[]).map((r) => ({
         issueId: r.issue_id!, hour: r.hour!, count: r.event_count!,
       }));
     },
     spikeStats(issueIds: number[], nowMs: number): SpikeStats[] {
       if (issueIds.length === 0) return [];
       const w = spikeWindow(nowMs);
-      const rows = this.hourlyCounts(issueIds, w.baselineFromHour);
-      return issueIds.map((issueId) => ({ issueId, ...computeSpike(rows.filter((r) => r.issueId === issueId), nowMs) }));
+      const byIssue = new Map<number, HourlyCount[]>();
+      for (const r of this.hourlyCounts(issueIds, w.baselineFromHour)) (byIssue.get(r.issueId) ?? byIssue.set(r.issueId, []).get(r.issueId)!).push(r);
+      return issueIds.map((issueId) => ({ issueId, ...computeSpike(byIssue.get(issueId) ?? [], nowMs) }));
     },
     issueTagSummary(issueId: number, topN: number): TagKeySummary[] {
       return (stmt.tagKeys.all(issueId) as Record<string, unknown>[]).map((k) => ({
@@ -125,15 +78,6 @@ export function createIssueQueries(db: SqliteDatabase) {
 }
 
 // --- Internal ---
-
-/**
- * Sentry's tag wildcard (`*`) as a GLOB pattern in which everything else is literal: GLOB also
- * treats `?` and `[…]` as wildcards and has no ESCAPE clause, so those become one-character
- * classes (`[?]`, `[[]`). Case-sensitive, like PostgreSQL's LIKE in src/store/postgres/issues.ts.
- */
-function _tagGlob(value: string): string {
-  return value.replace(/[?[]/g, (c) => `[${c}]`);
-}
 
 function _tagValue(r: Record<string, unknown>): TagValueCount {
   return { value: String(r.value), count: Number(r.times_seen), firstSeenSec: Number(r.first_seen), lastSeenSec: Number(r.last_seen) };

@@ -812,4 +812,78 @@ UPDATE alert_rules SET definition = json_set(definition, '$.actions[0].targetTyp
     AND json_array_length(json_extract(definition, '$.actions')) = 1;
 `,
   },
+  {
+    // Issue lists at a million issues (issue 22). Each sort walks one index per (project, status)
+    // from the cursor on (ascending indexes read backwards give "DESC, id DESC"); `hot_until` is
+    // the triage state the write path keeps: until when an issue may be hot (new in 24 h,
+    // regressed in 7 days, or ≥ SPIKE_MIN_EVENTS in its last two clock hours), so the triage order
+    // reads only those candidates instead of every unresolved issue (src/store/triage.ts). The
+    // backfill applies the same rule to what is stored. Free text goes through an FTS5 trigram
+    // index (substrings of 3+ characters, any case) over title, culprit, message (the metadata's
+    // value) and the issue's distinct tag values (the first ~4,000 characters of them): the text
+    // is a plain table kept by triggers (lists test a word on it row by row while they walk an
+    // index), the FTS5 table indexes it as external content (it finds the few issues of a rare
+    // word). Tag values are inserted before their issue only by bulk loads; the issue trigger
+    // picks up any that are there.
+    name: "019-issue-list-indexes",
+    sql: `
+ALTER TABLE issues ADD COLUMN hot_until REAL NOT NULL DEFAULT 0;
+UPDATE issues SET hot_until = max(
+  first_seen + 86400,
+  CASE WHEN substatus = 'regressed' AND regressed_at IS NOT NULL THEN regressed_at + 604800 ELSE 0 END,
+  CASE WHEN (SELECT coalesce(sum(h.event_count), 0) FROM issue_hourly_counts h
+      WHERE h.issue_id = issues.id AND h.hour >= CAST(issues.last_seen / 3600 AS INTEGER) - 1) >= 10
+    THEN (CAST(last_seen / 3600 AS INTEGER) + 2) * 3600 ELSE 0 END);
+DROP INDEX issues_by_status;
+CREATE INDEX issues_list_by_last_seen ON issues (project_id, status, last_seen, id);
+CREATE INDEX issues_list_by_first_seen ON issues (project_id, status, first_seen, id);
+CREATE INDEX issues_list_by_events ON issues (project_id, status, event_count, id);
+CREATE INDEX issues_list_by_users ON issues (project_id, status, user_count, event_count, last_seen, id);
+CREATE INDEX issues_hot ON issues (hot_until);
+
+CREATE TABLE issue_search_text (
+  issue_id INTEGER PRIMARY KEY,
+  title TEXT NOT NULL,
+  culprit TEXT NOT NULL,
+  message TEXT NOT NULL,
+  tags TEXT NOT NULL
+);
+INSERT INTO issue_search_text (issue_id, title, culprit, message, tags)
+  SELECT id, title, culprit, coalesce(json_extract(metadata, '$.value'), ''),
+    coalesce(substr((SELECT group_concat(value, ' ') FROM issue_tag_values t WHERE t.issue_id = issues.id), 1, 4000), '')
+  FROM issues;
+CREATE VIRTUAL TABLE issue_search USING fts5(title, culprit, message, tags,
+  content = 'issue_search_text', content_rowid = 'issue_id', tokenize = 'trigram');
+INSERT INTO issue_search (issue_search) VALUES ('rebuild');
+
+CREATE TRIGGER issue_search_text_insert AFTER INSERT ON issue_search_text BEGIN
+  INSERT INTO issue_search (rowid, title, culprit, message, tags) VALUES (new.issue_id, new.title, new.culprit, new.message, new.tags);
+END;
+CREATE TRIGGER issue_search_text_update AFTER UPDATE ON issue_search_text BEGIN
+  INSERT INTO issue_search (issue_search, rowid, title, culprit, message, tags) VALUES ('delete', old.issue_id, old.title, old.culprit, old.message, old.tags);
+  INSERT INTO issue_search (rowid, title, culprit, message, tags) VALUES (new.issue_id, new.title, new.culprit, new.message, new.tags);
+END;
+CREATE TRIGGER issue_search_text_delete AFTER DELETE ON issue_search_text BEGIN
+  INSERT INTO issue_search (issue_search, rowid, title, culprit, message, tags) VALUES ('delete', old.issue_id, old.title, old.culprit, old.message, old.tags);
+END;
+
+CREATE TRIGGER issues_search_insert AFTER INSERT ON issues BEGIN
+  INSERT INTO issue_search_text (issue_id, title, culprit, message, tags) VALUES (new.id, new.title, new.culprit,
+    coalesce(json_extract(new.metadata, '$.value'), ''),
+    coalesce(substr((SELECT group_concat(value, ' ') FROM issue_tag_values t WHERE t.issue_id = new.id), 1, 4000), ''));
+END;
+CREATE TRIGGER issues_search_update AFTER UPDATE OF title, culprit, metadata ON issues
+  WHEN old.title IS NOT new.title OR old.culprit IS NOT new.culprit OR old.metadata IS NOT new.metadata BEGIN
+  UPDATE issue_search_text SET title = new.title, culprit = new.culprit, message = coalesce(json_extract(new.metadata, '$.value'), '')
+    WHERE issue_id = new.id;
+END;
+CREATE TRIGGER issues_search_delete AFTER DELETE ON issues BEGIN
+  DELETE FROM issue_search_text WHERE issue_id = old.id;
+END;
+CREATE TRIGGER issue_tag_values_search AFTER INSERT ON issue_tag_values BEGIN
+  UPDATE issue_search_text SET tags = CASE WHEN tags = '' THEN new.value ELSE tags || ' ' || new.value END
+    WHERE issue_id = new.issue_id AND length(tags) < 4000;
+END;
+`,
+  },
 ];
