@@ -40,15 +40,19 @@ export const MAX_LOOKBACK = 720;
 
 /**
  * A reported check-in: a new row, or the update of `existing` (the check-in with that id, or the
- * environment's latest open one for a nil id). Returns the change, or a refusal.
+ * environment's latest open one for a nil id). Returns the change, a refusal, or null when there is
+ * nothing to do (a late start of a finished run).
  */
-export function planReportedCheckIn(view: EnvironmentView, p: ParsedCheckIn, existing: StoredCheckIn | undefined, receivedAtSec: number, ids: Ids): MonitorChange | CheckInRefusal {
+export function planReportedCheckIn(view: EnvironmentView, p: ParsedCheckIn, existing: StoredCheckIn | undefined, receivedAtSec: number, ids: Ids): MonitorChange | CheckInRefusal | null {
   const { monitor } = view;
   if (monitor.status === "disabled") return { type: "monitor_disabled", detail: `the monitor "${monitor.slug}" is disabled` };
   if (existing && existing.environment !== view.environment) {
     return { type: "checkin_environment_mismatch", detail: `check-in ${existing.guid} belongs to environment "${existing.environment}", not "${view.environment}"` };
   }
   if (existing && existing.status !== "in_progress") {
+    // the start of a run whose end was applied first (SDKs send both at once; requests may overtake
+    // each other): nothing left to do. Only a second end is an error.
+    if (p.status === "in_progress") return null;
     return { type: "checkin_finished", detail: `check-in ${existing.guid} is already finished (${existing.status})` };
   }
   const base = _base(view, receivedAtSec);

@@ -26,6 +26,8 @@ export interface TickResult { missed: number; unknown: number; timeouts: number;
 
 /** Planning on fresh reads is retried this often when another writer changed the environment first. */
 const MAX_ATTEMPTS = 5;
+/** How long a check-in for a slug with no monitor (and no config) waits for a concurrent start to create it: 1.5 s in all. */
+const UNKNOWN_MONITOR_WAITS_MS = [100, 400, 1000];
 /** Work per tick and kind, so one tick stays short; the rest is picked up by the next. */
 const TICK_BATCH = 500;
 
@@ -64,8 +66,17 @@ export class MonitorProcessor {
     if (p.config) {
       monitor = await store.monitors.upsertMonitor({ projectId, slug: p.monitorSlug, name: monitor?.name ?? p.monitorSlug, config: p.config }, monitor?.guid ?? this.ids.newGuid(), nowSec);
     } else if (!monitor) {
-      await this._refuse(projectId, p, raw, nowSec, "monitor_not_found", `no monitor "${p.monitorSlug}" in this project, and the check-in has no monitor_config to create it`);
-      return false;
+      // SDKs send a run's start (with the config) and its end in separate requests at once; the end
+      // may overtake the start here (Relay keeps them in order by routing key). Give the start a moment.
+      for (const waitMs of UNKNOWN_MONITOR_WAITS_MS) {
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+        monitor = await store.monitors.getMonitor(projectId, p.monitorSlug);
+        if (monitor) break;
+      }
+      if (!monitor) {
+        await this._refuse(projectId, p, raw, nowSec, "monitor_not_found", `no monitor "${p.monitorSlug}" in this project, and the check-in has no monitor_config to create it`);
+        return false;
+      }
     }
     // 2. plan on fresh reads, persist under the environment's version, again on conflict
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -74,6 +85,7 @@ export class MonitorProcessor {
         ? await store.monitors.findCheckIn(monitor.id, p.checkInId)
         : p.status !== "in_progress" && view.env ? await store.monitors.latestOpenCheckIn(view.env.id) : undefined;
       const planned = planReportedCheckIn(view, p, existing, nowSec, this.ids);
+      if (planned === null) return false;
       if ("type" in planned) {
         await this._refuse(projectId, p, raw, nowSec, planned.type, planned.detail);
         return false;

@@ -60,6 +60,18 @@ describe.each(STORE_BACKENDS)("cron monitors ($name)", (backend) => {
     expect((await store.monitors.listCheckIns(monitor.id, { environment: "staging", limit: 10, offset: 0 })).map((c) => c.status)).toEqual(["error", "ok"]);
   });
 
+  it("takes a run's end that overtook its start (SDKs send both at once): the end waits briefly for the start that creates the monitor, a late start changes nothing", async () => {
+    const end = send({ check_in_id: "2".repeat(32), status: "ok", duration: 3 }, T0 + 5000);
+    await new Promise((r) => setTimeout(r, 30));
+    await send({ check_in_id: "2".repeat(32), status: "in_progress", monitor_config: hourly }, T0 + 1000);
+    await end;
+    const monitor = (await store.monitors.getMonitor(projectId, "nightly"))!;
+    await send({ check_in_id: "3".repeat(32), status: "error", duration: 1 }, T0 + 9000);
+    await send({ check_in_id: "3".repeat(32), status: "in_progress" }, T0 + 8000);
+    expect((await store.monitors.listCheckIns(monitor.id, { limit: 10, offset: 0 })).map((c) => [c.guid[0], c.status, c.durationMs])).toEqual([["3", "error", 1000], ["2", "ok", 3000]]);
+    expect(await store.monitors.listProcessingErrors(projectId, 10)).toEqual([]);
+  });
+
   it("records a check-in for an unknown slug without a config as a processing error and stores nothing", async () => {
     await send({ status: "ok" }, T0);
     expect(await store.monitors.listMonitors([projectId])).toEqual([]);
