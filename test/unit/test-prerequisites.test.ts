@@ -14,4 +14,11 @@ describe("test prerequisites", () => {
     expect(res.stderr).toBe("");
     expect(res.status).toBe(0);
   });
+
+  it("name what is missing and the one command that installs it, in one line", () => {
+    // git and strip are found on PATH: an empty PATH is a machine without them (and without apt-get)
+    const res = spawnSync(process.execPath, [SCRIPT, "--check"], { encoding: "utf8", env: { ...process.env, PATH: "/nonexistent" } });
+    expect(res.status).toBe(1);
+    expect(res.stderr).toBe("Tests need binutils strip (the standalone-binary build), git (sentry-cli set-commits reads a repository); install the Debian packages binutils, git\n");
+  });
 });
