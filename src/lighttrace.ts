@@ -79,7 +79,9 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
     maxQueuedBytes: config.maxQueuedBytes,
     maxBatchSize: config.maxBatchSize,
     logger,
-    committer: new BatchCommitter({ store, alerts: new AlertDecider(store) }),
+    committer: new BatchCommitter({ store, alerts: new AlertDecider(store, cluster.issueRates
+      ? { rates: cluster.issueRates, onError: (err) => logger.warn("shared issue rates unavailable; this node's own counts decide spikes meanwhile", { error: err }) }
+      : undefined) }),
     onCommitted: (outcomes, batch) => {
       checkpointer?.noteCommitted(outcomes.length);
       if (cluster.isLeader()) limitEnforcer.retention.noteCommitted(outcomes.length);

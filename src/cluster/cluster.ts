@@ -1,4 +1,5 @@
 import { MemoryAttemptLimiter, type AttemptLimiter } from "../api/attempt-limiter.ts";
+import type { SharedIssueRates } from "../process/decide-alerts.ts";
 
 /**
  * What a node knows about the other nodes sharing its database. SQLite has one process: it is
@@ -26,6 +27,8 @@ export interface Cluster {
    * where the process's own counter is the whole truth.
    */
   readonly minuteCounts?: SharedMinuteCounts;
+  /** Events per issue and minute across every node (the spike trigger); absent on SQLite. */
+  readonly issueRates?: SharedIssueRates;
   /** Steps down (releasing the lock) and stops listening. */
   close(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import type { Logger } from "../logger.ts";
 import { PgClusterSession } from "../store/postgres/cluster-session.ts";
-import { PgAttemptCounters, PgMinuteCounters } from "../store/postgres/cluster-counters.ts";
+import { PgAttemptCounters, PgIssueMinuteCounters, PgMinuteCounters } from "../store/postgres/cluster-counters.ts";
 import { createPgPool, parsePostgresUrl } from "../store/postgres/connection.ts";
 import type { Cluster, ClusterTopic } from "./cluster.ts";
 import { CLUSTER_TOPICS } from "./cluster.ts";
@@ -125,6 +125,7 @@ export function createPgCluster(url: string, opts: PgClusterOptions): Cluster {
     kind: "postgres",
     loginAttempts: new PgAttemptCounters(counterPool),
     minuteCounts: new PgMinuteCounters(counterPool),
+    issueRates: new PgIssueMinuteCounters(counterPool),
     start(r) {
       roles = r;
       ticking = tick().finally(() => {

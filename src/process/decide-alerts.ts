@@ -8,6 +8,17 @@ import type { GroupingResolution, PlacedEvent } from "./resolve-groupings.ts";
 /** The store reads alert decisions need. */
 export type AlertReads = Pick<IngestStore, "alertRulesVersion" | "activeAlertRules" | "issueEventTotals">;
 
+/**
+ * Events per issue and minute as every node committed them (several nodes on one PostgreSQL):
+ * the spike trigger then sees an issue's whole rate, not the share one node received.
+ */
+export interface SharedIssueRates {
+  /** per issue, its events by minute (minutes since the epoch) from `sinceMinute` on */
+  read(issueIds: readonly number[], sinceMinute: number): Promise<Map<number, Map<number, number>>>;
+  /** adds a committed batch's events per (issue, minute), each pair once */
+  add(counts: readonly { issueId: number; minute: number; n: number }[]): Promise<void>;
+}
+
 /** A batch's alert decisions, to put in its write plan. */
 export interface AlertDecisions {
   alerts: PlannedAlert[];
@@ -31,9 +42,14 @@ export class AlertDecider {
   private rules = new Map<number, _ProjectRules>();
   private version = "";
   private baselines = new Map<number, { hour: number; perHour: number }>();
+  private readonly shared: SharedIssueRates | undefined;
+  private readonly onSharedError: (err: unknown) => void;
 
-  constructor(reads: AlertReads) {
+  /** `shared`: the rate counts all nodes add to (absent: this process's own counters are the whole truth). */
+  constructor(reads: AlertReads, shared?: { rates: SharedIssueRates; onError: (err: unknown) => void }) {
     this.reads = reads;
+    this.shared = shared?.rates;
+    this.onSharedError = shared?.onError ?? (() => undefined);
   }
 
   async decide(resolution: GroupingResolution, reopening: ReadonlyMap<number, PlacedEvent>): Promise<AlertDecisions> {
@@ -58,7 +74,25 @@ export class AlertDecider {
     }
 
     // 2. each event in order, against the counters as they stand plus this batch's earlier events
-    const batch = new _BatchRates(this.counters);
+    //    (several nodes: the counts all of them committed, read once for the batch's known issues)
+    let sharedCounts: Map<number, Map<number, number>> | undefined;
+    if (this.shared) {
+      const watched = new Set<number>();
+      let nowSec = 0;
+      for (const p of placed) {
+        const slot = resolution.slots[p.issue]!;
+        if (rules.get(p.projectId)!.watchRates && slot.kind === "existing") watched.add(slot.state.issueId);
+        nowSec = Math.max(nowSec, p.event.receivedAtSec);
+      }
+      if (watched.size > 0) {
+        try {
+          sharedCounts = await this.shared.read([...watched], Math.floor(nowSec / 60) - 60);
+        } catch (err) {
+          this.onSharedError(err); // the node's own counters decide this batch
+        }
+      }
+    }
+    const batch = new _BatchRates(this.counters, sharedCounts);
     const claimed = new Map<string, number>();
     for (const p of placed) {
       const project = rules.get(p.projectId)!;
@@ -69,7 +103,11 @@ export class AlertDecider {
         if (decisions.errors.length < 20) decisions.errors.push(err);
       }
     }
-    decisions.commit = (issueIds) => batch.commit(issueIds);
+    decisions.commit = (issueIds) => {
+      batch.commit(issueIds);
+      const counts = batch.minuteCounts(issueIds);
+      if (this.shared && counts.length > 0) this.shared.add(counts).catch(this.onSharedError);
+    };
     return decisions;
   }
 
@@ -154,9 +192,12 @@ class _BatchRates {
   private readonly base: IssueRateCounters;
   private readonly recorded: { slot: number; nowSec: number; userKey: string | undefined; trackUsers: boolean }[] = [];
   private readonly slots = new Map<number, { minutes: Map<number, number>; users: Map<string, number> }>();
+  /** every node's committed counts per issue and minute, when nodes share them */
+  private readonly shared: Map<number, Map<number, number>> | undefined;
 
-  constructor(base: IssueRateCounters) {
+  constructor(base: IssueRateCounters, shared?: Map<number, Map<number, number>>) {
     this.base = base;
+    this.shared = shared;
   }
 
   record(slot: number, nowSec: number, userKey: string | undefined, trackUsers: boolean): void {
@@ -169,8 +210,14 @@ class _BatchRates {
   }
 
   eventsInWindow(slot: number, issueId: number | undefined, nowSec: number, windowMinutes: number): number {
-    let total = issueId === undefined ? 0 : this.base.eventsInWindow(issueId, nowSec, windowMinutes);
     const minute = Math.floor(nowSec / 60);
+    let total = issueId === undefined ? 0 : this.base.eventsInWindow(issueId, nowSec, windowMinutes);
+    if (issueId !== undefined && this.shared) {
+      // every node's committed counts; this node's own last batch may not have reached them yet
+      let everyNode = 0;
+      for (const [m, n] of this.shared.get(issueId) ?? []) if (m > minute - Math.min(windowMinutes, 60) && m <= minute) everyNode += n;
+      total = Math.max(total, everyNode);
+    }
     for (const [m, n] of this.slots.get(slot)?.minutes ?? []) if (m > minute - Math.min(windowMinutes, 60) && m <= minute) total += n;
     return total;
   }
@@ -184,6 +231,19 @@ class _BatchRates {
       if (before === undefined || before < since) total++;
     }
     return total;
+  }
+
+  /** The batch's events per (issue, minute), under the ids the issues got (for the shared counts). */
+  minuteCounts(issueIds: readonly number[]): { issueId: number; minute: number; n: number }[] {
+    const counts = new Map<string, { issueId: number; minute: number; n: number }>();
+    for (const r of this.recorded) {
+      const issueId = issueIds[r.slot]!;
+      const minute = Math.floor(r.nowSec / 60);
+      const entry = counts.get(`${issueId}:${minute}`);
+      if (entry) entry.n++;
+      else counts.set(`${issueId}:${minute}`, { issueId, minute, n: 1 });
+    }
+    return [...counts.values()];
   }
 
   /** Feeds the batch into the lasting counters, each slot under the id its issue got. */

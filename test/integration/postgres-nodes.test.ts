@@ -112,6 +112,28 @@ describe("two nodes on one PostgreSQL", () => {
     expect(statuses.filter((s) => s === 429).length).toBe(60 - admitted);
   });
 
+  it("fires a spike from the events both nodes received, once", async () => {
+    const [a, b] = nodes as [ChildServer, ChildServer];
+    const created = JSON.parse((await runCli(["projects", "create", "spiky", "--database", database.url, "--json"])).stdout);
+    const rule = await runCli(["alerts", "add", "--project", "spiky", "--spike", "20", "--spike-window", "10", "--email", "spikes@example.com", "--database", database.url]);
+    expect(rule.code, rule.stderr).toBe(0);
+    const dsn = new URL(created.dsn);
+    const send = async (node: ChildServer) => {
+      const res = await fetch(`${node.url}/api/${created.id}/envelope/?sentry_key=${dsn.username}`, {
+        method: "POST", body: new Uint8Array(eventEnvelope(errorEvent({ exception: { values: [{ type: "Spiky", value: "burst" }] } }))),
+      });
+      await res.arrayBuffer();
+      expect(res.status).toBe(200);
+    };
+    await send(a); // the issue exists before the burst
+    // 15 events through each node: neither alone reaches the floor of 20, together they pass it
+    for (let i = 0; i < 30; i++) await send(i % 2 === 0 ? a : b);
+    const spike = await eventually(async () => smtp.mails.find((m) => m.subject?.includes("Spike") && m.subject.includes("Spiky")), 20_000);
+    expect(spike.to).toMatchObject({ text: "spikes@example.com" });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(smtp.mails.filter((m) => m.subject?.includes("Spike") && m.subject.includes("Spiky"))).toHaveLength(1);
+  });
+
   it("keeps every acknowledged event and alerts each incident once when the leader is killed mid-load", async () => {
     const [first, second] = nodes as [ChildServer, ChildServer];
     const leader = isLeader(first) ? first : second;

@@ -83,7 +83,7 @@ describe("lighttrace on PostgreSQL", () => {
     expect(rule.code, rule.stderr).toBe(0);
     const rules = JSON.parse((await cli(["alerts", "list", "--project", "billing-api", "--database", url, "--json"])).stdout);
     expect(rules.map((r: { id: number }) => r.id)).toContain(JSON.parse(rule.stdout).id);
-  });
+  }, 120_000); // eleven CLI processes, each starting Node: seconds apiece on a loaded 2-core machine
 
   it("refuses what only SQLite does, and names a bad URL without its password", async () => {
     const backup = await cli(["backup", join(dataDir, "copy.db"), "--database", url]);

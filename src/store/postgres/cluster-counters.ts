@@ -92,3 +92,47 @@ export class PgMinuteCounters {
     return rows[0]!.n;
   }
 }
+
+/**
+ * Events per (issue, minute) as every node committed them, for the spike trigger: a batch's counts
+ * are added after its commit (one multi-row upsert, keys in order so two nodes never deadlock),
+ * and read once per batch for the issues it touches. Rows older than the longest window (60
+ * minutes) are deleted now and then.
+ */
+export class PgIssueMinuteCounters {
+  private readonly pool: pg.Pool;
+  private addsSincePrune = 0;
+
+  constructor(pool: pg.Pool) {
+    this.pool = pool;
+  }
+
+  async read(issueIds: readonly number[], sinceMinute: number): Promise<Map<number, Map<number, number>>> {
+    const { rows } = await this.pool.query<{ issue_id: number; minute: number; n: number }>(
+      "SELECT issue_id, minute, n FROM cluster_issue_minutes WHERE issue_id = ANY($1::bigint[]) AND minute >= $2",
+      [[...issueIds], sinceMinute],
+    );
+    const byIssue = new Map<number, Map<number, number>>();
+    for (const r of rows) {
+      let minutes = byIssue.get(Number(r.issue_id));
+      if (!minutes) byIssue.set(Number(r.issue_id), (minutes = new Map()));
+      minutes.set(Number(r.minute), Number(r.n));
+    }
+    return byIssue;
+  }
+
+  async add(counts: readonly { issueId: number; minute: number; n: number }[]): Promise<void> {
+    const sorted = [...counts].sort((a, b) => a.issueId - b.issueId || a.minute - b.minute);
+    await this.pool.query(
+      `INSERT INTO cluster_issue_minutes AS c (issue_id, minute, n)
+         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[])
+       ON CONFLICT (issue_id, minute) DO UPDATE SET n = c.n + excluded.n`,
+      [sorted.map((c) => c.issueId), sorted.map((c) => c.minute), sorted.map((c) => c.n)],
+    );
+    if (++this.addsSincePrune >= 500) {
+      this.addsSincePrune = 0;
+      const newest = Math.max(...sorted.map((c) => c.minute));
+      await this.pool.query("DELETE FROM cluster_issue_minutes WHERE minute < $1", [newest - 61]).catch(() => undefined);
+    }
+  }
+}

@@ -780,4 +780,19 @@ $fn$;
 CREATE TRIGGER issue_search_tag AFTER INSERT ON issue_tag_values FOR EACH ROW EXECUTE FUNCTION issue_search_add_tag();
 `,
   },
+  {
+    // Events per issue and minute as every node committed them (the spike trigger, src/cluster/):
+    // each node alone sees only its share of an issue's rate.
+    name: "008-cluster-issue-minutes",
+    sql: `
+CREATE TABLE cluster_issue_minutes (
+  issue_id bigint NOT NULL REFERENCES issues(id) ON DELETE CASCADE,
+  -- minutes since the epoch
+  minute bigint NOT NULL,
+  n bigint NOT NULL,
+  PRIMARY KEY (issue_id, minute)
+);
+CREATE INDEX cluster_issue_minutes_by_minute ON cluster_issue_minutes (minute);
+`,
+  },
 ];
