@@ -319,7 +319,11 @@ export function toPairs(value: unknown, separator: string): [string, string][] {
 
 export function normalizeFingerprint(value: unknown): string[] | undefined {
   if (!Array.isArray(value) || value.length === 0) return undefined;
-  const parts = value.filter((p) => p !== null && p !== undefined).map((p) => truncate(String(p), 512));
+  const present = value.filter((p) => p !== null && p !== undefined);
+  // Relay reads a fingerprint of strings, numbers and booleans; one holding anything else (an object,
+  // an array) is invalid as a whole and dropped, so the event groups by its default key
+  if (!present.every((p) => typeof p === "string" || typeof p === "number" || typeof p === "boolean")) return undefined;
+  const parts = present.map((p) => truncate(String(p), 512));
   return parts.length ? parts : undefined;
 }
 

@@ -30,6 +30,12 @@ describe("normalizeEvent", () => {
     expect(small.timestamp).toBe(RECEIVED / 1000 - 30);
   });
 
+  it("keeps a fingerprint of strings, numbers and booleans, and drops one holding objects (found by the fuzz test)", () => {
+    expect(normalizeEvent({ fingerprint: ["{{ default }}", 42, true, null] }, ctx()).fingerprint).toEqual(["{{ default }}", "42", "true"]);
+    expect(normalizeEvent({ fingerprint: ["a", { toString: false }] }, ctx()).fingerprint).toBeUndefined();
+    expect(normalizeEvent({ fingerprint: [["nested"]] }, ctx()).fingerprint).toBeUndefined();
+  });
+
   it("lets the envelope event_id win and normalises dashed ids", () => {
     expect(normalizeEvent({ event_id: "b".repeat(32) }, ctx({ envelopeEventId: "C".repeat(8) + "-" + "c".repeat(4) + "-" + "c".repeat(4) + "-" + "c".repeat(4) + "-" + "c".repeat(12) })).event_id).toBe("c".repeat(32));
     expect(normalizeEvent({}, ctx()).event_id).toBe("a".repeat(32));
