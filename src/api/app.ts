@@ -35,6 +35,7 @@ import { mountMcpRoute } from "../mcp/http.ts";
 import { mountActivityRoutes } from "./activity.ts";
 import { mountNoteRoutes } from "./notes.ts";
 import { mountOwnershipRoutes } from "./ownership.ts";
+import { mountMttrRoutes } from "./mttr.ts";
 
 /**
  * The JSON web API under `/api/0/`, on h3: Sentry's paths and field names. Every route requires a
@@ -68,6 +69,7 @@ export function createApiApp(deps: ApiDeps): H3 {
   mountActivityRoutes(deps, route);
   mountNoteRoutes(deps, route);
   mountOwnershipRoutes(deps, route);
+  mountMttrRoutes(deps, route);
   mountEventRoutes(deps, route);
   mountTeamRoutes(deps, route);
   mountAlertRoutes(deps, route);

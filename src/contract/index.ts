@@ -9,6 +9,7 @@ export type * from "./alerts.ts";
 export type * from "./events.ts";
 export type * from "./explain.ts";
 export type * from "./grouping.ts";
+export type * from "./insights.ts";
 export type * from "./issues.ts";
 export type * from "./monitors.ts";
 export type * from "./organizations.ts";

@@ -68,4 +68,24 @@ describe("issue assignment and notes in a real browser", () => {
     expect(await page.locator('[data-testid="open-for"]').count()).toBe(0);
     await page.close();
   });
+
+  it("edits ownership rules (a bad line is named) and shows MTTR on the project page", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.setDefaultTimeout(10_000);
+    await page.goto(`${t.url}/projects/my-project/`);
+    const mttr = page.locator('[data-testid="project-mttr"]');
+    await mttr.getByText("Mean time to resolve").waitFor();
+    // the issue resolved in the first test counts
+    await mttr.getByText(/1 resolution\b/).waitFor();
+    const rules = page.getByLabel("Ownership rules", { exact: true });
+    await rules.fill("path:src/* #billing");
+    await page.getByRole("button", { name: "Save ownership" }).click();
+    await page.getByRole("alert").filter({ hasText: "line 1: no team #billing" }).waitFor();
+    await rules.fill("tags.team:billing owner@example.com");
+    await page.getByRole("button", { name: "Save ownership" }).click();
+    await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
+    expect((await t.api("/api/0/projects/lighttrace/my-project/ownership/")).body.raw).toBe("tags.team:billing owner@example.com");
+    await page.close();
+    expect(t.errors).toEqual([]);
+  });
 });

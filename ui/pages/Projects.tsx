@@ -11,6 +11,8 @@ import { alertsPath, issueListPath, monitorsPath, projectPath } from "../lib/rou
 import { SNIPPET_PLATFORMS, setupSnippet, type SnippetPlatform } from "../lib/snippets.ts";
 import { useFormSubmit } from "../hooks/use-form-submit.ts";
 import { ProjectLimits } from "../components/ProjectLimits.tsx";
+import { ProjectMttr } from "../components/ProjectMttr.tsx";
+import { ProjectOwnership } from "../components/ProjectOwnership.tsx";
 import { ProjectReleaseHealth } from "../components/ProjectReleaseHealth.tsx";
 import { ProjectSourceLinks } from "../components/ProjectSourceLinks.tsx";
 import { ProjectGroupingRules } from "../components/ProjectGroupingRules.tsx";
@@ -54,10 +56,12 @@ export function Projects(props: { org: string; selected?: string | undefined }) 
         {selected && (
           <div class="project-panels">
             <ProjectSetup key={selected} org={props.org} slug={selected} project={projects.data?.find((p) => p.slug === selected)} />
+            <ProjectMttr key={`mttr-${selected}`} org={props.org} slug={selected} />
             <ProjectReleaseHealth key={`releases-${selected}`} org={props.org} slug={selected} />
             <ProjectLimits key={`limits-${selected}`} org={props.org} slug={selected} />
             <ProjectSourceLinks key={`links-${selected}`} org={props.org} slug={selected} />
             <ProjectGroupingRules key={`grouping-${selected}`} org={props.org} slug={selected} />
+            <ProjectOwnership key={`ownership-${selected}`} org={props.org} slug={selected} />
           </div>
         )}
       </div>
