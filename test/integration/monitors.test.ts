@@ -69,6 +69,16 @@ describe("cron monitors over real clients", () => {
     expect(titles).toEqual(["Error: weekly report failed", "Monitor failure: weekly-report"]);
   });
 
+  it("monitors a job of the cron library through @sentry/node's instrumentCron", async () => {
+    const run = await runSdkScript("node", "cron-jobs.mjs", { SENTRY_DSN: t.dsn }, 30_000);
+    expect(run.code, run.stderr).toBe(0);
+    const invoices = (await monitors().getMonitor(t.projectId, "invoice-run"))!;
+    expect(invoices.config).toMatchObject({ schedule: { type: "crontab", value: "15 4 * * 0" }, timezone: "America/New_York" });
+    const [checkIn] = await monitors().listCheckIns(invoices.id, { limit: 5, offset: 0 });
+    expect(checkIn).toMatchObject({ status: "ok", environment: "production" });
+    expect(checkIn!.durationMs).toBeGreaterThanOrEqual(15);
+  });
+
   it("wraps a command with sentry-cli monitors run (schedule upserted, ok and error runs)", async () => {
     const env = { SENTRY_DSN: t.dsn };
     const ok = await runSentryCli(["monitors", "run", "-s", "*/5 * * * *", "--check-in-margin", "2", "--timezone", "Europe/Vienna", "cli-job", "--", "true"], { url: t.localUrl, token: t.token, env });
