@@ -11,12 +11,21 @@ import { createTestDatabase } from "./postgres.ts";
 export const TEST_BACKEND: "sqlite" | "postgres" = process.env.LIGHTTRACE_TEST_BACKEND === "postgres" ? "postgres" : "sqlite";
 
 /**
+ * Keeps this test file on SQLite whatever LIGHTTRACE_TEST_BACKEND says: for tests of SQLite itself
+ * (its files, permissions, backups, upgrades, `db copy`'s source) or that look into its file.
+ * Module state: vitest loads the helpers afresh for each file.
+ */
+export function runThisFileOnSqlite(_why: string): void {
+  _pinnedToSqlite = true;
+}
+
+/**
  * The database URL standing for `dataDir`, or undefined on SQLite. Made on first use; dropped
  * when `releaseDatabaseFor` is called (a server that owned the directory closed) or when the
  * file ends (a directory the test kept).
  */
 export function databaseUrlFor(dataDir: string): Promise<string | undefined> {
-  if (TEST_BACKEND !== "postgres") return Promise.resolve(undefined);
+  if (TEST_BACKEND !== "postgres" || _pinnedToSqlite) return Promise.resolve(undefined);
   let entry = _byDir.get(dataDir);
   if (!entry) {
     entry = createTestDatabase().then((db) => {
@@ -44,4 +53,5 @@ export async function databaseEnvFor(dataDir: string | undefined): Promise<Recor
 
 // --- Internal ---
 
+let _pinnedToSqlite = false;
 const _byDir = new Map<string, Promise<{ url: string; drop(): Promise<void> }>>();

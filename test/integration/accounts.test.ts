@@ -7,6 +7,9 @@ import { hashApiToken, mintApiToken, tokenHint } from "../../src/api/tokens.ts";
 import { hashPassword } from "../../src/api/passwords.ts";
 import { SCOPES_BY_LEVEL, type ScopeLevel } from "../../src/api/scopes.ts";
 import { LOGIN_LIFETIME_SEC } from "../../src/api/login-cookie.ts";
+import { runThisFileOnSqlite } from "../_helpers/test-backend.ts";
+
+runThisFileOnSqlite("reads the logins table from the SQLite file");
 
 const PASSWORD = "correct horse battery";
 

@@ -7,6 +7,9 @@ import { hashApiToken, mintApiToken, tokenHint } from "../../src/api/tokens.ts";
 import { SCOPES_BY_LEVEL } from "../../src/api/scopes.ts";
 import { startTestServer, type TestServer } from "../_helpers/server.ts";
 import { freePort, startTestSmtp, type TestSmtp } from "../_helpers/smtp.ts";
+import { runThisFileOnSqlite } from "../_helpers/test-backend.ts";
+
+runThisFileOnSqlite("breaks a rule by writing into the SQLite file");
 
 describe("alert rules API", () => {
   let t: TestServer;

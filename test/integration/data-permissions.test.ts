@@ -4,6 +4,9 @@ import { describe, expect, it } from "vitest";
 import { runCli } from "../_helpers/child-server.ts";
 import { tempDir } from "../_helpers/harness.ts";
 import { startTestServer } from "../_helpers/server.ts";
+import { runThisFileOnSqlite } from "../_helpers/test-backend.ts";
+
+runThisFileOnSqlite("the modes of the SQLite file and its -wal/-shm");
 
 const mode = (path: string) => (statSync(path).mode & 0o777).toString(8);
 const DB_FILES = ["lighttrace.db", "lighttrace.db-wal", "lighttrace.db-shm"];

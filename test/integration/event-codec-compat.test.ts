@@ -6,6 +6,9 @@ import { isZstdFrame } from "../../src/store/event-codec.ts";
 import { DB_FILENAME } from "../../src/store/sqlite/db.ts";
 import { errorEvent, eventEnvelope } from "../_helpers/envelopes.ts";
 import { startTestServer, type TestServer } from "../_helpers/server.ts";
+import { runThisFileOnSqlite } from "../_helpers/test-backend.ts";
+
+runThisFileOnSqlite("writes rows of earlier versions into the SQLite file");
 
 /** The payload encoder of the versions before zstd (brotli quality 1, window 18). */
 const oldEncode = (json: string) => brotliCompressSync(json, { params: {

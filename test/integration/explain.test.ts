@@ -6,6 +6,8 @@ import { startTestServer, type TestServer } from "../_helpers/server.ts";
 import { runCli } from "../_helpers/child-server.ts";
 import { loadConfig } from "../../src/config.ts";
 import { chatCompletionsUrl } from "../../src/explain/llm-client.ts";
+import { databaseUrlFor } from "../_helpers/test-backend.ts";
+import { redactDatabaseUrl } from "../../src/store/postgres/connection.ts";
 
 const TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
 const PII = ["ada@example.com", "203.0.113.77", "s3cr3t-session", "sk_live_51HqLyjWDarjtT1zdp7dc", "4111 1111 1111 1111", "Bearer eyJhbGciOiJIUzI1NiJ9"];
@@ -254,6 +256,8 @@ describe("Explain: offline analyser and an OpenAI-compatible LLM", () => {
     expect(prompt.stdout).toContain("User id: user-42");
     for (const secret of PII) expect(prompt.stdout).not.toContain(secret);
     const missing = await runCli(["explain", "424242", "--data", t.dataDir]);
-    expect(missing).toMatchObject({ code: 1, stderr: `error: no issue 424242 in ${t.dataDir}\n` });
+    // the store's location: the data directory, or on PostgreSQL the database URL without its password
+    const databaseUrl = await databaseUrlFor(t.dataDir);
+    expect(missing).toMatchObject({ code: 1, stderr: `error: no issue 424242 in ${databaseUrl ? redactDatabaseUrl(databaseUrl) : t.dataDir}\n` });
   });
 });

@@ -16,7 +16,7 @@ describe("the server test harness", () => {
     const reportFile = join(dir, "data-dirs.json");
     const resultsFile = join(dir, "results.json");
     const run = spawnSync(process.execPath, [join(ROOT, "node_modules/vitest/vitest.mjs"), "run", "--config", "test/fixtures/harness/vitest.config.ts", "--outputFile", resultsFile], {
-      cwd: ROOT, env: { ...process.env, HARNESS_REPORT: reportFile }, encoding: "utf8", timeout: 120_000,
+      cwd: ROOT, env: { ...process.env, HARNESS_REPORT: reportFile, LIGHTTRACE_TEST_BACKEND: "" } /* the fixtures test the harness, on SQLite (their config starts no PostgreSQL) */, encoding: "utf8", timeout: 120_000,
     });
     expect(run.status, run.stderr).toBe(1); // some fixture tests must fail
     const results = JSON.parse(readFileSync(resultsFile, "utf8"));

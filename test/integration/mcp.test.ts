@@ -9,6 +9,7 @@ import { SCOPES_BY_LEVEL } from "../../src/api/scopes.ts";
 import { BUNDLE } from "../_helpers/child-server.ts";
 import { eventually } from "../_helpers/sdk.ts";
 import { startTestServer, type TestServer } from "../_helpers/server.ts";
+import { databaseEnvFor } from "../_helpers/test-backend.ts";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/sdk/", import.meta.url));
 const READ_TOKEN = "lt-mcp-read-only-token-0123456789";
@@ -36,7 +37,9 @@ describe("MCP: the SDK's client over HTTP and stdio against real SDK data", () =
   };
   const connectStdio = async (args: string[]) => {
     const client = new Client({ name: "lighttrace-test", version: "1.0.0" });
-    await client.connect(new StdioClientTransport({ command: process.execPath, args: [BUNDLE, "mcp", ...args], env: { PATH: process.env.PATH ?? "" }, stderr: "pipe" }));
+    // on the data directory: its database with LIGHTTRACE_TEST_BACKEND=postgres (test/_helpers/test-backend.ts)
+    const database = await databaseEnvFor(args.includes("--data") ? args[args.indexOf("--data") + 1] : undefined);
+    await client.connect(new StdioClientTransport({ command: process.execPath, args: [BUNDLE, "mcp", ...args], env: { PATH: process.env.PATH ?? "", ...database }, stderr: "pipe" }));
     return client;
   };
 
@@ -199,7 +202,8 @@ describe("MCP: the SDK's client over HTTP and stdio against real SDK data", () =
   }, 90_000);
 
   it("writes nothing but protocol on stdout", async () => {
-    const child = spawn(process.execPath, [BUNDLE, "mcp", "--data", t.dataDir], { stdio: ["pipe", "pipe", "pipe"] });
+    const env = { ...process.env, ...(await databaseEnvFor(t.dataDir)) };
+    const child = spawn(process.execPath, [BUNDLE, "mcp", "--data", t.dataDir], { env, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     child.stdout.on("data", (d) => (stdout += d));
     const send = (msg: object) => child.stdin.write(JSON.stringify(msg) + "\n");

@@ -6,6 +6,9 @@ import { runCli, startChildServer, type ChildServer } from "../_helpers/child-se
 import { errorEvent, eventEnvelope } from "../_helpers/envelopes.ts";
 import { createTestDatabase, type TestPostgresDatabase } from "../_helpers/postgres.ts";
 import { eventually, runSdkScript } from "../_helpers/sdk.ts";
+import { runThisFileOnSqlite } from "../_helpers/test-backend.ts";
+
+runThisFileOnSqlite("the SQLite installation is the copy's source");
 
 /**
  * `lighttrace db copy`: a SQLite installation filled by the real server (SDK events, sessions,

@@ -10,6 +10,9 @@ import { createSqliteStore } from "../../src/store/sqlite/sqlite-store.ts";
 import { errorEvent, eventEnvelope } from "../_helpers/envelopes.ts";
 import { tempDir, track } from "../_helpers/harness.ts";
 import { startTestServer } from "../_helpers/server.ts";
+import { runThisFileOnSqlite } from "../_helpers/test-backend.ts";
+
+runThisFileOnSqlite("upgrades a SQLite file made by the first release");
 
 /** Migration 1 as the first release shipped it (events.data was TEXT then). */
 const FIRST_SCHEMA = readFileSync(new URL("../fixtures/schema/001-initial-first-release.sql", import.meta.url), "utf8");

@@ -5,6 +5,9 @@ import { bombPassed, selftestBombs } from "../../src/cli/selftest.ts";
 import { errorEvent, eventEnvelope } from "../_helpers/envelopes.ts";
 import { runCli, startChildServer } from "../_helpers/child-server.ts";
 import { tempDir } from "../_helpers/harness.ts";
+import { runThisFileOnSqlite } from "../_helpers/test-backend.ts";
+
+runThisFileOnSqlite("lighttrace backup copies the SQLite file (PostgreSQL: pg_dump)");
 
 describe("selftest bomb", () => {
   it("answers gzip, deflate and br bombs with 413 and flat memory", async () => {
