@@ -69,8 +69,20 @@ export function nextScheduledMs(schedule: MonitorSchedule, timezone: string, ref
  * clock names a missed check-in by when several runs fell in one gap.
  */
 export function previousScheduledMs(schedule: MonitorSchedule, timezone: string, startMs: number, referenceMs: number): number {
+  if (referenceMs <= startMs) return startMs;
+  if (schedule.type === "crontab") {
+    // croner's previousRuns are strictly before a minute: ask from the minute after and keep the first ≤ reference
+    const runs = new Cron(schedule.value, { paused: true, timezone }).previousRuns(2, new Date(referenceMs + 60_000));
+    const latest = runs.find((d) => d.getTime() <= referenceMs)?.getTime();
+    return latest === undefined ? startMs : Math.max(latest, startMs);
+  }
+  const fixed = FIXED_UNIT_MS[schedule.unit];
+  if (fixed) {
+    const stepMs = schedule.value * fixed;
+    return startMs + Math.floor((referenceMs - startMs) / stepMs) * stepMs;
+  }
   let current = startMs;
-  // bounded walk: a minute-by-minute schedule over a long outage is cut short at the reference
+  // days and longer, counted in wall-clock time: a bounded walk (a year of daily runs is 365 steps)
   for (let i = 0; i < 100_000; i++) {
     const next = nextScheduledMs(schedule, timezone, current);
     if (next > referenceMs) return current;

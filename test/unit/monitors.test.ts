@@ -37,6 +37,14 @@ describe("monitor schedules", () => {
   it("names the latest run at or before a time (several runs missed in one gap count once)", () => {
     const hourly = { type: "crontab" as const, value: "0 * * * *" };
     expect(iso(previousScheduledMs(hourly, "UTC", at("2026-09-01T04:00:00Z"), at("2026-09-01T07:30:00Z")))).toBe("2026-09-01T07:00:00.000Z");
+    expect(iso(previousScheduledMs(hourly, "UTC", at("2026-09-01T04:00:00Z"), at("2026-09-01T07:00:00Z")))).toBe("2026-09-01T07:00:00.000Z");
+    expect(iso(previousScheduledMs(hourly, "UTC", at("2026-09-01T04:00:00Z"), at("2026-09-01T07:59:59Z")))).toBe("2026-09-01T07:00:00.000Z");
+    expect(iso(previousScheduledMs(hourly, "UTC", at("2026-09-01T04:00:00Z"), at("2026-09-01T03:00:00Z")))).toBe("2026-09-01T04:00:00.000Z");
+    // a minutely job after two months down: found at once, not walked minute by minute
+    expect(iso(previousScheduledMs({ type: "crontab", value: "* * * * *" }, "UTC", at("2026-07-01T00:00:00Z"), at("2026-09-01T07:30:30Z")))).toBe("2026-09-01T07:30:00.000Z");
+    expect(iso(previousScheduledMs({ type: "interval", value: 7, unit: "minute" }, "UTC", at("2026-09-01T00:00:00Z"), at("2026-09-01T01:00:00Z")))).toBe("2026-09-01T00:56:00.000Z");
+    expect(iso(previousScheduledMs({ type: "interval", value: 1, unit: "day" }, "Europe/Berlin", at("2026-03-27T02:00:00Z"), at("2026-03-30T12:00:00Z")))).toBe("2026-03-30T01:00:00.000Z");
+    expect(iso(previousScheduledMs({ type: "crontab", value: "30 2 * * *" }, "Europe/Berlin", at("2026-03-28T01:30:00Z"), at("2026-03-29T05:00:00Z")))).toBe("2026-03-29T01:00:00.000Z");
   });
 
   it("accepts 5-field crontabs and Sentry's @names only, and says why others are refused", () => {
