@@ -83,6 +83,11 @@ describe("lighttrace on PostgreSQL", () => {
     expect(rule.code, rule.stderr).toBe(0);
     const rules = JSON.parse((await cli(["alerts", "list", "--project", "billing-api", "--database", url, "--json"])).stdout);
     expect(rules.map((r: { id: number }) => r.id)).toContain(JSON.parse(rule.stdout).id);
+
+    const issues = await (await fetch(`${server.url}/api/0/projects/lighttrace/my-project/issues/?query=SyntaxError`, { headers: { Authorization: `Bearer ${token}` } })).json();
+    const explained = await cli(["explain", String(issues[0].id), "--offline", "--database", url, "--json"]);
+    expect(explained.code, explained.stderr).toBe(0);
+    expect(JSON.parse(explained.stdout)).toHaveProperty("explanation");
   }, 120_000); // eleven CLI processes, each starting Node: seconds apiece on a loaded 2-core machine
 
   it("refuses what only SQLite does, and names a bad URL without its password", async () => {
