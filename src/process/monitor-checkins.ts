@@ -9,6 +9,7 @@ import { matchesFilters } from "../alerts/rules.ts";
 import { normalizeEvent } from "../events/normalize.ts";
 import { DEFAULT_GROUPING_CONFIG } from "../grouping/mechanisms.ts";
 import { prepareEvent } from "./prepare-event.ts";
+import { resolveMonitorOwner } from "./monitor-owner.ts";
 import type { EventOutcome, IngestJob } from "./types.ts";
 
 export interface MonitorProcessorDeps {
@@ -152,9 +153,26 @@ export class MonitorProcessor {
       if (issueId) {
         await store.monitors.markOccurrenceSent(o.id, issueId, nowMs / 1000);
         stored++;
+        if (outcome?.isNewIssue) await this._assignToOwner(o.projectId, o.incidentId, issueId, nowMs / 1000);
       }
     }
     return stored;
+  }
+
+  /** A new incident's issue goes to the monitor's owner (as Sentry assigns it), unless someone assigned it already. */
+  private async _assignToOwner(projectId: number, incidentId: number, issueId: number, nowSec: number): Promise<void> {
+    const { store } = this.deps;
+    try {
+      const incident = await store.monitors.incidentByIssue(issueId);
+      const monitor = incident?.id === incidentId ? await store.monitors.getMonitorById(incident.monitorId) : undefined;
+      const owner = monitor?.config.owner;
+      const assignee = owner ? await resolveMonitorOwner(store, owner) : undefined;
+      if (!assignee) return;
+      await store.assignIssueIfNeverAssigned(issueId, assignee.ref, { issueId, projectId, type: "assigned", actor: null, data: assignee.data, createdAtSec: nowSec });
+    } catch (err) {
+      // the incident stands without an assignee
+      this.deps.logger.warn("could not assign a monitor incident's issue to the monitor's owner", { issueId, error: err });
+    }
   }
 
   private async _view(monitor: StoredMonitor, environment: string): Promise<EnvironmentView> {

@@ -116,6 +116,22 @@ describe.each(STORE_BACKENDS)("cron monitors ($name)", (backend) => {
     expect(await store.alerts.listOutbox(projectId, 10)).toHaveLength(2);
   });
 
+  it("assigns a new incident's issue to the monitor's owner (a team by slug, or an email)", async () => {
+    const org = (await store.getOrganization())!;
+    const team = (await store.createTeam({ organizationId: org.id, slug: "ops", name: "Ops", nowSec: T0 / 1000 }))!;
+    await send({ status: "error", monitor_config: { ...hourly, owner: "team:ops" } }, T0);
+    await processor.ingest(projectId, [parseCheckIn({ monitor_slug: "other", status: "error", monitor_config: { ...hourly, owner: "user:Dana@Example.com" } })], T0);
+    const issueOf = async (slug: string) => {
+      const monitor = (await store.monitors.getMonitor(projectId, slug))!;
+      const env = (await store.monitors.getMonitorEnvironment(monitor.id, "production"))!;
+      return (await store.monitors.getOpenIncident(env.id))!.issueId!;
+    };
+    const [teamIssue, emailIssue] = [await issueOf("nightly"), await issueOf("other")];
+    const assignees = await store.issueAssignees([teamIssue, emailIssue]);
+    expect(assignees.get(teamIssue)).toMatchObject({ kind: "team", teamId: team.id });
+    expect(assignees.get(emailIssue)).toMatchObject({ kind: "email", email: "dana@example.com" });
+  });
+
   it("times out an in-progress check-in past max_runtime, unless a newer run finished", async () => {
     await send({ check_in_id: "1".repeat(32), status: "in_progress", monitor_config: { ...hourly, schedule: { type: "interval", value: 1, unit: "day" } } }, T0 + 30_000);
     expect(await processor.tick(T0 + 9 * MIN)).toMatchObject({ timeouts: 0 });
