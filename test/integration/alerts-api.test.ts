@@ -67,8 +67,10 @@ describe("alert rules API", () => {
 
     expect((await t.api(`${rules}${id}/`, { method: "DELETE" })).status).toBe(204);
     expect((await t.api(`${rules}${id}/`)).status).toBe(404);
-    // another project's rule id is not reachable through this project
-    const other = (await t.api("/api/0/projects/lighttrace/billing-api/rules/")).body[0].id;
+    // another project's rule id is not reachable through this project (a project of this test's own)
+    const otherProject = await t.api("/api/0/teams/lighttrace/default/projects/", json("POST", { name: "Rule Isolation" }));
+    expect(otherProject.status).toBe(201);
+    const other = (await t.api(`/api/0/projects/lighttrace/${otherProject.body.slug}/rules/`)).body[0].id;
     expect((await t.api(`${rules}${other}/`)).status).toBe(404);
   });
 
