@@ -7,6 +7,8 @@ import { fileURLToPath } from "node:url";
 const WORKERS = {
   // WAL checkpoints on their own connection (src/store/sqlite/checkpointer.ts), better-sqlite3's JS included
   __LIGHTTRACE_CHECKPOINT_WORKER__: "src/store/sqlite/checkpoint-worker.ts",
+  // retention's deletes on their own connection (src/store/sqlite/retention-off-thread.ts)
+  __LIGHTTRACE_RETENTION_WORKER__: "src/store/sqlite/retention-worker.ts",
   // decode → parse → normalise → scrub → group → encode (src/ingest/workers/pool.ts)
   __LIGHTTRACE_INGEST_WORKER__: "src/ingest/workers/worker-main.ts",
 };

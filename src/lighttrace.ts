@@ -5,6 +5,7 @@ import { resolvePublicUrl } from "./config.ts";
 import type { Clock } from "./clock.ts";
 import type { Logger } from "./logger.ts";
 import { createCheckpointer, type Checkpointer } from "./store/sqlite/checkpointer.ts";
+import { createOffThreadRetention } from "./store/sqlite/retention-off-thread.ts";
 import { sqliteAddonPath } from "./store/sqlite/sqlite-binding.ts";
 import type { Store } from "./store/types.ts";
 import { openStore } from "./runtime/open-store.ts";
@@ -65,6 +66,8 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
   const opened = await openStore(config, { purpose: "serve", logger, clock });
   // SQLite only: the WAL is folded into the database file off the hot path
   const checkpointer: Checkpointer | undefined = opened.backend === "sqlite" ? createCheckpointer(opened.db, sqliteAddonPath(), logger) : undefined;
+  // SQLite only: eviction at a project's cap runs on its own connection in a worker thread
+  const retentionQueries = opened.backend === "sqlite" ? createOffThreadRetention(opened.db, sqliteAddonPath(), logger) : undefined;
   const cluster = opened.backend === "postgres"
     ? createPgCluster(opened.url, { logger, checkIntervalMs: config.leaderCheckMs, nodeName: `${hostname()}:${process.pid}` })
     : createSingleNodeCluster();
@@ -73,7 +76,7 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
   let publicUrl = resolvePublicUrl(config, config.port);
   const alertEmail = createEmailChannel(config);
   const alerts = new AlertDispatcher({ store, config, logger, clock, email: alertEmail, baseUrl: () => config.baseUrl || publicUrl });
-  const limitEnforcer = new LimitEnforcer({ config, store, logger, now: () => clock.now(), ...(cluster.minuteCounts ? { minuteCounts: cluster.minuteCounts } : {}) });
+  const limitEnforcer = new LimitEnforcer({ config, store, logger, now: () => clock.now(), ...(retentionQueries ? { retentionQueries } : {}), ...(cluster.minuteCounts ? { minuteCounts: cluster.minuteCounts } : {}) });
   const queue = new IngestQueue(store, {
     maxQueuedEvents: config.maxQueuedEvents,
     maxQueuedBytes: config.maxQueuedBytes,
@@ -154,6 +157,7 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
     await pool.close();
     await checkpointer?.stop();
     await limitEnforcer.stop();
+    await retentionQueries?.stop();
     await store.close();
     throw err;
   }
@@ -200,6 +204,7 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
       await cluster.close();
       await alerts.stop();
       await limitEnforcer.stop();
+      await retentionQueries?.stop();
       await checkpointer?.stop();
       if (opened.backend === "sqlite") {
         try {

@@ -3,7 +3,7 @@ import type { Logger } from "../logger.ts";
 import type { Store } from "../store/types.ts";
 import { ProjectLimitsCache, type EffectiveLimits } from "./project-limits.ts";
 import { ProjectQuota, usageMonth, type QuotaVerdict } from "./quota.ts";
-import { RetentionRunner } from "./retention.ts";
+import { RetentionRunner, type RetentionQueries } from "./retention.ts";
 import type { IngestJob } from "./types.ts";
 import type { SharedMinuteCounts } from "../cluster/cluster.ts";
 
@@ -36,12 +36,12 @@ export class LimitEnforcer {
   private readonly monthReadAt = new Map<number, number>();
 
   /** `minuteCounts`: the per-minute counter all nodes share (several nodes on PostgreSQL); absent = this process counts alone. */
-  constructor(deps: { config: Config; store: Store; logger: Logger; now: () => number; minuteCounts?: SharedMinuteCounts }) {
+  constructor(deps: { config: Config; store: Store; logger: Logger; now: () => number; retentionQueries?: RetentionQueries; minuteCounts?: SharedMinuteCounts }) {
     this.store = deps.store;
     this.logger = deps.logger;
     this.shared = deps.minuteCounts;
     this.limits = new ProjectLimitsCache(deps.store, deps.config, deps.now);
-    this.retention = new RetentionRunner({ store: deps.store, limitsFor: (id) => this.limits.limitsFor(id), logger: deps.logger, now: deps.now });
+    this.retention = new RetentionRunner({ store: deps.store, ...(deps.retentionQueries ? { queries: deps.retentionQueries } : {}), limitsFor: (id) => this.limits.limitsFor(id), logger: deps.logger, now: deps.now });
   }
 
   /** Starts the outcome flush and, unless another node runs it (`retention: false`), the retention loop. */

@@ -6,8 +6,14 @@ import type { EffectiveLimits } from "./project-limits.ts";
 /** Over the cap, eviction goes down to this share of it (hysteresis: not a pass for every few events). */
 const EVICT_TO_SHARE = 0.9;
 
-/** Events deleted per statement: short write transactions, so ingest commits interleave with eviction. */
-const DELETE_CHUNK = 500;
+/**
+ * Events deleted per statement: short write transactions, so ingest commits interleave with
+ * eviction (with the queries on another thread, the ingest thread waits at most for one chunk).
+ */
+const DELETE_CHUNK = 100;
+
+/** The store queries retention runs: the store's own, or (SQLite) the same on a worker thread. */
+export type RetentionQueries = Pick<Store, "storedEventCount" | "issueStoredCounts" | "deleteOldestEvents" | "deleteEventsOlderThan" | "releaseFreePages">;
 
 /**
  * Which issues give up how many events so that a project stores at most `cap`: the most frequent
@@ -52,12 +58,14 @@ export class RetentionRunner {
   private timer: NodeJS.Timeout | undefined;
 
   private readonly store: Store;
+  private readonly queries: RetentionQueries;
   private readonly limitsFor: (projectId: number) => Promise<EffectiveLimits>;
   private readonly logger: Logger;
   private readonly now: () => number;
 
-  constructor(deps: { store: Store; limitsFor: (projectId: number) => Promise<EffectiveLimits>; logger: Logger; now: () => number }) {
+  constructor(deps: { store: Store; queries?: RetentionQueries; limitsFor: (projectId: number) => Promise<EffectiveLimits>; logger: Logger; now: () => number }) {
     this.store = deps.store;
+    this.queries = deps.queries ?? deps.store;
     this.limitsFor = deps.limitsFor;
     this.logger = deps.logger;
     this.now = deps.now;
@@ -101,19 +109,19 @@ export class RetentionRunner {
       // 1. age (on the timer only: it scans the project's events): every unpinned event older than the limit
       if (includeAge && limits.maxEventAgeDays > 0) {
         const cutoff = this.now() / 1000 - limits.maxEventAgeDays * 86_400;
-        result.evictedByAge += await this.deleteInChunks((n) => this.store.deleteEventsOlderThan(project.id, cutoff, n), Infinity);
+        result.evictedByAge += await this.deleteInChunks((n) => this.queries.deleteEventsOlderThan(project.id, cutoff, n), Infinity);
       }
       // 2. cap: thin the most frequent issues first, down to 90% of the cap so that the events of
       //    the next commits until the next pass still fit under it
-      if (limits.maxStoredEvents > 0 && (await this.store.storedEventCount(project.id)) > limits.maxStoredEvents) {
-        const plan = planEviction(await this.store.issueStoredCounts(project.id), Math.floor(limits.maxStoredEvents * EVICT_TO_SHARE));
+      if (limits.maxStoredEvents > 0 && (await this.queries.storedEventCount(project.id)) > limits.maxStoredEvents) {
+        const plan = planEviction(await this.queries.issueStoredCounts(project.id), Math.floor(limits.maxStoredEvents * EVICT_TO_SHARE));
         for (const { issueId, evict } of plan) {
-          result.evictedByCap += await this.deleteInChunks((n) => this.store.deleteOldestEvents(issueId, n), evict);
+          result.evictedByCap += await this.deleteInChunks((n) => this.queries.deleteOldestEvents(issueId, n), evict);
         }
       }
     }
     if (result.evictedByAge + result.evictedByCap > 0) {
-      result.freedPages = (await this.store.releaseFreePages()).freedPages;
+      result.freedPages = (await this.queries.releaseFreePages()).freedPages;
       this.logger.debug("retention pass", { ...result });
     }
     return result;

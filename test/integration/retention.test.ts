@@ -7,11 +7,12 @@ import { normalizeEvent } from "../../src/events/normalize.ts";
 import { prepareEvent } from "../../src/process/prepare-event.ts";
 import { DEFAULT_GROUPING_CONFIG } from "../../src/grouping/mechanisms.ts";
 import { resolveLimits } from "../../src/process/project-limits.ts";
-import { RetentionRunner } from "../../src/process/retention.ts";
+import { RetentionRunner, type RetentionQueries } from "../../src/process/retention.ts";
 import type { PreparedEvent } from "../../src/process/types.ts";
 import { DB_FILENAME, openDb } from "../../src/store/sqlite/db.ts";
-import type { SqliteDatabase } from "../../src/store/sqlite/sqlite-binding.ts";
+import { sqliteAddonPath, type SqliteDatabase } from "../../src/store/sqlite/sqlite-binding.ts";
 import { createSqliteStore } from "../../src/store/sqlite/sqlite-store.ts";
+import { createOffThreadRetention, type OffThreadRetention } from "../../src/store/sqlite/retention-off-thread.ts";
 import { BatchCommitter } from "../../src/process/commit-batch.ts";
 import { createProject } from "../../src/projects/create-project.ts";
 import type { Store } from "../../src/store/types.ts";
@@ -40,8 +41,9 @@ describe("retention", () => {
     return ev;
   };
   const issueOf = async (eventId: string) => (await store.getEvent(projectId, eventId))!.issueId;
-  const runner = (limits: Partial<ReturnType<typeof resolveLimits>>) => new RetentionRunner({
-    store, logger, now: () => Date.now(),
+  let offThread: OffThreadRetention;
+  const runner = (limits: Partial<ReturnType<typeof resolveLimits>>, queries?: RetentionQueries) => new RetentionRunner({
+    store, ...(queries ? { queries } : {}), logger, now: () => Date.now(),
     limitsFor: async () => ({ ...resolveLimits(loadConfig({}), { eventsPerMinute: null, monthlyQuota: null, maxStoredEvents: null, maxEventAgeDays: null, scrubData: null, sensitiveFields: [] }), ...limits }),
   });
 
@@ -49,11 +51,13 @@ describe("retention", () => {
     dir = tempDir("lighttrace-retention-");
     db = openDb(dir, { synchronous: "normal" });
     store = track(createSqliteStore(db));
+    offThread = createOffThreadRetention(db, sqliteAddonPath(), logger);
+    track({ close: () => offThread.stop() });
     const org = await store.ensureOrganization("lighttrace", "LightTrace");
     projectId = (await createProject(store, { slug: "flood", name: "Flood", platform: "node", organizationId: org.id })).project.id;
   });
 
-  it("1,000,000 events into 3 issues with a 10,000 cap: size bounded, counts exact, first, regression and latest events kept", async () => {
+  it("1,000,000 events into 3 issues with a 10,000 cap, evicted on the retention worker's connection: size bounded, counts exact, first, regression and latest events kept", async () => {
     // 1. the first event of each issue, through the real writer
     const firsts = [await writeEvent("checkout failed", base), await writeEvent("login failed", base + 1), await writeEvent("search slow", base + 2)];
     const issues = await Promise.all(firsts.map((e) => issueOf(e.eventId)));
@@ -64,7 +68,8 @@ describe("retention", () => {
     // 3. the flood: 999,996 more in 10 rounds (bulk-inserted: the writer's per-event path would take
     //    minutes on CI), 70% / 20% / 10% over the issues, retention after each round as the server
     //    runs it after every batch of commits
-    const retention = runner({ maxStoredEvents: 10_000 });
+    // as the server runs it on SQLite: the queries on a worker thread with their own connection
+    const retention = runner({ maxStoredEvents: 10_000 }, offThread);
     const flood = [700_000, 199_998, 99_998];
     let t = base + 10;
     let peakBytes = 0;
@@ -107,7 +112,7 @@ describe("retention", () => {
     expect(db.pragma("integrity_check", { simple: true })).toBe("ok");
   }, 120_000);
 
-  it("deletes events past the maximum age but keeps each issue's first event", async () => {
+  it("deletes events past the maximum age but keeps each issue's first event (the store's own queries, as on PostgreSQL)", async () => {
     const old = await writeEvent("aged out", base - 30 * DAY);
     const older = await writeEvent("aged out", base - 29 * DAY);
     const recent = await writeEvent("aged out", Math.floor(Date.now() / 1000) - 3600);
