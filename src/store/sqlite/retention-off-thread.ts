@@ -9,6 +9,12 @@ import { translateSqliteError } from "./sqlite-errors.ts";
 /** Replaced at build time with the bundled source of retention-worker.ts (undefined when running from src). */
 declare const __LIGHTTRACE_RETENTION_WORKER__: string | undefined;
 
+/**
+ * The worker's V8 heap: it holds a project's per-issue counts at most, so a small young generation
+ * (V8 would size it by the machine's memory) keeps the thread's share of RSS small.
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 };
+
 /** The retention queries, as the retention runner (src/process/retention.ts) calls them. */
 export interface OffThreadRetention {
   storedEventCount(projectId: number): Promise<number>;
@@ -45,9 +51,8 @@ export function createOffThreadRetention(db: SqliteDatabase, addonPath: string |
   };
   const start = (): Worker => {
     const source = typeof __LIGHTTRACE_RETENTION_WORKER__ === "string" ? __LIGHTTRACE_RETENTION_WORKER__ : undefined;
-    const workerData = { dbPath: db.name, addonPath };
-    const w = source ? new Worker(source, { eval: true, workerData, name: "lighttrace-retention" })
-      : new Worker(new URL("./retention-worker.ts", import.meta.url), { workerData, name: "lighttrace-retention" });
+    const options = { workerData: { dbPath: db.name, addonPath }, name: "lighttrace-retention", resourceLimits: WORKER_LIMITS };
+    const w = source ? new Worker(source, { ...options, eval: true }) : new Worker(new URL("./retention-worker.ts", import.meta.url), options);
     w.unref();
     w.on("message", (reply: RetentionReply) => {
       const p = pending.get(reply.id);
@@ -84,12 +89,18 @@ export function createOffThreadRetention(db: SqliteDatabase, addonPath: string |
       const w = worker;
       worker = undefined;
       if (!w) return;
+      w.removeAllListeners("exit");
+      // the worker closes its connection, says so, and is terminated; one that does not answer is terminated anyway
       await new Promise<void>((resolve) => {
-        w.removeAllListeners("exit");
-        w.once("exit", () => resolve());
+        const timer = setTimeout(() => resolve(), 2000);
+        w.on("message", (msg: { type?: string }) => {
+          if (msg.type !== "stopped") return;
+          clearTimeout(timer);
+          resolve();
+        });
         w.postMessage({ type: "stop" });
-        setTimeout(() => void w.terminate(), 2000).unref();
       });
+      await w.terminate();
     },
   };
 }

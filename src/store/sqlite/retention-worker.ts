@@ -29,8 +29,11 @@ const run: Record<RetentionOp, (...args: number[]) => unknown> = {
 
 parentPort!.on("message", (msg: RetentionRequest | { type: "stop" }) => {
   if ("type" in msg) {
-    db.close();
-    parentPort!.close();
+    try {
+      db.close();
+    } finally {
+      parentPort!.postMessage({ type: "stopped" }); // the main thread terminates this thread then
+    }
     return;
   }
   let reply: RetentionReply;
