@@ -17,6 +17,21 @@ export interface SharedIssueRates {
   read(issueIds: readonly number[], sinceMinute: number): Promise<Map<number, Map<number, number>>>;
   /** adds a committed batch's events per (issue, minute), each pair once */
   add(counts: readonly { issueId: number; minute: number; n: number }[]): Promise<void>;
+  /**
+   * For the users-affected trigger: per issue, its distinct users seen since each of `sinceSec`
+   * (by index), and when each of `users` was last seen on its issue (absent: never).
+   */
+  readUsers(issueIds: readonly number[], sinceSec: readonly number[], users: readonly { issueId: number; userKey: string }[]): Promise<SharedUsers>;
+  /** records a committed batch's users (the latest sighting per issue and user, each pair once) */
+  addUsers(users: readonly { issueId: number; userKey: string; seenSec: number }[]): Promise<void>;
+}
+
+/** What `readUsers` answers. */
+export interface SharedUsers {
+  /** issue id → distinct users since `sinceSec[i]`, at index i */
+  counts: Map<number, number[]>;
+  /** `${issueId}:${userKey}` → last seen (seconds) */
+  lastSeen: Map<string, number>;
 }
 
 /** A batch's alert decisions, to put in its write plan. */
@@ -76,6 +91,7 @@ export class AlertDecider {
     // 2. each event in order, against the counters as they stand plus this batch's earlier events
     //    (several nodes: the counts all of them committed, read once for the batch's known issues)
     let sharedCounts: Map<number, Map<number, number>> | undefined;
+    let sharedUsers: (SharedUsers & { windows: number[] }) | undefined;
     if (this.shared) {
       const watched = new Set<number>();
       let nowSec = 0;
@@ -91,8 +107,29 @@ export class AlertDecider {
           this.onSharedError(err); // the node's own counters decide this batch
         }
       }
+      // the users-affected trigger: every node's distinct users per window, and the batch's users' last sightings
+      const userIssues = new Set<number>();
+      const windows = new Set<number>();
+      const batchUsers = new Map<string, { issueId: number; userKey: string }>();
+      for (const p of placed) {
+        const project = rules.get(p.projectId)!;
+        const slot = resolution.slots[p.issue]!;
+        if (!project.trackUsers || slot.kind !== "existing") continue;
+        userIssues.add(slot.state.issueId);
+        for (const r of project.all) if (r.definition.triggers.usersAffected) windows.add(r.definition.triggers.usersAffected.windowMinutes);
+        if (p.event.userKey) batchUsers.set(`${slot.state.issueId}:${p.event.userKey}`, { issueId: slot.state.issueId, userKey: p.event.userKey });
+      }
+      if (userIssues.size > 0) {
+        const windowList = [...windows];
+        try {
+          const answer = await this.shared.readUsers([...userIssues], windowList.map((w) => nowSec - w * 60), [...batchUsers.values()]);
+          sharedUsers = { windows: windowList, ...answer };
+        } catch (err) {
+          this.onSharedError(err);
+        }
+      }
     }
-    const batch = new _BatchRates(this.counters, sharedCounts);
+    const batch = new _BatchRates(this.counters, sharedCounts, sharedUsers);
     const claimed = new Map<string, number>();
     for (const p of placed) {
       const project = rules.get(p.projectId)!;
@@ -107,6 +144,8 @@ export class AlertDecider {
       batch.commit(issueIds);
       const counts = batch.minuteCounts(issueIds);
       if (this.shared && counts.length > 0) this.shared.add(counts).catch(this.onSharedError);
+      const users = batch.userSightings(issueIds);
+      if (this.shared && users.length > 0) this.shared.addUsers(users).catch(this.onSharedError);
     };
     return decisions;
   }
@@ -194,10 +233,12 @@ class _BatchRates {
   private readonly slots = new Map<number, { minutes: Map<number, number>; users: Map<string, number> }>();
   /** every node's committed counts per issue and minute, when nodes share them */
   private readonly shared: Map<number, Map<number, number>> | undefined;
+  private readonly sharedUsers: (SharedUsers & { windows: number[] }) | undefined;
 
-  constructor(base: IssueRateCounters, shared?: Map<number, Map<number, number>>) {
+  constructor(base: IssueRateCounters, shared?: Map<number, Map<number, number>>, sharedUsers?: SharedUsers & { windows: number[] }) {
     this.base = base;
     this.shared = shared;
+    this.sharedUsers = sharedUsers;
   }
 
   record(slot: number, nowSec: number, userKey: string | undefined, trackUsers: boolean): void {
@@ -224,13 +265,33 @@ class _BatchRates {
 
   usersInWindow(slot: number, issueId: number | undefined, nowSec: number, windowMinutes: number): number {
     let total = issueId === undefined ? 0 : this.base.usersInWindow(issueId, nowSec, windowMinutes);
+    // several nodes: the users every node committed (this node's own counters stay the floor)
+    const shared = this.sharedUsers;
+    const w = shared ? shared.windows.indexOf(windowMinutes) : -1;
+    const everyNode = issueId !== undefined && shared && w >= 0 ? shared.counts.get(issueId)?.[w] : undefined;
+    if (everyNode !== undefined) total = Math.max(total, everyNode);
     const since = nowSec - windowMinutes * 60;
     for (const [user, seen] of this.slots.get(slot)?.users ?? []) {
       if (seen < since) continue;
-      const before = issueId === undefined ? undefined : this.base.userLastSeen(issueId, user);
+      let before = issueId === undefined ? undefined : this.base.userLastSeen(issueId, user);
+      if (issueId !== undefined && everyNode !== undefined) before = Math.max(before ?? -Infinity, shared!.lastSeen.get(`${issueId}:${user}`) ?? -Infinity);
       if (before === undefined || before < since) total++;
     }
     return total;
+  }
+
+  /** The batch's users per issue with their latest sighting, under the ids the issues got (for the shared counts). */
+  userSightings(issueIds: readonly number[]): { issueId: number; userKey: string; seenSec: number }[] {
+    const latest = new Map<string, { issueId: number; userKey: string; seenSec: number }>();
+    for (const r of this.recorded) {
+      if (!r.trackUsers || !r.userKey) continue;
+      const issueId = issueIds[r.slot]!;
+      const key = `${issueId}:${r.userKey}`;
+      const entry = latest.get(key);
+      if (!entry) latest.set(key, { issueId, userKey: r.userKey, seenSec: r.nowSec });
+      else entry.seenSec = Math.max(entry.seenSec, r.nowSec);
+    }
+    return [...latest.values()];
   }
 
   /** The batch's events per (issue, minute), under the ids the issues got (for the shared counts). */

@@ -134,6 +134,28 @@ describe("two nodes on one PostgreSQL", () => {
     expect(smtp.mails.filter((m) => m.subject?.includes("Spike") && m.subject.includes("Spiky"))).toHaveLength(1);
   });
 
+  it("counts the users both nodes saw for the users-affected trigger, and mails once", async () => {
+    const [a, b] = nodes as [ChildServer, ChildServer];
+    const created = JSON.parse((await runCli(["projects", "create", "crowd", "--database", database.url, "--json"])).stdout);
+    const rule = await runCli(["alerts", "add", "--project", "crowd", "--users", "6", "--users-window", "10", "--email", "crowd@example.com", "--database", database.url]);
+    expect(rule.code, rule.stderr).toBe(0);
+    const dsn = new URL(created.dsn);
+    const send = async (node: ChildServer, user: string) => {
+      const res = await fetch(`${node.url}/api/${created.id}/envelope/?sentry_key=${dsn.username}`, {
+        method: "POST", body: new Uint8Array(eventEnvelope(errorEvent({ user: { id: user }, exception: { values: [{ type: "Crowd", value: "many users" }] } }))),
+      });
+      await res.arrayBuffer();
+      expect(res.status).toBe(200);
+    };
+    await send(a, "user-0"); // the issue exists before the others arrive
+    // three more users through each node: neither saw 6, together they saw 7
+    for (let i = 1; i <= 6; i++) await send(i % 2 === 0 ? a : b, `user-${i}`);
+    const mail = await eventually(async () => smtp.mails.find((m) => m.subject?.includes("Users affected") && m.subject.includes("Crowd")), 20_000);
+    expect(mail.to).toMatchObject({ text: "crowd@example.com" });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(smtp.mails.filter((m) => m.subject?.includes("Users affected") && m.subject.includes("Crowd"))).toHaveLength(1);
+  });
+
   it("keeps every acknowledged event and alerts each incident once when the leader is killed mid-load", async () => {
     const [first, second] = nodes as [ChildServer, ChildServer];
     const leader = isLeader(first) ? first : second;

@@ -94,7 +94,8 @@ export class PgMinuteCounters {
 }
 
 /**
- * Events per (issue, minute) as every node committed them, for the spike trigger: a batch's counts
+ * Events per (issue, minute) and the users of each issue with their last sighting, as every node
+ * committed them, for the spike and users-affected triggers: a batch's counts
  * are added after its commit (one multi-row upsert, keys in order so two nodes never deadlock),
  * and read once per batch for the issues it touches. Rows older than the longest window (60
  * minutes) are deleted now and then.
@@ -102,6 +103,7 @@ export class PgMinuteCounters {
 export class PgIssueMinuteCounters {
   private readonly pool: pg.Pool;
   private addsSincePrune = 0;
+  private userAddsSincePrune = 0;
 
   constructor(pool: pg.Pool) {
     this.pool = pool;
@@ -119,6 +121,46 @@ export class PgIssueMinuteCounters {
       minutes.set(Number(r.minute), Number(r.n));
     }
     return byIssue;
+  }
+
+  async readUsers(issueIds: readonly number[], sinceSec: readonly number[], users: readonly { issueId: number; userKey: string }[]): Promise<{ counts: Map<number, number[]>; lastSeen: Map<string, number> }> {
+    const counts = new Map<number, number[]>();
+    if (sinceSec.length > 0) {
+      const { rows } = await this.pool.query<{ issue_id: number; i: number; n: number }>(
+        `SELECT u.issue_id, w.i, count(*) AS n FROM cluster_issue_users u
+           JOIN unnest($2::double precision[]) WITH ORDINALITY AS w(since, i) ON u.last_seen >= w.since
+         WHERE u.issue_id = ANY($1::bigint[]) GROUP BY u.issue_id, w.i`,
+        [[...issueIds], [...sinceSec]],
+      );
+      for (const id of issueIds) counts.set(id, sinceSec.map(() => 0));
+      for (const r of rows) counts.get(Number(r.issue_id))![Number(r.i) - 1] = Number(r.n);
+    }
+    const lastSeen = new Map<string, number>();
+    if (users.length > 0) {
+      const { rows } = await this.pool.query<{ issue_id: number; user_key: string; last_seen: number }>(
+        `SELECT u.issue_id, u.user_key, u.last_seen FROM cluster_issue_users u
+           JOIN unnest($1::bigint[], $2::text[]) AS b(issue_id, user_key) ON u.issue_id = b.issue_id AND u.user_key = b.user_key`,
+        [users.map((u) => u.issueId), users.map((u) => u.userKey)],
+      );
+      for (const r of rows) lastSeen.set(`${Number(r.issue_id)}:${r.user_key}`, Number(r.last_seen));
+    }
+    return { counts, lastSeen };
+  }
+
+  async addUsers(users: readonly { issueId: number; userKey: string; seenSec: number }[]): Promise<void> {
+    const sorted = [...users].sort((a, b) => a.issueId - b.issueId || (a.userKey < b.userKey ? -1 : a.userKey > b.userKey ? 1 : 0));
+    await this.pool.query(
+      `INSERT INTO cluster_issue_users AS c (issue_id, user_key, last_seen)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::double precision[])
+       ON CONFLICT (issue_id, user_key) DO UPDATE SET last_seen = GREATEST(c.last_seen, excluded.last_seen)`,
+      [sorted.map((u) => u.issueId), sorted.map((u) => u.userKey), sorted.map((u) => u.seenSec)],
+    );
+    if (++this.userAddsSincePrune >= 500) {
+      this.userAddsSincePrune = 0;
+      // the longest users window is a day
+      const newest = Math.max(...sorted.map((u) => u.seenSec));
+      await this.pool.query("DELETE FROM cluster_issue_users WHERE last_seen < $1", [newest - 86_400]).catch(() => undefined);
+    }
   }
 
   async add(counts: readonly { issueId: number; minute: number; n: number }[]): Promise<void> {

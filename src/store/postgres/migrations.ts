@@ -795,4 +795,19 @@ CREATE TABLE cluster_issue_minutes (
 CREATE INDEX cluster_issue_minutes_by_minute ON cluster_issue_minutes (minute);
 `,
   },
+  {
+    // Distinct users per issue with their last sighting, as every node committed them (the
+    // users-affected trigger, src/cluster/); kept for the longest window (a day).
+    name: "009-cluster-issue-users",
+    sql: `
+CREATE TABLE cluster_issue_users (
+  issue_id bigint NOT NULL REFERENCES issues(id) ON DELETE CASCADE,
+  user_key text NOT NULL,
+  -- seconds since the epoch
+  last_seen double precision NOT NULL,
+  PRIMARY KEY (issue_id, user_key)
+);
+CREATE INDEX cluster_issue_users_by_last_seen ON cluster_issue_users (last_seen);
+`,
+  },
 ];
