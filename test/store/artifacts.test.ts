@@ -75,7 +75,7 @@ describe.each(STORE_BACKENDS)("artifacts and upload chunks ($name)", (backend) =
     expect(await store.missingUploadChunks([sha1(chunk)])).toEqual([sha1(chunk)]);
     expect(await store.projectHasArtifacts(other)).toBe(true);
     expect(await store.listArtifactBundles(projectId, { offset: 0, limit: 10 })).toEqual([{
-      id: stored.id, bundleId: "b-1", checksum: input.checksum, release: "web@1", dist: "ios", fileCount: 2, size: "minified();".length + 5, createdAt: 1_000,
+      id: stored.id, bundleId: "b-1", checksum: input.checksum, release: "web@1", dist: "ios", fileCount: 2, size: "minified();".length + 5, createdAtSec: 1_000,
     }]);
     const min = await store.findArtifactByDebugId(projectId, "d1", "minified_source");
     expect(min).toEqual({ id: min!.id, bundleId: stored.id, type: "minified_source", url: "~/app.min.js", debugId: "d1", sourcemap: "app.min.js.map",
@@ -122,7 +122,7 @@ describe.each(STORE_BACKENDS)("artifacts and upload chunks ($name)", (backend) =
     expect(await store.addIssueGrouping(projectId, made.issueId, grouping, 123)).toBe(true);
     expect(await store.addIssueGrouping(projectId, made.issueId, grouping, 124)).toBe(false);
     const keys = await store.listIssueGroupings(made.issueId);
-    expect(keys.at(-1)).toEqual({ hash: grouping.hash, key: "symbolicated key", mechanism: "lt-v2", createdAt: 123 });
+    expect(keys.at(-1)).toEqual({ hash: grouping.hash, key: "symbolicated key", mechanism: "lt-v2", createdAtSec: 123 });
   });
 });
 

@@ -49,6 +49,14 @@ export function createPgIngestWriter(db: PgDb, parts: { sessions: PlanPartWriter
 
 // --- Internal ---
 
+/**
+ * An issue's metadata as JSON text. SQL reads it as jsonb (issue search), and jsonb refuses the
+ * escape of U+0000, so that character becomes U+FFFD here, as in every text parameter (pg-db.ts).
+ */
+function _metadataJson(metadata: unknown): string {
+  return JSON.stringify(metadata, (_key, value: unknown) => (typeof value === "string" && value.includes("\0") ? value.replaceAll("\0", "\uFFFD") : value));
+}
+
 /** Thrown inside the transaction to roll it back; carries what conflicted. */
 class _Conflict {
   readonly result: ConflictedWrite;
@@ -78,7 +86,7 @@ async function _insertNewIssues(tx: PgExecutor, plan: WritePlan): Promise<number
       AS n(project_id, short_id, title, culprit, type, level, platform, metadata, is_unhandled, ts, release)
     RETURNING id, project_id, short_id`,
   [column(rows, "projectId"), column(rows, "shortId"), column(rows, "title"), column(rows, "culprit"), column(rows, "type"), column(rows, "level"),
-    column(rows, "platform"), rows.map((r) => JSON.stringify(r.metadata)), column(rows, "isUnhandled"), column(rows, "timestampSec"), column(rows, "release")]);
+    column(rows, "platform"), rows.map((r) => _metadataJson(r.metadata)), column(rows, "isUnhandled"), column(rows, "timestampSec"), column(rows, "release")]);
   const idOf = new Map(inserted.map((r) => [`${r.project_id}:${r.short_id}`, r.id]));
   fresh.forEach(({ index }, n) => (ids[index] = idOf.get(`${rows[n]!.projectId}:${rows[n]!.shortId}`)!));
   return ids;
@@ -137,7 +145,7 @@ async function _updateIssues(tx: PgExecutor, plan: WritePlan, ids: readonly numb
     return {
       id: ids[i]!, eventCount: issue.eventCount, newUsers: newUsers.get(ids[i]!) ?? 0, firstSeen: issue.firstSeenSec, lastSeen: issue.lastSeenSec,
       lastRelease: issue.lastRelease?.release ?? null, lastReleaseAt: issue.lastRelease?.atSec ?? null, firstRelease: issue.firstRelease,
-      title: issue.latest.title, metadata: JSON.stringify(issue.latest.metadata), culprit: issue.latest.culprit, level: issue.latest.level,
+      title: issue.latest.title, metadata: _metadataJson(issue.latest.metadata), culprit: issue.latest.culprit, level: issue.latest.level,
       isUnhandled: issue.isUnhandled, guarded: Boolean(existing), expectedStatus: existing?.expected.status ?? null,
       expectedChangedAt: existing?.expected.statusChangedAtSec ?? null, regressedAt: existing?.regression?.atSec ?? null, hotUntil: issue.hotUntilSec,
     };
