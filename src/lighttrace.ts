@@ -1,4 +1,5 @@
 import { hostname } from "node:os";
+import { storeFeedback } from "./feedback/store-feedback.ts";
 import { applyOwnershipToNewIssue } from "./ownership/owners.ts";
 import type { Config } from "./config.ts";
 import { resolvePublicUrl } from "./config.ts";
@@ -121,6 +122,7 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
   const keys = new KeyCache(store, () => clock.now());
   const ingest = createIngestHandler({
     config, logger, clock, queue, keys, limitEnforcer, projectConfigs, pool, symbolicate, checkIns,
+    feedback: async (projectId, items) => void (await storeFeedback(store, projectId, items)),
   });
   const cron = createCronHandler({ logger, clock, keys, checkIns });
   // missed runs and timeouts are marked once per installation: by the leader (below)

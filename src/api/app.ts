@@ -36,6 +36,7 @@ import { mountActivityRoutes } from "./activity.ts";
 import { mountNoteRoutes } from "./notes.ts";
 import { mountOwnershipRoutes } from "./ownership.ts";
 import { mountMttrRoutes } from "./mttr.ts";
+import { mountUserFeedbackRoutes } from "./user-feedback.ts";
 
 /**
  * The JSON web API under `/api/0/`, on h3: Sentry's paths and field names. Every route requires a
@@ -70,6 +71,7 @@ export function createApiApp(deps: ApiDeps): H3 {
   mountNoteRoutes(deps, route);
   mountOwnershipRoutes(deps, route);
   mountMttrRoutes(deps, route);
+  mountUserFeedbackRoutes(deps, route);
   mountEventRoutes(deps, route);
   mountTeamRoutes(deps, route);
   mountAlertRoutes(deps, route);

@@ -101,13 +101,15 @@ export function ownerCondition(parsed: NonNullable<ParsedIssueQuery["owners"]>[n
   return { values, negate: parsed.negate };
 }
 
-/** What every serialized issue carries about people: its assignee and its number of notes. */
-export interface IssuePeople { assignedTo: ApiAssignee | null; numComments: number }
+/** What every serialized issue carries about people: its assignee, its number of notes and of user feedback. */
+export interface IssuePeople { assignedTo: ApiAssignee | null; numComments: number; userReportCount: number }
 
-/** Assignees and note counts of a page of issues (two reads, whatever the page size). */
+/** Assignees, note and feedback counts of a page of issues (three reads, whatever the page size). */
 export async function loadIssuePeople(deps: ApiDeps, issueIds: number[]): Promise<(issueId: number) => IssuePeople> {
-  const [assignees, notes] = await Promise.all([deps.store.issueAssignees(issueIds), deps.store.issueNoteCounts(issueIds)]);
-  return (issueId) => ({ assignedTo: serializeAssignee(assignees.get(issueId)), numComments: notes.get(issueId) ?? 0 });
+  const [assignees, notes, feedback] = await Promise.all([
+    deps.store.issueAssignees(issueIds), deps.store.issueNoteCounts(issueIds), deps.store.issueFeedbackCounts(issueIds),
+  ]);
+  return (issueId) => ({ assignedTo: serializeAssignee(assignees.get(issueId)), numComments: notes.get(issueId) ?? 0, userReportCount: feedback.get(issueId) ?? 0 });
 }
 
 // --- Internal ---

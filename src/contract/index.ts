@@ -8,6 +8,7 @@ export type * from "./activity.ts";
 export type * from "./alerts.ts";
 export type * from "./events.ts";
 export type * from "./explain.ts";
+export type * from "./feedback.ts";
 export type * from "./grouping.ts";
 export type * from "./insights.ts";
 export type * from "./issues.ts";

@@ -35,6 +35,8 @@ export interface ApiIssue {
   issueCategory: "error";
   metadata: { type?: string; value?: string; filename?: string; function?: string; title?: string };
   numComments: number;
+  /** user feedback attached to the issue */
+  userReportCount: number;
   /** Sentry's assignee shape, or null */
   assignedTo: ApiAssignee | null;
   isBookmarked: boolean;
@@ -72,7 +74,6 @@ export interface ApiIssueDetail extends ApiIssue {
   pluginActions: [];
   pluginContexts: [];
   pluginIssues: [];
-  userReportCount: number;
   /** LightTrace: events per release, oldest release first */
   releaseCounts: ApiIssueReleaseCount[];
   /** LightTrace: for an issue resolved in a release, whether the fix holds */

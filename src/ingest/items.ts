@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { parseFeedback } from "./feedback-items.ts";
 import type { Envelope } from "./envelope.ts";
 import { badRequest } from "../http/errors.ts";
 import { InvalidEventError, normalizeEvent } from "../events/normalize.ts";
@@ -19,7 +20,7 @@ import { parseCheckInItem } from "./check-in-items.ts";
  * Item types processed now (events into issues, transactions and spans into traces, sessions into
  * release health, check-ins into cron monitors). Every type is counted per project.
  */
-export const PROCESSED_ITEM_TYPES = new Set(["event", "check_in", ...TRACE_ITEM_TYPES, ...SESSION_ITEM_TYPES]);
+export const PROCESSED_ITEM_TYPES = new Set(["event", "check_in", "feedback", "user_report", ...TRACE_ITEM_TYPES, ...SESSION_ITEM_TYPES]);
 
 export interface RequestContext {
   projectId: number;
@@ -68,6 +69,11 @@ export function buildEnvelopeJob(envelope: Envelope, ctx: RequestContext): { job
     if (item.type === "check_in") {
       count(item.type);
       (job.checkIns ??= []).push(parseCheckInItem(_parseJson(item.payload, "\"check_in\" item")));
+      continue;
+    }
+    if (item.type === "feedback" || item.type === "user_report") {
+      count(item.type);
+      (job.feedback ??= []).push(parseFeedback(item.type, _parseJson(item.payload, `"${item.type}" item`), envelopeEventId, ctx.receivedAtMs / 1000));
       continue;
     }
     if (SESSION_ITEM_TYPES.has(item.type)) {

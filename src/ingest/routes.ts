@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ParsedFeedback } from "../feedback/parse.ts";
 import type { Config } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import type { Clock } from "../clock.ts";
@@ -38,6 +39,8 @@ export interface IngestDeps {
   symbolicate?: (projectId: number, sourceJson: string, before: PreparedSummary) => Promise<PreparedEvent>;
   /** applies cron monitor check-ins (src/process/monitor-checkins.ts); committed before the answer */
   checkIns?: (projectId: number, checkIns: ParsedCheckIn[], receivedAtMs: number) => Promise<void>;
+  /** stores user feedback durably (src/feedback/store-feedback.ts) */
+  feedback?: (projectId: number, feedback: ParsedFeedback[]) => Promise<void>;
 }
 
 /**
@@ -82,6 +85,12 @@ export function createIngestHandler(deps: IngestDeps) {
         if (!deps.checkIns) throw httpError(503, "cron monitors are not available on this server");
         await deps.checkIns(projectId, job.checkIns, job.receivedAtMs);
         delete job.checkIns;
+      }
+      // feedback is not an event either: stored (and attached to its issue) before the answer
+      if (job.feedback?.length) {
+        if (!deps.feedback) throw httpError(503, "user feedback is not available on this server");
+        await deps.feedback(projectId, job.feedback);
+        delete job.feedback;
       }
       // 429 carries per-category limits: a bare 429 makes SDKs drop every category (docs/sentry-protocol.md §5)
       const verdict = await deps.limitEnforcer.admit(job, projectLimits);

@@ -4,6 +4,7 @@ import type { Level } from "../events/types.ts";
 import type { TraceSegment } from "../traces/parse-trace-items.ts";
 import type { SessionAggregate, SessionUpdate } from "../sessions/parse.ts";
 import type { ParsedCheckIn } from "../monitors/check-in.ts";
+import type { ParsedFeedback } from "../feedback/parse.ts";
 
 /** An event with everything computed that needs no database: what processing plans the batch with. */
 export interface PreparedEvent {
@@ -59,6 +60,8 @@ export interface IngestJob {
   clientDiscards?: ClientDiscard[];
   /** cron monitor check-ins (`check_in` items), applied by src/process/monitor-checkins.ts before the job is queued */
   checkIns?: ParsedCheckIn[];
+  /** user feedback (`feedback` and `user_report` items), stored by src/feedback/ before the request is answered */
+  feedback?: ParsedFeedback[];
 }
 
 /** One `discarded_events` entry of a client report (docs/sentry-protocol.md §5). */

@@ -21,6 +21,7 @@ import type { GroupingStore } from "./model/groupings.ts";
 import type { MonitorStore } from "./model/monitors.ts";
 import type { ActivityStore, AssigneeCondition, TeamStore } from "./model/activity.ts";
 import type { OwnerCondition, OwnershipStore } from "./model/ownership.ts";
+import type { FeedbackStore } from "./model/feedback.ts";
 
 export interface Organization { id: number; slug: string; name: string; createdAtSec: number }
 
@@ -209,7 +210,7 @@ export interface IngestStore {
  * Everything LightTrace persists. The SQLite implementation answers synchronously inside; the
  * boundary is async so that a PostgreSQL implementation can be added without touching callers.
  */
-export interface Store extends IngestStore, ReleaseStore, SourceLinkStore, ArtifactStore, GroupingStore, ActivityStore, TeamStore, OwnershipStore {
+export interface Store extends IngestStore, ReleaseStore, SourceLinkStore, ArtifactStore, GroupingStore, ActivityStore, TeamStore, OwnershipStore, FeedbackStore {
   // --- organization, projects, keys ---
   ensureOrganization(slug: string, name: string): Promise<Organization>;
   getOrganization(): Promise<Organization | undefined>;

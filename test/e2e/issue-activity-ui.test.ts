@@ -69,10 +69,14 @@ describe("issue assignment and notes in a real browser", () => {
     await page.close();
   });
 
-  it("edits ownership rules (a bad line is named) and shows MTTR on the project page", async () => {
+  it("edits ownership rules (a bad line is named), shows MTTR and user feedback on the project and issue pages", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.setDefaultTimeout(10_000);
+    const errorId = (await t.api(`/api/0/issues/${issueId}/events/latest/`)).body.eventID as string;
+    const posted = await t.api("/api/0/projects/lighttrace/my-project/user-feedback/", { method: "POST", body: JSON.stringify({ event_id: errorId, name: "Ada", comments: "The pay button did nothing" }) });
+    expect(posted.status).toBe(200);
     await page.goto(`${t.url}/projects/my-project/`);
+    await page.locator('[data-testid="feedback"]', { hasText: "The pay button did nothing" }).getByRole("link").waitFor();
     const mttr = page.locator('[data-testid="project-mttr"]');
     await mttr.getByText("Mean time to resolve").waitFor();
     // the issue resolved in the first test counts
@@ -85,6 +89,8 @@ describe("issue assignment and notes in a real browser", () => {
     await page.getByRole("button", { name: "Save ownership" }).click();
     await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
     expect((await t.api("/api/0/projects/lighttrace/my-project/ownership/")).body.raw).toBe("tags.team:billing owner@example.com");
+    await page.goto(`${t.url}/issues/${issueId}/`);
+    await page.locator('[data-testid="feedback"]', { hasText: "User feedback (1)" }).getByText("The pay button did nothing").waitFor();
     await page.close();
     expect(t.errors).toEqual([]);
   });

@@ -160,3 +160,30 @@ describe.each(STORE_BACKENDS)("ownership ($name)", (backend) => {
     expect(await owned([])).toEqual([]);
   });
 });
+
+/** Conformance: user feedback (every backend). */
+describe.each(STORE_BACKENDS)("user feedback ($name)", (backend) => {
+  let database: TestDatabase;
+  let store: Store;
+  beforeEach(async () => {
+    database = await backend.create();
+    store = await database.open();
+  });
+  afterEach(() => database.destroy());
+
+  it("keeps feedback once per id, attached or not, newest first, counted per issue", async () => {
+    const projectId = await newProject(store);
+    const issueId = (await commitOne(committerFor(store), await job(store, projectId, [rawEvent("a")]))).issueId;
+    const row = (n: number, attached: boolean) => ({
+      projectId, issueId: attached ? issueId : null, eventId: String(n).padStart(32, "f"), associatedEventId: attached ? "a".repeat(32) : null,
+      name: n === 1 ? "Ada" : null, email: n === 1 ? "ada@example.com" : null, comments: `feedback ${n}`, url: null, source: "feedback" as const, createdAtSec: NOW_SEC + n,
+    });
+    expect(await store.addFeedback([row(1, true), row(2, false), row(3, true)])).toBe(3);
+    expect(await store.addFeedback([row(1, true)])).toBe(0);
+    expect((await store.listIssueFeedback(issueId, 10)).map((f) => f.comments)).toEqual(["feedback 3", "feedback 1"]);
+    expect((await store.listProjectFeedback(projectId, { limit: 10, offset: 0 })).map((f) => f.comments)).toEqual(["feedback 3", "feedback 2", "feedback 1"]);
+    expect((await store.listProjectFeedback(projectId, { limit: 10, offset: 0, unattachedOnly: true })).map((f) => f.comments)).toEqual(["feedback 2"]);
+    expect((await store.listProjectFeedback(projectId, { limit: 1, offset: 2 }))[0]).toEqual({ id: expect.any(Number), ...row(1, true) });
+    expect(await store.issueFeedbackCounts([issueId, issueId + 1])).toEqual(new Map([[issueId, 2]]));
+  });
+});

@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import { apiSend, describeError } from "../api/client.ts";
 import type { ApiActivityList, ApiEvent, ApiIssueDetail as IssueDetailData, ApiIssueStatus, ApiTagKey } from "../../src/contract/index.ts";
 import { AssigneePicker } from "../components/AssigneePicker.tsx";
+import { FeedbackList } from "../components/FeedbackList.tsx";
 import { IssueActivity } from "../components/IssueActivity.tsx";
 import { formatDuration, openPeriodStart } from "../lib/activity.ts";
 import { ErrorBox } from "../components/ErrorBox.tsx";
@@ -159,6 +160,9 @@ export function IssueDetail(props: { org: string; issueId: string; eventId?: str
         </section>
       </div>
 
+      {data.userReportCount > 0 && (
+        <FeedbackList path={`/api/0/issues/${encodeURIComponent(data.id)}/user-reports/`} title={`User feedback (${data.userReportCount})`} emptyText="No feedback." />
+      )}
       {activity.data && <IssueActivity issueId={data.id} activity={activity.data.activity} onChanged={() => { activity.reload(); issue.reload(); }} />}
       {activity.error !== undefined && !activity.data && <p class="error-text">Could not load the activity: {describeError(activity.error)}</p>}
 

@@ -12,6 +12,7 @@ import { SNIPPET_PLATFORMS, setupSnippet, type SnippetPlatform } from "../lib/sn
 import { useFormSubmit } from "../hooks/use-form-submit.ts";
 import { ProjectLimits } from "../components/ProjectLimits.tsx";
 import { ProjectMttr } from "../components/ProjectMttr.tsx";
+import { FeedbackList } from "../components/FeedbackList.tsx";
 import { ProjectOwnership } from "../components/ProjectOwnership.tsx";
 import { ProjectReleaseHealth } from "../components/ProjectReleaseHealth.tsx";
 import { ProjectSourceLinks } from "../components/ProjectSourceLinks.tsx";
@@ -57,6 +58,8 @@ export function Projects(props: { org: string; selected?: string | undefined }) 
           <div class="project-panels">
             <ProjectSetup key={selected} org={props.org} slug={selected} project={projects.data?.find((p) => p.slug === selected)} />
             <ProjectMttr key={`mttr-${selected}`} org={props.org} slug={selected} />
+            <FeedbackList key={`feedback-${selected}`} path={`/api/0/projects/${encodeURIComponent(props.org)}/${encodeURIComponent(selected)}/user-feedback/`}
+              title="User feedback" showIssue emptyText="No feedback yet: the SDKs' feedback widget and captureFeedback send it here." />
             <ProjectReleaseHealth key={`releases-${selected}`} org={props.org} slug={selected} />
             <ProjectLimits key={`limits-${selected}`} org={props.org} slug={selected} />
             <ProjectSourceLinks key={`links-${selected}`} org={props.org} slug={selected} />

@@ -17,6 +17,7 @@ export interface IssueExtras {
   stats?: Record<string, ApiStatsSeries>;
   assignedTo: ApiAssignee | null;
   numComments: number;
+  userReportCount: number;
 }
 
 /** What issue detail adds: series, tag keys and the release facts. */
@@ -53,6 +54,7 @@ export function serializeIssue(issue: Issue, project: Project, links: ApiLinks, 
     issueCategory: "error",
     metadata: issue.metadata,
     numComments: extras.numComments,
+    userReportCount: extras.userReportCount,
     assignedTo: extras.assignedTo,
     isBookmarked: false,
     isSubscribed: false,
@@ -87,7 +89,6 @@ export function serializeIssueDetail(issue: Issue, project: Project, links: ApiL
     pluginActions: [],
     pluginContexts: [],
     pluginIssues: [],
-    userReportCount: 0,
     releaseCounts: extras.releaseCounts,
     resolution: extras.resolution,
   };

@@ -95,5 +95,6 @@ function _encode(built: { job: BuiltJob; eventId?: string; unknownItemTypes?: st
   if (job.sessionAggregates) body.sessionAggregates = job.sessionAggregates;
   if (job.clientDiscards) body.clientDiscards = job.clientDiscards;
   if (job.checkIns) body.checkIns = job.checkIns;
+  if (job.feedback) body.feedback = job.feedback;
   return body;
 }

@@ -29,6 +29,7 @@ import { createPgMonitorQueries } from "./monitors.ts";
 import { createPgActivityQueries } from "./activity.ts";
 import { createPgTeamQueries } from "./teams.ts";
 import { createPgOwnershipQueries } from "./ownership.ts";
+import { createPgFeedbackQueries } from "./feedback.ts";
 
 /** How a PostgreSQL store is opened. */
 export interface PgStoreOptions {
@@ -99,6 +100,7 @@ export function createPgStore(db: PgDb, limits: PgStoreLimits = {}): Store {
     ...createPgActivityQueries(db),
     ...createPgTeamQueries(db),
     ...createPgOwnershipQueries(db),
+    ...createPgFeedbackQueries(db),
     readIngestState: (queries) => ingestReads.readIngestState(queries),
     readRegressionState: (projectId, issueIds, releases) => ingestReads.readRegressionState(projectId, issueIds, releases),
     issueEventTotals: (issueIds, fromHour, toHour) => ingestReads.issueEventTotals(issueIds, fromHour, toHour),

@@ -886,4 +886,29 @@ CREATE TRIGGER issue_tag_values_search AFTER INSERT ON issue_tag_values BEGIN
 END;
 `,
   },
+  {
+    // User feedback (issue 18): `feedback` items and legacy `user_report`s, attached to the issue of
+    // the event they are about (null: not attached, shown in the project's Feedback view).
+    name: "020-user-feedback",
+    sql: `
+CREATE TABLE user_feedback (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  issue_id INTEGER REFERENCES issues(id) ON DELETE SET NULL,
+  -- the feedback's own id (a user report's is the event it is about)
+  event_id TEXT NOT NULL,
+  associated_event_id TEXT,
+  name TEXT,
+  email TEXT,
+  comments TEXT NOT NULL,
+  url TEXT,
+  -- feedback | user_report
+  source TEXT NOT NULL,
+  created_at REAL NOT NULL,
+  UNIQUE (project_id, event_id)
+);
+CREATE INDEX user_feedback_by_issue ON user_feedback (issue_id) WHERE issue_id IS NOT NULL;
+CREATE INDEX user_feedback_by_project ON user_feedback (project_id, created_at);
+`,
+  },
 ];

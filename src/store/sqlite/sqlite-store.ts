@@ -27,6 +27,7 @@ import { createMonitorQueries } from "./monitors.ts";
 import { createActivityQueries } from "./activity.ts";
 import { createTeamQueries } from "./teams.ts";
 import { createOwnershipQueries } from "./ownership.ts";
+import { createFeedbackQueries } from "./feedback.ts";
 
 /**
  * The SQLite Store: synchronous better-sqlite3 calls behind the async Store interface. A full disk
@@ -71,6 +72,7 @@ export function createSqliteStore(db: SqliteDatabase, opts: { maxStoredTraceSpan
     ...createActivityQueries(db),
     ...createTeamQueries(db),
     ...createOwnershipQueries(db),
+    ...createFeedbackQueries(db),
     encodeEventPayload: async (json) => encodeEventData(json),
     ensureOrganization: async (slug, name) => projects.ensureOrganization(slug, name),
     getOrganization: async () => projects.getOrganization(),
