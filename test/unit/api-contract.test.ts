@@ -14,7 +14,7 @@ describe("the API contract", () => {
 
   it("holds every resource's types", () => {
     expect(files.sort()).toEqual([
-      "accounts.ts", "activity.ts", "alerts.ts", "events.ts", "explain.ts", "grouping.ts", "index.ts", "insights.ts", "issues.ts", "monitors.ts", "organizations.ts", "ownership.ts", "project-settings.ts", "releases.ts", "traces.ts", "uploads.ts",
+      "accounts.ts", "activity.ts", "alerts.ts", "events.ts", "explain.ts", "feedback.ts", "grouping.ts", "index.ts", "insights.ts", "issues.ts", "monitors.ts", "organizations.ts", "ownership.ts", "project-settings.ts", "releases.ts", "traces.ts", "uploads.ts",
     ]);
   });
 
