@@ -62,13 +62,19 @@ describe("email alerts over real SMTP", () => {
   const typed = (type: string, overrides: Record<string, unknown> = {}) =>
     errorEvent({ exception: { values: [{ type, value: "boom", stacktrace: { frames: [{ filename: "/srv/app/x.js", function: type, lineno: 1, in_app: true }] } }] }, ...overrides });
 
+  /** The issue an event went to, and the mails about that issue to ops@ (every test's issue has its own mails; several share a title). */
+  const issueOf = async (ev: Record<string, unknown>) => (await t.api(`/api/0/projects/lighttrace/my-project/events/${ev.event_id}/`)).body.groupID as string;
+  const opsMailsAbout = (issueId: string) => mailsTo("ops@example.com").filter((m) => m.text?.includes(`https://errors.example.com/issues/${issueId}/`));
+
   it("mails a new issue once, with subject and body facts, to the users and LIGHTTRACE_ALERT_TO", async () => {
-    await send(checkoutError());
-    const mail = await eventually(async () => smtp.mails[0]);
+    const first = checkoutError();
+    await send(first);
+    const issueId = await issueOf(first);
+    const mail = await eventually(async () => opsMailsAbout(issueId)[0]);
     expect(mail.subject).toBe("[my-project] New issue: TypeError: Cannot read properties of undefined (reading 'orderId')");
     expect(mail.from?.text).toBe('"LightTrace" <alerts@example.com>');
     expect((Array.isArray(mail.to) ? mail.to : [mail.to]).flatMap((a) => a!.value.map((v) => v.address)).sort()).toEqual(["admin@example.com", "oncall@example.com", "ops@example.com"]);
-    const issue = (await t.api("/api/0/projects/lighttrace/my-project/issues/")).body[0];
+    const issue = (await t.api(`/api/0/issues/${issueId}/`)).body;
     const text = mail.text!;
     expect(text).toContain("Culprit:");
     expect(text).toContain("Events:      1");
@@ -90,28 +96,36 @@ describe("email alerts over real SMTP", () => {
     await send(checkoutError());
     await send(checkoutError());
     await settle();
-    expect(smtp.mails).toHaveLength(1);
+    expect(opsMailsAbout(issueId)).toHaveLength(1);
   });
 
   it("mails a regression when a resolved issue happens again, even right after the new-issue mail", async () => {
-    const issue = (await t.api("/api/0/projects/lighttrace/my-project/issues/")).body[0];
-    expect((await t.api(`/api/0/issues/${issue.id}/`, { method: "PUT", body: JSON.stringify({ status: "resolved" }) })).status).toBe(200);
-    await send(checkoutError());
-    const mail = await eventually(async () => smtp.mails[1]);
+    // an issue of its own (the first test's issue has the same title)
+    const ev = checkoutError({ fingerprint: ["regression-check"] });
+    await send(ev);
+    const issueId = await issueOf(ev);
+    await eventually(async () => opsMailsAbout(issueId)[0]);
+    expect((await t.api(`/api/0/issues/${issueId}/`, { method: "PUT", body: JSON.stringify({ status: "resolved" }) })).status).toBe(200);
+    await send(checkoutError({ fingerprint: ["regression-check"] }));
+    const mail = await eventually(async () => opsMailsAbout(issueId)[1]);
     expect(mail.subject).toBe("[my-project] Regression: TypeError: Cannot read properties of undefined (reading 'orderId')");
     expect(mail.text).toContain("this issue was resolved and happened again");
     await settle();
-    expect(smtp.mails).toHaveLength(2);
+    expect(opsMailsAbout(issueId).map((m) => m.subject)).toEqual([
+      "[my-project] New issue: TypeError: Cannot read properties of undefined (reading 'orderId')",
+      "[my-project] Regression: TypeError: Cannot read properties of undefined (reading 'orderId')",
+    ]);
   });
 
   it("sends no regression for an event from a release older than the one the issue was resolved in", async () => {
     const release = (r: string) => checkoutError({ release: r, fingerprint: ["release-check"] });
-    await send(release("shop@2.0.0"));
+    const firstEvent = release("shop@2.0.0");
+    await send(firstEvent);
     await send(release("shop@2.1.0"));
     await settle();
     const before = smtp.mails.length;
-    const issue = (await t.api("/api/0/projects/lighttrace/my-project/issues/?query=")).body.find((i: { count: string; lastSeen: string }) => i.count === "2");
-    const resolved = await t.api(`/api/0/issues/${issue.id}/`, { method: "PUT", body: JSON.stringify({ status: "resolved", statusDetails: { inRelease: "shop@2.1.0" } }) });
+    const issueId = await issueOf(firstEvent);
+    const resolved = await t.api(`/api/0/issues/${issueId}/`, { method: "PUT", body: JSON.stringify({ status: "resolved", statusDetails: { inRelease: "shop@2.1.0" } }) });
     expect(resolved.status, JSON.stringify(resolved.body)).toBe(200);
     await send(release("shop@2.0.0")); // an old deployment still failing: not a regression
     await settle();
