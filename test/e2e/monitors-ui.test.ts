@@ -37,6 +37,7 @@ describe("monitors UI in a real browser", () => {
       offsetMs += 60_000;
       await t.server.monitorClock.runOnce();
     }
+    expect((await checkIn("ghost-job", "?status=ok")).status).toBe(202);
     browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   });
@@ -56,6 +57,10 @@ describe("monitors UI in a real browser", () => {
     const drain = page.locator('tr[data-monitor="queue-drain"]');
     expect(await drain.locator(".monitor-status").textContent()).toBe("failing");
     await drain.locator('.checkin-tick[data-status="missed"]').waitFor();
+    // a check-in for a slug with no monitor and no schedule is shown, not dropped
+    const unknown = page.locator('.monitor-errors tr[data-error-type="monitor_not_found"]');
+    await unknown.waitFor();
+    expect(await unknown.textContent()).toContain("ghost-job");
     await page.screenshot({ path: `${SHOTS}/monitors.png`, fullPage: true });
   });
 

@@ -10,6 +10,7 @@ import { navigate } from "../hooks/use-location.ts";
 import { monitorHealth } from "../lib/monitors.ts";
 import { issuePath, monitorPath, monitorsPath } from "../lib/routes.ts";
 import { MonitorSetup } from "./MonitorSetup.tsx";
+import { MonitorErrors } from "./MonitorErrors.tsx";
 import "../monitors.css";
 
 /** Cron monitors of one project (or all): status per environment, schedule in words, next expected run, recent check-ins. */
@@ -45,6 +46,7 @@ export function Monitors(props: { org: string; project?: string | undefined }) {
           </table>
         </div>
       )}
+      {(props.project ? [props.project] : (projects.data ?? []).map((p) => p.slug)).map((slug) => <MonitorErrors key={slug} org={props.org} project={slug} />)}
       {setupProject && <MonitorSetup org={props.org} project={setupProject} slug="my-job" />}
     </section>
   );
