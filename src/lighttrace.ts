@@ -78,6 +78,7 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
   const alertEmail = createEmailChannel(config);
   const alerts = new AlertDispatcher({ store, config, logger, clock, email: alertEmail, baseUrl: () => config.baseUrl || publicUrl });
   const limitEnforcer = new LimitEnforcer({ config, store, logger, now: () => clock.now(), ...(retentionQueries ? { retentionQueries } : {}), ...(cluster.minuteCounts ? { minuteCounts: cluster.minuteCounts } : {}) });
+  const ownershipTasks = new Set<Promise<void>>();
   const queue = new IngestQueue(store, {
     maxQueuedEvents: config.maxQueuedEvents,
     maxQueuedBytes: config.maxQueuedBytes,
@@ -92,7 +93,10 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
       for (const o of outcomes) {
         if (o.isNewIssue) {
           logger.info("new issue", { issueId: o.issueId, eventId: o.eventId });
-          void applyOwnershipToNewIssue({ store, logger, nowSec: () => clock.now() / 1000 }, o.issueId, o.eventId);
+          // after the commit (the event is acknowledged either way); shutdown waits for it before closing the store
+          const owning = applyOwnershipToNewIssue({ store, logger, nowSec: () => clock.now() / 1000 }, o.issueId, o.eventId);
+          ownershipTasks.add(owning);
+          void owning.finally(() => ownershipTasks.delete(owning));
         }
         else if (o.isRegression) logger.info("issue regressed", { issueId: o.issueId, eventId: o.eventId });
       }
@@ -202,6 +206,7 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
       });
       await monitorClock.stop();
       await queue.drain();
+      await Promise.all(ownershipTasks);
       await pool.close();
       await cluster.close();
       await alerts.stop();
