@@ -30,6 +30,9 @@ export async function openStore(config: Config, opts: { purpose: "serve" | "cli"
       // a CLI command runs one statement at a time
       maxConnections: opts.purpose === "serve" ? config.databaseMaxConnections : 2,
       applicationName: `lighttrace ${opts.purpose}`,
+      // the same span cap and age as on SQLite (the PostgreSQL default cap applied and spans never aged)
+      maxStoredTraceSpans: config.maxStoredTraceSpans,
+      maxTraceAgeDays: config.maxEventAgeDays,
       clock: opts.clock,
       ...(opts.logger ? { logger: opts.logger } : {}),
     });
