@@ -16,7 +16,7 @@ export function Releases(props: { org: string; project?: string | undefined }) {
     <section class="releases-page">
       <div class="page-title">
         <h1>Releases</h1>
-        <label class="inline-label">ApiProject{" "}
+        <label class="inline-label">Project{" "}
           <select value={props.project ?? ""} onChange={(e) => navigate(releasesPath(e.currentTarget.value || undefined))}>
             <option value="">All projects</option>
             {(projects.data ?? []).map((p) => <option key={p.id} value={p.slug}>{p.slug}</option>)}
