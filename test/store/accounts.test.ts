@@ -1,19 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Store } from "../../src/store/types.ts";
-import { STORE_BACKENDS, type TestDatabase } from "./backends.ts";
+import { freshDatabasePerTest, STORE_BACKENDS, type TestDatabase } from "./backends.ts";
 import { commitOne, committerFor, job, newProject, rawEvent } from "./_ingest.ts";
 
 const NOW_SEC = 1_795_850_000;
 
 /** Conformance: revoking API tokens, deleting users, ending their logins, pruning expired logins (every backend). */
 describe.each(STORE_BACKENDS)("tokens, users and logins ($name)", (backend) => {
-  let database: TestDatabase;
-  let store: Store;
-  beforeEach(async () => {
-    database = await backend.create();
-    store = await database.open();
-  });
-  afterEach(() => database.destroy());
+  let database!: TestDatabase;
+  let store!: Store;
+  freshDatabasePerTest(backend, async (created) => { database = created; store = await created.open(); });
 
   it("revokes one API token by id", async () => {
     const kept = await store.createApiToken({ name: "ci", tokenHash: "a".repeat(64), tokenHint: "…aaaaaa", scopes: ["org:read"] });

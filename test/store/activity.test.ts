@@ -1,20 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { AssigneeCondition, NewActivity } from "../../src/store/model/activity.ts";
 import type { IssueFilter, Store } from "../../src/store/types.ts";
 import { committerFor, commitOne, job, newProject, NOW_MS, rawEvent } from "./_ingest.ts";
-import { STORE_BACKENDS, type TestDatabase } from "./backends.ts";
+import { freshDatabasePerTest, STORE_BACKENDS, type TestDatabase } from "./backends.ts";
 
 const NOW_SEC = NOW_MS / 1000;
 
 /** Conformance: teams, assignees, the activity log and assignee search (every backend). */
 describe.each(STORE_BACKENDS)("teams, assignment and activity ($name)", (backend) => {
-  let database: TestDatabase;
-  let store: Store;
-  beforeEach(async () => {
-    database = await backend.create();
-    store = await database.open();
-  });
-  afterEach(() => database.destroy());
+  let database!: TestDatabase;
+  let store!: Store;
+  freshDatabasePerTest(backend, async (created) => { database = created; store = await created.open(); });
 
   const newIssue = async (projectId: number, site: string) => (await commitOne(committerFor(store), await job(store, projectId, [rawEvent(site)]))).issueId;
   const activity = (issueId: number, projectId: number, extra: Partial<NewActivity> = {}): NewActivity =>
@@ -126,13 +122,9 @@ describe.each(STORE_BACKENDS)("teams, assignment and activity ($name)", (backend
 
 /** Conformance: ownership rules per project and issue owners (every backend). */
 describe.each(STORE_BACKENDS)("ownership ($name)", (backend) => {
-  let database: TestDatabase;
-  let store: Store;
-  beforeEach(async () => {
-    database = await backend.create();
-    store = await database.open();
-  });
-  afterEach(() => database.destroy());
+  let database!: TestDatabase;
+  let store!: Store;
+  freshDatabasePerTest(backend, async (created) => { database = created; store = await created.open(); });
 
   it("keeps a project's rules and switches, and each issue's owners, searchable", async () => {
     const projectId = await newProject(store);
@@ -163,13 +155,9 @@ describe.each(STORE_BACKENDS)("ownership ($name)", (backend) => {
 
 /** Conformance: user feedback (every backend). */
 describe.each(STORE_BACKENDS)("user feedback ($name)", (backend) => {
-  let database: TestDatabase;
-  let store: Store;
-  beforeEach(async () => {
-    database = await backend.create();
-    store = await database.open();
-  });
-  afterEach(() => database.destroy());
+  let database!: TestDatabase;
+  let store!: Store;
+  freshDatabasePerTest(backend, async (created) => { database = created; store = await created.open(); });
 
   it("keeps feedback once per id, attached or not, newest first, counted per issue", async () => {
     const projectId = await newProject(store);

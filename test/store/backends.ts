@@ -1,3 +1,4 @@
+import { afterEach, beforeEach } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -35,6 +36,22 @@ export interface TestDatabase {
   freeStorage(store: Store): Promise<void>;
   /** closes every store opened and removes the database */
   destroy(): Promise<void>;
+}
+
+/**
+ * A fresh database of `backend` for every test of the enclosing describe, handed to `onCreated`
+ * (which opens the stores it needs) and destroyed after the test, failed or not.
+ */
+export function freshDatabasePerTest(backend: StoreBackend, onCreated: (database: TestDatabase) => Promise<void>): void {
+  let database: TestDatabase | undefined;
+  beforeEach(async () => {
+    database = await backend.create();
+    await onCreated(database);
+  });
+  afterEach(async () => {
+    await database?.destroy();
+    database = undefined;
+  });
 }
 
 const sqlite: StoreBackend = {

@@ -1,17 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Store } from "../../src/store/types.ts";
 import { commitOne, committerFor, job, newProject, rawEvent } from "./_ingest.ts";
-import { STORE_BACKENDS, type TestDatabase } from "./backends.ts";
+import { freshDatabasePerTest, STORE_BACKENDS } from "./backends.ts";
 
 /** Conformance: cached Explain results per issue and event (every backend). */
 describe.each(STORE_BACKENDS)("explanations ($name)", (backend) => {
-  let database: TestDatabase;
-  let store: Store;
-  beforeEach(async () => {
-    database = await backend.create();
-    store = await database.open();
-  });
-  afterEach(() => database.destroy());
+  let store!: Store;
+  freshDatabasePerTest(backend, async (database) => { store = await database.open(); });
 
   it("keeps one result per issue and event, replaced when regenerated", async () => {
     const projectId = await newProject(store);

@@ -1,17 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Store } from "../../src/store/types.ts";
 import { committerFor, commitOne, job, newProject, NOW_MS, rawEvent, withFallback } from "./_ingest.ts";
-import { STORE_BACKENDS, type TestDatabase } from "./backends.ts";
+import { freshDatabasePerTest, STORE_BACKENDS } from "./backends.ts";
 
 /** Conformance: a project's grouping settings and the keys that lead to an issue (every backend). */
 describe.each(STORE_BACKENDS)("grouping settings and issue keys ($name)", (backend) => {
-  let database: TestDatabase;
-  let store: Store;
-  beforeEach(async () => {
-    database = await backend.create();
-    store = await database.open();
-  });
-  afterEach(() => database.destroy());
+  let store!: Store;
+  freshDatabasePerTest(backend, async (database) => { store = await database.open(); });
 
   it("stores a project's stack-trace rules with the earlier texts, replacing them as a whole", async () => {
     const projectId = await newProject(store);

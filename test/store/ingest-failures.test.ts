@@ -1,20 +1,16 @@
 import { randomBytes } from "node:crypto";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { usageMonth } from "../../src/process/quota.ts";
 import { StorageFullError } from "../../src/store/errors.ts";
 import type { Store } from "../../src/store/types.ts";
 import { committerFor, commit, commitOne, job, newProject, rawEvent } from "./_ingest.ts";
-import { STORE_BACKENDS, type TestDatabase } from "./backends.ts";
+import { freshDatabasePerTest, STORE_BACKENDS, type TestDatabase } from "./backends.ts";
 
 /** Conformance: failures stay where they belong (every backend). */
 describe.each(STORE_BACKENDS)("ingest failures ($name)", (backend) => {
-  let database: TestDatabase;
-  let store: Store;
-  beforeEach(async () => {
-    database = await backend.create();
-    store = await database.open();
-  });
-  afterEach(() => database.destroy());
+  let database!: TestDatabase;
+  let store!: Store;
+  freshDatabasePerTest(backend, async (created) => { database = created; store = await created.open(); });
 
   it("fails one bad job alone: the rest of its batch is committed", async () => {
     const projectId = await newProject(store);

@@ -1,19 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { usageMonth } from "../../src/process/quota.ts";
 import type { IngestJob } from "../../src/process/types.ts";
 import type { Store } from "../../src/store/types.ts";
 import { committerFor, commit, commitOne, eventId, job, newProject, NOW_MS, rawEvent, withFallback } from "./_ingest.ts";
-import { STORE_BACKENDS, type TestDatabase } from "./backends.ts";
+import { freshDatabasePerTest, STORE_BACKENDS } from "./backends.ts";
 
 /** Conformance: what ingest writes through the store, and the reads it plans with (every backend). */
 describe.each(STORE_BACKENDS)("ingest write path ($name)", (backend) => {
-  let database: TestDatabase;
-  let store: Store;
-  beforeEach(async () => {
-    database = await backend.create();
-    store = await database.open();
-  });
-  afterEach(() => database.destroy());
+  let store!: Store;
+  freshDatabasePerTest(backend, async (database) => { store = await database.open(); });
 
   it("stores an event once per project and event id: resent, or twice in one batch", async () => {
     const projectId = await newProject(store);

@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { IssueFilter, Store } from "../../src/store/types.ts";
 import { commit, committerFor, job, newProject, NOW_MS, rawEvent } from "./_ingest.ts";
-import { STORE_BACKENDS, type TestDatabase } from "./backends.ts";
+import { freshDatabasePerTest, STORE_BACKENDS } from "./backends.ts";
 
 /**
  * Conformance: an issue list's tag conditions. `*` is Sentry's only wildcard; `?`, `[…]`, `%` and
@@ -9,13 +9,8 @@ import { STORE_BACKENDS, type TestDatabase } from "./backends.ts";
  * wildcards, LIKE treats `%` and `_` so).
  */
 describe.each(STORE_BACKENDS)("issue list tag search ($name)", (backend) => {
-  let database: TestDatabase;
-  let store: Store;
-  beforeEach(async () => {
-    database = await backend.create();
-    store = await database.open();
-  });
-  afterEach(() => database.destroy());
+  let store!: Store;
+  freshDatabasePerTest(backend, async (database) => { store = await database.open(); });
 
   it("matches ?, [...], % and _ literally, with and without *", async () => {
     const projectId = await newProject(store);

@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Store } from "../../src/store/types.ts";
 import { commitOne, committerFor, job, newProject, rawEvent } from "./_ingest.ts";
-import { STORE_BACKENDS, type TestDatabase } from "./backends.ts";
+import { freshDatabasePerTest, STORE_BACKENDS } from "./backends.ts";
 
 /**
  * Conformance: text an SDK sends with U+0000 in it (a C string's terminator in a message, a tag)
@@ -9,13 +9,8 @@ import { STORE_BACKENDS, type TestDatabase } from "./backends.ts";
  * stores U+FFFD in its place (the payload, bytea, keeps it on both).
  */
 describe.each(STORE_BACKENDS)("U+0000 in event text ($name)", (backend) => {
-  let database: TestDatabase;
-  let store: Store;
-  beforeEach(async () => {
-    database = await backend.create();
-    store = await database.open();
-  });
-  afterEach(() => database.destroy());
+  let store!: Store;
+  freshDatabasePerTest(backend, async (database) => { store = await database.open(); });
 
   it("stores an event whose title, culprit, tags and release carry U+0000, and finds it by them", async () => {
     const projectId = await newProject(store);

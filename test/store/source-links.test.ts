@@ -1,17 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Store } from "../../src/store/types.ts";
 import { newProject } from "./_ingest.ts";
-import { STORE_BACKENDS, type TestDatabase } from "./backends.ts";
+import { freshDatabasePerTest, STORE_BACKENDS } from "./backends.ts";
 
 /** Conformance: where each project's code lives and how stack paths map to it (every backend). */
 describe.each(STORE_BACKENDS)("source links ($name)", (backend) => {
-  let database: TestDatabase;
-  let store: Store;
-  beforeEach(async () => {
-    database = await backend.create();
-    store = await database.open();
-  });
-  afterEach(() => database.destroy());
+  let store!: Store;
+  freshDatabasePerTest(backend, async (database) => { store = await database.open(); });
 
   const link = (repository: string) => ({
     repository, repositoryUrl: `https://github.com/${repository}`, urlTemplate: "", stackRoot: "webpack://shop/", sourceRoot: "packages/web/",
