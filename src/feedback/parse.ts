@@ -1,23 +1,13 @@
 import { normalizeEventId } from "../events/values.ts";
 import { InvalidInputError } from "../errors.ts";
+import type { NewFeedback } from "../store/model/feedback.ts";
 
 /** characters; Sentry caps a feedback message and a user report's comments at this length */
 export const MAX_FEEDBACK_CHARS = 4096;
 
-/** User feedback as LightTrace keeps it, from a `feedback` item or a legacy `user_report` item. */
-export interface ParsedFeedback {
-  /** the feedback's own id (a `feedback` event's event_id; a user report's event id) */
-  eventId: string;
-  /** the error event it is about, if any */
-  associatedEventId: string | null;
-  name: string | null;
-  email: string | null;
-  comments: string;
-  url: string | null;
-  source: "feedback" | "user_report";
-  /** seconds since epoch */
-  createdAtSec: number;
-}
+/** User feedback as LightTrace keeps it, from a `feedback` item or a legacy `user_report` item,
+ * before it is tied to a project and an issue (the stored shape, src/store/model/feedback.ts). */
+export type ParsedFeedback = Omit<NewFeedback, "projectId" | "issueId">;
 
 /** Feedback that breaks the protocol (answered 400 naming the field). */
 export class InvalidFeedbackError extends InvalidInputError {

@@ -1,5 +1,5 @@
 /**
- * The triage rule, in one place for both the SQL sort and the per-issue flag:
+ * The triage rule, in one place for the write path (`issues.hot_until`) and the per-issue flag:
  *
  * - **last hour** = the current clock hour's count plus the previous hour's count weighted by the
  *   part of it that is still within the last 60 minutes (hourly buckets are all we keep);
@@ -43,36 +43,6 @@ export function computeSpike(buckets: { hour: number; count: number }[], nowMs: 
 
 export function isSpikingRate(lastHour: number, baselinePerHour: number): boolean {
   return lastHour >= SPIKE_MIN_EVENTS && lastHour >= SPIKE_FACTOR * baselinePerHour;
-}
-
-/**
- * SQL for the same rule: a CTE `recent(issue_id, last_hour, baseline)` over the hour index (only
- * the last ~26 hours are read) and the `hot` expression over `issues i LEFT JOIN recent r`.
- * Parameters are named: @currentHour, @previousWeight, @baselineFromHour, @newSince, @regressedSince.
- */
-export const RECENT_RATE_CTE = `recent AS (
-  SELECT issue_id,
-    sum(CASE WHEN hour = @currentHour THEN event_count WHEN hour = @currentHour - 1 THEN event_count * @previousWeight ELSE 0 END) AS last_hour,
-    sum(CASE WHEN hour < @currentHour - 1 THEN event_count ELSE 0 END) / ${BASELINE_HOURS}.0 AS baseline
-  FROM issue_hourly_counts INDEXED BY issue_hourly_counts_by_hour
-  WHERE hour >= @baselineFromHour AND hour <= @currentHour GROUP BY issue_id
-)`;
-
-export const HOT_SQL = `(i.first_seen >= @newSince
-  OR (i.status = 'unresolved' AND i.substatus = 'regressed' AND i.regressed_at >= @regressedSince)
-  OR (coalesce(r.last_hour, 0) >= ${SPIKE_MIN_EVENTS} AND r.last_hour >= ${SPIKE_FACTOR} * r.baseline))`;
-
-/** Named parameters for RECENT_RATE_CTE and HOT_SQL at `nowMs`. */
-export function triageParams(nowMs: number): Record<string, number> {
-  const w = spikeWindow(nowMs);
-  const nowSeconds = nowMs / 1000;
-  return {
-    currentHour: w.currentHour,
-    previousWeight: w.previousWeight,
-    baselineFromHour: w.baselineFromHour,
-    newSince: nowSeconds - NEW_ISSUE_WINDOW_SECONDS,
-    regressedSince: nowSeconds - REGRESSED_WINDOW_SECONDS,
-  };
 }
 
 /**

@@ -3,13 +3,16 @@
 export interface NewFeedback {
   projectId: number;
   issueId: number | null;
+  /** the feedback's own id (a `feedback` event's event_id; a user report's event id) */
   eventId: string;
+  /** the error event it is about, if any */
   associatedEventId: string | null;
   name: string | null;
   email: string | null;
   comments: string;
   url: string | null;
   source: "feedback" | "user_report";
+  /** seconds since epoch */
   createdAtSec: number;
 }
 
