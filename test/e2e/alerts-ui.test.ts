@@ -43,7 +43,7 @@ describe("alerts page in a real browser", () => {
     await page.waitForURL(`${t.url}/projects/my-project/alerts/`);
     const defaultRule = page.locator('[data-rule="New issues and regressions"]');
     await defaultRule.getByText("On new issue, regression").waitFor();
-    expect(await defaultRule.textContent()).toContain("Email the admins");
+    expect(await defaultRule.textContent()).toContain("Email the issue's owners, else the admins");
 
     // 1. a new rule through the form; a bad tag first gets the API's words
     const form = page.getByRole("form", { name: "New alert rule" });

@@ -43,7 +43,7 @@ describe("grouping in the web UI", () => {
     await page.getByText('invalid stack-trace rule on line 2 ("stack.funktion:render -group"): unknown matcher "stack.funktion"').waitFor();
     await textarea.fill("stack.module:com.acme.** +app\nstack.function:render -group");
     await page.getByRole("button", { name: "Save rules" }).click();
-    await page.getByRole("status").waitFor();
+    await page.getByRole("status").filter({ hasText: "Saved; new events use them" }).waitFor();
     expect((await t.api("/api/0/projects/lighttrace/my-project/grouping-rules/")).body.stackRules).toBe("stack.module:com.acme.** +app\nstack.function:render -group");
     await page.getByText("Built-in rules (lt-v2), applied first").click();
     expect(await page.locator(".builtin-rules").textContent()).toContain("stack.abs_path:**/vendor/** -app");

@@ -15,20 +15,22 @@ const EXAMPLE = "# our code, which the SDK does not mark in-app\nstack.module:co
 export function ProjectGroupingRules(props: { org: string; slug: string }) {
   const path = `/api/0/projects/${encodeURIComponent(props.org)}/${encodeURIComponent(props.slug)}/grouping-rules/`;
   const rules = useApi<ApiGroupingRules>(path);
+  // kept here: a save reloads the rules, which makes a new form (its key is the rules' update time)
+  const [saved, setSaved] = useState(false);
   return (
     <div class="panel grouping-rules">
       <h2>Grouping rules</h2>
       {rules.error !== undefined && <ErrorBox title="Could not load the grouping rules" message={describeError(rules.error)} onRetry={rules.reload} />}
-      {rules.data && <RulesForm key={rules.data.updatedAt ?? "none"} path={path} rules={rules.data} onSaved={rules.reload} />}
+      {rules.data && <RulesForm key={rules.data.updatedAt ?? "none"} path={path} rules={rules.data} saved={saved} setSaved={setSaved} onSaved={rules.reload} />}
     </div>
   );
 }
 
 // --- Internal ---
 
-function RulesForm(props: { path: string; rules: ApiGroupingRules; onSaved: () => void }) {
+function RulesForm(props: { path: string; rules: ApiGroupingRules; saved: boolean; setSaved: (saved: boolean) => void; onSaved: () => void }) {
   const [text, setText] = useState(props.rules.stackRules);
-  const [saved, setSaved] = useState(false);
+  const { saved, setSaved } = props;
   const { busy, error, onSubmit } = useFormSubmit();
   const save = onSubmit(async () => {
     setSaved(false);
