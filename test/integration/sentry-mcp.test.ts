@@ -166,6 +166,17 @@ describe("the Sentry MCP server against LightTrace", () => {
     expect(detail).toContain(rule.name);
   });
 
+  it("update_issue assigns an issue to a team with a reason posted as a note, shown by get_issue_details", async () => {
+    expect((await t.api("/api/0/organizations/lighttrace/teams/", { method: "POST", body: JSON.stringify({ slug: "payments" }) })).status).toBe(201);
+    expect(await ok("update_issue", { ...org, issueId: slow.shortId, assignedTo: "team:payments", reason: "payments owns the checkout flow" })).toContain("payments");
+    // the reason is posted as a note (Sentry's /notes/) and shows in the activity
+    const notes = (await t.api(`/api/0/issues/${slow.id}/comments/`)).body;
+    expect(notes.map((n: { data: { text: string } }) => n.data.text)).toContain("payments owns the checkout flow");
+    expect((await t.api(`/api/0/issues/${slow.id}/`)).body.assignedTo).toMatchObject({ type: "team", name: "payments" });
+    expect(await ok("get_issue_details", { ...org, issueId: slow.shortId })).toContain("payments");
+    expect((await t.api(`/api/0/issues/${slow.id}/`, { method: "PUT", body: JSON.stringify({ assignedTo: null }) })).body.assignedTo).toBeNull();
+  });
+
   it("update_issue resolves and ignores by short id", async () => {
     await ok("update_issue", { ...org, issueId: slow.shortId, status: "resolved" });
     expect((await t.api(`/api/0/issues/${slow.id}/`)).body.status).toBe("resolved");
