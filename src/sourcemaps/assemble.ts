@@ -65,7 +65,7 @@ export class ArtifactAssembler {
     try {
       const stored = await this.build(req);
       this.inFlight.delete(key);
-      this.logger.info("artifact bundle stored", { checksum: req.checksum, files: stored.fileCount, release: req.release });
+      if (stored) this.logger.info("artifact bundle stored", { checksum: req.checksum, files: stored.fileCount, release: req.release });
       return _result("ok");
     } catch (err) {
       if (!(err instanceof BundleError)) this.logger.error("artifact bundle assembly failed", { checksum: req.checksum, error: err });
@@ -77,9 +77,17 @@ export class ArtifactAssembler {
 
   // --- Internal ---
 
+  /** The stored bundle, or null when another node assembled the same checksum meanwhile. */
   private async build(req: AssembleRequest) {
     const chunks = await this.store.readUploadChunks(req.chunks);
-    if (!chunks) throw new BundleError("a chunk disappeared during assembly; upload again");
+    if (!chunks) {
+      // Assembly consumes the chunks. On several nodes sentry-cli's poll can reach another node while the
+      // first one commits the same bundle: then the bundle exists and this answer is `ok`, not an error.
+      const assembledElsewhere = await this.store.findArtifactBundle(req.organizationId, req.checksum);
+      if (!assembledElsewhere) throw new BundleError("a chunk disappeared during assembly; upload again");
+      await this.store.linkArtifactBundle(assembledElsewhere.id, req.projectIds);
+      return null;
+    }
     const size = chunks.reduce((n, c) => n + c.length, 0);
     if (size > UPLOAD_LIMITS.maxFileSize) throw new BundleError(`the bundle is ${size} bytes; at most ${UPLOAD_LIMITS.maxFileSize} are accepted`);
     const data = Buffer.concat(chunks, size);

@@ -3,6 +3,9 @@ import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../_helpers/server.ts";
 import { buildArtifactBundle, writeZip } from "../../src/sourcemaps/bundle-writer.ts";
+import { ArtifactAssembler } from "../../src/sourcemaps/assemble.ts";
+import { silentLogger } from "../../src/logger.ts";
+import type { Store } from "../../src/store/types.ts";
 
 const sha1 = (data: Buffer) => createHash("sha1").update(data).digest("hex");
 const MAP = Buffer.from(JSON.stringify({ version: 3, sources: ["../src/a.ts"], sourcesContent: ["export const a = 1;\n"], names: [], mappings: "AAAA" }));
@@ -116,6 +119,32 @@ describe("source-map uploads: chunks and assembly", () => {
     const res = await assemble({ checksum: sha1(zip), chunks: [sha1(zip)] });
     expect(res.body.state).toBe("error");
     expect(res.body.detail).toMatch(/^the bundle is not a valid ZIP archive: entry manifest\.json does not inflate/);
+  });
+
+  it("answers ok when another node assembled the same bundle between its chunk check and its read", async () => {
+    // Two assemblers on one database are two nodes. Node B's read of the chunks is made to happen just
+    // after node A committed the bundle (which consumes the chunks): the poll on B must say ok.
+    const bundle = bundleOf([{ url: "~/race.js.map", type: "source_map", content: MAP }]);
+    await postChunks([{ filename: sha1(bundle), data: bundle }]);
+    const store = t.server.store;
+    const request = { organizationId: t.server.bootstrap.organization.id, checksum: sha1(bundle), chunks: [sha1(bundle)], projectIds: [t.projectId], release: null, dist: null };
+    const nodeA = new ArtifactAssembler({ store, logger: silentLogger, now: () => Date.now() });
+    let nodeAResult: unknown;
+    const storeOfNodeB = new Proxy(store, {
+      get(target, name, receiver) {
+        if (name !== "readUploadChunks") return Reflect.get(target, name, receiver);
+        return async (checksums: string[]) => {
+          nodeAResult = await nodeA.assemble(request);
+          return target.readUploadChunks(checksums);
+        };
+      },
+    }) as Store;
+    const nodeB = new ArtifactAssembler({ store: storeOfNodeB, logger: silentLogger, now: () => Date.now() });
+    expect(await nodeB.assemble(request)).toEqual({ state: "ok", missingChunks: [], detail: null });
+    expect(nodeAResult).toEqual({ state: "ok", missingChunks: [], detail: null });
+    expect(await store.readUploadChunks(request.chunks)).toBeUndefined();
+    const bundles = (await t.api("/api/0/projects/lighttrace/my-project/files/artifact-bundles/")).body as { checksum: string }[];
+    expect(bundles.filter((b) => b.checksum === request.checksum)).toHaveLength(1);
   });
 
   it("validates the assemble request", async () => {
