@@ -3,6 +3,7 @@
 // build.mjs (dist/lighttrace.mjs) and scripts/build-binary.mjs (the standalone executable).
 import { build } from "esbuild";
 import { fileURLToPath } from "node:url";
+import { asciiSource } from "./ascii-source.mjs";
 
 const WORKERS = {
   // WAL checkpoints on their own connection (src/store/sqlite/checkpointer.ts), better-sqlite3's JS included
@@ -29,7 +30,8 @@ export async function workerSourceDefines(target) {
       // better-sqlite3's loader require()s a computed .node path; the workers are handed the addon
       logOverride: { "unsupported-require-call": "silent" },
     });
-    defines[name] = JSON.stringify(out.outputFiles[0].text);
+    // ASCII-only, so each worker's copy of its source is a one-byte string (./ascii-source.mjs)
+    defines[name] = JSON.stringify(asciiSource(out.outputFiles[0].text, entry));
   }
   return defines;
 }

@@ -52,6 +52,8 @@ export interface RunningServer {
   monitorClock: MonitorClock;
   /** where the data lives, safe to print (a PostgreSQL URL without its password) */
   location: string;
+  /** settles once the web API has loaded (or failed to), the last step of start-up */
+  webApiLoaded: Promise<void>;
   /** ingest worker threads running now (they start on demand and stop when idle) */
   ingestWorkers(): number;
   /** Stops accepting, finishes in-flight requests, commits the queue, closes the database. */
@@ -224,5 +226,6 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
     })();
     return closing;
   };
-  return { port, url: publicUrl, store, bootstrap, alerts, cluster, monitorClock, location: opened.location, ingestWorkers: () => pool.running, close };
+  return { port, url: publicUrl, store, bootstrap, alerts, cluster, monitorClock, location: opened.location,
+    webApiLoaded: apiHandler.then(() => undefined, () => undefined), ingestWorkers: () => pool.running, close };
 }

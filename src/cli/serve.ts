@@ -6,6 +6,7 @@ import { formatDsn } from "../bootstrap.ts";
 import { fail } from "./output.ts";
 import { autoSignInDisabledReason } from "../api/auto-sign-in.ts";
 import { restartWithServerFlags } from "../runtime/server-flags.ts";
+import { releaseStartupMemory } from "../runtime/release-startup-memory.ts";
 
 export interface ServeFlags {
   host?: string;
@@ -70,4 +71,12 @@ export async function runServe(flags: ServeFlags): Promise<void> {
     banner.push(`Created project "${project.slug}". Point an SDK at it with this DSN:`, `  ${formatDsn(server.url, key)}`);
   }
   process.stdout.write(banner.join("\n") + "\n");
+  // start-up's garbage back to the system once the last of it (the web API) has loaded
+  void server.webApiLoaded.then(() => setTimeout(() => {
+    const pauseMs = releaseStartupMemory();
+    if (pauseMs !== undefined) logger.debug("start-up garbage collected", { pauseMs: Math.round(pauseMs) });
+  }, STARTUP_SETTLE_MS).unref());
 }
+
+/** after the web API loads: the first requests (often the UI's) are served before the one GC pause */
+const STARTUP_SETTLE_MS = 500;
