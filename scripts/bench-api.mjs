@@ -10,8 +10,11 @@
 // and p95 of BENCH_RUNS requests each after a warm-up.
 //
 // Env: BENCH_ISSUES (1000000), BENCH_EVENTS (10 × issues), BENCH_RUNS (25), BENCH_BACKENDS
-// ("sqlite,postgres"), BENCH_KEEP=1 keeps the data directories.
-import { mkdtempSync, rmSync } from "node:fs";
+// ("sqlite,postgres"), BENCH_KEEP=1 keeps the data directories. BENCH_DATA_DIR=<dir> keeps each
+// backend's seeded data in <dir>/sqlite and <dir>/postgres and, when a seed finished there before
+// (its seed.json), times that data again instead of seeding (migrations added since run on open;
+// the clock is the seed's, so the hot issues are the same).
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -34,7 +37,7 @@ const WARMUP = 3;
 const EVENT_ISSUES = Math.min(20_000, ISSUES);
 const LIST_TARGET_MS = 50;
 const DETAIL_TARGET_MS = 10;
-const NOW_SEC = Math.floor(Date.now() / 1000);
+const DATA_DIR = process.env.BENCH_DATA_DIR;
 
 const results = new Map(); // case name → { backend → { p50, p95 } }
 const order = [];
@@ -43,8 +46,12 @@ for (const backend of BACKENDS) {
   if (!run) throw new Error(`unknown backend "${backend}" (sqlite, postgres)`);
   try {
     const t0 = performance.now();
-    const seeded = await seed(run);
-    console.log(`${backend}: seeded ${ISSUES.toLocaleString("en")} issues, ${seeded.events.toLocaleString("en")} events' counters `
+    const seedFile = DATA_DIR ? join(DATA_DIR, backend, "seed.json") : undefined;
+    const reused = seedFile && existsSync(seedFile);
+    const seeded = reused ? JSON.parse(readFileSync(seedFile, "utf8")) : await seed(run, Math.floor(Date.now() / 1000));
+    if (seedFile && !reused) writeFileSync(seedFile, JSON.stringify(seeded));
+    if (!reused) await run.analyze();
+    console.log(`${backend}: ${reused ? `reused the data seeded in ${seedFile} (now = ${new Date(seeded.nowSec * 1000).toISOString()}):` : "seeded"} ${ISSUES.toLocaleString("en")} issues, ${seeded.events.toLocaleString("en")} events' counters `
       + `(${seeded.hourlyRows.toLocaleString("en")} hourly rows, ${seeded.tagRows.toLocaleString("en")} tag values), `
       + `${EVENT_ISSUES.toLocaleString("en")} stored events in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
     for (const [name, timing] of await timeCases(run, seeded)) {
@@ -61,10 +68,10 @@ report();
 
 async function timeCases(run, seeded) {
   const app = createApiApp({
-    config: loadConfig({}), store: run.store, clock: { now: () => NOW_SEC * 1000 }, logger: silentLogger,
+    config: loadConfig({}), store: run.store, clock: { now: () => seeded.nowSec * 1000 }, logger: silentLogger,
     publicUrl: () => "http://127.0.0.1:8000",
   });
-  const principal = { kind: "token", token: { id: 0, name: "bench", tokenHint: "", scopes: [...SCOPES_BY_LEVEL.read], createdAtSec: NOW_SEC, lastUsedAtSec: null } };
+  const principal = { kind: "token", token: { id: 0, name: "bench", tokenHint: "", scopes: [...SCOPES_BY_LEVEL.read], createdAtSec: seeded.nowSec, lastUsedAtSec: null } };
   const get = async (path) => {
     const res = await app.request(`http://127.0.0.1:8000${path}`, { headers: { accept: "application/json" } }, { inProcessPrincipal: principal });
     const text = await res.text();
@@ -159,7 +166,8 @@ function report() {
 // --- the backends ---
 
 async function openSqlite() {
-  const dir = mkdtempSync(join(tmpdir(), "lighttrace-bench-api-"));
+  const dir = DATA_DIR ? join(DATA_DIR, "sqlite") : mkdtempSync(join(tmpdir(), "lighttrace-bench-api-"));
+  mkdirSync(dir, { recursive: true });
   const db = openDb(dir, { synchronous: "normal" });
   const store = createSqliteStore(db);
   return {
@@ -176,14 +184,14 @@ async function openSqlite() {
     },
     async close() {
       await store.close();
-      if (process.env.BENCH_KEEP) console.log(`sqlite data kept in ${dir}`);
+      if (process.env.BENCH_KEEP || DATA_DIR) console.log(`sqlite data kept in ${dir}`);
       else rmSync(dir, { recursive: true, force: true });
     },
   };
 }
 
 async function openPostgres() {
-  const cluster = await startPostgresCluster({ settings: ["shared_buffers=256MB", "work_mem=16MB", "maintenance_work_mem=256MB", "max_wal_size=4GB", "synchronous_commit=off"] });
+  const cluster = await startPostgresCluster({ ...(DATA_DIR ? { dir: join(DATA_DIR, "postgres"), keep: true } : {}), settings: ["shared_buffers=256MB", "work_mem=16MB", "maintenance_work_mem=256MB", "max_wal_size=4GB", "synchronous_commit=off"] });
   const url = cluster.url("postgres");
   const store = await openPgStore(url, { maxConnections: 4, applicationName: "lighttrace-bench" });
   const pool = new pg.Pool({ host: cluster.dir, user: cluster.user, database: "postgres", max: 2 });
@@ -210,15 +218,16 @@ async function openPostgres() {
     async close() {
       await store.close();
       await pool.end();
-      if (process.env.BENCH_KEEP) console.log(`postgres data kept in ${cluster.dir}`);
+      if (process.env.BENCH_KEEP && !DATA_DIR) console.log(`postgres data kept in ${cluster.dir}`);
       else await cluster.stop();
+      if (DATA_DIR) console.log(`postgres data kept in ${cluster.dir}`);
     },
   };
 }
 
 // --- the data ---
 
-async function seed(run) {
+async function seed(run, nowSec) {
   const { store } = run;
   const orgRow = await store.ensureOrganization("lighttrace", "LightTrace");
   const projectIds = [];
@@ -228,7 +237,7 @@ async function seed(run) {
     "first_seen", "last_seen", "first_release", "last_release", "event_count", "user_count", "status_changed_at", "regressed_at", ...(withHotUntil ? ["hot_until"] : [])];
   let nextId = 1;
   const eventIssues = [];
-  const stats = await generateBenchData({ issueCount: ISSUES, eventCount: EVENTS, nowSec: NOW_SEC, projectIds }, async (chunk) => {
+  const stats = await generateBenchData({ issueCount: ISSUES, eventCount: EVENTS, nowSec, projectIds }, async (chunk) => {
     const ids = chunk.issues.map(() => nextId++);
     const hourlyByIssue = new Map();
     for (const h of chunk.hourly) (hourlyByIssue.get(h.issue) ?? hourlyByIssue.set(h.issue, []).get(h.issue)).push(h);
@@ -238,7 +247,7 @@ async function seed(run) {
         chunk.tags.map((t) => [ids[t.issue], t.key, t.value, t.count, t.firstSeen, t.lastSeen]));
       await run.insert("issues", issueColumns, chunk.issues.map((r, i) => [ids[i], r.projectId, r.shortId, r.title, r.culprit, r.type, r.level, "node", r.metadata,
         r.status, r.substatus, r.isUnhandled, r.firstSeen, r.lastSeen, r.firstRelease, r.lastRelease, r.eventCount, r.userCount, r.statusChangedAt, r.regressedAt,
-        ...(withHotUntil ? [seedHotUntil(r, hourlyByIssue.get(i) ?? [], NOW_SEC)] : [])]));
+        ...(withHotUntil ? [seedHotUntil(r, hourlyByIssue.get(i) ?? [], nowSec)] : [])]));
       await run.insert("groupings", ["project_id", "hash", "issue_id", "grouping_key", "mechanism", "created_at"],
         chunk.issues.map((r, i) => [r.projectId, r.hash, ids[i], r.groupingKey, "lt-v1", r.firstSeen]));
       await run.insert("issue_hourly_counts", ["issue_id", "hour", "event_count"], chunk.hourly.map((h) => [ids[h.issue], h.hour, h.count]));
@@ -255,6 +264,5 @@ async function seed(run) {
     }
     await run.insert("events", ["project_id", "issue_id", "event_id", "timestamp", "received_at", "level", "release", "environment", "user_key", "trace_id", "title", "data"], rows);
   }
-  await run.analyze();
-  return { ...stats, biggestIssueId: 1 };
+  return { ...stats, biggestIssueId: 1, nowSec };
 }

@@ -46,6 +46,8 @@ export async function findPostgresBinDir(): Promise<string | undefined> {
  */
 export async function startPostgresCluster(opts: {
   dir?: string; maxConnections?: number; /** fsync and full-page writes on, as an installation runs (benchmarks) */ durable?: boolean; settings?: string[];
+  /** a benchmark's kept data: start the data directory already in `dir` (initdb only when there is none), and `stop()` leaves it */
+  keep?: boolean;
 } = {}): Promise<PostgresCluster> {
   const binDir = await findPostgresBinDir();
   if (!binDir) {
@@ -65,7 +67,7 @@ export async function startPostgresCluster(opts: {
     run(asRoot ? "runuser" : join(binDir, cmd), asRoot ? ["-u", "nobody", "--", join(binDir, cmd), ...args] : args, { cwd: dir, maxBuffer: 1 << 20 });
   let started = false;
   try {
-    await exec("initdb", ["-D", data, "-U", user, "--auth=trust", "--no-sync", "--encoding=UTF8", "--locale=C.UTF-8"]);
+    if (!(opts.keep && existsSync(join(data, "PG_VERSION")))) await exec("initdb", ["-D", data, "-U", user, "--auth=trust", "--no-sync", "--encoding=UTF8", "--locale=C.UTF-8"]);
     const settings = [
       "-c listen_addresses=''", `-k ${dir}`, ...(opts.durable ? [] : ["-c fsync=off", "-c full_page_writes=off"]), `-c max_connections=${opts.maxConnections ?? 200}`,
       `-c shared_buffers=${opts.durable ? "128MB" : "32MB"}`, "-c unix_socket_permissions=0777", ...(opts.settings ?? []).map((setting) => `-c ${setting}`),
@@ -74,7 +76,7 @@ export async function startPostgresCluster(opts: {
     started = true;
   } catch (err) {
     if (started) await exec("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]).catch(() => undefined);
-    rmSync(dir, { recursive: true, force: true });
+    if (!opts.keep) rmSync(dir, { recursive: true, force: true });
     const e = err as { stderr?: string; message: string };
     throw new Error(`could not start a test PostgreSQL server: ${(e.stderr || e.message).trim()}`, { cause: err });
   }
@@ -86,7 +88,7 @@ export async function startPostgresCluster(opts: {
     stop: () => (stopped ??= (async () => {
       await exec("pg_ctl", ["-D", data, "-m", "fast", "-w", "-t", "60", "stop"]).catch(() =>
         exec("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]).catch(() => undefined));
-      rmSync(dir, { recursive: true, force: true });
+      if (!opts.keep) rmSync(dir, { recursive: true, force: true });
     })()),
   };
 }

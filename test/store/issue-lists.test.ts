@@ -122,13 +122,65 @@ describe.each(STORE_BACKENDS)("issue lists ($name)", (backend) => {
   });
 });
 
+/**
+ * The triage order read a chunk at a time: more new issues than one chunk of a walk, spike
+ * candidates that are not spiking (steadily noisy: ten events an hour for a day) mixed in, real
+ * spikes and cold issues; the list and every page of three agree with the order computed here from
+ * the issues' fields and spike stats.
+ */
+describe.each(STORE_BACKENDS)("the triage order in chunks ($name)", (backend) => {
+  let database: TestDatabase;
+  let store: Store;
+  let projectId: number;
+
+  /** one job received now-ish: `hours` past hours of `perHour` events each, then `recent` in the current hour */
+  const send = async (site: string, atMs: number, opts: { hours?: number; perHour?: number; recent: number; users: number }) => {
+    const stamps: number[] = [];
+    for (let h = opts.hours ?? 0; h >= 1; h--) for (let e = 0; e < (opts.perHour ?? 0); e++) stamps.push(atMs / 1000 - h * 3600 - e);
+    for (let e = 0; e < opts.recent; e++) stamps.push(atMs / 1000 - e);
+    const raws = stamps.map((ts, i) => rawEvent(site, { timestamp: ts, user: { id: `${site}-u${i % opts.users}` } }));
+    await commit(committerFor(store), [await job(store, projectId, raws, { receivedAtMs: atMs })]);
+  };
+
+  beforeAll(async () => {
+    database = await backend.create();
+    store = await database.open();
+    projectId = await newProject(store);
+    const old = NOW_MS - 3 * DAY_MS;
+    for (let k = 0; k < 12; k++) await send(`fresh-${k}`, NOW_MS - (k + 1) * 60_000, { recent: k + 1, users: k + 1 });
+    for (let k = 0; k < 10; k++) await send(`noisy-${k}`, NOW_MS - 30_000, { hours: 26, perHour: 10, recent: 12, users: 2 * k + 3 });
+    for (let k = 0; k < 3; k++) {
+      await send(`spike-${k}`, old, { recent: 1, users: 1 });
+      await send(`spike-${k}`, NOW_MS - 90_000, { recent: 20, users: 3 * k + 2 });
+    }
+    for (let k = 0; k < 8; k++) await send(`cold-${k}`, old + k * HOUR_MS, { recent: k + 2, users: k + 1 });
+  });
+  afterAll(() => database.destroy());
+
+  const list = (overrides: Partial<IssueFilter>): Promise<Issue[]> =>
+    store.listIssues({ projectIds: [projectId], statuses: ["unresolved"], tags: [], text: [], sort: "priority", offset: 0, limit: 100, nowMs: NOW_MS, ...overrides });
+
+  it("walks the hot part and the rest in key order across chunks, forwards and back", async () => {
+    const all = await list({});
+    expect(all).toHaveLength(33);
+    const spiking = new Set((await store.spikeStats(all.map((i) => i.id), NOW_MS)).filter((s) => s.isSpiking).map((s) => s.issueId));
+    const isHot = (i: Issue) => i.firstSeenSec >= NOW_MS / 1000 - DAY_MS / 1000 || spiking.has(i.id);
+    const byKey = (a: Issue, b: Issue) => b.userCount - a.userCount || b.eventCount - a.eventCount || b.lastSeenSec - a.lastSeenSec || b.id - a.id;
+    const expected = [...all.filter(isHot).sort(byKey), ...all.filter((i) => !isHot(i)).sort(byKey)];
+    expect(all.map((i) => i.title)).toEqual(expected.map((i) => i.title));
+    // the hot part: the 12 new issues and the 3 spikes, none of the noisy ones
+    expect(expected.slice(0, 15).every((i) => /fresh|spike/.test(i.title))).toBe(true);
+    await _expectPaging(list, "priority", expected.map((i) => i.id));
+  });
+});
+
 // --- Internal ---
 
 /** Pages of 3 forwards from the start, then backwards from the last row: both give `expected`. */
 async function _expectPaging(list: (f: Partial<IssueFilter>) => Promise<Issue[]>, sort: IssueSort, expected: number[]): Promise<void> {
   const forwards: number[] = [];
   let anchor: number | undefined;
-  for (let page = 0; page < 10; page++) {
+  for (let page = 0; page < 20; page++) {
     const rows = await list({ sort, limit: 3, ...(anchor ? { anchor: { issueId: anchor, before: false } } : {}) });
     forwards.push(...rows.map((r) => r.id));
     if (rows.length < 3) break;
@@ -137,7 +189,7 @@ async function _expectPaging(list: (f: Partial<IssueFilter>) => Promise<Issue[]>
   expect(forwards).toEqual(expected);
   const backwards: number[] = [expected.at(-1)!];
   let before = expected.at(-1)!;
-  for (let page = 0; page < 10; page++) {
+  for (let page = 0; page < 20; page++) {
     const rows = await list({ sort, limit: 3, anchor: { issueId: before, before: true } });
     backwards.unshift(...rows.map((r) => r.id));
     if (rows.length < 3) break;

@@ -1,6 +1,7 @@
 import type { IssueFilter, SpikeStats } from "../types.ts";
 import type { IssueStatus } from "../issue-status.ts";
-import { DRIVEN_MAX_ROWS, SORT_KEYS, type Branch, type HotCandidate, type IssueListReads, type KeyedRow } from "../issue-pages.ts";
+import { DRIVEN_MAX_ROWS, HOT_DAY_SEC, SORT_KEYS, type Branch, type HotCandidate, type IssueListReads, type KeyedRow, type WalkSpec } from "../issue-pages.ts";
+import { NEW_ISSUE_WINDOW_SECONDS, REGRESSED_WINDOW_SECONDS } from "../triage.ts";
 import type { PgDb } from "./pg-db.ts";
 import { pgAssigneeConditionSql } from "./activity.ts";
 import { pgOwnerConditionSql } from "./ownership.ts";
@@ -19,6 +20,10 @@ export function createPgIssueListReads(db: PgDb, filter: IssueFilter, spikeStats
   const nowSec = filter.nowMs / 1000;
   let drivenIds: number[] | undefined;
   const toRow = (r: Record<string, unknown>): KeyedRow => ({ id: Number(r.id), key: keys.map((k) => Number(r[k])) });
+  const toCandidate = (r: Record<string, unknown>): HotCandidate => ({
+    ...toRow(r), firstSeenSec: Number(r.t_first_seen), status: r.t_status as IssueStatus, substatus: String(r.t_substatus),
+    regressedAtSec: r.t_regressed_at === null ? null : Number(r.t_regressed_at),
+  });
 
   return {
     async allProjectIds() {
@@ -31,40 +36,74 @@ export function createPgIssueListReads(db: PgDb, filter: IssueFilter, spikeStats
       }
       return drivenIds !== undefined;
     },
-    async walk(branch: Branch, from, backwards, limit, coldOnly) {
+    async walks(specs) {
+      // one statement: the index walks of one shape are a LATERAL over (project, status, day), the rest one subquery each
       const params: unknown[] = [];
       const p = (value: unknown) => `$${params.push(value)}`;
-      const where: string[] = [];
-      if (branch.kind === "index") {
-        where.push(`i.project_id = ${p(branch.projectId)}`, `i.status = ${p(branch.status)}`);
-      } else {
-        where.push(`i.id = ANY(${p(drivenIds)}::bigint[])`, ..._scope(filter, p));
+      const groups = new Map<string, { spec: WalkSpec; n: number[] }>();
+      const parts: string[] = [];
+      specs.forEach((spec, n) => {
+        if (spec.branch.kind === "driven") {
+          parts.push(_walkSql(spec, `${n}`, [`i.id = ANY(${p(drivenIds)}::bigint[])`, ..._scope(filter, p)], _hotDay(spec, null)));
+          return;
+        }
+        const shape = JSON.stringify([spec.part.kind, spec.part.kind === "hot" ? [typeof spec.part.day, spec.part.staleOnly] : null, spec.from, spec.backwards, spec.limit]);
+        const group = groups.get(shape) ?? groups.set(shape, { spec, n: [] }).get(shape)!;
+        group.n.push(n);
+      });
+      for (const { spec, n } of groups.values()) {
+        const branches = n.map((k) => specs[k]!.branch as Extract<Branch, { kind: "index" }>);
+        const days = n.map((k) => { const part = specs[k]!.part; return part.kind === "hot" ? (typeof part.day === "number" ? part.day : typeof part.day === "object" ? part.day.after : 0) : 0; });
+        const walk = _walkSql(spec, "w.n", ["i.project_id = w.project_id", "i.status = w.status"], _hotDay(spec, "w.day"));
+        parts.push(`SELECT x.* FROM unnest(${p(n)}::int[], ${p(branches.map((b) => b.projectId))}::bigint[], ${p(branches.map((b) => b.status))}::text[], ${p(days)}::bigint[])
+          AS w(n, project_id, status, day) CROSS JOIN LATERAL (${walk}) x`);
       }
-      if (coldOnly) where.push(`i.hot_until <= ${p(nowSec)}`);
-      if (from) where.push(`(${keyList}) ${backwards ? ">" : "<"} (${from.map((v) => p(v)).join(", ")})`);
-      where.push(..._conditions(filter, p));
-      const sql = `SELECT ${keyList} FROM issues i WHERE ${where.join(" AND ")} ORDER BY ${backwards ? orderAsc : orderDesc} LIMIT ${p(limit)}`;
-      return (await db.rows(sql, params)).map(toRow);
-    },
-    async hotCandidates(projectIds, statuses) {
-      const params: unknown[] = [];
-      const p = (value: unknown) => `$${params.push(value)}`;
-      const where = [`i.hot_until > ${p(nowSec)}`, `i.project_id = ANY(${p(projectIds)}::bigint[])`, `i.status = ANY(${p(statuses)}::text[])`, ..._conditions(filter, p)];
-      const rows = await db.rows(`SELECT ${keyList}, i.first_seen, i.status, i.substatus, i.regressed_at FROM issues i WHERE ${where.join(" AND ")}`, params);
-      return rows.map((r): HotCandidate => ({
-        ...toRow(r), firstSeenSec: Number(r.first_seen), status: r.status as IssueStatus, substatus: String(r.substatus),
-        regressedAtSec: r.regressed_at === null ? null : Number(r.regressed_at),
-      }));
+      const out: KeyedRow[][] = specs.map(() => []);
+      if (parts.length === 0) return out;
+      for (const r of await db.rows(parts.map((sql) => `(${sql})`).join(" UNION ALL "), params)) {
+        out[Number(r.w)]!.push(r.t_first_seen === null ? toRow(r) : toCandidate(r));
+      }
+      return out;
+
+      function _walkSql(spec: WalkSpec, walkNumber: string, scope: string[], hotDay: string | null): string {
+        const where = [...scope];
+        const { part, from, backwards } = spec;
+        if (part.kind === "cold") where.push(`i.hot_until <= ${p(nowSec)}`);
+        if (part.kind === "hot") {
+          if (hotDay) where.push(hotDay);
+          where.push(`i.hot_until > ${p(nowSec)}`);
+          // not hot by its columns (src/store/triage.ts isHotIssue): only a spike can make it hot
+          if (part.staleOnly) where.push(`i.first_seen < ${p(nowSec - NEW_ISSUE_WINDOW_SECONDS)}
+            AND (i.status <> 'unresolved' OR i.substatus <> 'regressed' OR i.regressed_at IS NULL OR i.regressed_at < ${p(nowSec - REGRESSED_WINDOW_SECONDS)})`);
+        }
+        if (from) where.push(`(${keyList}) ${backwards ? ">" : "<"} (${from.map((v) => p(v)).join(", ")})`);
+        where.push(..._conditions(filter, p));
+        const triage = part.kind === "hot" ? _TRIAGE_COLUMNS : "NULL::double precision AS t_first_seen, NULL::text AS t_status, NULL::text AS t_substatus, NULL::double precision AS t_regressed_at";
+        return `SELECT ${walkNumber} AS w, i.id, ${keyList}, ${triage} FROM issues i WHERE ${where.join(" AND ")}
+          ORDER BY ${backwards ? orderAsc : orderDesc} LIMIT ${p(spec.limit)}`;
+      }
+      function _hotDay(spec: WalkSpec, day: string | null): string | null {
+        const part = spec.part;
+        if (part.kind !== "hot" || part.day === "any") return null;
+        const value = day ?? p(typeof part.day === "number" ? part.day : part.day.after);
+        return `${_HOT_DAY} ${typeof part.day === "number" ? "=" : ">"} ${value}`;
+      }
     },
     async spiking(issueIds) {
       return new Set((await spikeStats(issueIds, filter.nowMs)).filter((s) => s.isSpiking).map((s) => s.issueId));
     },
-    async keyOf(issueId) {
-      const row = await db.first(`SELECT ${keyList} FROM issues i WHERE i.id = $1`, [issueId]);
-      return row ? keys.map((k) => Number(row[k])) : undefined;
+    async anchorOf(issueId) {
+      const row = await db.first(`SELECT i.id, ${keyList}, ${_TRIAGE_COLUMNS}, i.hot_until FROM issues i WHERE i.id = $1`, [issueId]);
+      return row ? { ...toCandidate(row), hotUntilSec: Number(row.hot_until) } : undefined;
     },
   };
 }
+
+/** The triage rule's columns of a candidate row. */
+const _TRIAGE_COLUMNS = "i.first_seen AS t_first_seen, i.status AS t_status, i.substatus AS t_substatus, i.regressed_at AS t_regressed_at";
+
+/** A candidate's hot day, as the index issues_hot_list has it (migration 011). */
+const _HOT_DAY = `floor(i.hot_until / ${HOT_DAY_SEC})`;
 
 // --- Internal ---
 

@@ -832,4 +832,14 @@ CREATE INDEX user_feedback_by_issue ON user_feedback (issue_id) WHERE issue_id I
 CREATE INDEX user_feedback_by_project ON user_feedback (project_id, created_at);
 `,
   },
+  {
+    // SQLite's 021-issue-hot-list: the triage order's candidates by (project, status, hot day) in
+    // the list's order, the rule's columns included so the walk is an index-only scan.
+    name: "011-issue-hot-list",
+    sql: `
+DROP INDEX issues_hot;
+CREATE INDEX issues_hot_list ON issues (project_id, status, floor(hot_until / 86400), user_count, event_count, last_seen, id)
+  INCLUDE (hot_until, first_seen, substatus, regressed_at);
+`,
+  },
 ];

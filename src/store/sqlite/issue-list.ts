@@ -5,7 +5,8 @@ import type { IssueFilter, SpikeStats } from "../types.ts";
 import type { IssueStatus } from "../issue-status.ts";
 import { assigneeConditionSql } from "./activity.ts";
 import { ownerConditionSql } from "./ownership.ts";
-import { DRIVEN_MAX_ROWS, SORT_KEYS, type Branch, type HotCandidate, type IssueListReads, type KeyedRow } from "../issue-pages.ts";
+import { DRIVEN_MAX_ROWS, HOT_DAY_SEC, SORT_KEYS, type HotCandidate, type IssueListReads, type KeyedRow, type WalkSpec } from "../issue-pages.ts";
+import { NEW_ISSUE_WINDOW_SECONDS, REGRESSED_WINDOW_SECONDS } from "../triage.ts";
 
 /** The index each sort walks (migration 016): (project_id, status, …the sort key). */
 const SORT_INDEX: Record<IssueFilter["sort"], string> = {
@@ -34,6 +35,10 @@ export function createSqliteIssueListReads(filter: IssueFilter, prepare: (sql: s
   const drivers = _drivers(filter);
   let driver: { sql: string; params: unknown[]; count: number } | undefined;
   const toRow = (r: unknown[]): KeyedRow => ({ id: Number(r[0]), key: keys.map((_, i) => Number(r[i + 1])) });
+  const toCandidate = (r: unknown[]): HotCandidate => {
+    const n = keys.length + 1;
+    return { ...toRow(r), firstSeenSec: Number(r[n]), status: r[n + 1] as IssueStatus, substatus: String(r[n + 2]), regressedAtSec: r[n + 3] === null ? null : Number(r[n + 3]) };
+  };
 
   return {
     async allProjectIds() {
@@ -47,53 +52,70 @@ export function createSqliteIssueListReads(filter: IssueFilter, prepare: (sql: s
       }
       return driver !== undefined;
     },
-    async walk(branch: Branch, from, backwards, limit, coldOnly) {
-      const where: string[] = [];
-      const params: unknown[] = [];
-      let indexed = "";
-      if (branch.kind === "index") {
-        indexed = `INDEXED BY ${SORT_INDEX[filter.sort]}`;
-        where.push("i.project_id = ?", "i.status = ?");
-        params.push(branch.projectId, branch.status);
-      } else {
-        where.push(`i.id IN (${driver!.sql})`);
-        params.push(...driver!.params);
-        where.push(..._scope(filter, params));
-      }
-      if (coldOnly) {
-        where.push("i.hot_until <= ?");
-        params.push(nowSec);
-      }
-      if (from) {
-        where.push(`(${keyList}) ${backwards ? ">" : "<"} (${keys.map(() => "?").join(", ")})`);
-        params.push(...from);
-      }
-      where.push(...conditions.sql);
-      params.push(...conditions.params);
-      const sql = `SELECT i.id, ${keyList} FROM issues i ${indexed} WHERE ${where.join(" AND ")}
-        ORDER BY ${backwards ? orderAsc : orderDesc} LIMIT ?`;
-      return (prepare(sql).raw().all(...params, limit) as unknown[][]).map(toRow);
-    },
-    async hotCandidates(projectIds, statuses) {
-      const params: unknown[] = [nowSec];
-      const where = ["i.hot_until > ?", `i.project_id IN (${projectIds.map(() => "?").join(", ")})`, `i.status IN (${statuses.map(() => "?").join(", ")})`];
-      params.push(...projectIds, ...statuses);
-      const sql = `SELECT i.id, ${keyList}, i.first_seen, i.status, i.substatus, i.regressed_at FROM issues i INDEXED BY issues_hot
-        WHERE ${[...where, ...conditions.sql].join(" AND ")}`;
-      return (prepare(sql).raw().all(...params, ...conditions.params) as unknown[][]).map((r): HotCandidate => {
-        const n = keys.length + 1;
-        return { ...toRow(r), firstSeenSec: Number(r[n]), status: r[n + 1] as IssueStatus, substatus: String(r[n + 2]), regressedAtSec: r[n + 3] === null ? null : Number(r[n + 3]) };
-      });
+    async walks(specs) {
+      return specs.map((spec) => _walk(spec));
     },
     async spiking(issueIds) {
       return new Set(spikeStats(issueIds, filter.nowMs).filter((s) => s.isSpiking).map((s) => s.issueId));
     },
-    async keyOf(issueId) {
-      const row = prepare(`SELECT ${keyList} FROM issues i WHERE i.id = ?`).raw().get(issueId) as unknown[] | undefined;
-      return row?.map(Number);
+    async anchorOf(issueId) {
+      const row = prepare(`SELECT i.id, ${keyList}, ${_TRIAGE_COLUMNS}, i.hot_until FROM issues i WHERE i.id = ?`).raw().get(issueId) as unknown[] | undefined;
+      return row ? { ...toCandidate(row), hotUntilSec: Number(row[keys.length + 5]) } : undefined;
     },
   };
+
+  function _walk(spec: WalkSpec): KeyedRow[] {
+    const { branch, part, from, backwards } = spec;
+    const where: string[] = [];
+    const params: unknown[] = [];
+    let indexed = "";
+    if (branch.kind === "index") {
+      indexed = `INDEXED BY ${part.kind === "hot" ? "issues_hot_list" : SORT_INDEX[filter.sort]}`;
+      where.push("i.project_id = ?", "i.status = ?");
+      params.push(branch.projectId, branch.status);
+    } else {
+      where.push(`i.id IN (${driver!.sql})`);
+      params.push(...driver!.params);
+      where.push(..._scope(filter, params));
+    }
+    if (part.kind === "cold") {
+      where.push("i.hot_until <= ?");
+      params.push(nowSec);
+    } else if (part.kind === "hot") {
+      if (typeof part.day === "number") {
+        where.push(`${HOT_DAY} = ?`);
+        params.push(part.day);
+      } else if (part.day !== "any") {
+        where.push(`${HOT_DAY} > ?`);
+        params.push(part.day.after);
+      }
+      where.push("i.hot_until > ?");
+      params.push(nowSec);
+      if (part.staleOnly) {
+        // not hot by its columns (src/store/triage.ts isHotIssue): only a spike can make it hot
+        where.push("i.first_seen < ? AND (i.status <> 'unresolved' OR i.substatus <> 'regressed' OR i.regressed_at IS NULL OR i.regressed_at < ?)");
+        params.push(nowSec - NEW_ISSUE_WINDOW_SECONDS, nowSec - REGRESSED_WINDOW_SECONDS);
+      }
+    }
+    if (from) {
+      where.push(`(${keyList}) ${backwards ? ">" : "<"} (${keys.map(() => "?").join(", ")})`);
+      params.push(...from);
+    }
+    where.push(...conditions.sql);
+    params.push(...conditions.params);
+    const columns = part.kind === "hot" ? `i.id, ${keyList}, ${_TRIAGE_COLUMNS}` : `i.id, ${keyList}`;
+    const sql = `SELECT ${columns} FROM issues i ${indexed} WHERE ${where.join(" AND ")}
+      ORDER BY ${backwards ? orderAsc : orderDesc} LIMIT ?`;
+    const rows = prepare(sql).raw().all(...params, spec.limit) as unknown[][];
+    return rows.map(part.kind === "hot" ? toCandidate : toRow);
+  }
 }
+
+/** The triage rule's columns of a candidate row, after its id and keys. */
+const _TRIAGE_COLUMNS = "i.first_seen, i.status, i.substatus, i.regressed_at";
+
+/** A candidate's hot day, as the index issues_hot_list has it (migration 021). */
+const HOT_DAY = `CAST(i.hot_until / ${HOT_DAY_SEC} AS INTEGER)`;
 
 // --- Internal ---
 

@@ -911,4 +911,18 @@ CREATE INDEX user_feedback_by_issue ON user_feedback (issue_id) WHERE issue_id I
 CREATE INDEX user_feedback_by_project ON user_feedback (project_id, created_at);
 `,
   },
+  {
+    // The triage order walks its hot candidates in the list's order (issue 22): per (project,
+    // status, hot day = the day of hot_until) by affected users, like issues_list_by_users, with
+    // the triage rule's columns in the index so the walk reads no rows. hot_until ≤ a write's time
+    // + 7 days, so a list reads the few days from today on and expired candidates (past days) are
+    // never read (src/store/issue-pages.ts). The plain hot_until index it replaces read every
+    // candidate.
+    name: "021-issue-hot-list",
+    sql: `
+DROP INDEX issues_hot;
+CREATE INDEX issues_hot_list ON issues (project_id, status, CAST(hot_until / 86400 AS INTEGER), user_count, event_count, last_seen, id,
+  hot_until, first_seen, substatus, regressed_at);
+`,
+  },
 ];
