@@ -10,6 +10,7 @@ import { serializeIssue, serializeIssueDetail, serializeTagKey } from "./seriali
 import { buildStatsSeries, periodStartHour } from "./stats.ts";
 import { applyStatusChange, planStatusChange, releaseFacts, statusChangeSchema } from "./issue-resolution.ts";
 import { listIssues } from "./issue-list.ts";
+import { computeSpike } from "../store/triage.ts";
 import { bulkUpdateIssues } from "./issue-bulk.ts";
 
 /** Where an issue is addressed: Sentry has both the bare and the organization-scoped form of every issue path. */
@@ -36,13 +37,14 @@ export function mountIssueRoutes(deps: ApiDeps, route: RouteFn): void {
     route("GET", prefix, async (event): Promise<ApiIssueDetail> => {
       const { issue, project } = await loadIssue(deps, event);
       const nowMs = deps.clock.now();
-      const counts = await deps.store.hourlyCounts([issue.id], periodStartHour("30d", nowMs));
-      const tags = await deps.store.issueTagSummary(issue.id, 0);
+      // independent reads at once (on PostgreSQL each is a round trip); the spike from the 30 days' counts already read
+      const [counts, tags, groupings, people, facts] = await Promise.all([
+        deps.store.hourlyCounts([issue.id], periodStartHour("30d", nowMs)), deps.store.issueTagSummary(issue.id, 0),
+        deps.store.listIssueGroupings(issue.id), loadIssuePeople(deps, [issue.id]), releaseFacts(deps, issue),
+      ]);
       const stats = { "24h": buildStatsSeries(counts, issue.id, "24h", nowMs), "30d": buildStatsSeries(counts, issue.id, "30d", nowMs) };
-      const [spike] = await deps.store.spikeStats([issue.id], nowMs);
-      const groupings = await deps.store.listIssueGroupings(issue.id);
-      const people = (await loadIssuePeople(deps, [issue.id]))(issue.id);
-      return serializeIssueDetail(issue, project, apiLinks(deps), { stats, tags, spike, groupings, ...people, ...(await releaseFacts(deps, issue)) });
+      const spike = { issueId: issue.id, ...computeSpike(counts, nowMs) };
+      return serializeIssueDetail(issue, project, apiLinks(deps), { stats, tags, spike, groupings, ...people(issue.id), ...facts });
     });
     route("PUT", prefix, async (event): Promise<ApiIssue> => {
       const { issue, project } = await loadIssue(deps, event);

@@ -31,6 +31,8 @@ export function createPgIssueListReads(db: PgDb, filter: IssueFilter, spikeStats
     },
     async hasSelectiveFilter() {
       for (const d of _drivers(filter)) {
+        // a common word would cost all its matches: the trigram bitmap is built whole before LIMIT applies
+        if (d.estimate && await _estimatedRows(db, d.sql, d.params) > _ESTIMATE_MAX_ROWS) continue;
         const ids = (await db.rows<{ id: number }>(`${d.sql} LIMIT ${DRIVEN_MAX_ROWS + 1}`, d.params)).map((r) => Number(r.id));
         if (ids.length <= DRIVEN_MAX_ROWS && (!drivenIds || ids.length < drivenIds.length)) drivenIds = ids;
       }
@@ -127,11 +129,18 @@ function _conditions(filter: IssueFilter, p: (value: unknown) => string): string
   return out;
 }
 
-/** The conditions that can name their issues from an index: free-text words (3+ characters: trigrams) and exact tag values. */
-function _drivers(filter: IssueFilter): { sql: string; params: unknown[] }[] {
-  const out: { sql: string; params: unknown[] }[] = [];
+/**
+ * The planner's estimate above which a word is not tried as a driver. Its estimate for
+ * `ILIKE '%word%'` comes from the statistics of the trigram index's expression (the share of the
+ * sampled texts that contain the word), good enough to tell a common word from a rare one.
+ */
+const _ESTIMATE_MAX_ROWS = 4 * DRIVEN_MAX_ROWS;
+
+/** The conditions that can name their issues from an index: free-text words (3+ characters: trigrams; `estimate`: ask the planner first) and exact tag values. */
+function _drivers(filter: IssueFilter): { sql: string; params: unknown[]; estimate?: boolean }[] {
+  const out: { sql: string; params: unknown[]; estimate?: boolean }[] = [];
   for (const word of filter.text) {
-    if ([...word].length >= 3) out.push({ sql: `SELECT s.issue_id AS id FROM issue_search_text s WHERE ${_TEXT} ILIKE $1 ESCAPE '\\'`, params: [_likeWord(word)] });
+    if ([...word].length >= 3) out.push({ sql: `SELECT s.issue_id AS id FROM issue_search_text s WHERE ${_TEXT} ILIKE $1 ESCAPE '\\'`, params: [_likeWord(word)], estimate: true });
   }
   for (const tag of filter.tags) {
     if (!tag.negate && !tag.value.includes("*")) out.push({ sql: "SELECT issue_id AS id FROM issue_tag_values WHERE key = $1 AND value = $2", params: [tag.key, tag.value] });
@@ -145,6 +154,12 @@ function _scope(filter: IssueFilter, p: (value: unknown) => string): string[] {
   if (filter.projectIds) out.push(`i.project_id = ANY(${p(filter.projectIds)}::bigint[])`);
   if (filter.statuses?.length) out.push(`i.status = ANY(${p(filter.statuses)}::text[])`);
   return out;
+}
+
+/** The planner's row estimate for a query (EXPLAIN plans it with these parameters; nothing runs). */
+async function _estimatedRows(db: PgDb, sql: string, params: unknown[]): Promise<number> {
+  const [row] = await db.rows<{ "QUERY PLAN": [{ Plan: { "Plan Rows": number } }] }>(`EXPLAIN (FORMAT JSON) ${sql}`, params);
+  return Number(row?.["QUERY PLAN"]?.[0]?.Plan?.["Plan Rows"] ?? 0);
 }
 
 function _likeWord(word: string): string {

@@ -61,7 +61,7 @@ export function createPgIssueQueries(db: PgDb) {
       const keys = await db.rows(stmt.tagKeys, [issueId]);
       return Promise.all(keys.map(async (k) => ({
         key: String(k.key), totalValues: Number(k.total), uniqueValues: Number(k.uniq),
-        topValues: (await db.rows(stmt.tagValues, [issueId, k.key, topN])).map(_tagValue),
+        topValues: topN > 0 ? (await db.rows(stmt.tagValues, [issueId, k.key, topN])).map(_tagValue) : [],
       })));
     },
     issueTagValues: async (issueId, key, limit) => (await db.rows(stmt.tagValues, [issueId, key, limit])).map(_tagValue),

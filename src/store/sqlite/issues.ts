@@ -68,7 +68,7 @@ export function createIssueQueries(db: SqliteDatabase) {
         key: String(k.key),
         totalValues: Number(k.total),
         uniqueValues: Number(k.uniq),
-        topValues: (stmt.tagValues.all(issueId, k.key, topN) as Record<string, unknown>[]).map(_tagValue),
+        topValues: topN > 0 ? (stmt.tagValues.all(issueId, k.key, topN) as Record<string, unknown>[]).map(_tagValue) : [],
       }));
     },
     issueTagValues(issueId: number, key: string, limit: number): TagValueCount[] {
