@@ -123,8 +123,9 @@ function _conditions(filter: IssueFilter, p: (value: unknown) => string): string
   if (filter.seenWithin) out.push(`i.last_seen >= ${p(filter.seenWithin.startSec)} AND i.first_seen <= ${p(filter.seenWithin.endSec)}`);
   for (const condition of filter.assignees ?? []) out.push(pgAssigneeConditionSql(condition, p));
   for (const condition of filter.owners ?? []) out.push(pgOwnerConditionSql(condition, p));
-  for (const word of filter.text) {
-    out.push(`EXISTS (SELECT 1 FROM issue_search_text s WHERE s.issue_id = i.id AND ${_TEXT} ILIKE ${p(_likeWord(word))} ESCAPE '\\')`);
+  // every word in one lookup of the text row
+  if (filter.text.length) {
+    out.push(`EXISTS (SELECT 1 FROM issue_search_text s WHERE s.issue_id = i.id AND ${filter.text.map((word) => `${_TEXT} ILIKE ${p(_likeWord(word))} ESCAPE '\\'`).join(" AND ")})`);
   }
   return out;
 }

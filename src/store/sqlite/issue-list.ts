@@ -140,11 +140,12 @@ function _conditions(filter: IssueFilter): { sql: string[]; params: unknown[] } 
     sql.push(c.sql);
     params.push(...c.params);
   }
-  // each word on the issue's own text, row by row (an index walk reads few rows; a rare word drives instead)
-  for (const word of filter.text) {
+  // the words on the issue's own text, row by row, all in one lookup of its text row (an index walk
+  // reads few rows; a rare word drives instead)
+  if (filter.text.length) {
     sql.push(`EXISTS (SELECT 1 FROM issue_search_text s WHERE s.issue_id = i.id
-      AND (s.title || ' ' || s.culprit || ' ' || s.message || ' ' || s.tags) LIKE ? ESCAPE '\\')`);
-    params.push(`%${word.replace(/[\\%_]/g, (c) => "\\" + c)}%`);
+      AND ${filter.text.map(() => "(s.title || ' ' || s.culprit || ' ' || s.message || ' ' || s.tags) LIKE ? ESCAPE '\\'").join(" AND ")})`);
+    for (const word of filter.text) params.push(`%${word.replace(/[\\%_]/g, (c) => "\\" + c)}%`);
   }
   return { sql, params };
 }
