@@ -4,7 +4,10 @@
 // real-shaped error envelopes (scripts/bench-envelopes.mjs), the same raw-socket client with 32
 // keep-alive connections, repetitions interleaved (reference, LightTrace, LightTrace, reference, …)
 // so both see the same machine. Prints events/s, p50/p99, peak RSS and CPU of each (also per event: on a
-// machine shared with other work that is the steadier figure), and the ratio.
+// machine shared with other work that is the steadier figure; and per event by thread: "main" is the
+// event loop, "lighttrace-inge" the ingest workers, "V8Worker" V8's GC/compiler helpers, "WorkerThread"
+// the checkpoint/retention workers), the bytes each wrote per event (write calls: WAL, checkpoints,
+// responses), and the ratio.
 // Every acknowledged event is checked in each server's database afterwards.
 // Variants: plain (uncompressed bodies), gzip (every body gzip), cap (LightTrace's project at its
 // stored-event cap of 10,000 throughout the measurement, so retention runs; same reference).
@@ -16,7 +19,7 @@
 //          profile per thread into DIR: open them in Chrome DevTools or summarise with scripts/cpu-profile-top.mjs),
 //          --node-args "…" (more flags for LightTrace's node, e.g. --trace-gc)
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -111,11 +114,13 @@ async function drive({ port, path, envelopes, gzip, minWarmupEvents, pid }) {
     `${gzip ? "Content-Encoding: gzip\r\n" : ""}\r\n`);
   const latencies = [];
   let acknowledgedTotal = 0, ok = 0, failed = 0, wireBytes = 0, next = 0;
-  let measuring = false, measureStart = 0, cpuStart = 0, deadline = Infinity;
+  let measuring = false, measureStart = 0, cpuStart = 0, threadsStart = new Map(), ioStart = {}, deadline = Infinity;
   const startMeasuring = () => {
     measuring = true;
     measureStart = performance.now();
     cpuStart = cpuSeconds(pid);
+    threadsStart = threadCpuSeconds(pid);
+    ioStart = ioBytes(pid);
     deadline = measureStart + MEASURE_MS;
   };
   const warmupEnds = performance.now() + WARMUP_MS;
@@ -139,11 +144,15 @@ async function drive({ port, path, envelopes, gzip, minWarmupEvents, pid }) {
   for (const s of sockets) s.close();
   const elapsedSec = (performance.now() - measureStart) / 1000;
   const cpu = cpuSeconds(pid) - cpuStart;
+  const threadsCpu = threadCpuDelta(threadsStart, threadCpuSeconds(pid), pid);
+  const io = ioBytes(pid);
   latencies.sort((a, b) => a - b);
   const pct = (p) => round1(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN);
   return {
     eventsPerSec: Math.round(ok / elapsedSec), ok, failed, acknowledgedTotal, p50Ms: pct(50), p99Ms: pct(99), maxMs: round1(latencies.at(-1) ?? NaN),
-    cpuPercent: Math.round((cpu / elapsedSec) * 100), cpuUsPerEvent: Math.round((cpu * 1e6) / Math.max(1, ok)), wireMBps: round1(wireBytes / elapsedSec / 1e6),
+    cpuPercent: Math.round((cpu / elapsedSec) * 100), cpuUsPerEvent: Math.round((cpu * 1e6) / Math.max(1, ok)),
+    writtenKBPerEvent: round1((io.wchar - ioStart.wchar) / 1024 / Math.max(1, ok)),
+    threadCpuUsPerEvent: Object.fromEntries(Object.entries(threadsCpu).map(([name, sec]) => [name, Math.round((sec * 1e6) / Math.max(1, ok))])), wireMBps: round1(wireBytes / elapsedSec / 1e6),
   };
 }
 
@@ -211,8 +220,42 @@ function printVariant(variant, summary, runs) {
       `${String(Math.round(s.peakRssMb)).padStart(13)} ${`${s.cpuPercent}%`.padStart(12)} ${String(s.cpuUsPerEvent).padStart(14)}   ${runs[who].map((r) => r.eventsPerSec).join(" / ")}` +
       `${s.failed ? `   ${s.failed} FAILED` : ""}`);
   }
+  for (const who of Object.keys(runs)) {
+    const threads = runs[who].map((r) => Object.entries(r.threadCpuUsPerEvent).filter(([, us]) => us > 0).sort((a, b) => b[1] - a[1]).slice(0, 4)
+      .map(([name, us]) => `${name} ${us}`).join(", "));
+    log(`  ${who.padEnd(10)} CPU µs/event by thread, per round: ${threads.join(" / ")}; KB written per event: ${runs[who].map((r) => r.writtenKBPerEvent).join(" / ")}`);
+  }
   if (summary.reference) log(`  ratio      ${summary.ratio.toFixed(2)}× (LightTrace / reference, medians)` +
     `${summary.baseline ? `; baseline ${summary.baselineRatio.toFixed(2)}× (${opts.baseline})` : ""}`);
+}
+
+/** Bytes a process wrote through write calls (`wchar`, sockets included) and to storage (`write_bytes`), from /proc/PID/io. */
+function ioBytes(pid) {
+  const text = readFileSync(`/proc/${pid}/io`, "utf8");
+  return { wchar: Number(/wchar: (\d+)/.exec(text)[1]), writeBytes: Number(/write_bytes: (\d+)/.exec(text)[1]) };
+}
+
+/** utime + stime of each thread of a process in seconds, by thread id, with the thread's name. */
+function threadCpuSeconds(pid) {
+  const out = new Map();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      out.set(tid, { name: stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")), sec: (Number(fields[11]) + Number(fields[12])) / 100 });
+    } catch { /* the thread ended meanwhile */ }
+  }
+  return out;
+}
+
+/** CPU seconds per kind of thread over a window: "main" (the event loop) and the others by name (threads that ended in the window are not counted). */
+function threadCpuDelta(before, after, pid) {
+  const out = {};
+  for (const [tid, t] of after) {
+    const name = String(tid) === String(pid) ? "main" : t.name;
+    out[name] = round1((out[name] ?? 0) + t.sec - (before.get(tid)?.sec ?? 0));
+  }
+  return out;
 }
 
 /** utime + stime of a process in seconds (all its threads). */

@@ -81,11 +81,14 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
   const alerts = new AlertDispatcher({ store, config, logger, clock, email: alertEmail, baseUrl: () => config.baseUrl || publicUrl });
   const limitEnforcer = new LimitEnforcer({ config, store, logger, now: () => clock.now(), ...(retentionQueries ? { retentionQueries } : {}), ...(cluster.minuteCounts ? { minuteCounts: cluster.minuteCounts } : {}) });
   const ownershipTasks = new Set<Promise<void>>();
+  const pool = new IngestWorkerPool({ size: config.ingestWorkers || defaultPoolSize(availableParallelism()), logger, resourceLimits: WORKER_RESOURCE_LIMITS });
   const queue = new IngestQueue(store, {
     maxQueuedEvents: config.maxQueuedEvents,
     maxQueuedBytes: config.maxQueuedBytes,
     maxBatchSize: config.maxBatchSize,
     logger,
+    // bodies still in the workers will be handed in within a job's processing time: a batch waits for them (briefly)
+    moreComing: () => pool.jobsInFlight > 0,
     committer: new BatchCommitter({ store, alerts: new AlertDecider(store, cluster.issueRates
       ? { rates: cluster.issueRates, onError: (err) => logger.warn("shared issue rates unavailable; this node's own counts decide spikes meanwhile", { error: err }) }
       : undefined) }),
@@ -111,7 +114,6 @@ export async function startServer(config: Config, deps: { logger: Logger; clock:
     },
   });
   const symbolicator = new Symbolicator({ store, cache: new SourceMapCache(SOURCE_MAP_CACHE_WEIGHT) });
-  const pool = new IngestWorkerPool({ size: config.ingestWorkers || defaultPoolSize(availableParallelism()), logger, resourceLimits: WORKER_RESOURCE_LIMITS });
   const groupingConfigs = new ProjectGroupingConfigs(store, () => clock.now());
   const projectConfigs = new ProjectConfigCache({
     limits: limitEnforcer.limits, grouping: groupingConfigs, hasSourceMaps: (id) => symbolicator.projectHasArtifacts(id),

@@ -16,19 +16,32 @@ export interface IngestQueueOptions {
   committer: Pick<BatchCommitter, "commit">;
   /** called after each commit with what it stored and what alerting made of it */
   onCommitted?: (outcomes: EventOutcome[], batch: CommittedBatch) => void;
+  /**
+   * Whether more jobs are on their way (e.g. bodies still being processed by the ingest workers):
+   * then a batch waits for them, up to `maxCommitWaitMs`. Without it every batch commits at once.
+   */
+  moreComing?: () => boolean;
+  /** how long the oldest job of a batch may wait for more to join it while `moreComing` says so; default 2 ms */
+  maxCommitWaitMs?: number;
 }
 
 interface Pending {
   job: IngestJob;
   /** what the job counted against `maxQueuedBytes` when it was handed in */
   bytes: number;
+  /** when it joined the queue (performance.now()) */
+  queuedAtMs: number;
   resolve: (outcomes: EventOutcome[]) => void;
   reject: (err: Error) => void;
 }
 
 /**
  * Group commit: requests hand in jobs and wait; jobs that arrive while the writer is busy are
- * committed together in the next transaction. A request is answered only after the transaction
+ * committed together in the next transaction. While more jobs are on their way (`moreComing`), a
+ * batch waits for them up to `maxCommitWaitMs`: each transaction rewrites the pages it touches
+ * (issue rows and their indexes, counters, the WAL), so a batch of 16 costs little more than a
+ * batch of 4 (measured with bench:ingest: ~6 events per commit without the wait, 28 KB of WAL per
+ * event at 6, 14 KB at 32). A request is answered only after the transaction
  * holding its job has committed, so nothing acknowledged can be lost. Bounded: past
  * `maxQueuedEvents` events or `maxQueuedBytes` of event payloads it refuses new work (ingest turns
  * that into 503 + Retry-After).
@@ -39,6 +52,10 @@ export class IngestQueue {
   private queuedBytes = 0;
   private flushing = false;
   private scheduled = false;
+  /** set while a batch waits for more jobs */
+  private waitTimer: NodeJS.Timeout | undefined;
+  /** events of the jobs in `pending` (a job without events counts as one, as in a batch) */
+  private pendingEvents = 0;
   private idleWaiters: (() => void)[] = [];
 
   private readonly store: Store;
@@ -68,7 +85,10 @@ export class IngestQueue {
       throw err;
     }
     return new Promise((resolve, reject) => {
-      this.pending.push({ job, bytes, resolve, reject });
+      this.pending.push({ job, bytes, queuedAtMs: performance.now(), resolve, reject });
+      this.pendingEvents += Math.max(1, job.events.length);
+      // a waiting batch goes as soon as it is full or nothing more is coming
+      if (this.waitTimer && this._waitMs() === 0) this._stopWaiting();
       this.schedule();
     });
   }
@@ -90,12 +110,33 @@ export class IngestQueue {
     this.scheduled = true;
     // setImmediate: let every request already read in this loop turn join the batch
     setImmediate(() => {
+      const waitMs = this._waitMs();
+      if (waitMs > 0) {
+        this.waitTimer = setTimeout(() => this._stopWaiting(), waitMs);
+        return;
+      }
       this.scheduled = false;
       void this.flush();
     });
   }
 
+  /** Ends a batch's wait: it is committed now. */
+  private _stopWaiting(): void {
+    clearTimeout(this.waitTimer);
+    this.waitTimer = undefined;
+    this.scheduled = false;
+    void this.flush();
+  }
+
+  /** How much longer the pending jobs wait for more to join them: 0 when the batch is full or nothing more is coming. */
+  private _waitMs(): number {
+    if (!this.options.moreComing || this.pending.length === 0 || this.pendingEvents >= this.options.maxBatchSize || !this.options.moreComing()) return 0;
+    const waited = performance.now() - this.pending[0]!.queuedAtMs;
+    return Math.max(0, (this.options.maxCommitWaitMs ?? DEFAULT_MAX_COMMIT_WAIT_MS) - waited);
+  }
+
   private async flush(): Promise<void> {
+    if (this.flushing) return;
     this.flushing = true;
     try {
       while (this.pending.length > 0) {
@@ -126,6 +167,8 @@ export class IngestQueue {
           }
         });
         if (this.options.onCommitted && (committed.length || committedBatch.alertErrors.length)) this.options.onCommitted(committed, committedBatch);
+        // what arrived meanwhile is the next batch, which may wait for more like the first (schedule)
+        if (this.options.moreComing) break;
         if (this.pending.length > 0) await new Promise((r) => setImmediate(r)); // let new requests in
       }
     } finally {
@@ -146,11 +189,15 @@ export class IngestQueue {
       events += Math.max(1, this.pending[n]!.job.events.length);
       n++;
     }
-    return this.pending.splice(0, n);
+    const batch = this.pending.splice(0, n);
+    this.pendingEvents -= events;
+    return batch;
   }
 }
 
 // --- Internal ---
+
+const DEFAULT_MAX_COMMIT_WAIT_MS = 2;
 
 function _jobBytes(job: IngestJob): number {
   let bytes = 0;

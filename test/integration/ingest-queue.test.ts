@@ -14,13 +14,13 @@ import { tempDir, track } from "../_helpers/harness.ts";
 
 describe("IngestQueue (group commit) on a real database", () => {
   /** A fresh database per test, closed and removed when the test ends. */
-  const setup = async (limits: { maxQueuedEvents: number; maxQueuedBytes: number }) => {
+  const setup = async (limits: { maxQueuedEvents: number; maxQueuedBytes: number }, wait: { moreComing?: () => boolean; maxCommitWaitMs?: number } = {}) => {
     const dir = tempDir("lighttrace-queue-");
     const store = track(createSqliteStore(openDb(dir, { synchronous: "normal" })));
     const org = await store.ensureOrganization("o", "O");
     const { project } = await createProject(store, { slug: "p", name: "p", platform: null, organizationId: org.id });
     const batches: number[] = [];
-    const queue = new IngestQueue(store, { ...limits, maxBatchSize: 100, logger: silentLogger, committer: new BatchCommitter({ store }), onCommitted: (o) => batches.push(o.length) });
+    const queue = new IngestQueue(store, { ...limits, maxBatchSize: 100, logger: silentLogger, committer: new BatchCommitter({ store }), onCommitted: (o) => batches.push(o.length), ...wait });
     const job = (): IngestJob => ({
       projectId: project.id,
       events: [prepareEvent(normalizeEvent(errorEvent(), { receivedAtMs: Date.now(), newEventId: () => "0".repeat(32) }), DEFAULT_GROUPING_CONFIG)],
@@ -56,6 +56,33 @@ describe("IngestQueue (group commit) on a real database", () => {
     await queue.drain();
     expect(queue.depth).toBe(0);
     await pending;
+    await store.close();
+  });
+
+  it("waits for jobs still on their way and commits them with the first; goes once nothing more is coming", async () => {
+    let onTheirWay = 2;
+    const { store, queue, job, batches } = await setup({ maxQueuedEvents: 100, maxQueuedBytes: 1 << 20 }, { moreComing: () => onTheirWay > 0, maxCommitWaitMs: 60_000 });
+    const submitted = [queue.submit(job())];
+    await new Promise((r) => setTimeout(r, 5));
+    onTheirWay--;
+    submitted.push(queue.submit(job()));
+    await new Promise((r) => setTimeout(r, 5));
+    expect(batches).toEqual([]); // still waiting: one more is on its way
+    onTheirWay--;
+    submitted.push(queue.submit(job())); // the last one: the batch goes at once, not after the minute
+    expect((await Promise.all(submitted)).flat()).toHaveLength(3);
+    expect(batches).toEqual([3]);
+    await store.close();
+  });
+
+  it("waits no longer than maxCommitWaitMs, and not at all once a batch is full", async () => {
+    const { store, queue, job, batches } = await setup({ maxQueuedEvents: 200, maxQueuedBytes: 1 << 20 }, { moreComing: () => true, maxCommitWaitMs: 5 });
+    expect(await queue.submit(job())).toHaveLength(1);
+    expect(batches).toEqual([1]);
+    // a full batch (maxBatchSize 100) goes without waiting, the rest waits its few ms
+    const full = Array.from({ length: 101 }, () => queue.submit(job()));
+    expect((await Promise.all(full)).flat()).toHaveLength(101);
+    expect(batches).toEqual([1, 100, 1]);
     await store.close();
   });
 });

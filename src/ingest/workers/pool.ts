@@ -90,6 +90,13 @@ export class IngestWorkerPool {
     return this.workers.size;
   }
 
+  /** Jobs the workers hold now (bodies being processed, events being prepared): requests that will hand in work soon. */
+  get jobsInFlight(): number {
+    let n = 0;
+    for (const w of this.workers) n += w.load;
+    return n;
+  }
+
   /** Workers loaded and taking jobs. */
   get ready(): number {
     let n = 0;
