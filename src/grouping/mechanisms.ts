@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { NormalizedEvent } from "../events/types.ts";
 import { computeDefaultGrouping, type DefaultGrouping } from "./default-grouping.ts";
 import { resolveFingerprint } from "./fingerprint-variables.ts";
@@ -90,7 +90,8 @@ export function computeFallbackGroupings(event: NormalizedEvent, config: Groupin
 }
 
 export function hashGroupingKey(key: string): string {
-  return createHash("md5").update(key).digest("hex");
+  // the one-shot form: no Hash object per key (two or more keys per event)
+  return hash("md5", key, "hex");
 }
 
 /**
