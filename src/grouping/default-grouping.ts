@@ -103,7 +103,7 @@ function _evaluate(frames: Frame[], ruleSets: readonly OriginRules[], platform: 
     const readsException = ruleSets.some((rs) => rs.rules.some((r) => r.matchers.some((m) => m.field === "type" || m.field === "value" || m.field === "mechanism")));
     RULE_SETS.set(ruleSets, set = { id: ++ruleSetCount, readsException });
   }
-  const key = `${set.id}\u0000${_stackKey(frames, platform, set.readsException ? exception : undefined)}`;
+  const key = `${set.id}\u0000${stackCacheKey(frames, platform, set.readsException ? exception : undefined)}`;
   let hit = EVALUATED.get(key);
   if (!hit) {
     hit = { verdict: applyStackRules(frames, ruleSets, { platform, exception }), components: frames.map((f) => frameComponent(f, platform)) };
@@ -123,8 +123,11 @@ const EVALUATED = new Map<string, Omit<EvaluatedStack, "frames">>();
 const MAX_CACHED_STACKS = 1_000;
 const MAX_CACHED_KEY_CHARS = 8_000;
 
-/** Everything a stack's evaluation reads, as one string (the exception only when the rules read it). */
-function _stackKey(frames: Frame[], platform: string, exception: ExceptionValue | undefined): string {
+/**
+ * Everything a stack's evaluation reads, as one string (the exception only when the rules read it):
+ * a cache key for results computed from a stack's frames (also lt-v1's, grouping/legacy-lt-v1.ts).
+ */
+export function stackCacheKey(frames: Frame[], platform: string, exception: ExceptionValue | undefined): string {
   let key = `${platform}\u0001${exception?.type ?? ""}\u0001${exception?.value ?? ""}\u0001${exception?.mechanism?.type ?? ""}`;
   for (const f of frames) {
     key += `\u0002${f.platform ?? ""}\u0003${f.abs_path ?? ""}\u0003${f.filename ?? ""}\u0003${f.module ?? ""}\u0003${f.function ?? ""}\u0003${f.raw_function ?? ""}`

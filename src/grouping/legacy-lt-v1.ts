@@ -1,6 +1,7 @@
 import type { ExceptionValue, Frame, NormalizedEvent } from "../events/types.ts";
 import { resolveFingerprint } from "./fingerprint-variables.ts";
 import { sdkInApp } from "./stack-rules/apply.ts";
+import { stackCacheKey } from "./default-grouping.ts";
 
 /**
  * The first grouping mechanism, frozen: issues created before lt-v2 have keys made by it, so
@@ -45,15 +46,34 @@ function _exceptionsKey(exceptions: ExceptionValue[], platform: string, inAppOnl
   return anyFrames ? parts.join("\n") : undefined;
 }
 
+/**
+ * The frame keys of one stack. Memoised by everything they read from the frames (as lt-v2's
+ * evaluated stacks are, default-grouping.ts): most events repeat a stack an earlier one had, and
+ * this runs on every event. Callers never change the returned array.
+ */
 function _contributingFrames(exc: ExceptionValue, platform: string, inAppOnly: boolean): string[] {
+  const frames = exc.stacktrace?.frames ?? [];
+  if (frames.length === 0) return [];
+  const cacheKey = `${inAppOnly ? "in-app" : "all"}\u0000${stackCacheKey(frames, platform, undefined)}`;
+  const hit = FRAME_KEYS.get(cacheKey);
+  if (hit) return hit;
   const out: string[] = [];
-  for (const frame of exc.stacktrace?.frames ?? []) {
+  for (const frame of frames) {
     if (inAppOnly && sdkInApp(frame) !== true) continue;
     const key = _frameKey(frame, platform);
     if (key !== undefined && out[out.length - 1] !== key) out.push(key);
   }
+  if (cacheKey.length <= MAX_CACHED_KEY_CHARS) {
+    if (FRAME_KEYS.size >= MAX_CACHED_STACKS) FRAME_KEYS.delete(FRAME_KEYS.keys().next().value!);
+    FRAME_KEYS.set(cacheKey, out);
+  }
   return out;
 }
+
+/** Frame keys of recent stacks, oldest first; bounded in count and key size (≈ 8 MB at most). */
+const FRAME_KEYS = new Map<string, string[]>();
+const MAX_CACHED_STACKS = 1_000;
+const MAX_CACHED_KEY_CHARS = 8_000;
 
 function _typeAndValue(exc: ExceptionValue): string {
   const type = exc.mechanism?.synthetic ? "" : exc.type ?? "";

@@ -3,6 +3,7 @@ import { normalizeEvent } from "../../src/events/normalize.ts";
 import type { NormalizedEvent } from "../../src/events/types.ts";
 import { computeGrouping as computeGroupingWith, DEFAULT_GROUPING_CONFIG } from "../../src/grouping/mechanisms.ts";
 import { parameterizeText } from "../../src/grouping/parameterize.ts";
+import { computeLegacyV1Key } from "../../src/grouping/legacy-lt-v1.ts";
 import { computeCulprit, computeTitle } from "../../src/events/title.ts";
 import { fixtureEventPayload, readFixture } from "../_helpers/fixtures.ts";
 
@@ -120,5 +121,27 @@ describe("parameterizeText", () => {
     ["flag enabled=true name='x'", "flag enabled=<bool> name=<quoted_str>"],
   ])("%s", (input, expected) => {
     expect(parameterizeText(input)).toBe(expected);
+  });
+});
+
+describe("lt-v1 fallback keys", () => {
+  it("are remembered per stack content: the same stack gives the same key, a changed frame or in-app flag its own", () => {
+    const ev = () => normalize(fixtureEventPayload("node-error-envelope.txt"));
+    const first = computeLegacyV1Key(ev());
+    expect(first).toBe([
+      "exception (in-app frames)",
+      "SyntaxError",
+      '  app | - | try { parseConfig("{not json"); } catch (e) { Sentry.captureException(e); }',
+      "  app | parseConfig | function parseConfig(s) { return JSON.parse(s); }",
+    ].join("\n"));
+    expect(computeLegacyV1Key(ev())).toBe(first);
+    const renamed = ev();
+    const frames = renamed.exception!.values![0]!.stacktrace!.frames;
+    frames.find((f) => f.function === "parseConfig")!.function = "parseSettings";
+    expect(computeLegacyV1Key(renamed)).toBe(first.replace("| parseConfig |", "| parseSettings |"));
+    const noneInApp = ev();
+    for (const f of noneInApp.exception!.values![0]!.stacktrace!.frames) f.in_app = false;
+    expect(computeLegacyV1Key(noneInApp)).toMatch(/^exception \(all frames\)\nSyntaxError\n/);
+    expect(computeLegacyV1Key(ev())).toBe(first);
   });
 });
