@@ -4,7 +4,28 @@ export interface UserAgentInfo {
   os?: { name: string; version?: string };
 }
 
-export function parseUserAgent(ua: string): UserAgentInfo {
+/**
+ * Remembered per User-Agent string (a few distinct ones make most traffic, and this runs on every
+ * event that carries one); the result is frozen, since it is shared.
+ */
+export function parseUserAgent(ua: string): Readonly<UserAgentInfo> {
+  let info = PARSED.get(ua);
+  if (!info) {
+    info = _parse(ua);
+    if (ua.length > MAX_REMEMBERED_CHARS) return info;
+    if (PARSED.size >= MAX_REMEMBERED) PARSED.clear();
+    PARSED.set(ua, info);
+  }
+  return info;
+}
+
+// --- Internal ---
+
+const PARSED = new Map<string, Readonly<UserAgentInfo>>();
+const MAX_REMEMBERED = 1_000;
+const MAX_REMEMBERED_CHARS = 512;
+
+function _parse(ua: string): Readonly<UserAgentInfo> {
   const info: UserAgentInfo = {};
   for (const [name, re] of BROWSERS) {
     const m = re.exec(ua);
@@ -20,10 +41,10 @@ export function parseUserAgent(ua: string): UserAgentInfo {
       break;
     }
   }
-  return info;
+  if (info.browser) Object.freeze(info.browser);
+  if (info.os) Object.freeze(info.os);
+  return Object.freeze(info);
 }
-
-// --- Internal ---
 
 // Order matters: Edge and Opera also say "Chrome", Chrome also says "Safari".
 const BROWSERS: [string, RegExp][] = [
